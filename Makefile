@@ -1,0 +1,47 @@
+# Two commands, each from nothing on a fresh Debian 12 machine:
+#   make demo   set up and run the kiosk with the reference backend and emulated devices
+#   make test   set up and run the whole test suite
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEBS := python3-venv fonts-wqy-microhei xvfb poppler-utils libegl1 libgl1 libxkbcommon0 \
+        libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 \
+        libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 \
+        libxcb-image0 libxcb-xkb1 libglib2.0-0
+QT_ENV := QT_QPA_PLATFORM=offscreen
+
+.PHONY: demo test bench tour lint setup system-deps clean openapi
+
+demo: setup
+	$(BIN)/kiosk demo
+
+test: setup
+	$(BIN)/ruff check kiosk ui printer backend emulators tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(QT_ENV) $(BIN)/python -m pytest -q
+
+bench: setup
+	$(QT_ENV) $(BIN)/python -m bench
+
+tour: setup
+	$(QT_ENV) $(BIN)/kiosk demo --tour docs/tour
+
+setup: system-deps $(STAMP)
+
+system-deps:
+	@bash scripts/system-deps.sh $(DEBS)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[backend,postgres,dev]'
+	touch $(STAMP)
+
+openapi: setup
+	$(BIN)/python -m backend openapi > docs/openapi.json
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,48 @@
+"""Strict test settings shared by every package's tests.
+
+- a test fails if it logs an unexpected WARNING or worse (mark expected ones with
+  ``@pytest.mark.allow_log_warnings`` or use the ``expect_warnings`` fixture);
+- Qt runs offscreen; a test that leaves a top-level window open fails (tests/ui/conftest.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("TZ", "Asia/Shanghai")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "allow_log_warnings: the test expects WARNING/ERROR log records"
+    )
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_unexpected_warning_logs(request: pytest.FixtureRequest) -> Iterator[None]:
+    collector = _WarningCollector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    try:
+        yield
+    finally:
+        root.removeHandler(collector)
+    if request.node.get_closest_marker("allow_log_warnings"):
+        return
+    if collector.records:
+        lines = "\n".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in collector.records)
+        pytest.fail(f"unexpected WARNING logs:\n{lines}", pytrace=False)
