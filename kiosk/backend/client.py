@@ -1,0 +1,456 @@
+"""HTTP client of the operator backend (reference server: ``python -m backend serve``).
+
+One :class:`requests.Session`, explicit connect/read timeouts on every call, retries with
+exponential backoff only where a retry cannot apply anything twice (GETs, and mutations that
+carry an ``Idempotency-Key``), typed results (:mod:`kiosk.backend.models`) and typed errors
+(:mod:`kiosk.backend.errors`). No Qt: screens call it from a worker thread.
+
+The customer session token returned by an identification call is kept inside the client and
+sent with every later call; :meth:`BackendClient.end_session` forgets it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from types import TracebackType
+from typing import Any, TypeVar
+
+import requests
+
+from kiosk.backend import errors as e
+from kiosk.backend import models as m
+from kiosk.backend import parse
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Gateway answers that mean "try again later" rather than "your request is wrong".
+_RETRYABLE_STATUS = frozenset({502, 503, 504})
+
+
+def new_idempotency_key() -> str:
+    """A fresh key for one logical mutation; journal it to reuse it after a crash."""
+    return str(uuid.uuid4())
+
+
+class BackendClient:
+    """Typed access to every backend function the kiosk offers (see docs/api.md)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        terminal_id: str,
+        terminal_token: str,
+        *,
+        connect_timeout: float = 3.0,
+        read_timeout: float = 10.0,
+        retries: int = 2,
+        backoff_s: float = 0.2,
+    ) -> None:
+        self._base = base_url.rstrip("/")
+        self._timeout = (connect_timeout, read_timeout)
+        self._retries = max(0, retries)
+        self._backoff_s = backoff_s
+        self._http = requests.Session()
+        # The backend sits on the operator's network: proxies from the environment never apply.
+        self._http.trust_env = False
+        self._http.headers.update(
+            {
+                "Authorization": f"Bearer {terminal_token}",
+                "X-Terminal-Id": terminal_id,
+                "Accept": "application/json",
+            }
+        )
+        self._session_token: str | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection pool (the customer session is forgotten, not ended)."""
+        self._session_token = None
+        self._http.close()
+
+    def __enter__(self) -> BackendClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def has_session(self) -> bool:
+        """True while an identified customer session is held."""
+        return self._session_token is not None
+
+    def health(self) -> bool:
+        """True when the backend answers its health check (no terminal auth needed)."""
+        try:
+            self._call("GET", "/v1/health", retry=False)
+        except e.BackendError:
+            return False
+        return True
+
+    # -- identification ------------------------------------------------------------------------
+    # Not retried and sent without an Idempotency-Key: a replayed wrong password would count
+    # twice toward the lock-out, and a session token must never be stored for replay.
+
+    def identify_password(self, phone: str, password: str) -> m.Session:
+        """Number + 6-digit service password. Adds the factor to a held session of that number."""
+        return self._identify("/v1/sessions/password", {"phone": phone, "password": password})
+
+    def send_sms_code(self, phone: str) -> m.SmsSent:
+        """Send a one-time code to the phone (valid 5 min; resend after 60 s, else RateLimited)."""
+        data = self._call("POST", "/v1/sessions/sms-code", body={"phone": phone}, retry=False)
+        return self._parsed(parse.sms_sent, data)
+
+    def verify_sms_code(self, phone: str, code: str) -> m.Session:
+        """Check the code sent by :meth:`send_sms_code`; adds the ``sms`` factor."""
+        return self._identify("/v1/sessions/sms-verify", {"phone": phone, "code": code})
+
+    def identify_id_card(
+        self,
+        *,
+        id_number: str,
+        name: str,
+        card_type: str,
+        valid_to: str,
+        phone: str,
+    ) -> m.Session:
+        """ID card data from the reader plus the number; checked against the real-name record.
+
+        ``valid_to`` is as read from the card (``YYYYMMDD`` or ``长期``); an expired card is
+        refused with ``InvalidInput(field="valid_to")``.
+        """
+        body = {
+            "id_number": id_number,
+            "name": name,
+            "card_type": card_type,
+            "valid_to": valid_to,
+            "phone": phone,
+        }
+        return self._identify("/v1/sessions/id-card", body)
+
+    def end_session(self) -> None:
+        """Tell the server the customer left and forget the token (never raises)."""
+        if self._session_token is None:
+            return
+        try:
+            self._call("DELETE", "/v1/sessions/current", retry=False)
+        except e.BackendError as exc:
+            log.info("ending the session on the server failed (%s); forgotten locally", exc.code)
+        finally:
+            self._session_token = None
+
+    # -- account, bills, records ------------------------------------------------------------
+
+    def overview(self) -> m.AccountOverview:
+        """Balance, credit, plan, usage this month, days until suspension."""
+        return self._parsed(parse.overview, self._get("/v1/account"))
+
+    def bills(self) -> list[m.MonthBill]:
+        """The 5 closed monthly bills, newest first."""
+        data = self._get("/v1/bills")
+        return self._parsed(lambda d: [parse.month_bill(b) for b in d["bills"]], data)
+
+    def bill(self, month: str) -> m.MonthBill:
+        """One closed month's bill (``"YYYY-MM"``)."""
+        return self._parsed(parse.month_bill, self._get(f"/v1/bills/{month}"))
+
+    def records(
+        self,
+        month: str,
+        kind: m.RecordKind | None = None,
+        cursor: str | None = None,
+        limit: int = 100,
+        *,
+        with_fee_only: bool = False,
+    ) -> m.RecordPage:
+        """One page of itemised records, oldest first; pass ``next_cursor`` for the next."""
+        params: dict[str, Any] = {"month": month, "limit": limit}
+        if kind is not None:
+            params["kind"] = kind.value
+        if cursor is not None:
+            params["cursor"] = cursor
+        if with_fee_only:
+            params["with_fee_only"] = "true"
+        return self._parsed(parse.record_page, self._get("/v1/records", params=params))
+
+    # -- plans and services -----------------------------------------------------------------
+
+    def plans(self) -> list[m.Plan]:
+        """Plans this line may change to (same brand), current one included."""
+        data = self._get("/v1/plans")
+        return self._parsed(lambda d: [parse.plan(p) for p in d["plans"]], data)
+
+    def change_plan(self, plan_code: str, idempotency_key: str | None = None) -> m.PlanChange:
+        """Book a plan change effective on the 1st of next month."""
+        return self._parsed(
+            parse.plan_change,
+            self._mutate("POST", "/v1/plan-change", {"plan_code": plan_code}, idempotency_key),
+        )
+
+    def services(self) -> m.ServiceList:
+        """Current subscriptions and the orderable catalogue."""
+        return self._parsed(parse.service_list, self._get("/v1/services"))
+
+    def order_service(self, service_code: str, idempotency_key: str | None = None) -> m.OrderQuote:
+        """Step 1 of an order: confirmation text, price and period; an SMS code is sent."""
+        body = {"service_code": service_code}
+        return self._parsed(
+            parse.order_quote, self._mutate("POST", "/v1/service-orders", body, idempotency_key)
+        )
+
+    def confirm_order(
+        self, quote_id: str, sms_code: str, idempotency_key: str | None = None
+    ) -> m.ServiceChange:
+        """Step 2 (二次确认): confirm the quote with the SMS code just sent."""
+        return self._parsed(
+            parse.service_change,
+            self._mutate(
+                "POST",
+                f"/v1/service-orders/{quote_id}/confirm",
+                {"sms_code": sms_code},
+                idempotency_key,
+            ),
+        )
+
+    def cancel_service(
+        self, service_code: str, idempotency_key: str | None = None
+    ) -> m.ServiceChange:
+        """Unsubscribe (effective at the end of this month)."""
+        return self._parsed(
+            parse.service_change,
+            self._mutate("POST", f"/v1/services/{service_code}/cancel", {}, idempotency_key),
+        )
+
+    # -- payments ---------------------------------------------------------------------------
+
+    def create_payment(self, amount_fen: int, idempotency_key: str | None = None) -> m.PaymentOrder:
+        """Create a QR payment order (top-up); show ``qr_payload`` as a QR code."""
+        return self._parsed(
+            parse.payment,
+            self._mutate("POST", "/v1/payments", {"amount_fen": amount_fen}, idempotency_key),
+        )
+
+    def payment_status(self, order_id: str) -> m.PaymentOrder:
+        """Poll an order's status."""
+        return self._parsed(parse.payment, self._get(f"/v1/payments/{order_id}"))
+
+    # -- disputes, password, suspension, invoices, spam, reminder ---------------------------
+
+    def open_dispute(
+        self, record_id: int, reason: str, idempotency_key: str | None = None
+    ) -> m.Dispute:
+        """Flag a charge as wrong (收费误差，双倍返还)."""
+        body = {"record_id": record_id, "reason": reason}
+        return self._parsed(
+            parse.dispute, self._mutate("POST", "/v1/disputes", body, idempotency_key)
+        )
+
+    def reset_password(
+        self, new_password: str, idempotency_key: str | None = None
+    ) -> m.TransactionResult:
+        """Set a new 6-digit service password (simple ones are refused as InvalidInput)."""
+        body = {"new_password": new_password}
+        return self._parsed(
+            parse.transaction, self._mutate("POST", "/v1/password", body, idempotency_key)
+        )
+
+    def suspend(self, idempotency_key: str | None = None) -> m.TransactionResult:
+        """Suspend the line at the customer's request (报停)."""
+        return self._parsed(
+            parse.transaction, self._mutate("POST", "/v1/line/suspend", {}, idempotency_key)
+        )
+
+    def resume(self, idempotency_key: str | None = None) -> m.TransactionResult:
+        """Resume a line suspended at the customer's request (复机)."""
+        return self._parsed(
+            parse.transaction, self._mutate("POST", "/v1/line/resume", {}, idempotency_key)
+        )
+
+    def invoices(self, month: str) -> list[m.Invoice]:
+        """Invoices already issued for a closed month."""
+        data = self._get("/v1/invoices", params={"month": month})
+        return self._parsed(lambda d: [parse.invoice(i) for i in d["invoices"]], data)
+
+    def issue_invoice(self, month: str, idempotency_key: str | None = None) -> m.Invoice:
+        """Issue the monthly invoice (once per month: a second one is a Conflict)."""
+        return self._parsed(
+            parse.invoice, self._mutate("POST", "/v1/invoices", {"month": month}, idempotency_key)
+        )
+
+    def report_spam(
+        self, number: str, content: str, idempotency_key: str | None = None
+    ) -> m.SpamReport:
+        """Report a spam number/message (10086999)."""
+        body = {"number": number, "content": content}
+        return self._parsed(
+            parse.spam_report, self._mutate("POST", "/v1/spam-reports", body, idempotency_key)
+        )
+
+    def set_reminder_threshold(
+        self, threshold_fen: int | None, idempotency_key: str | None = None
+    ) -> m.ReminderSetting:
+        """Set (5/10/20/30/50 元) or cancel (``None``) the balance reminder; pre-paid only."""
+        body = {"threshold_fen": threshold_fen}
+        return self._parsed(
+            parse.reminder, self._mutate("PUT", "/v1/reminder", body, idempotency_key)
+        )
+
+    # -- demo-only endpoints (server started with --demo) ------------------------------------
+
+    def demo_read_sms(self, phone: str) -> list[m.SmsMessage]:
+        """Messages in the demo SMS outbox for a number, newest first."""
+        data = self._call("POST", "/v1/demo/sms-outbox", body={"phone": phone}, retry=True)
+        return self._parsed(lambda d: [parse.sms_message(x) for x in d["messages"]], data)
+
+    def demo_mark_paid(self, order_id: str) -> m.PaymentOrder:
+        """Act as the customer's payment app: settle a pending order."""
+        data = self._call("POST", f"/v1/demo/payments/{order_id}/paid", retry=True)
+        return self._parsed(parse.payment, data)
+
+    # -- transport --------------------------------------------------------------------------
+
+    def _identify(self, path: str, body: Mapping[str, Any]) -> m.Session:
+        data = self._call("POST", path, body=body, retry=False)
+        token = data.get("session_token") if isinstance(data, dict) else None
+        if not isinstance(token, str) or not token:
+            raise e.BackendError("identification answer without a session token")
+        result = self._parsed(parse.session, data)
+        self._session_token = token
+        return result
+
+    def _get(self, path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        data = self._call("GET", path, params=params, retry=True)
+        if not isinstance(data, dict):
+            raise e.BackendError("unexpected answer shape")
+        return data
+
+    def _mutate(
+        self, method: str, path: str, body: Mapping[str, Any], key: str | None
+    ) -> dict[str, Any]:
+        data = self._call(method, path, body=body, key=key or new_idempotency_key(), retry=True)
+        if not isinstance(data, dict):
+            raise e.BackendError("unexpected answer shape")
+        return data
+
+    @staticmethod
+    def _parsed(parser: Callable[[dict[str, Any]], T], data: dict[str, Any]) -> T:
+        try:
+            return parser(data)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise e.BackendError(f"malformed answer: {type(exc).__name__}") from exc
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        key: str | None = None,
+        retry: bool,
+    ) -> Any:
+        headers: dict[str, str] = {}
+        if self._session_token is not None:
+            headers["X-Session-Token"] = self._session_token
+        if key is not None:
+            headers["Idempotency-Key"] = key
+        attempts = 1 + (self._retries if retry else 0)
+        last: e.BackendError = e.BackendUnavailable("no attempt made")
+        for attempt in range(attempts):
+            if attempt:
+                # Exponential backoff: 0.2 s, 0.4 s, ... so a restarting server is not hammered.
+                time.sleep(self._backoff_s * 2 ** (attempt - 1))
+            try:
+                response = self._http.request(
+                    method,
+                    self._base + path,
+                    json=dict(body) if body is not None else None,
+                    params=params,
+                    headers=headers,
+                    timeout=self._timeout,
+                )
+            except requests.exceptions.ConnectTimeout:
+                last = e.BackendUnavailable("connect timeout")
+            except requests.exceptions.ReadTimeout:
+                last = e.BackendTimeout("read timeout")
+            except requests.exceptions.ConnectionError:
+                last = e.BackendUnavailable("connection failed")
+            except requests.exceptions.RequestException as exc:
+                raise e.BackendError(f"request failed: {type(exc).__name__}") from exc
+            else:
+                if response.status_code in _RETRYABLE_STATUS:
+                    last = self._error_from(response)
+                    continue
+                return self._result_of(response)
+            log.info("%s %s attempt %d/%d: %s", method, path, attempt + 1, attempts, last.code)
+        raise last
+
+    def _result_of(self, response: requests.Response) -> Any:
+        if 200 <= response.status_code < 300:
+            if response.status_code == 204 or not response.content:
+                return {}
+            try:
+                return response.json()
+            except ValueError as exc:
+                raise e.BackendError("answer is not JSON") from exc
+        error = self._error_from(response)
+        if isinstance(error, e.SessionExpired):
+            self._session_token = None
+        raise error
+
+    @staticmethod
+    def _error_from(response: requests.Response) -> e.BackendError:
+        try:
+            problem = response.json()
+        except ValueError:
+            problem = None
+        if not isinstance(problem, dict):
+            if response.status_code >= 500:
+                return e.BackendUnavailable(f"HTTP {response.status_code}")
+            return e.BackendError(f"HTTP {response.status_code}")
+        return error_from_problem(response.status_code, problem)
+
+
+def error_from_problem(status: int, problem: Mapping[str, Any]) -> e.BackendError:
+    """Map a problem+json body to the typed error of its ``code``."""
+    code = str(problem.get("code", ""))
+    detail = str(problem.get("detail") or problem.get("title") or "")
+    if code == "auth_failed":
+        remaining = problem.get("remaining_attempts")
+        return e.AuthFailed(detail, remaining if isinstance(remaining, int) else None)
+    if code == "locked":
+        until_text = problem.get("until")
+        until = dt.datetime.fromisoformat(until_text) if isinstance(until_text, str) else None
+        return e.Locked(detail, until)
+    if code == "not_allowed":
+        missing = problem.get("missing_factors") or []
+        return e.NotAllowed(detail, tuple(str(f) for f in missing))
+    if code == "invalid_input":
+        return e.InvalidInput(str(problem.get("field") or ""), detail)
+    if code == "rate_limited":
+        retry_after = problem.get("retry_after_s")
+        return e.RateLimited(detail, retry_after if isinstance(retry_after, int) else 0)
+    simple: dict[str, type[e.BackendError]] = {
+        "unavailable": e.BackendUnavailable,
+        "timeout": e.BackendTimeout,
+        "terminal_unauthorized": e.TerminalRejected,
+        "session_expired": e.SessionExpired,
+        "conflict": e.Conflict,
+        "not_found": e.NotFound,
+    }
+    if code in simple:
+        return simple[code](detail)
+    if status >= 500:
+        return e.BackendUnavailable(detail or f"HTTP {status}")
+    return e.BackendError(detail or f"HTTP {status}")

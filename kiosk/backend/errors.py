@@ -1,0 +1,114 @@
+"""Typed errors of the backend client.
+
+Every error is a :class:`BackendError` with a stable ``code`` (the same string the server puts
+in its problem+json body) that screens map to a Chinese message; ``message`` is the server's
+own human-readable detail (Chinese), already free of personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+class BackendError(Exception):
+    """Base class: anything that went wrong talking to the operator backend."""
+
+    code: str = "backend_error"
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or self.code)
+        self.message = message
+
+
+class BackendUnavailable(BackendError):  # noqa: N818 - names are the contract the UI codes against
+    """No answer could be obtained (connection refused/reset, 5xx after retries)."""
+
+    code = "unavailable"
+
+
+class BackendTimeout(BackendError):  # noqa: N818 - names are the contract the UI codes against
+    """The backend accepted the request but did not answer within the read timeout."""
+
+    code = "timeout"
+
+
+class TerminalRejected(BackendError):  # noqa: N818 - names are the contract the UI codes against
+    """The terminal's own credentials (id + bearer token) were refused: a configuration fault."""
+
+    code = "terminal_unauthorized"
+
+
+class SessionExpired(BackendError):  # noqa: N818 - names are the contract the UI codes against
+    """The call needs an identified customer and there is no (valid) session any more."""
+
+    code = "session_expired"
+
+
+class AuthFailed(BackendError):  # noqa: N818 - names are the contract the UI codes against
+    """A wrong password, SMS code or a card that does not match the number's real-name record.
+
+    ``remaining_attempts`` counts wrong passwords/codes left before the number is locked
+    (``None`` when the factor does not count toward the lock, e.g. an ID card mismatch).
+    """
+
+    code = "auth_failed"
+
+    def __init__(self, message: str = "", remaining_attempts: int | None = None) -> None:
+        super().__init__(message)
+        self.remaining_attempts = remaining_attempts
+
+
+class Locked(BackendError):  # noqa: N818 - names are the contract the UI codes against
+    """The number is locked after too many wrong passwords/codes, until ``until`` (aware)."""
+
+    code = "locked"
+
+    def __init__(self, message: str = "", until: dt.datetime | None = None) -> None:
+        super().__init__(message)
+        self.until = until if until is not None else dt.datetime.now(dt.UTC)
+
+
+class NotAllowed(BackendError):  # noqa: N818 - names are the contract the UI codes against
+    """The session lacks identification factors for this function.
+
+    ``missing_factors`` holds the smallest set of factors (``"password"``, ``"sms"``,
+    ``"id_card"``) that, added to the session, would allow the call.
+    """
+
+    code = "not_allowed"
+
+    def __init__(self, message: str = "", missing_factors: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.missing_factors = missing_factors
+
+
+class InvalidInput(BackendError):  # noqa: N818 - names are the contract the UI codes against
+    """The request was refused by validation; ``field`` names the offending input."""
+
+    code = "invalid_input"
+
+    def __init__(self, field: str = "", message: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class Conflict(BackendError):  # noqa: N818 - names are the contract the UI codes against
+    """The request contradicts the current state (already disputed, line not suspended, ...)."""
+
+    code = "conflict"
+
+
+class NotFound(BackendError):  # noqa: N818 - names are the contract the UI codes against
+    """The addressed object (order, record, month, service) does not exist for this customer."""
+
+    code = "not_found"
+
+
+class RateLimited(BackendError):  # noqa: N818 - names are the contract the UI codes against
+    """Asked too soon (e.g. an SMS code resend within 60 s); retry after ``retry_after_s``."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str = "", retry_after_s: int = 0) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
