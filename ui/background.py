@@ -1,0 +1,116 @@
+"""Runs short jobs (HTTP, PDF, disk) off the GUI thread and brings results back to it.
+
+Screens call ``runner.run(op, on_done, on_error)``; callbacks always run on the GUI thread.
+A ``guard`` drops late results, e.g. after the session they belong to was wiped.
+Tests swap in :class:`SyncRunner`, which runs the job at once on the calling thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class Runner(Protocol):
+    """What screens need: run ``op`` elsewhere, call back on the GUI thread."""
+
+    def run(
+        self,
+        op: Callable[[], T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[Exception], None],
+        guard: Callable[[], bool] | None = None,
+    ) -> None: ...
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; its queued signals carry a worker's outcome back."""
+
+    finished = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, op: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self._op = op
+        self._relay = relay
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result = self._op()
+        except Exception as exc:  # handed to on_error on the GUI thread
+            self._relay.failed.emit(exc)
+        else:
+            self._relay.finished.emit(result)
+
+
+class BackgroundRunner:
+    """A small thread pool for short jobs (at most ``max_threads`` at once)."""
+
+    def __init__(self, max_threads: int = 4) -> None:
+        self._pool = QThreadPool()
+        self._pool.setMaxThreadCount(max_threads)
+        self._relays: set[_Relay] = set()
+
+    def run(
+        self,
+        op: Callable[[], T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[Exception], None],
+        guard: Callable[[], bool] | None = None,
+    ) -> None:
+        relay = _Relay()
+        self._relays.add(relay)
+
+        def done(result: object) -> None:
+            self._relays.discard(relay)
+            if guard is None or guard():
+                on_done(result)  # type: ignore[arg-type]
+
+        def failed(exc: object) -> None:
+            self._relays.discard(relay)
+            if guard is None or guard():
+                assert isinstance(exc, Exception)
+                on_error(exc)
+            else:
+                log.info("dropped a late error from a finished session: %s", type(exc).__name__)
+
+        relay.finished.connect(done)
+        relay.failed.connect(failed)
+        self._pool.start(_Job(op, relay))
+
+    def pending(self) -> int:
+        return len(self._relays)
+
+    def wait_idle(self, msecs: int = 30_000) -> bool:
+        """Block until every job finished (shutdown and tests only)."""
+        return bool(self._pool.waitForDone(msecs))
+
+
+class SyncRunner:
+    """Runs jobs immediately on the calling thread (tests, tools)."""
+
+    def run(
+        self,
+        op: Callable[[], T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[Exception], None],
+        guard: Callable[[], bool] | None = None,
+    ) -> None:
+        try:
+            result = op()
+        except Exception as exc:
+            if guard is None or guard():
+                on_error(exc)
+            return
+        if guard is None or guard():
+            on_done(result)

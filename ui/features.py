@@ -1,0 +1,42 @@
+"""The registry of home-screen functions. Each feature adds itself; no dead tiles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kiosk.authz import AuthLevel
+from ui.context import AppContext
+from ui.screens.base import Screen
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One tile: what it says, what it needs, and the screens it brings."""
+
+    key: str
+    title_key: str
+    subtitle_key: str
+    icon: str  # file name under assets/icons
+    entry_screen: str
+    level: AuthLevel
+    screens: tuple[Callable[[AppContext], Screen], ...]
+    order: int = 100
+
+
+class FeatureRegistry:
+    """Features in display order."""
+
+    def __init__(self) -> None:
+        self._features: dict[str, Feature] = {}
+
+    def add(self, feature: Feature) -> None:
+        if feature.key in self._features:
+            raise ValueError(f"feature {feature.key} registered twice")
+        self._features[feature.key] = feature
+
+    def get(self, key: str) -> Feature:
+        return self._features[key]
+
+    def all(self) -> list[Feature]:
+        return sorted(self._features.values(), key=lambda f: (f.order, f.key))

@@ -1,0 +1,115 @@
+"""The composition root: every object of the running kiosk is made and wired here, once."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
+
+from kiosk.config import Config
+from kiosk.i18n import Translator
+from kiosk.idle import IdleClock
+from kiosk.session import SessionManager
+from ui import qtlog
+from ui.background import BackgroundRunner, Runner
+from ui.context import AppContext
+from ui.features import FeatureRegistry
+from ui.fonts import find_cjk_family
+from ui.idle_watcher import IdleWatcher
+from ui.lockdown import Lockdown
+from ui.main_window import MainWindow
+from ui.shell import Shell
+from ui.widgets.header import Header
+
+log = logging.getLogger(__name__)
+
+# Each feature package exposes ``register(registry, ctx)``; the order here is irrelevant,
+# tiles sort by their own ``order``.
+FeatureInstaller = Callable[[FeatureRegistry, AppContext], None]
+
+
+@dataclass
+class ShellOptions:
+    """Knobs for tests and the tour; production uses the defaults."""
+
+    runner: Runner | None = None
+    clock: Callable[[], float] = time.monotonic
+    installers: Sequence[FeatureInstaller] = ()
+    services: dict[str, Any] = field(default_factory=dict)
+    idle_interval_ms: int = 250
+
+
+def create_application(argv: Sequence[str] | None = None) -> QApplication:
+    """The QApplication with Qt logging routed and a CJK font, or a loud failure."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
+        qtlog.install()
+        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    family = find_cjk_family()
+    font = QFont(family)
+    font.setPixelSize(26)
+    app.setFont(font)
+    app.setApplicationName("hall-kiosk")
+    return app
+
+
+def build_shell(config: Config, app: QApplication, options: ShellOptions | None = None) -> Shell:
+    """Make every object once and connect them."""
+    opts = options or ShellOptions()
+    translator = Translator(config.ui.locale)
+    sessions = SessionManager(opts.clock)
+    ctx = AppContext(
+        config=config,
+        translator=translator,
+        runner=opts.runner or BackgroundRunner(),
+        sessions=sessions,
+        clock=opts.clock,
+        services=dict(opts.services),
+    )
+    registry = FeatureRegistry()
+    for install in opts.installers:
+        install(registry, ctx)
+    lockdown = Lockdown(opts.clock)
+    watcher = IdleWatcher(IdleClock(config.timeouts), opts.clock, opts.idle_interval_ms)
+    header = Header(config, translator)
+    window = MainWindow(translator, header, lockdown)
+    shell = Shell(ctx, app, window, registry, watcher, lockdown)
+    app.installEventFilter(lockdown)
+    app.installEventFilter(watcher)
+    ctx.services["shell"] = shell
+    return shell
+
+
+def default_installers() -> list[FeatureInstaller]:
+    """Every feature that ships today."""
+    return []
+
+
+def show(shell: Shell, *, fullscreen: bool, size: tuple[int, int] = (1920, 1080)) -> None:
+    window = shell.window
+    if fullscreen:
+        window.showFullScreen()
+    else:
+        window.resize(*size)
+        window.show()
+
+
+def teardown(shell: Shell) -> None:
+    """Stop timers and filters (tests, tour, exit)."""
+    shell.watcher.stop()
+    shell.app.removeEventFilter(shell.lockdown)
+    shell.app.removeEventFilter(shell.watcher)
+    runner = shell.ctx.runner
+    if isinstance(runner, BackgroundRunner):
+        runner.wait_idle()
+    shell.lockdown.allow_exit()
+    shell.window.close()
+    shell.window.deleteLater()

@@ -1,0 +1,97 @@
+"""The fullscreen main window: header, the screen stack, the navigation bar and overlays."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.i18n import Translator
+from ui.lockdown import Lockdown
+from ui.widgets.header import Header
+from ui.widgets.idle_overlay import IdleOverlay
+
+log = logging.getLogger(__name__)
+
+
+class NavBar(QFrame):
+    """返回 / 首页 / 结束服务 at the bottom, where a thumb finds them."""
+
+    back = Signal()
+    home = Signal()
+    end_session = Signal()
+
+    def __init__(self, translator: Translator, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("navBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._tr = translator
+        self.back_button = QPushButton()
+        self.home_button = QPushButton()
+        self.end_button = QPushButton()
+        self.end_button.setObjectName("endSession")
+        for button, signal in (
+            (self.back_button, self.back),
+            (self.home_button, self.home),
+            (self.end_button, self.end_session),
+        ):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(signal.emit)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(40, 14, 40, 14)
+        layout.setSpacing(24)
+        layout.addWidget(self.back_button)
+        layout.addWidget(self.home_button)
+        layout.addStretch(1)
+        layout.addWidget(self.end_button)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.back_button.setText("〈 " + self._tr.tr("nav.back"))
+        self.home_button.setText(self._tr.tr("nav.home"))
+        self.end_button.setText(self._tr.tr("nav.end_session"))
+
+
+class MainWindow(QMainWindow):
+    """Refuses to close unless the lock-down lets it (admin PIN)."""
+
+    def __init__(self, translator: Translator, header: Header, lockdown: Lockdown) -> None:
+        super().__init__()
+        self.setWindowTitle("营业厅自助服务终端")
+        self.setWindowFlag(Qt.WindowType.WindowContextHelpButtonHint, False)
+        self._lockdown = lockdown
+        self.header = header
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("screenStack")
+        self.nav = NavBar(translator)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(header)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.nav)
+        self.setCentralWidget(central)
+        self.idle_overlay = IdleOverlay(translator, central)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        if self._lockdown.exit_allowed:
+            event.accept()
+            return
+        log.info("window close refused by the lock-down")
+        event.ignore()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if self.idle_overlay.isVisible():
+            self.idle_overlay.setGeometry(self.centralWidget().rect())

@@ -1,0 +1,61 @@
+"""The home screen: a welcome and one tile per registered function."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from kiosk.idle import ScreenKind
+from ui.context import AppContext
+from ui.features import Feature, FeatureRegistry
+from ui.screens.base import Screen
+from ui.widgets.tile import Tile
+
+COLUMNS = 4
+
+
+class HomeScreen(Screen):
+    """Tiles come from the registry; tapping one asks the shell to open that feature."""
+
+    feature_chosen = Signal(str)
+
+    screen_id = "home"
+    kind = ScreenKind.HOME
+
+    def __init__(self, ctx: AppContext, registry: FeatureRegistry, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self._registry = registry
+        self._welcome = self.label("welcome")
+        self._sub = self.label("welcomeSub")
+        self.layout_.addWidget(self._welcome)
+        self.layout_.addWidget(self._sub)
+        self.layout_.addSpacing(12)
+        grid = QGridLayout()
+        grid.setSpacing(24)
+        self.tiles: dict[str, Tile] = {}
+        for index, feature in enumerate(registry.all()):
+            tile = Tile(feature.icon)
+            tile.clicked.connect(lambda _=False, key=feature.key: self.feature_chosen.emit(key))
+            grid.addWidget(tile, index // COLUMNS, index % COLUMNS)
+            self.tiles[feature.key] = tile
+        self.layout_.addLayout(grid)
+        self.layout_.addStretch(1)
+        self._card_hint = self.label(role="notice")
+        self.layout_.addWidget(self._card_hint)
+
+    def features(self) -> list[Feature]:
+        return self._registry.all()
+
+    def enter(self, params: Any) -> None:
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self._welcome.setText(self.tr("home.welcome"))
+        self._sub.setText(self.tr("home.choose"))
+        self._card_hint.setText(self.tr("home.card_hint"))
+        for feature in self._registry.all():
+            self.tiles[feature.key].set_texts(
+                self.tr(feature.title_key), self.tr(feature.subtitle_key)
+            )

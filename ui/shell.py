@@ -1,0 +1,177 @@
+"""Wires the window, the navigator, the idle watcher, lock-down, language and text size."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication
+
+from kiosk.authz import satisfies
+from kiosk.idle import ScreenKind
+from kiosk.session import EndReason
+from ui import theme
+from ui.context import AppContext
+from ui.features import FeatureRegistry
+from ui.idle_watcher import IdleWatcher
+from ui.lockdown import Lockdown
+from ui.main_window import MainWindow
+from ui.navigator import HOME, Navigator
+from ui.screens.admin import AdminPinScreen, AdminScreen
+from ui.screens.base import Screen
+from ui.screens.home import HomeScreen
+
+log = logging.getLogger(__name__)
+
+IDENTIFY_SCREEN = "identify"
+
+
+class Shell(QObject):
+    """The kiosk's behaviour between screens. Built once by ui.main.build_shell."""
+
+    session_ended = Signal(object)  # EndReason
+    large_text_changed = Signal(bool)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        app: QApplication,
+        window: MainWindow,
+        registry: FeatureRegistry,
+        watcher: IdleWatcher,
+        lockdown: Lockdown,
+    ) -> None:
+        super().__init__(window)
+        self.ctx = ctx
+        self.app = app
+        self.window = window
+        self.registry = registry
+        self.watcher = watcher
+        self.lockdown = lockdown
+        self.large_text = ctx.config.ui.large_text
+        self.navigator = Navigator(window.stack)
+        self.home_screen = HomeScreen(ctx, registry)
+        self.navigator.add(self.home_screen)
+        self.admin_pin = AdminPinScreen(ctx)
+        self.admin = AdminScreen(ctx)
+        self.navigator.add(self.admin_pin)
+        self.navigator.add(self.admin)
+        for feature in registry.all():
+            for factory in feature.screens:
+                self.add_screen(factory(ctx))
+        self._connect()
+        self.apply_style()
+        ctx.translator.subscribe(self._on_translator_locale_changed)
+        self.navigator.home()
+
+    # Public ------------------------------------------------------------------------------
+    def add_screen(self, screen: Screen) -> None:
+        self.navigator.add(screen)
+        screen.retranslate()
+
+    def open_feature(self, key: str) -> None:
+        """Open a function, asking for identification first if the session lacks factors."""
+        feature = self.registry.get(key)
+        session = self.ctx.sessions.current
+        held = session.customer.factors if session.customer else set()
+        if satisfies(held, feature.level):
+            self.navigator.go(feature.entry_screen)
+        else:
+            self.navigator.go(IDENTIFY_SCREEN, {"feature": key, "level": feature.level})
+
+    def end_session(self, reason: EndReason) -> None:
+        """Wipe everything personal and go home."""
+        self.ctx.sessions.end(reason)
+        for screen in self.navigator.screens():
+            screen.reset()
+        self.window.header.set_customer("")
+        self.window.idle_overlay.hide()
+        self.watcher.session_ended()
+        self.navigator.home()
+        self.session_ended.emit(reason)
+
+    def customer_identified(self) -> None:
+        """Called by identification screens once the backend accepted the customer."""
+        customer = self.ctx.sessions.current.customer
+        if customer is not None:
+            self.window.header.set_customer(customer.masked_phone)
+            self.watcher.session_started()
+        self._update_nav()
+
+    def set_large_text(self, on: bool) -> None:
+        self.large_text = on
+        self.apply_style()
+        self.window.header.set_large_text(on)
+        self.large_text_changed.emit(on)
+
+    def apply_style(self) -> None:
+        self.app.setStyleSheet(theme.stylesheet(self.large_text))
+
+    def device_activity(self) -> None:
+        """Card reader and printer events count as activity."""
+        self.watcher.activity()
+
+    # Wiring ------------------------------------------------------------------------------
+    def _connect(self) -> None:
+        w = self.window
+        self.navigator.changed.connect(self._on_navigator_changed)
+        self.home_screen.feature_chosen.connect(self.open_feature)
+        w.nav.back.connect(self.navigator.back)
+        w.nav.home.connect(self.navigator.home)
+        w.nav.end_session.connect(lambda: self.end_session(EndReason.CUSTOMER))
+        w.header.language_toggled.connect(self._on_header_language_toggled)
+        w.header.large_text_toggled.connect(lambda: self.set_large_text(not self.large_text))
+        w.header.corner_tapped.connect(self.lockdown.corner_tapped)
+        self.lockdown.admin_gesture.connect(lambda: self.navigator.go("admin_pin"))
+        self.admin.exit_requested.connect(self._on_admin_exit_requested)
+        self.watcher.warning.connect(w.idle_overlay.show_countdown)
+        self.watcher.active.connect(w.idle_overlay.hide)
+        self.watcher.expired.connect(self._on_watcher_expired)
+        w.idle_overlay.more_time_requested.connect(self._on_overlay_more_time)
+
+    def _on_navigator_changed(self, screen: Any) -> None:
+        assert isinstance(screen, Screen)
+        self.watcher.screen_changed(screen.kind)
+        self._update_nav()
+
+    def _update_nav(self) -> None:
+        current = self.navigator.current
+        on_home = current is None or current.screen_id == HOME
+        self.window.nav.setVisible(not on_home)
+        self.window.nav.end_button.setVisible(self.ctx.sessions.current.identified)
+
+    def _on_header_language_toggled(self) -> None:
+        locale = "en" if self.ctx.translator.locale == "zh_CN" else "zh_CN"
+        self.ctx.translator.set_locale(locale)
+
+    def _on_translator_locale_changed(self, locale: str) -> None:
+        log.info("language switched to %s", locale)
+        self.window.header.retranslate()
+        self.window.nav.retranslate()
+        self.window.idle_overlay.retranslate()
+        for screen in self.navigator.screens():
+            screen.retranslate()
+
+    def _on_overlay_more_time(self) -> None:
+        self.watcher.activity()
+        self.window.idle_overlay.hide()
+
+    def _on_watcher_expired(self) -> None:
+        current = self.navigator.current
+        reason = EndReason.IDLE
+        session = self.ctx.sessions.current
+        if session.identified and self.ctx.clock() - session.started_at >= (
+            self.ctx.config.timeouts.session_max
+        ):
+            reason = EndReason.MAX_LENGTH
+        if current is not None and current.kind is ScreenKind.HOME and not session.identified:
+            return
+        log.info("idle timeout on %s", current.screen_id if current else "?")
+        self.end_session(reason)
+
+    def _on_admin_exit_requested(self) -> None:
+        self.ctx.sessions.end(EndReason.ADMIN)
+        self.lockdown.allow_exit()
+        self.window.close()
+        self.app.quit()

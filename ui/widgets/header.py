@@ -1,0 +1,104 @@
+"""The header: operator and hall, the clock, language and large-text switches."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.config import Config
+from kiosk.i18n import Translator
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class Header(QFrame):
+    """Top bar. The invisible top-left corner counts taps for the hidden admin gesture."""
+
+    language_toggled = Signal()
+    large_text_toggled = Signal()
+    corner_tapped = Signal()
+
+    def __init__(
+        self,
+        config: Config,
+        translator: Translator,
+        now: Callable[[], dt.datetime] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("header")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._config = config
+        self._tr = translator
+        self._now = now or (lambda: dt.datetime.now(SHANGHAI))
+        self._operator = QLabel()
+        self._operator.setObjectName("operatorName")
+        self._hall = QLabel(config.terminal.hall_name)
+        self._hall.setObjectName("hallName")
+        names = QVBoxLayout()
+        names.setSpacing(2)
+        names.addWidget(self._operator)
+        names.addWidget(self._hall)
+        self.customer_badge = QLabel()
+        self.customer_badge.setObjectName("customerBadge")
+        self._clock = QLabel()
+        self._clock.setObjectName("clock")
+        self._clock.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self._date = QLabel()
+        self._date.setObjectName("date")
+        self._date.setAlignment(Qt.AlignmentFlag.AlignRight)
+        clock = QVBoxLayout()
+        clock.setSpacing(2)
+        clock.addWidget(self._clock)
+        clock.addWidget(self._date)
+        self.language_button = QPushButton()
+        self.language_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.language_button.clicked.connect(self.language_toggled.emit)
+        self.large_text_button = QPushButton()
+        self.large_text_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.large_text_button.clicked.connect(self.large_text_toggled.emit)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(32, 12, 32, 12)
+        layout.setSpacing(24)
+        layout.addLayout(names)
+        layout.addStretch(1)
+        layout.addWidget(self.customer_badge)
+        layout.addSpacing(12)
+        layout.addWidget(self.large_text_button)
+        layout.addWidget(self.language_button)
+        layout.addSpacing(12)
+        layout.addLayout(clock)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._timer.start(1000)
+        self.set_large_text(config.ui.large_text)
+        self.retranslate()
+
+    def set_large_text(self, on: bool) -> None:
+        self.large_text_button.setProperty("active", "true" if on else "false")
+        self.large_text_button.style().unpolish(self.large_text_button)
+        self.large_text_button.style().polish(self.large_text_button)
+
+    def set_customer(self, masked: str) -> None:
+        self.customer_badge.setText(masked)
+
+    def retranslate(self) -> None:
+        self._operator.setText(self._tr.tr("header.operator"))
+        self.language_button.setText(self._tr.tr("header.language"))
+        self.large_text_button.setText(self._tr.tr("header.large_text"))
+        self._on_timer_timeout()
+
+    def mousePressEvent(self, event: object) -> None:  # noqa: D102 - the hidden corner
+        pos = event.position()  # type: ignore[attr-defined]
+        if pos.x() < 120 and pos.y() < self.height():
+            self.corner_tapped.emit()
+
+    def _on_timer_timeout(self) -> None:
+        now = self._now()
+        self._clock.setText(now.strftime("%H:%M"))
+        weekday = self._tr.tr(f"weekday.{now.weekday()}")
+        self._date.setText(self._tr.tr("header.date", y=now.year, m=now.month, d=now.day, w=weekday))

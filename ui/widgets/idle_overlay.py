@@ -1,0 +1,67 @@
+"""The "are you still there?" cover with a visible countdown and a big "more time" button."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.i18n import Translator
+
+
+class IdleOverlay(QFrame):
+    """Covers its parent; the customer taps "我需要更多时间" to stay."""
+
+    more_time_requested = Signal()
+
+    def __init__(self, translator: Translator, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("idleOverlay")
+        self._tr = translator
+        card = QFrame(self)
+        card.setObjectName("idleCard")
+        card.setFixedWidth(860)
+        self._title = QLabel()
+        self._title.setObjectName("idleTitle")
+        self._title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._hint = QLabel()
+        self._hint.setObjectName("screenHint")
+        self._hint.setWordWrap(True)
+        self._hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._countdown = QLabel()
+        self._countdown.setObjectName("idleCountdown")
+        self._countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.more_time = QPushButton()
+        self.more_time.setProperty("kind", "primary")
+        self.more_time.setMinimumHeight(120)
+        self.more_time.clicked.connect(self.more_time_requested.emit)
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(48, 40, 48, 40)
+        inner.setSpacing(20)
+        inner.addWidget(self._title)
+        inner.addWidget(self._countdown)
+        inner.addWidget(self._hint)
+        inner.addWidget(self.more_time)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(1)
+        self._seconds = 0
+        self.retranslate()
+        self.hide()
+
+    def show_countdown(self, seconds_left: int) -> None:
+        self._seconds = seconds_left
+        self._countdown.setText(str(seconds_left))
+        self._hint.setText(self._tr.tr("idle.hint", seconds=seconds_left))
+        self.setGeometry(self.parentWidget().rect())
+        if not self.isVisible():
+            self.show()
+            self.raise_()
+
+    def countdown_text(self) -> str:
+        return self._countdown.text()
+
+    def retranslate(self) -> None:
+        self._title.setText(self._tr.tr("idle.title"))
+        self._hint.setText(self._tr.tr("idle.hint", seconds=self._seconds))
+        self.more_time.setText(self._tr.tr("idle.more_time"))
