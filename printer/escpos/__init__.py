@@ -1,0 +1,1 @@
+"""ESC/POS for Chinese thermal printers: command bytes, encoder, decoder, status bytes."""
