@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 import tty
+from collections.abc import Callable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,24 @@ class LinkClosedError(Exception):
 def wire_time(nbytes: int, baudrate: int) -> float:
     """Seconds that ``nbytes`` take on an 8N1 UART at ``baudrate``."""
     return nbytes * UART_BITS_PER_BYTE / baudrate
+
+
+def paced_write(write: Callable[[bytes], None], data: bytes, baudrate: int) -> None:
+    """Call ``write`` with successive chunks of ``data`` no faster than a UART would carry them.
+
+    Deadlines are absolute from the start, so sleep overshoot never accumulates: the last
+    byte goes out at ``wire_time(len(data), baudrate)`` plus one scheduler tick at most.
+    """
+    started = time.monotonic()
+    sent = 0
+    while sent < len(data):
+        chunk = data[sent : sent + _PACE_CHUNK]
+        # A real UART delivers a byte only after its bits have crossed the wire.
+        delay = started + wire_time(sent + len(chunk), baudrate) - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        write(chunk)
+        sent += len(chunk)
 
 
 class PtyLink:
@@ -160,18 +179,8 @@ class PtyLink:
         than it would on a real UART (bytes * 10 / baud after the call)."""
         if baudrate is None:
             self._write_all(data)
-            return
-        started = time.monotonic()
-        sent = 0
-        while sent < len(data):
-            chunk = data[sent : sent + _PACE_CHUNK]
-            # A real UART delivers a byte only after its bits have crossed the wire.
-            due = started + wire_time(sent + len(chunk), baudrate)
-            delay = due - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-            self._write_all(chunk)
-            sent += len(chunk)
+        else:
+            paced_write(self._write_all, data, baudrate)
 
     def _write_all(self, data: bytes) -> None:
         view = memoryview(data)
