@@ -13,6 +13,7 @@ from collections.abc import Sequence
 # device name -> module with ``main(argv) -> int``
 DEVICES: dict[str, str] = {
     "idcard": "emulators.idcard.cli",
+    "printer": "emulators.printer.cli",
 }
 
 

@@ -69,7 +69,11 @@ class UnrecoverableError(PrinterNotReadyError):
 
 
 class PrintError(PrinterError):
-    """Printing a job failed after it started (status after the job shows a fault)."""
+    """A job was sent but the status after it shows a fault (the slip may be incomplete)."""
+
+    def __init__(self, message: str, status: object) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class LpError(PrinterError):

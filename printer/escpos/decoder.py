@@ -52,6 +52,9 @@ class EscPosDecoder:
     def __init__(self, profile: PrinterProfile) -> None:
         self.profile = profile
         self.unknown: list[str] = []
+        # absolute stream offsets just past each cut command (the emulator splits raw bytes)
+        self.cut_ends: list[int] = []
+        self._base = 0
         self._buf = bytearray()
         self._reset()
         self._line: list[str] = []
@@ -102,6 +105,7 @@ class EscPosDecoder:
             except _IncompleteError:
                 break
         del self._buf[:pos]
+        self._base += pos
         return out
 
     def finish(self) -> list[PrintedItem]:
@@ -198,6 +202,7 @@ class EscPosDecoder:
             self._need(buf, end)
             self._pending_text(out)
             out.append(PrintedCut(partial=arg in (1, 49, 66)))
+            self.cut_ends.append(self._base + end)
             return end
         if c == 0x68:
             self._bc_height = arg
