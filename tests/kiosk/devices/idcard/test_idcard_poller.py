@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -183,12 +184,12 @@ def test_find_card_is_never_sent_faster_than_every_300_ms(
     reader = FakeReader()
     run_poller(lambda: reader)
     reader.wait_polls(5)
-    gaps = [b - a for a, b in zip(reader.find_times, reader.find_times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(reader.find_times)]
     assert min(gaps) >= 0.299, gaps
 
 
 def test_interval_below_vendor_minimum_is_refused(events: Events) -> None:
-    with pytest.raises(ValueError, match="at least 0.3"):
+    with pytest.raises(ValueError, match=r"at least 0\.3"):
         CardPoller(FakeReader, events, interval=0.1)
 
 
@@ -232,7 +233,7 @@ def test_missing_port_retries_with_backoff_and_reports_once(
     events.wait_for(K.READER_READY)
     assert events.kinds == [K.READER_LOST, K.READER_READY]
     assert isinstance(events.items[0].error, ReaderUnavailable)
-    gaps = [b - a for a, b in zip(attempts, attempts[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(attempts)]
     assert gaps[0] >= 0.05 and gaps[1] >= 0.1 and gaps[2] >= 0.2
 
 
