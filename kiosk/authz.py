@@ -1,47 +1,38 @@
-"""Which identification factors a function needs (PRODUCT.md defaults).
+"""Which identification factors a function needs (PRODUCT.md defaults, as the server's matrix).
 
 The backend decides for real; the kiosk uses the same matrix only to ask the customer for
-the missing factors up front instead of after a refusal.
+the missing factors up front instead of after a refusal. ``None`` means "nothing personal".
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 
-from kiosk.session import Factor
+from kiosk.backend.models import Access, Factor
 
-
-class AuthLevel(enum.Enum):
-    NONE = "none"  # nothing personal
-    SUMMARY = "summary"  # balance, bill summary: password or SMS code
-    DETAILS = "details"  # itemised records: password + SMS, or ID card + SMS
-    SENSITIVE = "sensitive"  # reset, suspend/resume, plan change, orders: ID card + SMS
-
-
-_ACCEPTED: dict[AuthLevel, tuple[frozenset[Factor], ...]] = {
-    AuthLevel.NONE: (frozenset(),),
-    AuthLevel.SUMMARY: (
-        frozenset({Factor.PASSWORD}),
-        frozenset({Factor.SMS}),
-        frozenset({Factor.ID_CARD}),
-    ),
-    AuthLevel.DETAILS: (
-        frozenset({Factor.PASSWORD, Factor.SMS}),
-        frozenset({Factor.ID_CARD, Factor.SMS}),
-    ),
-    AuthLevel.SENSITIVE: (frozenset({Factor.ID_CARD, Factor.SMS}),),
+# The factor combinations that satisfy each level, in the order the kiosk offers them.
+ACCEPTED: dict[Access, tuple[tuple[Factor, ...], ...]] = {
+    Access.SUMMARY: ((Factor.PASSWORD,), (Factor.SMS,), (Factor.ID_CARD,)),
+    Access.DETAILS: ((Factor.PASSWORD, Factor.SMS), (Factor.ID_CARD, Factor.SMS)),
+    Access.SENSITIVE: ((Factor.ID_CARD, Factor.SMS),),
 }
 
 
-def satisfies(held: Iterable[Factor], level: AuthLevel) -> bool:
+def satisfies(held: Iterable[Factor], level: Access | None) -> bool:
     """True when the held factors meet the level."""
+    if level is None:
+        return True
     held_set = frozenset(held)
-    return any(combo <= held_set for combo in _ACCEPTED[level])
+    return any(frozenset(combo) <= held_set for combo in ACCEPTED[level])
 
 
-def missing_factors(held: Iterable[Factor], level: AuthLevel) -> frozenset[Factor]:
-    """The smallest set of factors to add so that ``held`` meets ``level``."""
+def options(level: Access, held: Iterable[Factor]) -> list[tuple[Factor, ...]]:
+    """The combinations a customer can choose from, each reduced to what is still missing."""
     held_set = frozenset(held)
-    options = [combo - held_set for combo in _ACCEPTED[level]]
-    return min(options, key=lambda s: (len(s), sorted(f.value for f in s)))
+    reduced = [tuple(f for f in combo if f not in held_set) for combo in ACCEPTED[level]]
+    fewest = min(len(r) for r in reduced)
+    seen: list[tuple[Factor, ...]] = []
+    for combo in reduced:
+        if len(combo) <= fewest + 1 and combo not in seen:
+            seen.append(combo)
+    return seen

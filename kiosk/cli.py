@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 # Each feature adds its module here (one line); order is the order in --help.
 COMMAND_MODULES: tuple[str, ...] = (
-    "kiosk.commands.run",
+    "ui.commands",  # run, demo: the Qt front end, found by name (kiosk never imports ui)
     "kiosk.commands.idcard",
     "kiosk.commands.printer",
 )

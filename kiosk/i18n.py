@@ -38,9 +38,7 @@ class Translator:
 
     def __init__(self, locale: str = DEFAULT_LOCALE, directory: Path = CATALOGUE_DIR) -> None:
         self._directory = directory
-        self._catalogues = {
-            loc: load_catalogue(loc, directory) for loc in ("zh_CN", "en")
-        }
+        self._catalogues = {loc: load_catalogue(loc, directory) for loc in ("zh_CN", "en")}
         self._locale = locale
         self._listeners: list[Callable[[str], None]] = []
 

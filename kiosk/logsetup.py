@@ -7,7 +7,7 @@ import re
 
 # Mobile numbers, ID numbers and 6-digit codes never reach a log line, even by accident.
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?<!\d)(\d{6})(\d{8})(\d{3}[\dXx])(?!\d)"), r"\1********\3"),
+    (re.compile(r"(?<!\d)(\d{3})\d{11}(\d{3}[\dXx])(?![\dXx])"), r"\1***********\2"),
     (re.compile(r"(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)"), r"\1****\2"),
     (re.compile(r"(?<![\d.])\d{6}(?![\d.])"), "******"),
 )

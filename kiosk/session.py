@@ -13,17 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from common.masking import mask_name, mask_phone
+from common.masking import mask_phone
+from kiosk.backend.models import Factor
 
 log = logging.getLogger(__name__)
-
-
-class Factor(enum.Enum):
-    """Identification factors the backend says this session holds."""
-
-    PASSWORD = "password"
-    SMS = "sms"
-    ID_CARD = "id_card"
 
 
 class EndReason(enum.Enum):
@@ -35,20 +28,17 @@ class EndReason(enum.Enum):
 
 @dataclass
 class Customer:
-    """Who is at the terminal, as far as this session is concerned (raw values, never shown)."""
+    """Who is at the terminal. ``phone`` is raw (the backend needs it); the name arrives
+    already masked from the backend; nothing else personal is kept."""
 
     phone: str
-    name: str = ""
+    masked_name: str = ""
     brand: str = ""
     factors: set[Factor] = field(default_factory=set)
 
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
-
-    @property
-    def masked_name(self) -> str:
-        return mask_name(self.name) if self.name else ""
 
 
 class Session:
@@ -73,7 +63,7 @@ class Session:
         """Forget everything personal; the object stays usable as an empty shell."""
         if self.customer is not None:
             self.customer.phone = ""
-            self.customer.name = ""
+            self.customer.masked_name = ""
             self.customer.factors.clear()
         self.customer = None
         self.cache.clear()
@@ -89,6 +79,7 @@ class SessionManager:
         self._generation = 0
         self._current = Session(self._generation, clock())
         self._end_hooks: list[Callable[[EndReason], None]] = []
+        self._identify_hooks: list[Callable[[Session], None]] = []
 
     @property
     def current(self) -> Session:
@@ -96,6 +87,9 @@ class SessionManager:
 
     def add_end_hook(self, hook: Callable[[EndReason], None]) -> None:
         self._end_hooks.append(hook)
+
+    def add_identify_hook(self, hook: Callable[[Session], None]) -> None:
+        self._identify_hooks.append(hook)
 
     def is_current(self, generation: int) -> bool:
         return generation == self._generation
@@ -111,6 +105,8 @@ class SessionManager:
             self._current.started_at = self._clock()
         self._current.customer = customer
         log.info("customer identified with %d factor(s)", len(customer.factors))
+        for hook in list(self._identify_hooks):
+            hook(self._current)
         return self._current
 
     def end(self, reason: EndReason) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.authz import AuthLevel
+from kiosk.backend.models import Access
 from ui.context import AppContext
 from ui.screens.base import Screen
 
@@ -19,7 +19,7 @@ class Feature:
     subtitle_key: str
     icon: str  # file name under assets/icons
     entry_screen: str
-    level: AuthLevel
+    level: Access | None  # None: nothing personal, no identification
     screens: tuple[Callable[[AppContext], Screen], ...]
     order: int = 100
 

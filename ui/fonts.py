@@ -17,12 +17,12 @@ FONT_FILES = (
 CJK_PROBE = "营业厅自助缴费详单￥"
 
 
-class MissingCjkFont(RuntimeError):
+class MissingCjkFontError(RuntimeError):
     """No font that can draw Chinese is installed."""
 
 
 def find_cjk_family() -> str:
-    """The family to use for every widget; raises :class:`MissingCjkFont` when none exists."""
+    """The family to use for every widget; raises :class:`MissingCjkFontError` when none exists."""
     families = set(QFontDatabase.families())
     for family in PREFERRED_FAMILIES:
         if family in families and font_covers(QFont(family), CJK_PROBE):
@@ -33,7 +33,7 @@ def find_cjk_family() -> str:
             loaded = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
             if loaded and font_covers(QFont(loaded[0]), CJK_PROBE):
                 return str(loaded[0])
-    raise MissingCjkFont(
+    raise MissingCjkFontError(
         "未找到中文字体 / no CJK font found. Install one, e.g. "
         "`apt-get install fonts-wqy-microhei`, then start the kiosk again."
     )

@@ -29,7 +29,10 @@ class IdleWatcher(QObject):
     tick = Signal(int)  # seconds left on screens that show their own countdown
 
     def __init__(
-        self, clock: IdleClock, now: Callable[[], float], interval_ms: int = 250,
+        self,
+        clock: IdleClock,
+        now: Callable[[], float],
+        interval_ms: int = 250,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -41,7 +44,7 @@ class IdleWatcher(QObject):
         self._timer.timeout.connect(self._on_timer_timeout)
         self._timer.start()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY_EVENTS:
             self.activity()
         return False

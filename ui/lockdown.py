@@ -71,11 +71,13 @@ class Lockdown(QObject):
             self._taps.clear()
             self.admin_gesture.emit()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
             assert isinstance(event, QKeyEvent)
             if not self._exit_allowed and is_blocked_key(event.key(), event.modifiers()):
-                self.blocked_count += 1
+                if event.type() == QEvent.Type.KeyPress:
+                    self.blocked_count += 1
+                    log.debug("blocked key %s", event.key())
                 event.accept()
                 return True
         return False

@@ -7,7 +7,6 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
@@ -18,7 +17,7 @@ from kiosk.idle import IdleClock
 from kiosk.session import SessionManager
 from ui import qtlog
 from ui.background import BackgroundRunner, Runner
-from ui.context import AppContext
+from ui.context import AppContext, Services
 from ui.features import FeatureRegistry
 from ui.fonts import find_cjk_family
 from ui.idle_watcher import IdleWatcher
@@ -41,7 +40,7 @@ class ShellOptions:
     runner: Runner | None = None
     clock: Callable[[], float] = time.monotonic
     installers: Sequence[FeatureInstaller] = ()
-    services: dict[str, Any] = field(default_factory=dict)
+    services: Services = field(default_factory=Services)
     idle_interval_ms: int = 250
 
 
@@ -72,7 +71,7 @@ def build_shell(config: Config, app: QApplication, options: ShellOptions | None 
         runner=opts.runner or BackgroundRunner(),
         sessions=sessions,
         clock=opts.clock,
-        services=dict(opts.services),
+        services=opts.services,
     )
     registry = FeatureRegistry()
     for install in opts.installers:
@@ -84,13 +83,14 @@ def build_shell(config: Config, app: QApplication, options: ShellOptions | None 
     shell = Shell(ctx, app, window, registry, watcher, lockdown)
     app.installEventFilter(lockdown)
     app.installEventFilter(watcher)
-    ctx.services["shell"] = shell
     return shell
 
 
 def default_installers() -> list[FeatureInstaller]:
     """Every feature that ships today."""
-    return []
+    from ui.installers import ALL_INSTALLERS
+
+    return list(ALL_INSTALLERS)
 
 
 def show(shell: Shell, *, fullscreen: bool, size: tuple[int, int] = (1920, 1080)) -> None:

@@ -57,7 +57,7 @@ class NavBar(QFrame):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.back_button.setText("〈 " + self._tr.tr("nav.back"))
+        self.back_button.setText(self._tr.tr("nav.back"))
         self.home_button.setText(self._tr.tr("nav.home"))
         self.end_button.setText(self._tr.tr("nav.end_session"))
 
@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, translator: Translator, header: Header, lockdown: Lockdown) -> None:
         super().__init__()
-        self.setWindowTitle("营业厅自助服务终端")
+        self.setWindowTitle(translator.tr("header.operator"))
         self.setWindowFlag(Qt.WindowType.WindowContextHelpButtonHint, False)
         self._lockdown = lockdown
         self.header = header
@@ -84,14 +84,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.idle_overlay = IdleOverlay(translator, central)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self._lockdown.exit_allowed:
             event.accept()
             return
         log.info("window close refused by the lock-down")
         event.ignore()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self.idle_overlay.isVisible():
             self.idle_overlay.setGeometry(self.centralWidget().rect())

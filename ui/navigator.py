@@ -32,6 +32,7 @@ class Navigator(QObject):
         self._screens[screen.screen_id] = screen
         self._stack.addWidget(screen)
         screen.navigate.connect(self.go)
+        screen.replace.connect(self.replace)
         screen.go_home.connect(self.home)
         screen.go_back.connect(self.back)
 

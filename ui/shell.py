@@ -21,6 +21,7 @@ from ui.navigator import HOME, Navigator
 from ui.screens.admin import AdminPinScreen, AdminScreen
 from ui.screens.base import Screen
 from ui.screens.home import HomeScreen
+from ui.screens.identify.screen import IdentifyScreen
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +58,24 @@ class Shell(QObject):
         self.admin = AdminScreen(ctx)
         self.navigator.add(self.admin_pin)
         self.navigator.add(self.admin)
+        if ctx.services.backend is not None:
+            self.navigator.add(IdentifyScreen(ctx))
         for feature in registry.all():
             for factory in feature.screens:
                 self.add_screen(factory(ctx))
         self._connect()
         self.apply_style()
         ctx.translator.subscribe(self._on_translator_locale_changed)
+        ctx.sessions.add_identify_hook(lambda _session: self.customer_identified())
+        if ctx.services.card_reader is not None:
+            ctx.services.card_reader.activity.connect(self.device_activity)
+        if ctx.services.backend is not None:
+            backend = ctx.services.backend
+            ctx.sessions.add_end_hook(
+                lambda _reason: ctx.runner.run(
+                    backend.end_session, lambda _r: None, lambda _e: None
+                )
+            )
         self.navigator.home()
 
     # Public ------------------------------------------------------------------------------
@@ -78,7 +91,9 @@ class Shell(QObject):
         if satisfies(held, feature.level):
             self.navigator.go(feature.entry_screen)
         else:
-            self.navigator.go(IDENTIFY_SCREEN, {"feature": key, "level": feature.level})
+            self.navigator.go(
+                IDENTIFY_SCREEN, {"target": feature.entry_screen, "level": feature.level}
+            )
 
     def end_session(self, reason: EndReason) -> None:
         """Wipe everything personal and go home."""

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from kiosk.backend.errors import BackendError
+from kiosk.devices.idcard.errors import CardReaderError
 from kiosk.idle import ScreenKind
+from printer.errors import PrinterError
 from ui.context import AppContext
+from ui.errors import describe
+
+T = TypeVar("T")
 
 
 class Screen(QWidget):
@@ -19,6 +26,7 @@ class Screen(QWidget):
     """
 
     navigate = Signal(str, object)  # screen id, params
+    replace = Signal(str, object)  # same, without remembering this screen for "back"
     go_home = Signal()
     go_back = Signal()
 
@@ -44,9 +52,58 @@ class Screen(QWidget):
             self.layout_.addWidget(self.title)
         if self.hint_key:
             self.layout_.addWidget(self.hint)
+        self.status = self.label(role="notice")
+        self.status.hide()
+        self.error = self.label(role="error")
+        self.error.hide()
+        self.layout_.addWidget(self.status)
+        self.layout_.addWidget(self.error)
+        self.loading = False
 
     def tr(self, key: str, /, **values: object) -> str:  # type: ignore[override]
         return self.ctx.translator.tr(key, **values)
+
+    def fetch(
+        self,
+        op: Callable[[], T],
+        on_done: Callable[[T], None],
+        *,
+        busy_key: str = "common.loading",
+        context: str = "",
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> None:
+        """Run ``op`` in the background with a calm busy line; typed errors become a message.
+
+        Results that arrive after the session ended are dropped by the session guard.
+        """
+        self.loading = True
+        self.error.hide()
+        self.status.setText(self.tr(busy_key))
+        self.status.show()
+
+        def done(result: T) -> None:
+            self.loading = False
+            self.status.hide()
+            on_done(result)
+
+        def failed(exc: Exception) -> None:
+            self.loading = False
+            self.status.hide()
+            if not isinstance(exc, BackendError | CardReaderError | PrinterError):
+                raise exc
+            self.show_error(describe(exc, self.ctx.translator, context=context))
+            if on_error is not None:
+                on_error(exc)
+
+        self.ctx.runner.run(op, done, failed, guard=self.ctx.sessions.guard())
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def clear_messages(self) -> None:
+        self.error.hide()
+        self.status.hide()
 
     def enter(self, params: Any) -> None:
         """Called each time the screen is shown; ``params`` come from the caller."""

@@ -92,7 +92,7 @@ class Header(QFrame):
         self.large_text_button.setText(self._tr.tr("header.large_text"))
         self._on_timer_timeout()
 
-    def mousePressEvent(self, event: object) -> None:  # noqa: D102 - the hidden corner
+    def mousePressEvent(self, event: object) -> None:
         pos = event.position()  # type: ignore[attr-defined]
         if pos.x() < 120 and pos.y() < self.height():
             self.corner_tapped.emit()
@@ -101,4 +101,6 @@ class Header(QFrame):
         now = self._now()
         self._clock.setText(now.strftime("%H:%M"))
         weekday = self._tr.tr(f"weekday.{now.weekday()}")
-        self._date.setText(self._tr.tr("header.date", y=now.year, m=now.month, d=now.day, w=weekday))
+        self._date.setText(
+            self._tr.tr("header.date", y=now.year, m=now.month, d=now.day, w=weekday)
+        )

@@ -1,0 +1,1 @@
+"""Customer journeys as plain Python: what comes next, independent of any screen."""

@@ -1,0 +1,1 @@
+"""Demo-only windows (never shown by ``kiosk run``)."""

@@ -1,0 +1,125 @@
+"""The demo's device panel: place/remove ID cards, set the printer's paper, read SMS codes.
+
+It talks to the emulators through their control channels and to the reference backend's
+demo-only SMS outbox, exactly as a test would.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from common.masking import mask_name
+from kiosk.demo_stack import DemoEndpoints, Endpoint
+from ui.shell import Shell
+
+log = logging.getLogger(__name__)
+
+CARDHOLDERS = Path(__file__).resolve().parents[2] / "assets" / "demo" / "cardholders.json"
+
+
+def _send(endpoint: Endpoint | None, message: dict[str, object]) -> str:
+    from emulators.control import send_control
+
+    if endpoint is None:
+        return "no emulator"
+    try:
+        answer = send_control(*endpoint.control, message)
+    except (OSError, ValueError) as exc:
+        return f"error: {exc}"
+    return "ok" if answer.get("ok") else f"refused: {answer.get('error')}"
+
+
+class DevicePanel(QWidget):
+    """A second window beside the kiosk, for whoever runs the demo."""
+
+    def __init__(self, shell: Shell, endpoints: DemoEndpoints) -> None:
+        super().__init__()
+        self.setWindowTitle("演示设备面板 / demo devices")
+        self._shell = shell
+        self._endpoints = endpoints
+        self.result = QLabel()
+        cards = QGroupBox("身份证读卡器 (emulated)")
+        grid = QGridLayout(cards)
+        holders = json.loads(CARDHOLDERS.read_text(encoding="utf-8"))["cards"]
+        for index, holder in enumerate(holders):
+            text = f"{mask_name(holder['name'])} {holder['phone']} ({holder['card_type']})"
+            button = QPushButton(text)
+            button.clicked.connect(
+                lambda _=False, key=holder["phone"]: self._card({"cmd": "place", "card": key})
+            )
+            grid.addWidget(button, index // 2, index % 2)
+        remove = QPushButton("取走身份证 remove card")
+        remove.clicked.connect(lambda: self._card({"cmd": "remove"}))
+        grid.addWidget(remove, len(holders) // 2 + 1, 0, 1, 2)
+        paper = QGroupBox("小票打印机 (emulated)")
+        paper_box = QGridLayout(paper)
+        for index, (label, message) in enumerate(
+            (
+                ("纸张正常 paper ok", {"cmd": "paper", "state": "ok"}),
+                ("纸将尽 near end", {"cmd": "paper", "state": "near_end"}),
+                ("缺纸 paper out", {"cmd": "paper", "state": "out"}),
+                ("开盖 cover open", {"cmd": "cover", "open": True}),
+                ("合盖 cover closed", {"cmd": "cover", "open": False}),
+            )
+        ):
+            button = QPushButton(label)
+            button.clicked.connect(lambda _=False, m=message: self._printer(m))
+            paper_box.addWidget(button, index // 2, index % 2)
+        sms = QGroupBox("短信 (demo SMS outbox of the current customer)")
+        self.sms = QPlainTextEdit()
+        self.sms.setReadOnly(True)
+        QVBoxLayout(sms).addWidget(self.sms)
+        layout = QVBoxLayout(self)
+        layout.addWidget(cards)
+        layout.addWidget(paper)
+        layout.addWidget(sms)
+        layout.addWidget(self.result)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._timer.start(2000)
+        self._phone = ""
+
+    def _card(self, message: dict[str, object]) -> None:
+        self.result.setText(_send(self._endpoints.card_reader, message))
+
+    def _printer(self, message: dict[str, object]) -> None:
+        self.result.setText(_send(self._endpoints.printer, message))
+
+    def _on_timer_timeout(self) -> None:
+        screen = self._shell.navigator.current
+        state = getattr(screen, "state", None)
+        phone = getattr(state, "phone", None) or (
+            self._shell.ctx.sessions.current.customer.phone
+            if self._shell.ctx.sessions.current.customer
+            else ""
+        )
+        backend = self._shell.ctx.services.backend
+        if not phone or backend is None:
+            return
+
+        def show(messages: list[object]) -> None:
+            lines = [f"{getattr(m, 'sent_at', '')}: {getattr(m, 'text', '')}" for m in messages]
+            self.sms.setPlainText("\n".join(lines[-8:]))
+
+        self._shell.ctx.runner.run(lambda: backend.demo_read_sms(phone), show, lambda _e: None)
+
+
+def open_device_panel(shell: Shell, endpoints: DemoEndpoints) -> None:
+    panel = DevicePanel(shell, endpoints)
+    panel.resize(720, 900)
+    panel.move(shell.window.x() + shell.window.width() + 10, shell.window.y())
+    panel.show()
+    shell.window.setProperty("devicePanel", panel)  # keeps it alive with the window

@@ -1,0 +1,52 @@
+"""Turns typed errors into one calm, specific sentence in the customer's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from zoneinfo import ZoneInfo
+
+from kiosk.backend import errors as be
+from kiosk.i18n import Translator
+
+log = logging.getLogger(__name__)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def describe(exc: BaseException, tr: Translator, *, context: str = "") -> str:
+    """The message to show for ``exc``; ``context`` ("password", "sms", "card") refines it."""
+    if isinstance(exc, be.AuthFailed):
+        if context == "card":
+            return tr.tr("error.card_mismatch")
+        if exc.remaining_attempts is not None:
+            key = "error.wrong_code" if context == "sms" else "error.wrong_password"
+            return tr.tr(key, n=exc.remaining_attempts)
+        return tr.tr("error.auth_failed")
+    if isinstance(exc, be.Locked):
+        until = exc.until.astimezone(SHANGHAI) if exc.until.tzinfo else exc.until
+        return tr.tr("error.locked", time=until.strftime("%H:%M"))
+    if isinstance(exc, be.InvalidInput):
+        if exc.field == "valid_to":
+            return tr.tr("error.card_expired")
+        return tr.tr("error.invalid_input", detail=exc.message or exc.field)
+    if isinstance(exc, be.RateLimited):
+        return tr.tr("error.rate_limited", seconds=max(exc.retry_after_s, 1))
+    if isinstance(exc, be.BackendError):
+        key = {
+            "unavailable": "error.unavailable",
+            "timeout": "error.timeout",
+            "not_allowed": "error.not_allowed",
+            "conflict": "error.conflict",
+            "not_found": "error.not_found",
+            "session_expired": "error.session_expired",
+            "terminal_unauthorized": "error.terminal",
+        }.get(exc.code, "error.unknown")
+        if key == "error.conflict":
+            return tr.tr(key, detail=exc.message)
+        return tr.tr(key)
+    log.error("unexpected error shown to a customer: %s", type(exc).__name__)
+    return tr.tr("error.unknown")
+
+
+def lock_time(until: dt.datetime) -> str:
+    return until.astimezone(SHANGHAI).strftime("%H:%M")

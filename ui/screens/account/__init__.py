@@ -1,0 +1,1 @@
+"""Function 1: balance and account overview, balance reminder threshold."""

@@ -1,0 +1,1 @@
+"""Identification: phone number, then ID card, service password and/or SMS code."""

@@ -1,0 +1,168 @@
+"""``kiosk demo --tour OUTDIR``: a scripted customer journey through the real screens.
+
+Runs headless against the demo stack (real backend, emulated devices), taps real widgets,
+writes one PNG per step and ``tour.json`` (steps, timings, pass/fail). Exit 0 only when
+every step passed. Time is a controllable clock so idle timeouts can be shown without waiting.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QWidget
+
+from kiosk.config import Config
+from kiosk.demo_stack import DemoEndpoints
+from ui.main import ShellOptions, default_installers, show
+from ui.shell import Shell
+
+log = logging.getLogger(__name__)
+
+
+class TourError(AssertionError):
+    """A step's expectation did not hold."""
+
+
+class TourClock:
+    """Monotonic time plus a jump the tour controls."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.monotonic() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+@dataclass
+class StepResult:
+    name: str
+    title: str
+    screenshot: str
+    duration_ms: float
+    passed: bool
+    error: str = ""
+
+
+@dataclass
+class Tour:
+    """Helpers the steps use: tap, type, wait, look."""
+
+    shell: Shell
+    endpoints: DemoEndpoints
+    clock: TourClock
+    outdir: Path
+    results: list[StepResult] = field(default_factory=list)
+
+    # -- actions -----------------------------------------------------------------------------
+    def pump(self, ms: int = 50) -> None:
+        deadline = time.monotonic() + ms / 1000
+        while time.monotonic() < deadline:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            time.sleep(0.005)
+
+    def wait_until(self, what: str, predicate: Callable[[], bool], timeout: float = 15.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise TourError(f"timed out waiting for {what}")
+            self.pump(30)
+
+    def tap(self, widget: QWidget) -> None:
+        if not widget.isVisible() or not widget.isEnabled():
+            raise TourError(f"cannot tap {widget.objectName() or type(widget).__name__}")
+        QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+        self.pump(60)
+
+    def tap_text(self, text: str) -> None:
+        """Tap the visible button showing ``text`` on the current screen or overlay."""
+        for button in self.shell.window.findChildren(QAbstractButton):
+            if button.isVisible() and button.text() == text:
+                self.tap(button)
+                return
+        raise TourError(f"no visible button {text!r}")
+
+    def screen_id(self) -> str:
+        current = self.shell.navigator.current
+        return current.screen_id if current else ""
+
+    def expect_screen(self, screen_id: str, timeout: float = 15.0) -> None:
+        self.wait_until(f"screen {screen_id}", lambda: self.screen_id() == screen_id, timeout)
+
+    def control(self, device: str, message: dict[str, object]) -> dict[str, object]:
+        from emulators.control import send_control
+
+        endpoint = self.endpoints.card_reader if device == "idcard" else self.endpoints.printer
+        if endpoint is None:
+            raise TourError(f"no {device} emulator")
+        answer = send_control(*endpoint.control, message)
+        if not answer.get("ok"):
+            raise TourError(f"{device} refused {message}: {answer.get('error')}")
+        return answer
+
+    # -- recording ---------------------------------------------------------------------------
+    def step(self, name: str, title: str, action: Callable[[Tour], None]) -> None:
+        started = time.perf_counter()
+        error = ""
+        try:
+            action(self)
+            self.pump(120)
+        except Exception as exc:  # recorded as a failed step, the tour goes on
+            error = f"{type(exc).__name__}: {exc}"
+            log.error("tour step %s failed: %s", name, error)
+            log.debug("%s", traceback.format_exc())
+        shot = f"{len(self.results) + 1:02d}-{name}.png"
+        self.shell.window.grab().save(str(self.outdir / shot))
+        self.results.append(
+            StepResult(name, title, shot, (time.perf_counter() - started) * 1000, not error, error)
+        )
+
+    def write_report(self) -> bool:
+        passed = all(r.passed for r in self.results)
+        report = {
+            "passed": passed,
+            "steps": [r.__dict__ for r in self.results],
+        }
+        (self.outdir / "tour.json").write_text(
+            json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        return passed
+
+
+def run_tour(config: Config, endpoints: DemoEndpoints, outdir: Path) -> int:
+    """Build the real kiosk with a tour clock, run every step, write the report."""
+    from ui.app import start_shell, stop_shell
+    from ui.tour_steps import STEPS
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    for old in outdir.glob("*.png"):
+        old.unlink()
+    clock = TourClock()
+    shell = start_shell(config, ShellOptions(clock=clock, installers=default_installers()))
+    show(shell, fullscreen=False)
+    tour = Tour(shell, endpoints, clock, outdir)
+    try:
+        tour.pump(300)
+        for name, title, action in STEPS:
+            tour.step(name, title, action)
+    finally:
+        stop_shell(shell)
+    receipts = outdir / "receipts"
+    if endpoints.receipts_dir.exists() and any(endpoints.receipts_dir.iterdir()):
+        shutil.copytree(endpoints.receipts_dir, receipts, dirs_exist_ok=True)
+    passed = tour.write_report()
+    for r in tour.results:
+        print(f"{'PASS' if r.passed else 'FAIL'} {r.name} ({r.duration_ms:.0f} ms) {r.error}")
+    print(f"tour: {'passed' if passed else 'FAILED'}; report {outdir / 'tour.json'}")
+    return 0 if passed else 1

@@ -1,0 +1,157 @@
+"""The tour's script: (name, title, action) steps run in order against the real kiosk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from ui.screens.identify.screen import IdentifyScreen
+from ui.tour import Tour, TourError
+from ui.widgets.keypad import Keypad
+
+DEMO_PHONE = "13800138000"  # 张晓峰, 全球通, demo card 0
+DEMO_PASSWORD = "864213"
+
+
+def _identify(t: Tour) -> IdentifyScreen:
+    screen = t.shell.navigator.current
+    if not isinstance(screen, IdentifyScreen):
+        raise TourError("not on the identification screen")
+    return screen
+
+
+def type_digits(t: Tour, keypad: Keypad, digits: str, submit: bool = True) -> None:
+    for digit in digits:
+        t.tap(keypad.digit_button(digit))
+    if submit:
+        t.tap(keypad.submit_button())
+
+
+def home(t: Tour) -> None:
+    t.expect_screen("home")
+    if not t.shell.home_screen.tiles:
+        raise TourError("no function tiles on the home screen")
+
+
+def english(t: Tour) -> None:
+    t.tap(t.shell.window.header.language_button)
+    if t.shell.ctx.translator.locale != "en":
+        raise TourError("language did not switch")
+
+
+def large_text(t: Tour) -> None:
+    t.tap(t.shell.window.header.language_button)  # back to Chinese
+    t.tap(t.shell.window.header.large_text_button)
+    if not t.shell.large_text:
+        raise TourError("large-text mode did not switch on")
+
+
+def open_overview(t: Tour) -> None:
+    t.tap(t.shell.window.header.large_text_button)  # standard size again
+    t.tap(t.shell.home_screen.tiles["overview"])
+    t.expect_screen("identify")
+
+
+def enter_phone(t: Tour) -> None:
+    screen = _identify(t)
+    type_digits(t, screen.phone_page.keypad, DEMO_PHONE)
+    t.wait_until("the choice page", lambda: screen.pages.currentWidget() is screen.choice_page)
+
+
+def choose_password(t: Tour) -> None:
+    screen = _identify(t)
+    t.tap(
+        next(
+            b
+            for c, b in screen.choice_page.buttons.items()
+            if c == c[:1] and c[0].value == "password"
+        )
+    )
+    t.wait_until("the password page", lambda: screen.pages.currentWidget() is screen.password_page)
+
+
+def wrong_password(t: Tour) -> None:
+    screen = _identify(t)
+    type_digits(t, screen.password_page.keypad, "111111")
+    t.wait_until("the error", screen.password_page.error.isVisible)
+
+
+def right_password(t: Tour) -> None:
+    screen = _identify(t)
+    type_digits(t, screen.password_page.keypad, DEMO_PASSWORD)
+    t.expect_screen("overview")
+    overview = t.shell.navigator.current
+    t.wait_until("the overview data", lambda: getattr(overview, "overview", None) is not None)
+
+
+def idle_warning(t: Tour) -> None:
+    t.clock.advance(t.shell.ctx.config.timeouts.reading + 3)
+    overlay = t.shell.window.idle_overlay
+    t.wait_until("the idle warning", overlay.isVisible, timeout=3)
+
+
+def more_time(t: Tour) -> None:
+    t.tap(t.shell.window.idle_overlay.more_time)
+    if t.shell.window.idle_overlay.isVisible():
+        raise TourError("the warning stayed after 'more time'")
+
+
+def idle_expiry(t: Tour) -> None:
+    timeouts = t.shell.ctx.config.timeouts
+    t.clock.advance(timeouts.reading + timeouts.warning + 1)
+    t.expect_screen("home", timeout=3)
+    if t.shell.ctx.sessions.current.identified:
+        raise TourError("the session was not wiped")
+
+
+def card_identification(t: Tour) -> None:
+    t.tap(t.shell.home_screen.tiles["overview"])
+    screen = _identify(t)
+    type_digits(t, screen.phone_page.keypad, DEMO_PHONE)
+    t.wait_until("the choice page", lambda: screen.pages.currentWidget() is screen.choice_page)
+    t.tap(next(b for c, b in screen.choice_page.buttons.items() if c[0].value == "id_card"))
+    t.wait_until("the card page", lambda: screen.pages.currentWidget() is screen.card_page)
+
+
+def place_card(t: Tour) -> None:
+    t.control("idcard", {"cmd": "place", "card": DEMO_PHONE})
+    t.expect_screen("overview", timeout=20)
+    t.control("idcard", {"cmd": "remove"})
+
+
+def end_session(t: Tour) -> None:
+    t.tap(t.shell.window.nav.end_button)
+    t.expect_screen("home")
+
+
+def admin_gesture(t: Tour) -> None:
+    header = t.shell.window.header
+    for _ in range(5):
+        QTest.mouseClick(
+            header, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(20, 20)
+        )
+        t.pump(30)
+    t.expect_screen("admin_pin")
+
+
+Step = tuple[str, str, Callable[[Tour], None]]
+
+STEPS: list[Step] = [
+    ("home", "首页：功能磁贴", home),
+    ("home-english", "Home in English", english),
+    ("home-large-text", "大字模式", large_text),
+    ("identify-phone", "输入手机号码", open_overview),
+    ("identify-choice", "选择验证方式", enter_phone),
+    ("identify-password", "乱序密码键盘", choose_password),
+    ("identify-wrong-password", "密码错误：剩余次数", wrong_password),
+    ("overview", "账户概览", right_password),
+    ("idle-warning", "空闲提醒与倒计时", idle_warning),
+    ("idle-more-time", "我需要更多时间", more_time),
+    ("idle-expired", "超时：清除会话并返回首页", idle_expiry),
+    ("identify-card", "请将身份证放在感应区", card_identification),
+    ("identify-card-read", "刷身份证验证后进入", place_card),
+    ("end-session", "结束服务", end_session),
+    ("admin-pin", "维护人员入口", admin_gesture),
+]
