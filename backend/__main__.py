@@ -1,0 +1,111 @@
+"""``python -m backend``: serve, seed, openapi, add-terminal (see docs/api.md)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+DEFAULT_DB = "sqlite:///backend.db"
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected YYYY-MM-DD") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line."""
+    parser = argparse.ArgumentParser(prog="python -m backend", description="reference backend")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the HTTP API")
+    serve.add_argument(
+        "--db", default=DEFAULT_DB, help="SQLAlchemy URL (sqlite:///x.db, postgresql://...)"
+    )
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8600, help="0 picks a free port")
+    serve.add_argument("--port-file", type=Path, help="write the bound port here once listening")
+    serve.add_argument("--demo", action="store_true", help="enable demo-only endpoints")
+    serve.add_argument("--today", type=_date, help="pin the business date (YYYY-MM-DD)")
+    serve.add_argument("--seed-demo", action="store_true", help="seed demo data if the DB is empty")
+
+    seed = sub.add_parser("seed", help="fill an empty database with demo data")
+    seed.add_argument("--db", default=DEFAULT_DB)
+    seed.add_argument(
+        "--customers", type=int, default=20, help="random customers besides the demo cardholders"
+    )
+    seed.add_argument("--seed", type=int, default=2026)
+    seed.add_argument("--today", type=_date)
+    seed.add_argument(
+        "--heavy-per-month", type=int, default=10_800, help="data sessions of the heavy user"
+    )
+
+    sub.add_parser("openapi", help="print the OpenAPI document")
+
+    term = sub.add_parser("add-terminal", help="provision a terminal (id + token)")
+    term.add_argument("--db", default=DEFAULT_DB)
+    term.add_argument("--id", required=True, dest="terminal_id")
+    term.add_argument("--token", required=True)
+    term.add_argument("--name", default="")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # Alembic announces every plugin at INFO; only its problems matter here.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    from backend.clock import Clock
+    from backend.db.engine import is_empty, make_engine, migrate
+
+    if args.command == "openapi":
+        from backend.api.app import create_app
+
+        engine = make_engine("sqlite://")
+        doc = create_app(engine, demo_mode=True).openapi()
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+        return 0
+    engine = make_engine(args.db)
+    migrate(engine)
+    clock = Clock(args.today)
+    if args.command == "seed" or (args.command == "serve" and args.seed_demo and is_empty(engine)):
+        from backend.seed.seeder import seed_database
+
+        if not is_empty(engine):
+            print("database already holds customers; refusing to seed", file=sys.stderr)
+            return 2
+        seed_database(
+            engine,
+            customers=getattr(args, "customers", 20),
+            seed=getattr(args, "seed", 2026),
+            today=clock.today(),
+            heavy_per_month=getattr(args, "heavy_per_month", 10_800),
+        )
+        if args.command == "seed":
+            return 0
+    if args.command == "add-terminal":
+        from backend.ops.terminals import add_terminal
+
+        add_terminal(engine, args.terminal_id, args.token, args.name or args.terminal_id)
+        return 0
+    from backend.api.app import create_app
+    from backend.server import serve
+
+    serve(create_app(engine, clock, demo_mode=args.demo), args.host, args.port, args.port_file)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

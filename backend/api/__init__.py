@@ -1,0 +1,1 @@
+"""HTTP API (FastAPI): routes per function area, problem+json errors, idempotency."""

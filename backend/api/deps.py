@@ -1,0 +1,175 @@
+"""Request context: application state, terminal authentication, customer sessions, access."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine, select
+
+from backend.api import problems as p
+from backend.billing import Access, Factor
+from backend.clock import Clock
+from backend.db import tables as t
+from backend.rules import allowed_levels, missing_factors
+from backend.security import digest
+
+
+@dataclass(frozen=True)
+class AppState:
+    """Everything the routes need; one per app (no globals)."""
+
+    engine: Engine
+    clock: Clock
+    demo: bool
+
+
+def state(request: Request) -> AppState:
+    """The app's state."""
+    value: AppState = request.app.state.backend
+    return value
+
+
+State = Annotated[AppState, Depends(state)]
+
+_bearer = HTTPBearer(auto_error=False, description="Terminal token (docs/api.md)")
+
+
+class _TerminalCache:
+    """Terminal token hashes for a minute, so auth does not hit the database on every call."""
+
+    ttl_s = 60.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[int, str], tuple[float, str | None]] = {}
+
+    def token_hash(self, engine: Engine, terminal_id: str) -> str | None:
+        key = (id(engine), terminal_id)
+        now = time.monotonic()
+        with self._lock:
+            hit = self._entries.get(key)
+        if hit is not None and now - hit[0] < self.ttl_s:
+            return hit[1]
+        with engine.connect() as conn:
+            row = conn.execute(
+                select(t.terminals.c.token_hash).where(
+                    t.terminals.c.terminal_id == terminal_id, t.terminals.c.active.is_(True)
+                )
+            ).first()
+        value = None if row is None else str(row.token_hash)
+        with self._lock:
+            self._entries[key] = (now, value)
+        return value
+
+
+_terminals = _TerminalCache()
+
+
+def terminal(
+    st: State,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    x_terminal_id: Annotated[str | None, Header(max_length=40)] = None,
+) -> str:
+    """The authenticated terminal id (X-Terminal-Id + Bearer token)."""
+    if credentials is None or not x_terminal_id:
+        raise p.TerminalUnauthorized("终端未认证")
+    expected = _terminals.token_hash(st.engine, x_terminal_id)
+    if expected is None or digest(credentials.credentials) != expected:
+        raise p.TerminalUnauthorized("终端认证失败")
+    return x_terminal_id
+
+
+TerminalId = Annotated[str, Depends(terminal)]
+
+
+@dataclass(frozen=True)
+class Customer:
+    """The identified customer behind a session token."""
+
+    token_hash: str
+    terminal_id: str
+    line_id: int
+    number: str
+    factors: frozenset[Factor]
+    expires_at: dt.datetime
+
+
+def find_session(st: AppState, terminal_id: str, token: str | None) -> Customer | None:
+    """The live session for a token presented by this terminal, if any."""
+    if not token or len(token) > 100:
+        return None
+    token_hash = digest(token)
+    with st.engine.connect() as conn:
+        row = conn.execute(
+            select(
+                t.sessions.c.line_id,
+                t.sessions.c.factors,
+                t.sessions.c.expires_at,
+                t.sessions.c.terminal_id,
+                t.lines.c.number,
+            )
+            .join(t.lines, t.lines.c.id == t.sessions.c.line_id)
+            .where(t.sessions.c.token_hash == token_hash, t.sessions.c.ended.is_(False))
+        ).first()
+    if row is None or row.terminal_id != terminal_id or row.expires_at <= st.clock.now():
+        return None
+    factors = frozenset(Factor(f) for f in row.factors.split(",") if f)
+    return Customer(token_hash, terminal_id, row.line_id, row.number, factors, row.expires_at)
+
+
+def customer(
+    st: State,
+    terminal_id: TerminalId,
+    x_session_token: Annotated[str | None, Header()] = None,
+) -> Customer:
+    """The session's customer, or 401 session_expired."""
+    found = find_session(st, terminal_id, x_session_token)
+    if found is None:
+        raise p.SessionExpired("会话已结束，请重新验证身份")
+    return found
+
+
+def require(level: Access) -> Callable[[Customer], Customer]:
+    """A dependency that lets the call through only when the session's factors allow ``level``."""
+
+    def check(cust: Annotated[Customer, Depends(customer)]) -> Customer:
+        if level not in allowed_levels(cust.factors):
+            missing = missing_factors(cust.factors, level)
+            raise p.NotAllowed(
+                "需要进一步验证身份", missing_factors=[f.value for f in missing], level=level.value
+            )
+        return cust
+
+    return check
+
+
+AnySession = Annotated[Customer, Depends(customer)]
+Summary = Annotated[Customer, Depends(require(Access.SUMMARY))]
+Details = Annotated[Customer, Depends(require(Access.DETAILS))]
+Sensitive = Annotated[Customer, Depends(require(Access.SENSITIVE))]
+
+
+def idempotency_key(
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="Required on every mutation; the same key replays the first answer.",
+        ),
+    ] = None,
+) -> str:
+    """The mutation's key (1-64 visible ASCII characters), or 422."""
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 64 or not key.isascii() or not key.isprintable():
+        raise p.InvalidInput("缺少或无效的 Idempotency-Key", field="Idempotency-Key")
+    return key
+
+
+IdemKey = Annotated[str, Depends(idempotency_key)]

@@ -1,0 +1,423 @@
+"""Request and response bodies (the wire format in docs/api.md and docs/openapi.json).
+
+Money is integer fen (``StrictInt``: ``"100"`` or ``1.5`` are refused, never coerced).
+Instants carry the +08:00 offset; dates are ``YYYY-MM-DD``; months ``YYYY-MM``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+Phone = Annotated[str, Field(pattern=r"^1\d{10}$", description="11-digit mobile number")]
+Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+Code6 = Annotated[str, Field(pattern=r"^\d{6}$")]
+CardType = Literal["resident", "permit_hmt", "permit_tw", "foreign_2017", "foreign_2023"]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- requests ------------------------------------------------------------------------------
+
+
+class PasswordLogin(_In):
+    """Number + service password."""
+
+    phone: Phone
+    password: Code6
+
+
+class SmsSend(_In):
+    """Ask for a one-time code."""
+
+    phone: Phone
+
+
+class SmsVerify(_In):
+    """Check a one-time code."""
+
+    phone: Phone
+    code: Code6
+
+
+class IdCardLogin(_In):
+    """ID card data as read by the terminal's reader, and the number to serve."""
+
+    id_number: Annotated[str, Field(min_length=6, max_length=32)]
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+    card_type: CardType
+    valid_to: Annotated[str, Field(pattern=r"^(\d{8}|长期)$")]
+    phone: Phone
+
+
+class PlanChangeIn(_In):
+    """Target plan."""
+
+    plan_code: Annotated[str, Field(min_length=1, max_length=20)]
+
+
+class OrderIn(_In):
+    """Service to order."""
+
+    service_code: Annotated[str, Field(min_length=1, max_length=20)]
+
+
+class ConfirmIn(_In):
+    """The SMS code sent with the quote."""
+
+    sms_code: Code6
+
+
+class PaymentIn(_In):
+    """Top-up amount: 1 元 to 5,000 元."""
+
+    amount_fen: Annotated[StrictInt, Field(ge=100, le=500_000)]
+
+
+class DisputeIn(_In):
+    """The charge (record) the customer flags as wrong, and why."""
+
+    record_id: Annotated[StrictInt, Field(ge=1, le=2**62)]
+    reason: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class PasswordIn(_In):
+    """New 6-digit service password."""
+
+    new_password: Annotated[str, Field(min_length=1, max_length=20)]
+
+
+class InvoiceIn(_In):
+    """Closed month to invoice."""
+
+    month: Month
+
+
+class SpamIn(_In):
+    """Spam number and the message received (may be empty for calls)."""
+
+    number: Annotated[str, Field(pattern=r"^\+?\d{3,20}$")]
+    content: Annotated[str, Field(max_length=500)] = ""
+
+
+class ReminderIn(_In):
+    """Threshold in fen (500/1000/2000/3000/5000) or null to cancel."""
+
+    threshold_fen: StrictInt | None
+
+
+class DemoSmsIn(_In):
+    """Number whose demo outbox to read."""
+
+    phone: Phone
+
+
+# -- responses -----------------------------------------------------------------------------
+
+
+class Health(BaseModel):
+    """Liveness."""
+
+    status: str
+
+
+class SessionOut(BaseModel):
+    """An identification result: keep ``session_token`` and send it as X-Session-Token."""
+
+    session_token: str
+    factors: list[str]
+    allowed: list[str]
+    phone_masked: str
+    name_masked: str
+    brand: str
+    status: str
+    expires_in_s: int
+
+
+class SmsSentOut(BaseModel):
+    """A code was sent."""
+
+    resend_after_s: int
+    valid_for_s: int
+
+
+class PlanOut(BaseModel):
+    """Plan with its rules."""
+
+    code: str
+    name: str
+    brand: str
+    monthly_fee_fen: int
+    included_minutes: int
+    included_sms: int
+    included_data_mb: int
+    overage_minute_fen: int
+    overage_sms_fen: int
+    overage_data_fen_per_mb: int
+    description: str
+
+
+class PlansOut(BaseModel):
+    """Plans of the line's brand."""
+
+    plans: list[PlanOut]
+
+
+class UsageOut(BaseModel):
+    """Allowance versus use."""
+
+    kind: str
+    label: str
+    unit: str
+    included: int
+    used: int
+
+
+class OverviewOut(BaseModel):
+    """Account home."""
+
+    month: str
+    phone_masked: str
+    name_masked: str
+    brand: str
+    status: str
+    is_prepaid: bool
+    balance_fen: int
+    credit_fen: int
+    available_fen: int
+    month_to_date_fen: int
+    days_until_suspension: int | None
+    reminder_threshold_fen: int | None
+    plan: PlanOut
+    next_plan: PlanOut | None
+    usage: list[UsageOut]
+
+
+class BillItemOut(BaseModel):
+    """Sub-item."""
+
+    name: str
+    amount_fen: int
+
+
+class BillCategoryOut(BaseModel):
+    """Category with explanation."""
+
+    name: str
+    total_fen: int
+    explanation: str
+    items: list[BillItemOut]
+
+
+class BillAccountOut(BaseModel):
+    """Running sum."""
+
+    opening_balance_fen: int
+    topup_fen: int
+    available_fen: int
+    total_fen: int
+    closing_balance_fen: int
+
+
+class BillOut(BaseModel):
+    """Closed monthly bill."""
+
+    month: str
+    period_start: dt.date
+    period_end: dt.date
+    total_fen: int
+    categories: list[BillCategoryOut]
+    account: BillAccountOut
+    usage: list[UsageOut]
+    plan: PlanOut
+    new_services: list[str]
+    roaming_fen: int
+
+
+class BillsOut(BaseModel):
+    """The 5 closed months, newest first."""
+
+    bills: list[BillOut]
+
+
+class RecordOut(BaseModel):
+    """Itemised record (unused columns are null)."""
+
+    record_id: int
+    kind: str
+    started_at: dt.datetime
+    fee_fen: int
+    category: str
+    sub_item: str
+    place: str | None = None
+    direction: str | None = None
+    other_party: str | None = None
+    duration_s: int | None = None
+    comm_type: str | None = None
+    plan_discount: str | None = None
+    msg_type: str | None = None
+    access: str | None = None
+    volume_kb: int | None = None
+    service_name: str | None = None
+    service_number: str | None = None
+    sp_name: str | None = None
+    sp_code: str | None = None
+    fee_type: str | None = None
+    period: str | None = None
+
+
+class TotalsOut(BaseModel):
+    """Totals of the whole query."""
+
+    count: int
+    fee_fen: int
+    duration_s: int
+    volume_kb: int
+
+
+class RecordPageOut(BaseModel):
+    """A page; totals on the first page only."""
+
+    items: list[RecordOut]
+    next_cursor: str | None
+    totals: TotalsOut | None
+
+
+class PlanChangeOut(BaseModel):
+    """Booked plan change."""
+
+    transaction_id: str
+    from_plan: PlanOut
+    to_plan: PlanOut
+    effective_on: dt.date
+    services_kept: list[str]
+    services_cancelled: list[str]
+    services_opened: list[str]
+
+
+class ServiceOut(BaseModel):
+    """Catalogue service."""
+
+    code: str
+    name: str
+    kind: str
+    sp_name: str
+    service_number: str
+    monthly_fee_fen: int
+    description: str
+
+
+class SubscriptionOut(BaseModel):
+    """Subscription."""
+
+    service: ServiceOut
+    started_on: dt.date
+    ends_on: dt.date | None
+
+
+class ServicesOut(BaseModel):
+    """Subscriptions and catalogue."""
+
+    subscriptions: list[SubscriptionOut]
+    catalogue: list[ServiceOut]
+
+
+class QuoteOut(BaseModel):
+    """Order step 1."""
+
+    quote_id: str
+    service: ServiceOut
+    confirmation_text: str
+    price_fen: int
+    period: str
+    starts_on: dt.date
+    expires_at: dt.datetime
+
+
+class ServiceChangeOut(BaseModel):
+    """Order confirmed or service cancelled."""
+
+    transaction_id: str
+    subscription: SubscriptionOut
+
+
+class PaymentOut(BaseModel):
+    """QR payment order."""
+
+    order_id: str
+    amount_fen: int
+    qr_payload: str
+    status: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    paid_at: dt.datetime | None
+    balance_after_fen: int | None
+
+
+class DisputeOut(BaseModel):
+    """Dispute."""
+
+    number: str
+    record_id: int
+    amount_fen: int
+    status: str
+    refund_fen: int
+    message: str
+
+
+class TransactionOut(BaseModel):
+    """Plain transaction."""
+
+    transaction_id: str
+    kind: str
+    status: str
+    completed_at: dt.datetime
+    note: str
+
+
+class InvoiceOut(BaseModel):
+    """Invoice."""
+
+    invoice_number: str
+    month: str
+    amount_fen: int
+    title: str
+    issued_at: dt.datetime
+    items: list[BillItemOut]
+
+
+class InvoicesOut(BaseModel):
+    """Invoices of a month."""
+
+    invoices: list[InvoiceOut]
+
+
+class SpamOut(BaseModel):
+    """Spam report receipt."""
+
+    report_id: str
+    received_at: dt.datetime
+
+
+class ReminderOut(BaseModel):
+    """Reminder setting."""
+
+    threshold_fen: int | None
+
+
+class SmsMessageOut(BaseModel):
+    """Demo outbox message."""
+
+    text: str
+    sent_at: dt.datetime
+    purpose: str
+
+
+class SmsOutboxOut(BaseModel):
+    """Demo outbox, newest first."""
+
+    messages: list[SmsMessageOut]

@@ -1,0 +1,1 @@
+"""Database access: schema (:mod:`.tables`), engines and migrations (:mod:`.engine`)."""

@@ -1,0 +1,327 @@
+"""The backend's schema as SQLAlchemy Core tables (migrations: backend/migrations).
+
+Money columns are integer fen (``*_fen``); instants are timezone-aware in Python and stored as
+UTC; business dates are ``Date``; billing months are ``"YYYY-MM"`` strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes in Python, naive UTC in the database (SQLite has no time zones)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, dt.datetime) or value.tzinfo is None:
+            raise ValueError("UtcDateTime needs an aware datetime")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+terminals = Table(
+    "terminals",
+    metadata,
+    Column("terminal_id", String(40), primary_key=True),
+    Column("token_hash", String(64), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("id_number", String(32), nullable=False, unique=True),
+    Column("card_type", String(20), nullable=False),
+    Column("address", String(200), nullable=False),
+)
+
+plans = Table(
+    "plans",
+    metadata,
+    Column("code", String(20), primary_key=True),
+    Column("name", String(60), nullable=False),
+    Column("brand", String(10), nullable=False),
+    Column("monthly_fee_fen", Integer, nullable=False),
+    Column("included_minutes", Integer, nullable=False),
+    Column("included_sms", Integer, nullable=False),
+    Column("included_data_mb", Integer, nullable=False),
+    Column("overage_minute_fen", Integer, nullable=False),
+    Column("overage_sms_fen", Integer, nullable=False),
+    Column("overage_data_fen_per_mb", Integer, nullable=False),
+    Column("description", String(200), nullable=False),
+)
+
+lines = Table(
+    "lines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(11), nullable=False, unique=True),
+    Column("customer_id", ForeignKey("customers.id"), nullable=False),
+    Column("brand", String(10), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("plan_code", ForeignKey("plans.code"), nullable=False),
+    Column("next_plan_code", ForeignKey("plans.code"), nullable=True),
+    Column("is_prepaid", Boolean, nullable=False),
+    Column("balance_fen", Integer, nullable=False),
+    Column("credit_fen", Integer, nullable=False),
+    Column("reminder_threshold_fen", Integer, nullable=True),
+    Column("password_salt", String(32), nullable=False),
+    Column("password_hash", String(64), nullable=False),
+    Column("opened_on", Date, nullable=False),
+)
+
+services = Table(
+    "services",
+    metadata,
+    Column("code", String(20), primary_key=True),
+    Column("name", String(60), nullable=False),
+    Column("kind", String(4), nullable=False),  # vas | sp
+    Column("sp_name", String(100), nullable=False),
+    Column("sp_code", String(20), nullable=False),
+    Column("service_number", String(20), nullable=False),
+    Column("monthly_fee_fen", Integer, nullable=False),
+    Column("description", String(200), nullable=False),
+)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("line_id", ForeignKey("lines.id"), nullable=False, index=True),
+    Column("service_code", ForeignKey("services.code"), nullable=False),
+    Column("started_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=True),
+)
+
+bills = Table(
+    "bills",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("line_id", ForeignKey("lines.id"), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("plan_code", ForeignKey("plans.code"), nullable=False),
+    Column("total_fen", Integer, nullable=False),
+    Column("opening_balance_fen", Integer, nullable=False),
+    Column("topup_fen", Integer, nullable=False),
+    Column("closing_balance_fen", Integer, nullable=False),
+    # Use against the plan's allowances, frozen when the month closed.
+    Column("used_minutes", Integer, nullable=False),
+    Column("used_sms", Integer, nullable=False),
+    Column("used_data_mb", Integer, nullable=False),
+    UniqueConstraint("line_id", "month", name="uq_bills_line_month"),
+)
+
+bill_items = Table(
+    "bill_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("bill_id", ForeignKey("bills.id"), nullable=False, index=True),
+    Column("category", String(20), nullable=False),
+    Column("sub_item", String(60), nullable=False),
+    Column("amount_fen", Integer, nullable=False),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("line_id", ForeignKey("lines.id"), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("fee_fen", Integer, nullable=False),
+    Column("category", String(20), nullable=False),
+    Column("sub_item", String(60), nullable=False),
+    Column("place", String(20)),
+    Column("direction", String(4)),
+    Column("other_party", String(20)),
+    Column("duration_s", Integer),
+    Column("comm_type", String(10)),
+    Column("plan_discount", String(60)),
+    Column("msg_type", String(4)),
+    Column("access", String(10)),
+    Column("volume_kb", Integer),
+    Column("service_name", String(60)),
+    Column("service_number", String(20)),
+    Column("sp_name", String(100)),
+    Column("sp_code", String(20)),
+    Column("fee_type", String(4)),
+    Column("period", String(20)),
+    # Keyset pagination walks (line, month, started_at, id), optionally per kind.
+    Index("ix_records_page", "line_id", "month", "started_at", "id"),
+    Index("ix_records_kind_page", "line_id", "month", "kind", "started_at", "id"),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("order_id", String(32), primary_key=True),
+    Column("line_id", ForeignKey("lines.id"), nullable=False, index=True),
+    Column("terminal_id", String(40), nullable=False),
+    Column("amount_fen", Integer, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("paid_at", UtcDateTime()),
+    Column("balance_after_fen", Integer),
+)
+
+invoices = Table(
+    "invoices",
+    metadata,
+    Column("invoice_number", String(20), primary_key=True),
+    Column("line_id", ForeignKey("lines.id"), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("amount_fen", Integer, nullable=False),
+    Column("issued_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("line_id", "month", name="uq_invoices_line_month"),
+)
+
+disputes = Table(
+    "disputes",
+    metadata,
+    Column("number", String(20), primary_key=True),
+    Column("line_id", ForeignKey("lines.id"), nullable=False),
+    Column("record_id", ForeignKey("records.id"), nullable=False, unique=True),
+    Column("amount_fen", Integer, nullable=False),
+    Column("reason", String(200), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("refund_fen", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+transactions = Table(
+    "transactions",
+    metadata,
+    Column("transaction_id", String(32), primary_key=True),
+    Column("line_id", ForeignKey("lines.id"), nullable=False, index=True),
+    Column("terminal_id", String(40), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("amount_fen", Integer, nullable=False, default=0),
+    Column("detail", String(200), nullable=False, default=""),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+auth_attempts = Table(
+    "auth_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(11), nullable=False),
+    Column("factor", String(10), nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Column("terminal_id", String(40), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Index("ix_auth_attempts_number_at", "number", "at"),
+)
+
+locks = Table(
+    "locks",
+    metadata,
+    Column("number", String(11), primary_key=True),
+    Column("until", UtcDateTime(), nullable=False),
+)
+
+sms_codes = Table(
+    "sms_codes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(11), nullable=False, index=True),
+    Column("purpose", String(16), nullable=False),
+    Column("code_hash", String(64), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("used", Boolean, nullable=False, default=False),
+)
+
+sms_outbox = Table(
+    "sms_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(11), nullable=False, index=True),
+    Column("purpose", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("sent_at", UtcDateTime(), nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("line_id", ForeignKey("lines.id"), nullable=False),
+    Column("terminal_id", String(40), nullable=False),
+    Column("factors", String(40), nullable=False),  # comma-separated Factor values
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("ended", Boolean, nullable=False, default=False),
+)
+
+order_quotes = Table(
+    "order_quotes",
+    metadata,
+    Column("quote_id", String(32), primary_key=True),
+    Column("line_id", ForeignKey("lines.id"), nullable=False),
+    Column("service_code", ForeignKey("services.code"), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("confirmed", Boolean, nullable=False, default=False),
+)
+
+spam_reports = Table(
+    "spam_reports",
+    metadata,
+    Column("report_id", String(32), primary_key=True),
+    Column("line_id", ForeignKey("lines.id"), nullable=False),
+    Column("reported_number", String(30), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("received_at", UtcDateTime(), nullable=False),
+)
+
+idempotency = Table(
+    "idempotency",
+    metadata,
+    Column("terminal_id", String(40), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)

@@ -1,0 +1,1 @@
+"""Database operations behind the routes (each takes a Connection; no HTTP here)."""

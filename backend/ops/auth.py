@@ -1,0 +1,200 @@
+"""Locks, failed attempts, one-time codes and customer sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+
+from backend.api import problems as p
+from backend.billing import Factor
+from backend.db import tables as t
+from backend.rules import (
+    LOCK_WINDOW,
+    SESSION_LIFETIME,
+    SMS_CODE_VALIDITY,
+    SMS_RESEND_AFTER,
+    lock_until,
+    remaining_attempts,
+)
+from backend.security import digest, new_code, new_token
+
+SMS_TEXTS = {
+    "login": "【中国移动】您的验证码为{code}，5分钟内有效。工作人员不会索取，请勿泄露。",
+    "order": "【中国移动】您正在订购{service}（{price}元/月），验证码{code}，5分钟内有效。"
+    "如非本人操作请忽略。",
+}
+
+
+def check_not_locked(conn: Connection, number: str, now: dt.datetime) -> None:
+    """Raise Locked while the number's lock runs."""
+    row = conn.execute(select(t.locks.c.until).where(t.locks.c.number == number)).first()
+    if row is not None and row.until > now:
+        raise p.Locked("密码或验证码错误次数过多，号码已锁定", until=_local(row.until))
+
+
+def _local(instant: dt.datetime) -> dt.datetime:
+    from backend.clock import SHANGHAI
+
+    return instant.astimezone(SHANGHAI)
+
+
+def record_failure(
+    engine: Engine, number: str, factor: Factor, terminal_id: str, now: dt.datetime
+) -> p.ApiError:
+    """Count a wrong password/code; lock the number on the third within 15 minutes."""
+    with engine.connect().execution_options(write=True) as conn, conn.begin():
+        conn.execute(
+            insert(t.auth_attempts).values(
+                number=number, factor=factor.value, ok=False, terminal_id=terminal_id, at=now
+            )
+        )
+        failures = [
+            r.at
+            for r in conn.execute(
+                select(t.auth_attempts.c.at).where(
+                    t.auth_attempts.c.number == number,
+                    t.auth_attempts.c.ok.is_(False),
+                    t.auth_attempts.c.at > now - LOCK_WINDOW,
+                )
+            )
+        ]
+        until = lock_until(failures, now)
+        if until is not None:
+            conn.execute(delete(t.locks).where(t.locks.c.number == number))
+            conn.execute(insert(t.locks).values(number=number, until=until))
+            return p.Locked("密码或验证码错误次数过多，号码已锁定60分钟", until=_local(until))
+    left = remaining_attempts(failures, now)
+    what = "服务密码" if factor is Factor.PASSWORD else "验证码"
+    return p.AuthFailed(f"{what}错误，还可尝试{left}次", remaining_attempts=left)
+
+
+def failure_after_rollback(
+    number: str, factor: Factor, terminal_id: str, now: dt.datetime
+) -> p.ApiError:
+    """An AuthFailed whose counting happens after the surrounding transaction rolled back."""
+    err = p.AuthFailed("验证码错误")
+
+    def count(engine: Engine) -> p.ApiError:
+        return record_failure(engine, number, factor, terminal_id, now)
+
+    err.after_rollback = count
+    return err
+
+
+def send_code(conn: Connection, number: str, purpose: str, now: dt.datetime, **fields: Any) -> None:
+    """Create a code (stored hashed) and put its message in the outbox (the SMS gateway)."""
+    code = new_code()
+    conn.execute(
+        insert(t.sms_codes).values(
+            number=number,
+            purpose=purpose,
+            code_hash=digest(f"{number}:{purpose}:{code}"),
+            created_at=now,
+            expires_at=now + SMS_CODE_VALIDITY,
+            used=False,
+        )
+    )
+    conn.execute(
+        insert(t.sms_outbox).values(
+            number=number,
+            purpose=purpose,
+            text=SMS_TEXTS[purpose].format(code=code, **fields),
+            sent_at=now,
+        )
+    )
+
+
+def resend_wait_s(conn: Connection, number: str, purpose: str, now: dt.datetime) -> int:
+    """Seconds before another code may be sent (0: now)."""
+    last = conn.execute(
+        select(t.sms_codes.c.created_at)
+        .where(t.sms_codes.c.number == number, t.sms_codes.c.purpose == purpose)
+        .order_by(t.sms_codes.c.created_at.desc())
+        .limit(1)
+    ).first()
+    if last is None:
+        return 0
+    wait = (last.created_at + SMS_RESEND_AFTER - now).total_seconds()
+    return max(0, int(wait + 0.999))
+
+
+def consume_code(conn: Connection, number: str, purpose: str, code: str, now: dt.datetime) -> bool:
+    """True (and the code is used up) when ``code`` is the newest live code for the purpose."""
+    row = conn.execute(
+        select(t.sms_codes.c.id, t.sms_codes.c.code_hash)
+        .where(
+            t.sms_codes.c.number == number,
+            t.sms_codes.c.purpose == purpose,
+            t.sms_codes.c.used.is_(False),
+            t.sms_codes.c.expires_at > now,
+        )
+        .order_by(t.sms_codes.c.created_at.desc(), t.sms_codes.c.id.desc())
+        .limit(1)
+    ).first()
+    if row is None or row.code_hash != digest(f"{number}:{purpose}:{code}"):
+        return False
+    conn.execute(update(t.sms_codes).where(t.sms_codes.c.id == row.id).values(used=True))
+    return True
+
+
+def grant_factor(
+    conn: Connection,
+    *,
+    line_id: int,
+    terminal_id: str,
+    factor: Factor,
+    presented_token: str | None,
+    now: dt.datetime,
+) -> tuple[str, frozenset[Factor], dt.datetime]:
+    """Add ``factor`` to the presented session of the same line, or open a new session.
+
+    Returns (token, factors, expires_at); the token is only returned to the terminal, the
+    database keeps its digest.
+    """
+    if presented_token and len(presented_token) <= 100:
+        token_hash = digest(presented_token)
+        row = conn.execute(
+            select(t.sessions.c.factors, t.sessions.c.expires_at).where(
+                t.sessions.c.token_hash == token_hash,
+                t.sessions.c.line_id == line_id,
+                t.sessions.c.terminal_id == terminal_id,
+                t.sessions.c.ended.is_(False),
+            )
+        ).first()
+        if row is not None and row.expires_at > now:
+            factors = frozenset(Factor(f) for f in row.factors.split(",") if f) | {factor}
+            conn.execute(
+                update(t.sessions)
+                .where(t.sessions.c.token_hash == token_hash)
+                .values(factors=",".join(sorted(f.value for f in factors)))
+            )
+            return presented_token, factors, row.expires_at
+    token = new_token()
+    expires = now + SESSION_LIFETIME
+    conn.execute(
+        insert(t.sessions).values(
+            token_hash=digest(token),
+            line_id=line_id,
+            terminal_id=terminal_id,
+            factors=factor.value,
+            created_at=now,
+            expires_at=expires,
+            ended=False,
+        )
+    )
+    conn.execute(
+        insert(t.auth_attempts).values(
+            number=_number_of(conn, line_id),
+            factor=factor.value,
+            ok=True,
+            terminal_id=terminal_id,
+            at=now,
+        )
+    )
+    return token, frozenset({factor}), expires
+
+
+def _number_of(conn: Connection, line_id: int) -> str:
+    return str(conn.execute(select(t.lines.c.number).where(t.lines.c.id == line_id)).scalar_one())

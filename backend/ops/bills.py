@@ -1,0 +1,186 @@
+"""Closed monthly bills and itemised records (keyset pagination)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, or_, select
+
+from backend.api import problems as p
+from backend.api.schemas import (
+    BillAccountOut,
+    BillCategoryOut,
+    BillItemOut,
+    BillOut,
+    RecordOut,
+    RecordPageOut,
+    TotalsOut,
+)
+from backend.billing import EXPLANATIONS, ORDER, Category, Kind
+from backend.clock import SHANGHAI, month_end, month_start, shift_month
+from backend.db import tables as t
+from backend.ops.lines import plan_out, usage_lines
+
+MAX_PAGE = 500
+
+
+def bills(conn: Connection, line_id: int, months: list[str]) -> list[BillOut]:
+    """Bills of ``months`` (those that exist), in the given order."""
+    b = t.bills.c
+    rows = {
+        r.month: r
+        for r in conn.execute(select(t.bills).where(b.line_id == line_id, b.month.in_(months)))
+    }
+    if not rows:
+        return []
+    items: dict[int, list[Any]] = defaultdict(list)
+    for item in conn.execute(
+        select(t.bill_items)
+        .where(t.bill_items.c.bill_id.in_([r.id for r in rows.values()]))
+        .order_by(t.bill_items.c.id)
+    ):
+        items[item.bill_id].append(item)
+    subs = conn.execute(
+        select(t.subscriptions.c.started_on, t.services.c.name)
+        .join(t.services, t.services.c.code == t.subscriptions.c.service_code)
+        .where(t.subscriptions.c.line_id == line_id)
+    ).all()
+    out: list[BillOut] = []
+    for month in months:
+        row = rows.get(month)
+        if row is None:
+            continue
+        previous = shift_month(month, -1)
+        # A subscription ordered in month M is charged from M+1: that bill shows it as new.
+        new = sorted(s.name for s in subs if f"{s.started_on:%Y-%m}" == previous)
+        out.append(_bill_out(conn, row, items[row.id], new))
+    return out
+
+
+def _bill_out(conn: Connection, row: Any, items: list[Any], new_services: list[str]) -> BillOut:
+    by_category: dict[str, list[BillItemOut]] = defaultdict(list)
+    for item in items:
+        by_category[item.category].append(
+            BillItemOut(name=item.sub_item, amount_fen=item.amount_fen)
+        )
+    categories = [
+        BillCategoryOut(
+            name=c.value,
+            total_fen=sum(i.amount_fen for i in by_category[c.value]),
+            explanation=EXPLANATIONS[c],
+            items=by_category[c.value],
+        )
+        for c in ORDER
+        if by_category.get(c.value)
+    ]
+    plan = plan_out(conn, row.plan_code)
+    available = row.opening_balance_fen + row.topup_fen
+    return BillOut(
+        month=row.month,
+        period_start=month_start(row.month),
+        period_end=month_end(row.month),
+        total_fen=row.total_fen,
+        categories=categories,
+        account=BillAccountOut(
+            opening_balance_fen=row.opening_balance_fen,
+            topup_fen=row.topup_fen,
+            available_fen=available,
+            total_fen=row.total_fen,
+            closing_balance_fen=row.closing_balance_fen,
+        ),
+        usage=usage_lines(plan, row.used_minutes, row.used_sms, row.used_data_mb),
+        plan=plan,
+        new_services=new_services,
+        roaming_fen=sum(i.amount_fen for i in items if "漫游" in i.sub_item),
+    )
+
+
+def encode_cursor(started_at: dt.datetime, record_id: int) -> str:
+    """Opaque cursor: the last row's (time, id)."""
+    raw = f"{started_at.astimezone(dt.UTC).isoformat()}|{record_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
+    """Inverse of :func:`encode_cursor`; InvalidInput when tampered with."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, _, ident = raw.partition("|")
+        at = dt.datetime.fromisoformat(stamp)
+        if at.tzinfo is None:
+            raise ValueError("naive")
+        return at, int(ident)
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        raise p.InvalidInput("分页游标无效", field="cursor") from None
+
+
+def record_page(
+    conn: Connection,
+    line_id: int,
+    month: str,
+    *,
+    kind: Kind | None,
+    cursor: str | None,
+    offset: int | None,
+    limit: int,
+    with_fee_only: bool,
+) -> RecordPageOut:
+    """One page of a month's records, oldest first, by keyset (or legacy OFFSET)."""
+    r = t.records.c
+    where = [r.line_id == line_id, r.month == month]
+    if kind is not None:
+        where.append(r.kind == kind.value)
+    if with_fee_only:
+        where.append(r.fee_fen != 0)
+    query = select(t.records).where(*where)
+    if cursor is not None:
+        at, last_id = decode_cursor(cursor)
+        query = query.where(and_(r.started_at >= at, or_(r.started_at > at, r.id > last_id)))
+    query = query.order_by(r.started_at, r.id).limit(limit + 1)
+    if offset is not None and cursor is None:
+        query = query.offset(offset)
+    rows = conn.execute(query).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    totals = None
+    if cursor is None and not offset:
+        agg = conn.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(r.fee_fen), 0),
+                func.coalesce(func.sum(r.duration_s), 0),
+                func.coalesce(func.sum(r.volume_kb), 0),
+            ).where(*where)
+        ).one()
+        totals = TotalsOut(count=agg[0], fee_fen=agg[1], duration_s=agg[2], volume_kb=agg[3])
+    items = [_record_out(row) for row in rows]
+    next_cursor = encode_cursor(rows[-1].started_at, rows[-1].id) if more and rows else None
+    return RecordPageOut(items=items, next_cursor=next_cursor, totals=totals)
+
+
+_RECORD_FIELDS = tuple(RecordOut.model_fields)
+
+
+def _record_out(row: Any) -> RecordOut:
+    data = row._mapping
+    values = {name: data[name] for name in _RECORD_FIELDS if name in data}
+    values["record_id"] = data["id"]
+    values["started_at"] = data["started_at"].astimezone(SHANGHAI)
+    return RecordOut(**values)
+
+
+def category_of(kind: Kind) -> Category:
+    """The bill category a record kind usually lands in (for explanations)."""
+    return {
+        Kind.FIXED: Category.FIXED,
+        Kind.CALL: Category.VOICE,
+        Kind.SMS: Category.MESSAGING,
+        Kind.DATA: Category.DATA,
+        Kind.VAS: Category.VAS,
+        Kind.SP: Category.SP,
+        Kind.DISCOUNT: Category.DISCOUNT,
+    }[kind]

@@ -1,0 +1,60 @@
+"""Running the app under Uvicorn on a pre-bound socket (so ``--port 0`` can report its port)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import tempfile
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+
+log = logging.getLogger(__name__)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class _Server(uvicorn.Server):
+    """Writes the port file once Uvicorn is really serving."""
+
+    def __init__(self, config: uvicorn.Config, port: int, port_file: Path | None) -> None:
+        super().__init__(config)
+        self._port = port
+        self._port_file = port_file
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self._port_file is not None and not self.should_exit:
+            write_atomically(self._port_file, f"{self._port}\n")
+        log.info("backend listening on port %d", self._port)
+
+
+def serve(app: FastAPI, host: str, port: int, port_file: Path | None = None) -> None:
+    """Bind, then serve until SIGINT/SIGTERM."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    bound = int(sock.getsockname()[1])
+    config = uvicorn.Config(
+        app,
+        access_log=False,  # access lines would carry paths and queries; see the timing log
+        log_config=None,
+        timeout_keep_alive=30,
+        backlog=2048,
+    )
+    _Server(config, bound, port_file).run(sockets=[sock])
