@@ -13,6 +13,9 @@ from collections.abc import Iterator
 
 import pytest
 
+# Shared fixtures: ``live_backend`` (a real reference backend on loopback).
+pytest_plugins = ["tests.fixtures.live_backend"]
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TZ", "Asia/Shanghai")
 
