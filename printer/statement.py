@@ -126,7 +126,7 @@ class DetailRecord:
     @property
     def month(self) -> str:
         """The billing month "YYYY-MM" of the record."""
-        return f"{self.time:%Y-%m}"
+        return f"{self.time.year:04d}-{self.time.month:02d}"
 
 
 def format_duration(seconds: int) -> str:

@@ -1,0 +1,170 @@
+"""Fast CJK text on a reportlab canvas: cached glyph encodings written as raw PDF operators.
+
+``canvas.drawString`` re-encodes every string into TrueType subsets and re-measures it; a
+10,000-row statement has ~80,000 cells, most of them repeated ("主叫", "本地", plan names).
+:class:`FastText` caches each distinct string's subset pieces and width once per document
+and writes one ``BT ... ET`` block per page with ``canvas.addLiteral``. The font is still a
+reportlab ``TTFont``, so it is embedded as subsets with a ToUnicode map (text extraction works).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from reportlab.lib.rl_accel import escapePDF
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from printer.fonts import find_cjk_font
+
+FONT_NAME = "KioskCJK"
+
+
+@lru_cache(maxsize=1)
+def register_cjk_font() -> str:
+    """Register the CJK TrueType font with reportlab once; returns its name.
+
+    TTC collections need ``subfontIndex``; raises FontNotFoundError when no font exists.
+    """
+    face = find_cjk_font()
+    pdfmetrics.registerFont(TTFont(FONT_NAME, str(face.path), subfontIndex=face.index))
+    return FONT_NAME
+
+
+def _num(value: float) -> str:
+    return f"{value:.2f}"
+
+
+class FastText:
+    """Collects text for one document; :meth:`flush` writes the current page's text."""
+
+    def __init__(self, canvas: Any, font_name: str) -> None:
+        self._canvas = canvas
+        self._font = pdfmetrics.getFont(font_name)
+        # the document object keeps the subset assignments; reportlab exposes no accessor
+        self._doc = canvas._doc
+        self._pieces: dict[str, list[tuple[int, str]]] = {}
+        self._widths: dict[str, float] = {}
+        self._char_widths: dict[str, float] = {}
+        self._subset_names: dict[int, str] = {}
+        self._ops: list[str] = []
+        # with reportlab's asciiReadable subsets, printable ASCII is itself in subset 0:
+        # such strings (times, numbers, amounts) then need no per-string subset work
+        self._ascii_identity = self._font.splitString("A(~", self._doc) == [(0, b"A(~")]
+        self._subset = -1
+        self._size = 0.0
+        self._gray = 0.0
+
+    def width(self, text: str, size: float) -> float:
+        """Width of ``text`` in points at ``size`` (cached per string at size 1)."""
+        unit = self._widths.get(text)
+        if unit is None:
+            cw = self._char_widths
+            unit = 0.0
+            for ch in text:
+                w = cw.get(ch)
+                if w is None:
+                    w = cw[ch] = self._font.stringWidth(ch, 1.0)
+                unit += w
+            self._widths[text] = unit
+        return unit * size
+
+    def fit(self, text: str, size: float, room: float) -> str:
+        """``text`` cut with an ellipsis so it fits ``room`` points."""
+        if self.width(text, size) <= room:
+            return text
+        out = text
+        while out and self.width(out + "…", size) > room:
+            out = out[:-1]
+        return out + "…"
+
+    def _encoded(self, text: str) -> list[tuple[int, str]]:
+        pieces = self._pieces.get(text)
+        if pieces is None and self._ascii_identity and text.isascii() and text.isprintable():
+            escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            pieces = self._pieces[text] = [(0, escaped)]
+        if pieces is None:
+            pieces = []
+            for subset, data in self._font.splitString(text, self._doc):
+                escaped = escapePDF(data)
+                if isinstance(escaped, bytes):
+                    escaped = escaped.decode("latin-1")
+                pieces.append((subset, escaped))
+            self._pieces[text] = pieces
+        return pieces
+
+    def draw(self, x: float, y: float, text: str, size: float, gray: float = 0.0) -> None:
+        """Draw ``text`` with its baseline starting at (x, y)."""
+        if not text:
+            return
+        ops = self._ops
+        if gray != self._gray:
+            ops.append(f"{_num(gray)} g")
+            self._gray = gray
+        ops.append(f"1 0 0 1 {_num(x)} {_num(y)} Tm")
+        for subset, escaped in self._encoded(text):
+            if subset != self._subset or size != self._size:
+                self._set_font(subset, size)
+            ops.append(f"({escaped}) Tj")
+
+    def row(
+        self,
+        y: float,
+        cells: tuple[str, ...],
+        lefts: tuple[float, ...],
+        rights: tuple[float, ...],
+        right: tuple[bool, ...],
+        widths: tuple[float, ...],
+        size: float,
+    ) -> None:
+        """Draw one table row: cells fitted into their columns, left or right aligned.
+
+        The hot path of a statement (one call per row, not per cell).
+        """
+        append = self._ops.append
+        if self._gray:
+            append("0 g")
+            self._gray = 0.0
+        unit_widths = self._widths
+        encoded = self._pieces
+        y_text = f"{y:.2f}"
+        for index, cell in enumerate(cells):
+            if not cell:
+                continue
+            unit = unit_widths.get(cell)
+            w = unit * size if unit is not None else self.width(cell, size)
+            shown = cell
+            if w > widths[index]:
+                shown = self.fit(cell, size, widths[index])
+                w = self.width(shown, size)
+            x = rights[index] - w if right[index] else lefts[index]
+            append(f"1 0 0 1 {x:.2f} {y_text} Tm")
+            for subset, escaped in encoded.get(shown) or self._encoded(shown):
+                if subset != self._subset or size != self._size:
+                    self._set_font(subset, size)
+                append(f"({escaped}) Tj")
+
+    def _set_font(self, subset: int, size: float) -> None:
+        name = self._subset_names.get(subset)
+        if name is None:
+            name = self._subset_names[subset] = self._font.getSubsetInternalName(subset, self._doc)
+        self._ops.append(f"{name} {_num(size)} Tf")
+        self._subset, self._size = subset, size
+
+    def draw_right(self, x_right: float, y: float, text: str, size: float) -> None:
+        """Draw ``text`` ending at ``x_right``."""
+        self.draw(x_right - self.width(text, size), y, text, size)
+
+    def draw_centred(self, x_mid: float, y: float, text: str, size: float) -> None:
+        """Draw ``text`` centred on ``x_mid``."""
+        self.draw(x_mid - self.width(text, size) / 2, y, text, size)
+
+    def flush(self) -> None:
+        """Write the collected text into the current page (call before ``showPage``)."""
+        if self._ops:
+            self._canvas.addLiteral("BT\n" + "\n".join(self._ops) + "\nET")
+        self._ops = []
+        self._subset = -1
+        self._size = 0.0
+        self._gray = 0.0
