@@ -20,6 +20,7 @@ from kiosk.devices.idcard.card import TEXT_BLOCK_LEN, IdCard, parse_text_block
 from kiosk.devices.idcard.codec import Answer, Command, FrameDecoder
 from kiosk.devices.idcard.errors import (
     CardReaderError,
+    ChecksumError,
     FrameError,
     NoAnswer,
     ReaderDisconnected,
@@ -30,8 +31,22 @@ from kiosk.devices.idcard.status import Sw3
 
 log = logging.getLogger(__name__)
 
+try:
+    import termios
+
+    # pyserial lets termios.error (e.g. EIO from tcflush on a hung-up tty) escape unwrapped.
+    _PORT_ERRORS: tuple[type[BaseException], ...] = (
+        serial.SerialException,
+        OSError,
+        termios.error,
+    )
+except ImportError:  # pragma: no cover - not POSIX
+    _PORT_ERRORS = (serial.SerialException, OSError)
+
 SAM_ID_LEN = 16
 _SLICE = 0.05  # seconds: granularity of deadline and cancel checks while reading
+SETTLE_QUIET = 0.2  # after a timed-out exchange: the line must be quiet this long...
+SETTLE_MAX = 1.0  # ...but we never wait longer than this for it
 
 
 class CardReader(Protocol):
@@ -78,6 +93,7 @@ class SerialCardReader:
         self._port: Any = None
         self._decoder = FrameDecoder()
         self._cancel = threading.Event()
+        self._dirty = False  # the last exchange timed out: its answer may still arrive
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -103,7 +119,7 @@ class SerialCardReader:
         if port is not None:
             try:
                 port.close()
-            except (serial.SerialException, OSError):
+            except _PORT_ERRORS:
                 log.debug("closing %s failed; it is gone anyway", self.url)
 
     def cancel(self) -> None:
@@ -181,17 +197,24 @@ class SerialCardReader:
         if port is None:
             raise ReaderUnavailable("the reader is not open")
         limit = self.timeout if timeout is None else timeout
-        started = time.monotonic()
         decoder = self._decoder
         decoder.reset()
+        started = time.monotonic()
         try:
             # A late answer to an earlier command must never be taken for this one's.
+            if self._dirty:
+                self._settle(port)
+                started = time.monotonic()  # the settling is not this command's time
             port.reset_input_buffer()
             port.write(command.frame(data))
             answer = self._read_answer(port, decoder, started + limit, command)
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             self.close()
             raise ReaderDisconnected(f"{command.name}: {exc}") from exc
+        except (NoAnswer, FrameError, ChecksumError):
+            self._dirty = True
+            raise
+        self._dirty = False
         log.debug(
             "%s -> SW3 %02X in %.1f ms",
             command.name,
@@ -199,6 +222,16 @@ class SerialCardReader:
             (time.monotonic() - started) * 1e3,
         )
         return answer
+
+    def _settle(self, port: Any) -> None:
+        """Swallow the rest of a late answer: read until the line is quiet for a moment."""
+        now = time.monotonic()
+        quiet_until, give_up = now + SETTLE_QUIET, now + SETTLE_MAX
+        while now < quiet_until and now < give_up and not self._cancel.is_set():
+            if port.read(4096):
+                quiet_until = time.monotonic() + SETTLE_QUIET
+            now = time.monotonic()
+        self._dirty = False
 
     def _read_answer(
         self, port: Any, decoder: FrameDecoder, deadline: float, command: Command

@@ -189,6 +189,9 @@ class CardPoller:
                 log.debug("poll failed (%d in a row): %s", failures, exc.cause)
                 if failures >= self._failures_before_lost:
                     return exc
+            except Exception as exc:  # a driver bug must not kill the device thread
+                log.exception("unexpected error while polling the card reader")
+                return ReaderDisconnected(f"unexpected {type(exc).__name__}")
             self._stop.wait(max(0.0, started + self._interval - time.monotonic()))
         return None
 
