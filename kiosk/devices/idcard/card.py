@@ -137,8 +137,13 @@ def _text(block: bytes, offset: int, size: int) -> str:
     return value.strip(" \x00")
 
 
+def _ascii_digits(text: str) -> bool:
+    # str.isdigit() is also true for "³" or "٣", which int() or the check digit then reject.
+    return text.isascii() and text.isdigit()
+
+
 def _date(text: str, label: str) -> dt.date:
-    if len(text) != 8 or not text.isdigit():
+    if len(text) != 8 or not _ascii_digits(text):
         raise CardDataError(f"{label} is not YYYYMMDD")
     try:
         return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
@@ -147,7 +152,7 @@ def _date(text: str, label: str) -> dt.date:
 
 
 def _sex(text: str) -> Sex:
-    if len(text) != 1 or not text.isdigit() or int(text) not in Sex._value2member_map_:
+    if len(text) != 1 or not _ascii_digits(text) or int(text) not in Sex._value2member_map_:
         raise CardDataError("sex code is not 0, 1, 2 or 9")
     return Sex(int(text))
 
@@ -278,7 +283,7 @@ def check_consistency(card: IdCard) -> None:
     if card.card_type is CardType.FOREIGN_2017:
         return
     number = card.id_number
-    if len(number) != 18 or not number[:17].isdigit():
+    if len(number) != 18 or not _ascii_digits(number[:17]):
         raise CardDataError("ID number is not 17 digits plus a check character")
     if idnumber.check_digit(number[:17]) != number[17].upper():
         raise CardDataError("ID number check digit is wrong")

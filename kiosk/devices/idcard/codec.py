@@ -56,11 +56,18 @@ class Command(Enum):
 
 
 def xor_checksum(data: bytes) -> int:
-    """XOR of all bytes (the protocol's CHK over LEN .. DATA)."""
-    chk = 0
-    for byte in data:
-        chk ^= byte
-    return chk
+    """XOR of all bytes (the protocol's CHK over LEN .. DATA).
+
+    Folds the bytes as one big integer, halving its width each step: O(log n) C-level
+    operations instead of a Python loop over a 1.3 kB read answer.
+    """
+    size = len(data)
+    value = int.from_bytes(data, "little")
+    while size > 1:
+        half = (size + 1) // 2
+        value = (value & ((1 << (8 * half)) - 1)) ^ (value >> (8 * half))
+        size = half
+    return value
 
 
 def _frame(body: bytes) -> bytes:

@@ -254,3 +254,12 @@ def test_round_trip_resident_blocks(
         sex,
     )
     assert card.nation == NATIONS[nation]
+
+
+@pytest.mark.parametrize(
+    ("offset", "text"), [(36, "1968031³"), (30, "٣"), (122, "11010519680312031³")]
+)
+def test_non_ascii_digits_are_card_data_errors(offset: int, text: str) -> None:
+    # found by the fuzz test: str.isdigit() accepts these, int() or the check digit does not
+    with pytest.raises(CardDataError):
+        parse_text_block(block({**RESIDENT, offset: text}))

@@ -183,3 +183,11 @@ def test_command_frames_follow_the_layout(cmd: int, para: int, data: bytes) -> N
     assert int.from_bytes(frame[5:7], "big") == len(frame) - 7 == len(data) + 3
     assert (frame[7], frame[8], frame[9:-1]) == (cmd, para, data)
     assert xor_checksum(frame[5:-1]) == frame[-1]
+
+
+@given(st.binary(max_size=3000))
+def test_fast_checksum_equals_the_plain_xor(data: bytes) -> None:
+    plain = 0
+    for byte in data:
+        plain ^= byte
+    assert xor_checksum(data) == plain
