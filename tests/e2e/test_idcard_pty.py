@@ -260,3 +260,26 @@ def test_cli_as_a_real_process(emulator: IdCardEmulator) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == expected_json(DEMO[1])
     assert "李秀英" not in done.stderr and "110108195211020429" not in done.stderr  # logs
+
+
+def test_bench_lower_bound_counts_the_real_answer_sizes() -> None:
+    from bench import bench_idcard
+    from emulators.idcard import wire
+
+    emu = IdCardEmulator()
+    emu.place(bench_idcard.CARD)
+    sizes = {}
+    for name, (cmd, para) in {
+        "find": (0x20, 0x01),
+        "select": (0x20, 0x02),
+        "read": (0x30, 0x01),
+    }.items():
+        body = bytes([cmd, para])
+        head = (len(body) + 1).to_bytes(2, "big") + body
+        request = wire.PREAMBLE + head + bytes([wire.checksum(head)])
+        assert len(request) == bench_idcard.REQUEST_BYTES
+        (parsed,) = wire.extract_requests(bytearray(request))
+        sizes[name] = len(emu.respond(parsed)[0])
+    assert sizes == bench_idcard.ANSWER_BYTES
+    wire_ms, bound_ms = bench_idcard.lower_bound_ms()
+    assert round(wire_ms, 1) == 118.0 and bound_ms > wire_ms
