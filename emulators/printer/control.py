@@ -3,7 +3,8 @@
 ``{"cmd": "paper", "state": "ok|near_end|out"}``, ``{"cmd": "cover", "open": true}``,
 ``{"cmd": "offline", "offline": true}``, ``{"cmd": "cutter", "error": true}``,
 ``{"cmd": "answering", "mode": "normal|silent|garbled"}``, ``{"cmd": "state"}``,
-``{"cmd": "reset"}``, ``{"cmd": "list_receipts"}``.
+``{"cmd": "reset"}``, ``{"cmd": "list_receipts"}``,
+``{"cmd": "wait_receipts", "count": N, "timeout": S}`` (blocks until N receipts are saved).
 """
 
 from __future__ import annotations
@@ -68,7 +69,18 @@ def control_handlers(emulator: PrinterEmulator) -> dict[str, Handler]:
     def list_receipts(_: dict[str, Any]) -> dict[str, Any]:
         return {"receipts": [r.as_dict() for r in emulator.receipts()]}
 
+    def wait_receipts(message: dict[str, Any]) -> dict[str, Any]:
+        count, timeout = message.get("count"), message.get("timeout", 10.0)
+        if not isinstance(count, int) or not isinstance(timeout, int | float):
+            raise ControlError("wait_receipts needs an integer 'count' and a numeric 'timeout'")
+        try:
+            receipts = emulator.wait_for_receipts(count, min(float(timeout), 60.0))
+        except TimeoutError as exc:
+            raise ControlError(str(exc)) from exc
+        return {"receipts": [r.as_dict() for r in receipts]}
+
     return {
+        "wait_receipts": wait_receipts,
         "state": state,
         "paper": paper,
         "cover": cover,

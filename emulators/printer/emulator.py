@@ -127,6 +127,7 @@ class PrinterEmulator:
         self._cv = threading.Condition()
         self._xoff_sent = False
         self._holding = False  # handshake raised and honoured: the host is not sending
+        self._busy = False  # the mechanism holds bytes taken from the buffer
         self._termios_fd: int | None = None
         self._running = False
         self._threads: list[threading.Thread] = []
@@ -225,6 +226,14 @@ class PrinterEmulator:
     def _wake(self) -> None:
         with self._cv:
             self._cv.notify_all()
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Block until every received byte went through the mechanism (TimeoutError if not)."""
+        with self._cv:
+            if not self._cv.wait_for(lambda: not self._buffer and not self._busy, timeout):
+                raise TimeoutError(f"{len(self._buffer)} bytes still buffered after {timeout} s")
+        for future in list(self._saves):
+            future.result(timeout=timeout)
 
     def receipts(self) -> list[SavedReceipt]:
         """Receipts saved so far, oldest first."""
@@ -332,6 +341,7 @@ class PrinterEmulator:
                 limit = max(1, int(self.print_rate * tick))
             data = bytes(self._buffer[:limit])
             del self._buffer[:limit]
+            self._busy = True
             if len(self._buffer) <= self.buffer_size // 4:
                 if self._xoff_sent:
                     self._xoff_sent = False
@@ -360,12 +370,29 @@ class PrinterEmulator:
                 if isinstance(item, PrintedCut):
                     end = decoder.cut_ends[cuts_seen]
                     cuts_seen += 1
-                    job = bytes(raw[: end - raw_start])
+                    job = self._job_bytes(raw[: end - raw_start], raw_start, decoder)
                     del raw[: end - raw_start]
                     raw_start = end
                     self._queue_save(job, items, self._overflow_in_job)
                     items = []
                     self._overflow_in_job = False
+            with self._cv:
+                self._busy = False
+                self._cv.notify_all()
+
+    @staticmethod
+    def _job_bytes(raw: bytearray, start: int, decoder: EscPosDecoder) -> bytes:
+        """The receipt's bytes without the status requests that were interleaved with it."""
+        end = start + len(raw)
+        spans = decoder.realtime_spans
+        keep: list[bytes] = []
+        cursor = start
+        while spans and spans[0][0] < end:
+            span_start, span_end = spans.pop(0)
+            keep.append(bytes(raw[cursor - start : span_start - start]))
+            cursor = span_end
+        keep.append(bytes(raw[cursor - start :]))
+        return b"".join(keep)
 
     def _use_paper(self, item: PrintedItem) -> None:
         if self.paper_lines is None:

@@ -54,6 +54,8 @@ class EscPosDecoder:
         self.unknown: list[str] = []
         # absolute stream offsets just past each cut command (the emulator splits raw bytes)
         self.cut_ends: list[int] = []
+        # absolute [start, end) of real-time requests in the stream (not part of any receipt)
+        self.realtime_spans: list[tuple[int, int]] = []
         self._base = 0
         self._buf = bytearray()
         self._reset()
@@ -152,6 +154,7 @@ class EscPosDecoder:
         if b == DLE:
             self._need(buf, pos + 3)
             if buf[pos + 1] == 0x04:
+                self.realtime_spans.append((self._base + pos, self._base + pos + 3))
                 return pos + 3  # real-time status request, answered on arrival
             if buf[pos + 1] == 0x14:
                 return pos + 5

@@ -138,7 +138,7 @@ def _print_through_slow_mechanism(tmp_path: Path, flow: FlowControl) -> PrinterE
     emu = PrinterEmulator(tmp_path, baudrate=115200, print_rate=5000, buffer_size=1024)
     with emu, SerialPrinter(str(emu.port_path), profile) as printer:
         printer.print_document(_slip(60))
-        emu.wait_for_receipts(1)
+        emu.wait_idle()
     return emu
 
 
@@ -152,9 +152,11 @@ def test_flow_control_keeps_a_long_slip_intact(tmp_path: Path, flow: FlowControl
 
 def test_without_flow_control_the_buffer_overflows(tmp_path: Path) -> None:
     emu = _print_through_slow_mechanism(tmp_path, FlowControl.NONE)
-    (receipt,) = emu.receipts()
-    assert emu.overflow_bytes > 0 and receipt.overflow
-    assert decode(receipt.bin_path.read_bytes(), PROFILE) != layout(_slip(60), PROFILE)
+    assert emu.overflow_bytes > 0
+    # the lost bytes may include the cut; whatever was cut is flagged and is not the slip
+    for receipt in emu.receipts():
+        assert receipt.overflow
+        assert decode(receipt.bin_path.read_bytes(), PROFILE) != layout(_slip(60), PROFILE)
 
 
 def test_wire_is_paced_at_the_baud_rate(tmp_path: Path) -> None:
