@@ -134,3 +134,56 @@ def test_text_block_parser_only_raises_card_data_errors() -> None:
         except CardReaderError:
             outcomes["rejected"] += 1
     assert outcomes["ok"] > 100 and outcomes["rejected"] > 1000, outcomes
+
+
+def test_driver_over_a_pty_only_raises_typed_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """100 exchanges over a real pty, each answered by a mutated frame (or silence)."""
+    import threading
+
+    from emulators.ptylink import LinkClosedError, PtyLink
+    from kiosk.devices.idcard import driver
+    from kiosk.devices.idcard.card import IdCard
+
+    monkeypatch.setattr(driver, "SETTLE_QUIET", 0.01)  # keep the run short; logic unchanged
+    rng = random.Random(SEED + 2)
+    seeds = _seed_frames()
+    stop = threading.Event()
+
+    def serve(link: PtyLink) -> None:
+        buf = b""
+        while not stop.is_set():
+            try:
+                buf += link.read(timeout=0.05)
+            except LinkClosedError:
+                return
+            while len(buf) >= 7 and len(buf) >= 7 + int.from_bytes(buf[5:7], "big"):
+                buf = buf[7 + int.from_bytes(buf[5:7], "big") :]
+                if rng.random() < 0.03:
+                    continue  # silence
+                link.write(_mutate(rng, rng.choice(seeds)))
+
+    outcomes: dict[str, int] = {}
+    with PtyLink() as link:
+        server = threading.Thread(target=serve, args=(link,), daemon=True)
+        server.start()
+        reader = driver.SerialCardReader(str(link.link_path), timeout=0.05)
+        started = time.monotonic()
+        for _ in range(100):
+            if not reader.is_open:
+                try:
+                    reader.open()
+                except CardReaderError as exc:
+                    outcomes[type(exc).__name__] = outcomes.get(type(exc).__name__, 0) + 1
+                    continue
+            action = rng.choice([reader.find_card, reader.select_card, reader.read_card])
+            try:
+                result = action()
+                kind = "card" if isinstance(result, IdCard) else "ok"
+            except CardReaderError as exc:
+                kind = type(exc).__name__
+            outcomes[kind] = outcomes.get(kind, 0) + 1
+        reader.close()
+        stop.set()
+        server.join(2)
+    assert time.monotonic() - started < 60
+    assert outcomes.get("card", 0) >= 2 and len(outcomes) >= 5, outcomes
