@@ -81,6 +81,11 @@ class PtyLink:
             self._tmpdir = None
             self._link = Path(link_path)
         self._lock = threading.Lock()
+        # A read or write holds its lock across one select+syscall (<= POLL). unplug() takes
+        # both before closing the fds, so no thread ever uses an fd number after it was
+        # closed, when the OS may already have reused it for an unrelated file or port.
+        self._read_lock = threading.RLock()
+        self._write_lock = threading.RLock()
         self._master: int | None = None
         self._slave: int | None = None
         self._slave_name: str | None = None
@@ -122,16 +127,16 @@ class PtyLink:
 
     def unplug(self) -> None:
         """Simulate pulling the USB cable: close the pty and remove the link."""
-        with self._lock:
+        with self._read_lock, self._write_lock, self._lock:
             master, slave = self._master, self._slave
             self._master = self._slave = None
             self._slave_name = None
             with contextlib.suppress(FileNotFoundError):
                 self._link.unlink()
-        for fd in (master, slave):
-            if fd is not None:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
+            for fd in (master, slave):
+                if fd is not None:
+                    with contextlib.suppress(OSError):
+                        os.close(fd)
         log.debug("pty link down at %s", self._link)
 
     def replug(self) -> None:
@@ -155,16 +160,16 @@ class PtyLink:
         """Bytes the driver wrote, as soon as any arrive; ``b""`` when ``timeout`` passes."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
-            fd = self._fd()
             wait = self.POLL
             if deadline is not None:
                 wait = min(wait, max(0.0, deadline - time.monotonic()))
             try:
-                ready, _, _ = select.select([fd], [], [], wait)
-                if ready:
-                    data = os.read(fd, max_bytes)
-                    if data:
-                        return data
+                with self._read_lock:
+                    fd = self._fd()
+                    ready, _, _ = select.select([fd], [], [], wait)
+                    data = os.read(fd, max_bytes) if ready else b""
+                if data:
+                    return data
             except OSError as exc:
                 if self._master is None or exc.errno in (errno.EBADF, errno.EIO):
                     raise LinkClosedError("the link went away while reading") from exc
@@ -185,12 +190,13 @@ class PtyLink:
     def _write_all(self, data: bytes) -> None:
         view = memoryview(data)
         while view:
-            fd = self._fd()
             try:
-                _, ready, _ = select.select([], [fd], [], self.POLL)
-                if ready:
-                    n = os.write(fd, view)
-                    view = view[n:]
+                with self._write_lock:
+                    fd = self._fd()
+                    _, ready, _ = select.select([], [fd], [], self.POLL)
+                    if ready:
+                        n = os.write(fd, view)
+                        view = view[n:]
             except BlockingIOError:
                 continue
             except OSError as exc:
