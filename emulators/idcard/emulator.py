@@ -17,14 +17,14 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from emulators.control import ControlError
 from emulators.idcard import wire
-from emulators.idcard.cards import DemoCard, find_card, load_demo_cards
+from emulators.idcard.cards import DemoCard, find_card, load_demo_cards, make_card
 from emulators.ptylink import LinkClosedError, PtyLink, paced_write, wire_time
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ class IdCardEmulator:
 
     def __init__(
         self,
-        cards: Sequence[DemoCard] | None = None,
+        cards: Sequence[DemoCard | Mapping[str, Any]] | None = None,
         latency: float = 0.0,
         baudrate: int = 115200,
         *,
@@ -77,7 +77,12 @@ class IdCardEmulator:
         tcp_port: int | None = None,
         slow_seconds: float = 1.0,
     ) -> None:
-        self.cards = list(cards) if cards is not None else load_demo_cards()
+        # Cards as DemoCards or as cardholders.json-style records (encoded here).
+        self.cards = (
+            [c if isinstance(c, DemoCard) else make_card(i, c) for i, c in enumerate(cards)]
+            if cards is not None
+            else load_demo_cards()
+        )
         self.latency = latency
         self.baudrate = baudrate
         self.slow_seconds = slow_seconds

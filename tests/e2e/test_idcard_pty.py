@@ -283,3 +283,15 @@ def test_bench_lower_bound_counts_the_real_answer_sizes() -> None:
     assert sizes == bench_idcard.ANSWER_BYTES
     wire_ms, bound_ms = bench_idcard.lower_bound_ms()
     assert round(wire_ms, 1) == 118.0 and bound_ms > wire_ms
+
+
+def test_extension_b_name_survives_the_whole_path() -> None:
+    record = {**DEMO[0], "name": "王𪚥𠀀", "phone": "x"}
+    with (
+        IdCardEmulator(cards=[record]) as emu,
+        SerialCardReader(emu.port_path, timeout=2.0) as reader,
+    ):
+        emu.place("x")
+        assert reader.find_card()
+        reader.select_card()
+        assert reader.read_card().name == "王𪚥𠀀"

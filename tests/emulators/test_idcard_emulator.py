@@ -267,3 +267,12 @@ def test_dispatcher_usage() -> None:
         check=False,
     )
     assert out.returncode == 2 and "no demo card" in out.stdout
+
+
+def test_custom_cards_from_records() -> None:
+    record = {**json.loads(DEMO_FILE.read_text())["cards"][0], "name": "王𪚥", "phone": "1"}
+    emu = IdCardEmulator(cards=[record])
+    emu.place("1")
+    assert ask(emu, *FIND)[0] == 0x9F
+    sw3, data = ask(emu, *READ)
+    assert sw3 == 0x90 and data[4:10] == u16("王𪚥") and data[10:12] == u16(" ")
