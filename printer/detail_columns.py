@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from common.masking import mask_other_party
 from common.money import format_yuan
@@ -19,12 +20,17 @@ Cell = Callable[[DetailRecord, bool], str]
 
 @dataclass(frozen=True)
 class DetailColumn:
-    """A column: header, cell function ``(record, mask_other_party) -> str``, width weight."""
+    """A column: header, cell function ``(record, mask_other_party) -> str``, width weight.
+
+    ``attr`` names the record field when the cell is just that field (lets the PDF use a
+    C-level attribute getter on 10,000-row statements).
+    """
 
     header: str
     cell: Cell
     weight: int = 2
     right: bool = False
+    attr: str = ""
 
 
 # explicit fields: strftime is several times slower and these run once per record
@@ -48,8 +54,13 @@ def _other(r: DetailRecord, mask: bool) -> str:
     return mask_other_party(r.other_party) if mask else r.other_party
 
 
+@lru_cache(maxsize=4096)
+def _yuan(fen: int) -> str:
+    return format_yuan(fen)  # the same few amounts repeat across thousands of records
+
+
 def _fee(r: DetailRecord, _: bool) -> str:
-    return format_yuan(r.fee_fen)
+    return _yuan(r.fee_fen)
 
 
 def _field(name: str) -> Cell:
@@ -57,6 +68,11 @@ def _field(name: str) -> Cell:
         return str(getattr(r, name))
 
     return cell
+
+
+def _col(header: str, name: str, weight: int = 2) -> DetailColumn:
+    """A column showing one text field of the record as is."""
+    return DetailColumn(header, _field(name), weight, attr=name)
 
 
 def _duration(r: DetailRecord, _: bool) -> str:
@@ -72,58 +88,58 @@ FEE = DetailColumn("通信费(元)", _fee, 2, right=True)
 FULL_COLUMNS: dict[RecordType, tuple[DetailColumn, ...]] = {
     RecordType.FIXED: (
         DetailColumn("扣费日期", _date),
-        DetailColumn("使用周期", _field("period")),
-        DetailColumn("名称", _field("name"), 4),
+        _col("使用周期", "period"),
+        _col("名称", "name", 4),
         DetailColumn("金额(元)", _fee, 2, right=True),
     ),
     RecordType.CALL: (
         DetailColumn("起始时间", _time, 3),
-        DetailColumn("通信地点", _field("location")),
-        DetailColumn("通信方式", _field("direction")),
+        _col("通信地点", "location"),
+        _col("通信方式", "direction"),
         DetailColumn("对方号码", _other, 3),
         DetailColumn("通信时长", _duration),
-        DetailColumn("通信类型", _field("call_type")),
-        DetailColumn("套餐优惠", _field("plan_discount"), 3),
+        _col("通信类型", "call_type"),
+        _col("套餐优惠", "plan_discount", 3),
         FEE,
     ),
     RecordType.MESSAGE: (
         DetailColumn("起始时间", _time, 3),
-        DetailColumn("通信地点", _field("location")),
+        _col("通信地点", "location"),
         DetailColumn("对方号码", _other, 3),
-        DetailColumn("通信方式", _field("direction")),
-        DetailColumn("信息类型", _field("kind")),
-        DetailColumn("业务名称", _field("name")),
-        DetailColumn("套餐优惠", _field("plan_discount"), 3),
+        _col("通信方式", "direction"),
+        _col("信息类型", "kind"),
+        _col("业务名称", "name"),
+        _col("套餐优惠", "plan_discount", 3),
         FEE,
     ),
     RecordType.DATA: (
         DetailColumn("起始时间", _time, 3),
-        DetailColumn("通信地点", _field("location")),
-        DetailColumn("上网方式", _field("access")),
+        _col("通信地点", "location"),
+        _col("上网方式", "access"),
         DetailColumn("时长", _duration),
         DetailColumn("流量", _volume),
-        DetailColumn("套餐优惠", _field("plan_discount"), 3),
+        _col("套餐优惠", "plan_discount", 3),
         FEE,
     ),
     RecordType.VALUE_ADDED: (
         DetailColumn("时间", _time, 3),
-        DetailColumn("使用方式", _field("usage")),
-        DetailColumn("业务名称", _field("name"), 3),
-        DetailColumn("服务号码/端口", _field("service_number"), 3),
+        _col("使用方式", "usage"),
+        _col("业务名称", "name", 3),
+        _col("服务号码/端口", "service_number", 3),
         DetailColumn("费用(元)", _fee, 2, right=True),
     ),
     RecordType.THIRD_PARTY: (
         DetailColumn("时间", _time, 3),
-        DetailColumn("业务名称", _field("name"), 3),
-        DetailColumn("服务号码/端口", _field("service_number"), 3),
-        DetailColumn("服务提供商", _field("provider"), 3),
-        DetailColumn("企业代码", _field("enterprise_code")),
-        DetailColumn("费用类型", _field("kind")),
+        _col("业务名称", "name", 3),
+        _col("服务号码/端口", "service_number", 3),
+        _col("服务提供商", "provider", 3),
+        _col("企业代码", "enterprise_code"),
+        _col("费用类型", "kind"),
         DetailColumn("费用(元)", _fee, 2, right=True),
     ),
     RecordType.DISCOUNT: (
         DetailColumn("时间", _time, 3),
-        DetailColumn("减免类型", _field("name"), 4),
+        _col("减免类型", "name", 4),
         DetailColumn("减免金额(元)", _fee, 2, right=True),
     ),
 }
@@ -133,44 +149,44 @@ _SLIP_FEE = DetailColumn("费用", _fee, 3, right=True)
 SLIP_COLUMNS: dict[RecordType, tuple[DetailColumn, ...]] = {
     RecordType.FIXED: (
         DetailColumn("日期", _short_time, 5),
-        DetailColumn("名称", _field("name"), 7),
+        _col("名称", "name", 7),
         _SLIP_FEE,
     ),
     RecordType.CALL: (
         DetailColumn("时间", _short_time, 6),
-        DetailColumn("方式", _field("direction"), 2),
+        _col("方式", "direction", 2),
         DetailColumn("对方号码", _other, 6),
         DetailColumn("时长", _duration, 4),
         _SLIP_FEE,
     ),
     RecordType.MESSAGE: (
         DetailColumn("时间", _short_time, 6),
-        DetailColumn("方式", _field("direction"), 2),
+        _col("方式", "direction", 2),
         DetailColumn("对方号码", _other, 6),
-        DetailColumn("类型", _field("kind"), 3),
+        _col("类型", "kind", 3),
         _SLIP_FEE,
     ),
     RecordType.DATA: (
         DetailColumn("时间", _short_time, 6),
-        DetailColumn("方式", _field("access"), 2),
+        _col("方式", "access", 2),
         DetailColumn("时长", _duration, 4),
         DetailColumn("流量", _volume, 4),
         _SLIP_FEE,
     ),
     RecordType.VALUE_ADDED: (
         DetailColumn("时间", _short_time, 6),
-        DetailColumn("业务名称", _field("name"), 8),
+        _col("业务名称", "name", 8),
         _SLIP_FEE,
     ),
     RecordType.THIRD_PARTY: (
         DetailColumn("时间", _short_time, 6),
-        DetailColumn("业务名称", _field("name"), 6),
-        DetailColumn("类型", _field("kind"), 2),
+        _col("业务名称", "name", 6),
+        _col("类型", "kind", 2),
         _SLIP_FEE,
     ),
     RecordType.DISCOUNT: (
         DetailColumn("时间", _short_time, 6),
-        DetailColumn("减免类型", _field("name"), 8),
+        _col("减免类型", "name", 8),
         _SLIP_FEE,
     ),
 }

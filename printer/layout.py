@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from PIL import Image
 
@@ -20,6 +21,7 @@ from printer.document import (
     Align,
     Barcode,
     Block,
+    Column,
     Columns,
     Cut,
     Document,
@@ -46,11 +48,9 @@ class PrintedLine:
     size: Size = NORMAL
     bold: bool = False
 
-    def __post_init__(self) -> None:
-        if not self.text:  # an empty line has no visible attributes: one canonical form
-            object.__setattr__(self, "align", Align.LEFT)
-            object.__setattr__(self, "size", NORMAL)
-            object.__setattr__(self, "bold", False)
+
+# An empty line has no visible attributes: layout and decoder both use this one form.
+EMPTY_LINE = PrintedLine("")
 
 
 @dataclass(frozen=True)
@@ -132,9 +132,13 @@ def _key_value(block: KeyValue, columns: int) -> list[PrintedLine]:
     if lw + 1 + vw <= columns:
         line = label + " " * (columns - lw - vw) + value
         return [PrintedLine(line, bold=block.bold)]
-    lines = [PrintedLine(part, bold=block.bold) for part in ptext.wrap(label, columns)]
+    lines = [
+        PrintedLine(part, bold=block.bold) if part else EMPTY_LINE
+        for part in ptext.wrap(label, columns)
+    ]
     for part in ptext.wrap(value, columns):
-        lines.append(PrintedLine(ptext.pad(part, columns, "right"), bold=block.bold))
+        padded = ptext.pad(part, columns, "right").rstrip()
+        lines.append(PrintedLine(padded, bold=block.bold) if padded else EMPTY_LINE)
     return lines
 
 
@@ -148,35 +152,80 @@ def column_widths(weights: Iterable[int], columns: int) -> list[int]:
     return widths
 
 
-def _columns(block: Columns, columns: int) -> list[PrintedLine]:
-    widths = column_widths((c.weight for c in block.columns), columns)
-    wrapped = [
-        ptext.wrap(ptext.normalise(cell), w) for cell, w in zip(block.cells, widths, strict=True)
-    ]
-    height = max(len(parts) for parts in wrapped)
-    lines: list[PrintedLine] = []
+@lru_cache(maxsize=256)
+def _plan_by_value(specs: tuple[Column, ...], columns: int) -> tuple[tuple[int, Align], ...]:
+    widths = column_widths((c.weight for c in specs), columns)
+    return tuple(zip(widths, (c.align for c in specs), strict=True))
+
+
+_plans_by_identity: dict[tuple[int, int], tuple[object, tuple[tuple[int, Align], ...]]] = {}
+
+
+def _column_plan(specs: tuple[Column, ...], columns: int) -> tuple[tuple[int, Align], ...]:
+    """Widths and alignments of a column spec on a line.
+
+    Builders reuse one spec tuple for thousands of rows; looking it up by identity avoids
+    hashing the dataclasses on every row (the entry keeps ``specs`` alive, so ids stay valid).
+    """
+    key = (id(specs), columns)
+    hit = _plans_by_identity.get(key)
+    if hit is not None and hit[0] is specs:
+        return hit[1]
+    plan = _plan_by_value(specs, columns)
+    if len(_plans_by_identity) > 1024:
+        _plans_by_identity.clear()
+    _plans_by_identity[key] = (specs, plan)
+    return plan
+
+
+def _columns(block: Columns, columns: int) -> list[PrintedItem]:
+    plan = _column_plan(block.columns, columns)
+    normalise, width = ptext.normalise, ptext.width
+    cells: list[str] = []
+    parts: list[str] = []
+    fits = True
+    # fast path (nearly every row of a detail slip): each cell fits its column
+    for raw, (limit, align) in zip(block.cells, plan, strict=True):
+        cell = normalise(raw)
+        cells.append(cell)
+        gap = limit - (len(cell) if cell.isascii() else width(cell))
+        if gap < 0:
+            fits = False
+        elif align is Align.LEFT:
+            parts.append(cell + " " * gap)
+        elif align is Align.RIGHT:
+            parts.append(" " * gap + cell)
+        else:
+            parts.append(" " * (gap // 2) + cell + " " * (gap - gap // 2))
+    if fits:
+        line = " ".join(parts).rstrip()
+        return [PrintedLine(line, Align.LEFT, NORMAL, block.bold) if line else EMPTY_LINE]
+    wrapped = [ptext.wrap(cell, limit) for cell, (limit, _) in zip(cells, plan, strict=True)]
+    height = max(len(lines) for lines in wrapped)
+    out: list[PrintedItem] = []
     for row in range(height):
-        cells = [
-            ptext.pad(parts[row] if row < len(parts) else "", w, _ALIGN_NAMES[spec.align])
-            for parts, w, spec in zip(wrapped, widths, block.columns, strict=True)
+        row_cells = [
+            ptext.pad(lines[row] if row < len(lines) else "", limit, _ALIGN_NAMES[align])
+            for lines, (limit, align) in zip(wrapped, plan, strict=True)
         ]
-        lines.append(PrintedLine(" ".join(cells).rstrip(), bold=block.bold))
-    return lines
+        line = " ".join(row_cells).rstrip()
+        out.append(PrintedLine(line, Align.LEFT, NORMAL, block.bold) if line else EMPTY_LINE)
+    return out
 
 
 def layout_block(block: Block, profile: PrinterProfile) -> list[PrintedItem]:
     """The printed items of one block on ``profile``."""
     columns = profile.columns
+    if isinstance(block, Columns):  # first: detail slips are thousands of these
+        return _columns(block, columns)
     if isinstance(block, Text):
         room = max(1, columns // block.size.width)
         return [
-            PrintedLine(part.rstrip(), block.align, block.size, block.bold)
-            for part in ptext.wrap(ptext.normalise(block.text), room)
+            PrintedLine(part, block.align, block.size, block.bold) if part else EMPTY_LINE
+            for part in (p.rstrip() for p in ptext.wrap(ptext.normalise(block.text), room))
         ]
     if isinstance(block, KeyValue):
         return list(_key_value(block, columns))
-    if isinstance(block, Columns):
-        return list(_columns(block, columns))
     if isinstance(block, Rule):
         char = ptext.normalise(block.char)[:1] or "-"
         return [PrintedLine(char * (columns // ptext.char_width(char)))]
@@ -204,6 +253,7 @@ def layout_block(block: Block, profile: PrinterProfile) -> list[PrintedItem]:
 def layout(document: Document, profile: PrinterProfile) -> list[PrintedItem]:
     """All printed items of ``document`` on ``profile``."""
     items: list[PrintedItem] = []
+    extend = items.extend
     for block in document.blocks:
-        items.extend(layout_block(block, profile))
+        extend(layout_block(block, profile))
     return items

@@ -71,7 +71,10 @@ def _normalise_char(ch: str) -> str:
 
 def normalise(text: str) -> str:
     """Text the printer can print: only ASCII and 2-byte GB18030 characters, no controls."""
-    if _FAST_OK.fullmatch(text):
+    if text.isascii():
+        if text.isprintable():
+            return text
+    elif _FAST_OK.fullmatch(text):
         return text
     return "".join(_normalise_char(ch) for ch in text)
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from printer.document import NORMAL, Align, QrErrorLevel, Size
 from printer.escpos.commands import CR, DLE, ESC, FS, GS, LF
 from printer.layout import (
+    EMPTY_LINE,
     PrintedBarcode,
     PrintedCut,
     PrintedFeed,
@@ -85,7 +86,7 @@ class EscPosDecoder:
 
     def _flush_line(self, out: list[PrintedItem]) -> None:
         text = "".join(self._line)
-        out.append(PrintedLine(text, self.align, self.size, self.bold))
+        out.append(PrintedLine(text, self.align, self.size, self.bold) if text else EMPTY_LINE)
         self._line = []
         self._line_width = 0
 

@@ -47,7 +47,9 @@ class FastText:
         self._pieces: dict[str, list[tuple[int, str]]] = {}
         self._widths: dict[str, float] = {}
         self._char_widths: dict[str, float] = {}
-        self._subset_names: dict[int, str] = {}
+        self._ascii_widths = {chr(c): self._font.stringWidth(chr(c), 1.0) for c in range(32, 127)}
+        self._font_ops: dict[tuple[int, float], str] = {}
+        self._shows: dict[str, list[tuple[int, str]]] = {}
         self._ops: list[str] = []
         # with reportlab's asciiReadable subsets, printable ASCII is itself in subset 0:
         # such strings (times, numbers, amounts) then need no per-string subset work
@@ -59,6 +61,8 @@ class FastText:
     def width(self, text: str, size: float) -> float:
         """Width of ``text`` in points at ``size`` (cached per string at size 1)."""
         unit = self._widths.get(text)
+        if unit is None and text.isascii() and text.isprintable():
+            unit = self._widths[text] = sum(map(self._ascii_widths.__getitem__, text))
         if unit is None:
             cw = self._char_widths
             unit = 0.0
@@ -112,44 +116,53 @@ class FastText:
         self,
         y: float,
         cells: tuple[str, ...],
-        lefts: tuple[float, ...],
-        rights: tuple[float, ...],
-        right: tuple[bool, ...],
-        widths: tuple[float, ...],
+        columns: tuple[tuple[float, float, bool, str], ...],
         size: float,
     ) -> None:
-        """Draw one table row: cells fitted into their columns, left or right aligned.
-
-        The hot path of a statement (one call per row, not per cell).
+        """Draw one table row; ``columns`` holds per column (room, right edge, right-aligned,
+        pre-formatted ``"1 0 0 1 <left x>"``). The hot path of a statement: one call per row.
         """
         append = self._ops.append
         if self._gray:
             append("0 g")
             self._gray = 0.0
         unit_widths = self._widths
-        encoded = self._pieces
-        y_text = f"{y:.2f}"
-        for index, cell in enumerate(cells):
+        shows = self._shows
+        y_text = f" {y:.2f} Tm"
+        for cell, (room, right_edge, right, left_op) in zip(cells, columns, strict=True):
             if not cell:
                 continue
-            unit = unit_widths.get(cell)
-            w = unit * size if unit is not None else self.width(cell, size)
             shown = cell
-            if w > widths[index]:
-                shown = self.fit(cell, size, widths[index])
-                w = self.width(shown, size)
-            x = rights[index] - w if right[index] else lefts[index]
-            append(f"1 0 0 1 {x:.2f} {y_text} Tm")
-            for subset, escaped in encoded.get(shown) or self._encoded(shown):
+            if right:
+                unit = unit_widths.get(cell)
+                w = unit * size if unit is not None else self.width(cell, size)
+                if w > room:
+                    shown = self.fit(cell, size, room)
+                    w = self.width(shown, size)
+                position = f"1 0 0 1 {right_edge - w:.2f}{y_text}"
+            else:
+                unit = unit_widths.get(cell)
+                if (unit * size if unit is not None else self.width(cell, size)) > room:
+                    shown = self.fit(cell, size, room)
+                position = left_op + y_text
+            pieces = shows.get(shown)
+            if pieces is None:
+                pieces = shows[shown] = [(sub, f"({esc}) Tj") for sub, esc in self._encoded(shown)]
+            if len(pieces) == 1 and pieces[0][0] == self._subset and size == self._size:
+                append(position + "\n" + pieces[0][1])  # the common case: one op string
+                continue
+            append(position)
+            for subset, show in pieces:
                 if subset != self._subset or size != self._size:
                     self._set_font(subset, size)
-                append(f"({escaped}) Tj")
+                append(show)
 
     def _set_font(self, subset: int, size: float) -> None:
-        name = self._subset_names.get(subset)
-        if name is None:
-            name = self._subset_names[subset] = self._font.getSubsetInternalName(subset, self._doc)
-        self._ops.append(f"{name} {_num(size)} Tf")
+        op = self._font_ops.get((subset, size))
+        if op is None:
+            name = self._font.getSubsetInternalName(subset, self._doc)
+            op = self._font_ops[(subset, size)] = f"{name} {_num(size)} Tf"
+        self._ops.append(op)
         self._subset, self._size = subset, size
 
     def draw_right(self, x_right: float, y: float, text: str, size: float) -> None:

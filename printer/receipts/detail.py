@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from printer import text as ptext
 from printer.detail_columns import SLIP_COLUMNS, DetailColumn, type_summary
@@ -34,10 +35,16 @@ class DetailSlip:
     title: str = "客户详单"
 
 
+@lru_cache(maxsize=32)
+def _specs(defs: tuple[DetailColumn, ...]) -> tuple[Column, ...]:
+    # one tuple per record type, shared by all its rows (layout caches plans by identity)
+    return tuple(Column(d.weight, Align.RIGHT if d.right else Align.LEFT) for d in defs)
+
+
 def _rows(
     defs: tuple[DetailColumn, ...], cells: list[str], narrow: bool, bold: bool = False
 ) -> list[Block]:
-    specs = tuple(Column(d.weight, Align.RIGHT if d.right else Align.LEFT) for d in defs)
+    specs = _specs(defs)
     if not narrow:
         return [Columns(tuple(cells), specs, bold)]
     split = 2  # time and the first field on one line, the rest (with the fee) on the next
