@@ -9,6 +9,7 @@ reportlab ``TTFont``, so it is embedded as subsets with a ToUnicode map (text ex
 
 from __future__ import annotations
 
+import itertools
 from functools import lru_cache
 from typing import Any
 
@@ -49,7 +50,7 @@ class FastText:
         self._char_widths: dict[str, float] = {}
         self._ascii_widths = {chr(c): self._font.stringWidth(chr(c), 1.0) for c in range(32, 127)}
         self._font_ops: dict[tuple[int, float], str] = {}
-        self._shows: dict[str, list[tuple[int, str]]] = {}
+        self._row_caches: dict[tuple[int, float], tuple[object, list[dict[str, Any]]]] = {}
         self._ops: list[str] = []
         # with reportlab's asciiReadable subsets, printable ASCII is itself in subset 0:
         # such strings (times, numbers, amounts) then need no per-string subset work
@@ -116,53 +117,86 @@ class FastText:
         self,
         y: float,
         cells: tuple[str, ...],
-        columns: tuple[tuple[float, float, bool, str], ...],
+        columns: tuple[tuple[float, float, bool, float], ...],
         size: float,
     ) -> None:
         """Draw one table row; ``columns`` holds per column (room, right edge, right-aligned,
-        pre-formatted ``"1 0 0 1 <left x>"``). The hot path of a statement: one call per row.
+        left x). The hot path of a statement: one call per row.
+
+        The row sets its line origin once (``Tm``); each cell is ``x 0 Td (...) Tj -x 0 Td``,
+        so a left-aligned cell's whole operator string depends only on its column and text
+        and is cached: repeated values cost one dictionary lookup.
         """
         append = self._ops.append
         if self._gray:
             append("0 g")
             self._gray = 0.0
-        unit_widths = self._widths
-        shows = self._shows
-        y_text = f" {y:.2f} Tm"
-        for cell, (room, right_edge, right, left_op) in zip(cells, columns, strict=True):
+        if size != self._size:
+            self._size = size
+            self._subset = -1  # forces a font operator before the first cell
+        caches = self._column_caches(columns, size)
+        append(f"1 0 0 1 0 {y:.2f} Tm")
+        for cell, cache, (room, right_edge, right, left_x) in zip(
+            cells, caches, columns, strict=True
+        ):
             if not cell:
                 continue
-            shown = cell
             if right:
-                unit = unit_widths.get(cell)
+                shown = cell
+                unit = self._widths.get(cell)
                 w = unit * size if unit is not None else self.width(cell, size)
                 if w > room:
                     shown = self.fit(cell, size, room)
                     w = self.width(shown, size)
-                position = f"1 0 0 1 {right_edge - w:.2f}{y_text}"
+                first, last, body = self._body(shown, size)
+                x = right_edge - w
+                fragment = f"{x:.2f} 0 Td {body} {-x:.2f} 0 Td"
             else:
-                unit = unit_widths.get(cell)
-                if (unit * size if unit is not None else self.width(cell, size)) > room:
-                    shown = self.fit(cell, size, room)
-                position = left_op + y_text
-            pieces = shows.get(shown)
-            if pieces is None:
-                pieces = shows[shown] = [(sub, f"({esc}) Tj") for sub, esc in self._encoded(shown)]
-            if len(pieces) == 1 and pieces[0][0] == self._subset and size == self._size:
-                append(position + "\n" + pieces[0][1])  # the common case: one op string
-                continue
-            append(position)
-            for subset, show in pieces:
-                if subset != self._subset or size != self._size:
-                    self._set_font(subset, size)
-                append(show)
+                hit = cache.get(cell)
+                if hit is None:
+                    shown = cell
+                    if self.width(cell, size) > room:
+                        shown = self.fit(cell, size, room)
+                    first, last, body = self._body(shown, size)
+                    hit = cache[cell] = (
+                        first,
+                        last,
+                        f"{left_x:.2f} 0 Td {body} {-left_x:.2f} 0 Td",
+                    )
+                first, last, fragment = hit
+            if first != self._subset:
+                append(self._font_op(first, size))
+            append(fragment)
+            self._subset = last
 
-    def _set_font(self, subset: int, size: float) -> None:
+    def _column_caches(
+        self, columns: tuple[tuple[float, float, bool, float], ...], size: float
+    ) -> list[dict[str, tuple[int, int, str]]]:
+        key = (id(columns), size)
+        hit = self._row_caches.get(key)
+        if hit is None or hit[0] is not columns:
+            hit = self._row_caches[key] = (columns, [{} for _ in columns])
+        return hit[1]
+
+    def _body(self, text: str, size: float) -> tuple[int, int, str]:
+        """(first subset, last subset, ``(...) Tj`` ops with any inner font switches)."""
+        pieces = self._encoded(text)
+        parts = [f"({pieces[0][1]}) Tj"]
+        for previous, (subset, escaped) in itertools.pairwise(pieces):
+            if subset != previous[0]:
+                parts.append(self._font_op(subset, size))
+            parts.append(f"({escaped}) Tj")
+        return pieces[0][0], pieces[-1][0], " ".join(parts)
+
+    def _font_op(self, subset: int, size: float) -> str:
         op = self._font_ops.get((subset, size))
         if op is None:
             name = self._font.getSubsetInternalName(subset, self._doc)
             op = self._font_ops[(subset, size)] = f"{name} {_num(size)} Tf"
-        self._ops.append(op)
+        return op
+
+    def _set_font(self, subset: int, size: float) -> None:
+        self._ops.append(self._font_op(subset, size))
         self._subset, self._size = subset, size
 
     def draw_right(self, x_right: float, y: float, text: str, size: float) -> None:

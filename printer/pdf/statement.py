@@ -58,9 +58,9 @@ class Statement:
 
 @dataclass(frozen=True, slots=True)
 class _Table:
-    """Pre-measured columns: (room, right edge, right-aligned, left-edge text matrix op)."""
+    """Pre-measured columns: (room, right edge, right-aligned, left edge)."""
 
-    columns: tuple[tuple[float, float, bool, str], ...]
+    columns: tuple[tuple[float, float, bool, float], ...]
 
     @classmethod
     def of(cls, weights: Sequence[int], right: Sequence[bool]) -> _Table:
@@ -69,7 +69,7 @@ class _Table:
         x = MARGIN
         for weight, is_right in zip(weights, right, strict=True):
             width = CONTENT_W * weight / total
-            columns.append((width - 4, x + width - 2, is_right, f"1 0 0 1 {x + 2:.2f}"))
+            columns.append((width - 4, x + width - 2, is_right, x + 2))
             x += width
         return cls(tuple(columns))
 
