@@ -37,6 +37,16 @@ from printer.profiles import FlowControl, PrinterProfile
 
 log = logging.getLogger(__name__)
 
+# pyserial lets termios.error (not an OSError) escape from tcflush/tcsetattr on a dead tty
+try:
+    import termios
+
+    _PORT_ERRORS: tuple[type[Exception], ...] = (serial.SerialException, OSError, termios.error)
+except ImportError:  # pragma: no cover - not POSIX
+    _PORT_ERRORS = (serial.SerialException, OSError)
+
+_OPEN_ERRORS = (*_PORT_ERRORS, ValueError)
+
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -118,7 +128,7 @@ class SerialPrinter:
                 timeout=0.05,
                 write_timeout=self.write_timeout,
             )
-        except (serial.SerialException, OSError, ValueError) as exc:
+        except _OPEN_ERRORS as exc:
             raise PrinterPortError(f"cannot open printer port {self.url}: {exc}") from exc
         log.info(
             "printer port open (%s, %d baud, %s)", self.profile.name, self.baudrate, flow.value
@@ -130,7 +140,7 @@ class SerialPrinter:
         if port is not None:
             try:
                 port.close()
-            except (serial.SerialException, OSError):
+            except _PORT_ERRORS:
                 log.debug("error closing printer port", exc_info=True)
 
     def __enter__(self) -> SerialPrinter:
@@ -161,7 +171,7 @@ class SerialPrinter:
             raise PrinterWriteTimeoutError(
                 f"write timed out after {self.write_timeout:.1f} s (handshake held)"
             ) from exc
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             raise PrinterPortError(f"write to printer failed: {exc}") from exc
 
     def _read_answer(self, request: int, timeout: float) -> int:
@@ -170,7 +180,7 @@ class SerialPrinter:
         while True:
             try:
                 data = port.read(1)
-            except (serial.SerialException, OSError) as exc:
+            except _PORT_ERRORS as exc:
                 raise PrinterPortError(f"read from printer failed: {exc}") from exc
             if data:
                 value = data[0]
@@ -195,7 +205,7 @@ class SerialPrinter:
         port = self._require_port()
         try:
             port.reset_input_buffer()  # stale automatic-status bytes would shift the answers
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             raise PrinterPortError(f"printer port failed: {exc}") from exc
         answers = bytearray()
         for request in (1, 2, 3, 4):

@@ -146,6 +146,14 @@ def render_png(items: Sequence[PrintedItem], profile: PrinterProfile) -> bytes:
     return buffer.getvalue()
 
 
+def render_bytes(data: bytes, profile: PrinterProfile) -> tuple[str, bytes]:
+    """Text and PNG of raw ESC/POS bytes (e.g. a saved ``.bin`` for the "last receipts" view)."""
+    from printer.escpos.decoder import decode
+
+    items = decode(data, profile)
+    return render_text(items, profile), render_png(items, profile)
+
+
 def render_text(items: Sequence[PrintedItem], profile: PrinterProfile) -> str:
     """A plain-text rendering (the emulator's ``.txt``): aligned lines, markers for graphics."""
     columns = profile.columns

@@ -4,7 +4,8 @@
 ``{"cmd": "offline", "offline": true}``, ``{"cmd": "cutter", "error": true}``,
 ``{"cmd": "answering", "mode": "normal|silent|garbled"}``, ``{"cmd": "state"}``,
 ``{"cmd": "reset"}``, ``{"cmd": "list_receipts"}``,
-``{"cmd": "wait_receipts", "count": N, "timeout": S}`` (blocks until N receipts are saved).
+``{"cmd": "wait_receipts", "count": N, "timeout": S}`` (blocks until N receipts are saved),
+``{"cmd": "unplug"}`` / ``{"cmd": "replug"}`` (the pty goes away / comes back at the same path).
 """
 
 from __future__ import annotations
@@ -79,7 +80,17 @@ def control_handlers(emulator: PrinterEmulator) -> dict[str, Handler]:
             raise ControlError(str(exc)) from exc
         return {"receipts": [r.as_dict() for r in receipts]}
 
+    def unplug(message: dict[str, Any]) -> dict[str, Any]:
+        emulator.unplug()
+        return state(message)
+
+    def replug(message: dict[str, Any]) -> dict[str, Any]:
+        emulator.replug()
+        return state(message)
+
     return {
+        "unplug": unplug,
+        "replug": replug,
         "wait_receipts": wait_receipts,
         "state": state,
         "paper": paper,

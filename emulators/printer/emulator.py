@@ -154,8 +154,7 @@ class PrinterEmulator:
         ]
         self._next_number = max(numbers, default=0) + 1
         self.link.open()
-        # a second slave fd only to read the termios flags the driver set (IXON, CRTSCTS)
-        self._termios_fd = os.open(self.link.link_path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+        self._open_termios_fd()
         self._running = True
         for target, name in ((self._wire_loop, "wire"), (self._mechanism_loop, "mechanism")):
             thread = threading.Thread(target=target, name=f"printer-emu-{name}", daemon=True)
@@ -167,6 +166,26 @@ class PrinterEmulator:
             self.baudrate,
             self.profile.name,
         )
+
+    def _open_termios_fd(self) -> None:
+        # a second slave fd only to read the termios flags the driver set (IXON, CRTSCTS)
+        self._termios_fd = os.open(self.link.link_path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+
+    def _close_termios_fd(self) -> None:
+        if self._termios_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._termios_fd)
+            self._termios_fd = None
+
+    def unplug(self) -> None:
+        """Simulate pulling the cable: the pty and its link disappear."""
+        self._close_termios_fd()
+        self.link.unplug()
+
+    def replug(self) -> None:
+        """Plug back in: a new pty behind the same link path."""
+        self.link.replug()
+        self._open_termios_fd()
 
     def start_control(self, port: int = 0) -> tuple[str, int]:
         """Serve the JSON-lines control channel on 127.0.0.1; returns (host, port)."""
@@ -190,10 +209,7 @@ class PrinterEmulator:
         for thread in self._threads:
             thread.join(timeout=5)
         self._threads.clear()
-        if self._termios_fd is not None:
-            with contextlib.suppress(OSError):
-                os.close(self._termios_fd)
-            self._termios_fd = None
+        self._close_termios_fd()
         self._saver.shutdown(wait=True)
 
     def __enter__(self) -> PrinterEmulator:

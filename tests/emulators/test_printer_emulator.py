@@ -170,3 +170,30 @@ def test_wire_is_paced_at_the_baud_rate(tmp_path: Path) -> None:
         elapsed = time.monotonic() - started
     wire = (len(data) + 24) * 10 / 38400
     assert wire * 0.95 <= elapsed <= wire * 1.5 + 0.2
+
+
+def test_unplugged_printer_is_a_typed_fault_and_replug_recovers(tmp_path: Path) -> None:
+    from printer.errors import PrinterPortError, StatusError
+
+    with PrinterEmulator(tmp_path) as emu:
+        printer = SerialPrinter(str(emu.port_path), PROFILE, status_timeout=0.2)
+        with printer:
+            assert printer.read_status().ready
+            emu.unplug()
+            with pytest.raises((PrinterPortError, StatusError)):
+                printer.read_status()
+        emu.replug()
+        with SerialPrinter(str(emu.port_path), PROFILE) as again:
+            again.print_document(_slip(1))
+        assert len(emu.wait_for_receipts(1)) == 1
+
+
+def test_saved_bin_renders_back_for_the_admin_view(emulator: PrinterEmulator) -> None:
+    from printer.preview import render_bytes
+
+    with SerialPrinter(str(emulator.port_path), PROFILE) as printer:
+        printer.print_document(_slip(2))
+    (receipt,) = emulator.wait_for_receipts(1)
+    text, png = render_bytes(receipt.bin_path.read_bytes(), PROFILE)
+    assert text == receipt.txt_path.read_text(encoding="utf-8")
+    assert png == receipt.png_path.read_bytes()
