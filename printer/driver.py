@@ -45,7 +45,7 @@ try:
 except ImportError:  # pragma: no cover - not POSIX
     _PORT_ERRORS = (serial.SerialException, OSError)
 
-_OPEN_ERRORS = (*_PORT_ERRORS, ValueError)
+_OPEN_ERRORS: tuple[type[Exception], ...] = (*_PORT_ERRORS, ValueError)
 
 ProgressCallback = Callable[[int, int], None]
 
