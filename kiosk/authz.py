@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kiosk.backend.models import Access, Factor
+from kiosk.backend.factors import Access, Factor
 
 # The factor combinations that satisfy each level, in the order the kiosk offers them.
 ACCEPTED: dict[Access, tuple[tuple[Factor, ...], ...]] = {

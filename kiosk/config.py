@@ -7,9 +7,6 @@ Every key has a demo default, so ``kiosk demo`` needs no file. A bad value raise
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import hmac
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -91,17 +88,26 @@ class AdminConfig:
             return False
         if algo != "pbkdf2_sha256":
             return False
+        import hashlib  # here, not at import: start-up stays light
+        import hmac
+
         candidate = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), int(iterations))
         return hmac.compare_digest(candidate.hex(), digest)
 
 
 def hash_pin(pin: str, salt: str = "kiosk", iterations: int = 100_000) -> str:
     """Make an ``admin.pin_hash`` value for a PIN."""
+    import hashlib
+
     digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), iterations).hex()
     return f"pbkdf2_sha256${iterations}${salt}${digest}"
 
 
 DEMO_ADMIN_PIN = "2468"
+# hash_pin(DEMO_ADMIN_PIN), precomputed: PBKDF2 is slow on purpose and start-up is not.
+DEMO_ADMIN_PIN_HASH = (
+    "pbkdf2_sha256$100000$kiosk$534c1ba3941e38e5235561413bc953d85be51d0cab44b1bc9bcfa70ffc070dcb"
+)
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,7 @@ class Config:
     devices: DevicesConfig = field(default_factory=DevicesConfig)
     timeouts: TimeoutsConfig = field(default_factory=TimeoutsConfig)
     ui: UiConfig = field(default_factory=UiConfig)
-    admin: AdminConfig = field(default_factory=lambda: AdminConfig(hash_pin(DEMO_ADMIN_PIN)))
+    admin: AdminConfig = field(default_factory=lambda: AdminConfig(DEMO_ADMIN_PIN_HASH))
     journal_path: str = "kiosk-journal.sqlite3"
 
 
@@ -186,6 +192,8 @@ def load_config(path: Path | None) -> Config:
     """Load and validate a TOML file; ``None`` gives the demo defaults."""
     if path is None:
         return Config()
+    import tomllib
+
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from common.masking import mask_phone
-from kiosk.backend.models import Factor
+from kiosk.backend.factors import Factor
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,8 @@
-"""Starting the kiosk: services from the configuration, then the shell (composition root)."""
+"""Starting the kiosk: services from the configuration, then the shell (composition root).
+
+The home screen is painted first; the backend client and the device threads start right
+after, off the GUI thread (their imports alone cost more than the whole window).
+"""
 
 from __future__ import annotations
 
@@ -6,37 +10,53 @@ import dataclasses
 import logging
 import signal
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
-from kiosk.backend.client import BackendClient
 from kiosk.config import Config
-from kiosk.demo_stack import DEMO_TERMINAL_TOKEN, DemoEndpoints
-from kiosk.devices.idcard.driver import SerialCardReader
-from kiosk.devices.idcard.poller import CardEvent, CardPoller
-from ui.context import Services
-from ui.devices.card_reader import CardReaderAdapter
+from ui.context import BackendHandle, Services
 from ui.main import ShellOptions, build_shell, create_application, default_installers, show
 from ui.main import teardown as teardown_shell
 from ui.shell import Shell
 
+if TYPE_CHECKING:
+    from kiosk.backend.client import BackendClient
+    from kiosk.demo_stack import DemoEndpoints
+    from kiosk.devices.idcard.poller import CardEvent, CardPoller
+
 log = logging.getLogger(__name__)
+
+WARMUP_DELAY_MS = 1500
+
+
+def backend_factory(config: Config) -> Callable[[], BackendClient]:
+    def make() -> BackendClient:
+        from kiosk.backend.client import BackendClient
+
+        return BackendClient(
+            config.backend.url,
+            config.terminal.id,
+            config.backend.terminal_token,
+            connect_timeout=config.backend.connect_timeout,
+            read_timeout=config.backend.read_timeout,
+        )
+
+    return make
 
 
 def build_services(config: Config) -> Services:
-    """The backend client and a device adapter for every configured port."""
-    backend = BackendClient(
-        config.backend.url,
-        config.terminal.id,
-        config.backend.terminal_token,
-        connect_timeout=config.backend.connect_timeout,
-        read_timeout=config.backend.read_timeout,
-    )
-    services = Services(backend=backend)
+    """A lazily built backend client and a device adapter for every configured port."""
+    services = Services(backend=BackendHandle(backend_factory(config)))
     if config.devices.card_reader:
+        from ui.devices.card_reader import CardReaderAdapter
+
         url, baud = config.devices.card_reader, config.devices.card_reader_baud
 
         def poller(on_event: Callable[[CardEvent], None]) -> CardPoller:
+            from kiosk.devices.idcard.driver import SerialCardReader
+            from kiosk.devices.idcard.poller import CardPoller
+
             return CardPoller(lambda: SerialCardReader(url, baud), on_event)
 
         services.card_reader = CardReaderAdapter(poller)
@@ -45,6 +65,8 @@ def build_services(config: Config) -> Services:
 
 def demo_config(base: Config, endpoints: DemoEndpoints) -> Config:
     """The demo's configuration: the embedded backend and the emulators' ports."""
+    from kiosk.demo_stack import DEMO_TERMINAL_TOKEN
+
     devices = dataclasses.replace(
         base.devices,
         card_reader=endpoints.card_reader.port if endpoints.card_reader else "",
@@ -64,15 +86,29 @@ def demo_config(base: Config, endpoints: DemoEndpoints) -> Config:
 
 
 def start_shell(config: Config, options: ShellOptions | None = None) -> Shell:
-    """Application, services and shell, devices started."""
+    """Application, services and shell; the backend client is warmed up in the background."""
     app = create_application()
     services = build_services(config)
     opts = options or ShellOptions(installers=default_installers())
     opts.services = services
     shell = build_shell(config, app, opts)
+    handle = services.backend
+    if handle is not None:
+        # After the first paint: a worker importing requests would compete for the GIL.
+        QTimer.singleShot(
+            WARMUP_DELAY_MS, lambda: shell.ctx.runner.run(handle.get, _ignore, _log_warmup)
+        )
     if services.card_reader is not None:
         services.card_reader.start()
     return shell
+
+
+def _ignore(_result: object) -> None:
+    return None
+
+
+def _log_warmup(exc: Exception) -> None:
+    log.error("backend client could not be created: %s", type(exc).__name__)
 
 
 def stop_shell(shell: Shell) -> None:
@@ -90,11 +126,14 @@ def run_interactive(config: Config, extra: Callable[[Shell], None] | None = None
     show(shell, fullscreen=config.ui.fullscreen)
     if extra is not None:
         extra(shell)
-    # Let Ctrl+C in the terminal stop a demo: Python signal handlers run between Qt events.
-    signal.signal(signal.SIGINT, lambda *_: (shell.lockdown.allow_exit(), shell.app.quit()))
-    tick = QTimer()
-    tick.start(500)
-    tick.timeout.connect(lambda: None)
+
+    def interrupt(*_: object) -> None:
+        shell.lockdown.allow_exit()
+        shell.app.quit()
+
+    # Ctrl+C in the terminal stops a demo: Python signal handlers run between Qt events,
+    # and the idle timer wakes the loop often enough.
+    signal.signal(signal.SIGINT, interrupt)
     code = shell.app.exec()
     stop_shell(shell)
     return int(code)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from zoneinfo import ZoneInfo
 
 from kiosk.backend import errors as be
 from kiosk.i18n import Translator
 
 log = logging.getLogger(__name__)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def describe(exc: BaseException, tr: Translator, *, context: str = "") -> str:
@@ -23,8 +21,7 @@ def describe(exc: BaseException, tr: Translator, *, context: str = "") -> str:
             return tr.tr(key, n=exc.remaining_attempts)
         return tr.tr("error.auth_failed")
     if isinstance(exc, be.Locked):
-        until = exc.until.astimezone(SHANGHAI) if exc.until.tzinfo else exc.until
-        return tr.tr("error.locked", time=until.strftime("%H:%M"))
+        return tr.tr("error.locked", time=lock_time(exc.until))
     if isinstance(exc, be.InvalidInput):
         if exc.field == "valid_to":
             return tr.tr("error.card_expired")
@@ -49,4 +46,8 @@ def describe(exc: BaseException, tr: Translator, *, context: str = "") -> str:
 
 
 def lock_time(until: dt.datetime) -> str:
-    return until.astimezone(SHANGHAI).strftime("%H:%M")
+    """The hour and minute a lock ends, in hall time."""
+    from zoneinfo import ZoneInfo
+
+    local = until.astimezone(ZoneInfo("Asia/Shanghai")) if until.tzinfo else until
+    return local.strftime("%H:%M")

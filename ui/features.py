@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.backend.models import Access
+from kiosk.backend.factors import Access
 from ui.context import AppContext
 from ui.screens.base import Screen
 
@@ -20,7 +20,7 @@ class Feature:
     icon: str  # file name under assets/icons
     entry_screen: str
     level: Access | None  # None: nothing personal, no identification
-    screens: tuple[Callable[[AppContext], Screen], ...]
+    screens: tuple[tuple[str, Callable[[AppContext], Screen]], ...]  # (screen id, factory)
     order: int = 100
 
 

@@ -1,14 +1,20 @@
 """Feature installers: each adds its tile and screens to the registry (no dead tiles).
 
-A feature that needs the backend or a device is installed only when that service exists.
+Screen modules are imported inside their factories, so start-up loads only the home screen.
 """
 
 from __future__ import annotations
 
-from kiosk.backend.models import Access
+from kiosk.backend.factors import Access
 from ui.context import AppContext
 from ui.features import Feature, FeatureRegistry
-from ui.screens.account.overview import OverviewScreen
+from ui.screens.base import Screen
+
+
+def _overview(ctx: AppContext) -> Screen:
+    from ui.screens.account.overview import OverviewScreen
+
+    return OverviewScreen(ctx)
 
 
 def install_account(registry: FeatureRegistry, ctx: AppContext) -> None:
@@ -21,9 +27,9 @@ def install_account(registry: FeatureRegistry, ctx: AppContext) -> None:
             title_key="feature.overview",
             subtitle_key="feature.overview_sub",
             icon="balance.svg",
-            entry_screen=OverviewScreen.screen_id,
+            entry_screen="overview",
             level=Access.SUMMARY,
-            screens=(OverviewScreen,),
+            screens=(("overview", _overview),),
             order=10,
         )
     )

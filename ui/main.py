@@ -15,7 +15,7 @@ from kiosk.config import Config
 from kiosk.i18n import Translator
 from kiosk.idle import IdleClock
 from kiosk.session import SessionManager
-from ui import qtlog
+from ui import qtlog, theme
 from ui.background import BackgroundRunner, Runner
 from ui.context import AppContext, Services
 from ui.features import FeatureRegistry
@@ -63,6 +63,8 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
 def build_shell(config: Config, app: QApplication, options: ShellOptions | None = None) -> Shell:
     """Make every object once and connect them."""
     opts = options or ShellOptions()
+    # Style first: every widget is then polished once, when it is created.
+    app.setStyleSheet(theme.stylesheet(config.ui.large_text))
     translator = Translator(config.ui.locale)
     sessions = SessionManager(opts.clock)
     ctx = AppContext(
@@ -104,7 +106,7 @@ def show(shell: Shell, *, fullscreen: bool, size: tuple[int, int] = (1920, 1080)
 
 def teardown(shell: Shell) -> None:
     """Stop timers and filters (tests, tour, exit)."""
-    shell.watcher.stop()
+    shell.stop()
     shell.app.removeEventFilter(shell.lockdown)
     shell.app.removeEventFilter(shell.watcher)
     runner = shell.ctx.runner

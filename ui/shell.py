@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from kiosk.authz import satisfies
@@ -21,11 +21,25 @@ from ui.navigator import HOME, Navigator
 from ui.screens.admin import AdminPinScreen, AdminScreen
 from ui.screens.base import Screen
 from ui.screens.home import HomeScreen
-from ui.screens.identify.screen import IdentifyScreen
 
 log = logging.getLogger(__name__)
 
 IDENTIFY_SCREEN = "identify"
+PREBUILD_DELAY_MS = 300
+
+
+def _admin_pin(ctx: AppContext) -> Screen:
+    return AdminPinScreen(ctx)
+
+
+def _admin(ctx: AppContext) -> Screen:
+    return AdminScreen(ctx)
+
+
+def _identify(ctx: AppContext) -> Screen:
+    from ui.screens.identify.screen import IdentifyScreen
+
+    return IdentifyScreen(ctx)
 
 
 class Shell(QObject):
@@ -54,31 +68,44 @@ class Shell(QObject):
         self.navigator = Navigator(window.stack)
         self.home_screen = HomeScreen(ctx, registry)
         self.navigator.add(self.home_screen)
-        self.admin_pin = AdminPinScreen(ctx)
-        self.admin = AdminScreen(ctx)
-        self.navigator.add(self.admin_pin)
-        self.navigator.add(self.admin)
+        self.navigator.register("admin_pin", lambda: _admin_pin(ctx))
+        self.navigator.register("admin", lambda: _admin(ctx))
         if ctx.services.backend is not None:
-            self.navigator.add(IdentifyScreen(ctx))
+            self.navigator.register(IDENTIFY_SCREEN, lambda: _identify(ctx))
         for feature in registry.all():
-            for factory in feature.screens:
-                self.add_screen(factory(ctx))
-        self._connect()
-        self.apply_style()
+            for screen_id, factory in feature.screens:
+                self.navigator.register(screen_id, lambda f=factory: f(ctx))
         ctx.translator.subscribe(self._on_translator_locale_changed)
         ctx.sessions.add_identify_hook(lambda _session: self.customer_identified())
         if ctx.services.card_reader is not None:
             ctx.services.card_reader.activity.connect(self.device_activity)
         if ctx.services.backend is not None:
-            backend = ctx.services.backend
             ctx.sessions.add_end_hook(
                 lambda _reason: ctx.runner.run(
-                    backend.end_session, lambda _r: None, lambda _e: None
+                    lambda: ctx.backend.end_session(), lambda _r: None, lambda _e: None
                 )
             )
+        self._connect()
         self.navigator.home()
+        # The rest of the screens are built after the first paint, one per event-loop turn.
+        self._prebuild = QTimer(self)
+        self._prebuild.setSingleShot(True)
+        self._prebuild.timeout.connect(self._on_prebuild_timeout)
+        self._prebuild.start(PREBUILD_DELAY_MS)
 
     # Public ------------------------------------------------------------------------------
+    @property
+    def admin_pin(self) -> AdminPinScreen:
+        screen = self.navigator.screen("admin_pin")
+        assert isinstance(screen, AdminPinScreen)
+        return screen
+
+    @property
+    def admin(self) -> AdminScreen:
+        screen = self.navigator.screen("admin")
+        assert isinstance(screen, AdminScreen)
+        return screen
+
     def add_screen(self, screen: Screen) -> None:
         self.navigator.add(screen)
         screen.retranslate()
@@ -131,6 +158,7 @@ class Shell(QObject):
     def _connect(self) -> None:
         w = self.window
         self.navigator.changed.connect(self._on_navigator_changed)
+        self.navigator.built.connect(self._on_navigator_built)
         self.home_screen.feature_chosen.connect(self.open_feature)
         w.nav.back.connect(self.navigator.back)
         w.nav.home.connect(self.navigator.home)
@@ -139,11 +167,23 @@ class Shell(QObject):
         w.header.large_text_toggled.connect(lambda: self.set_large_text(not self.large_text))
         w.header.corner_tapped.connect(self.lockdown.corner_tapped)
         self.lockdown.admin_gesture.connect(lambda: self.navigator.go("admin_pin"))
-        self.admin.exit_requested.connect(self._on_admin_exit_requested)
         self.watcher.warning.connect(w.idle_overlay.show_countdown)
         self.watcher.active.connect(w.idle_overlay.hide)
         self.watcher.expired.connect(self._on_watcher_expired)
         w.idle_overlay.more_time_requested.connect(self._on_overlay_more_time)
+
+    def _on_navigator_built(self, screen: Any) -> None:
+        if isinstance(screen, AdminScreen):
+            screen.exit_requested.connect(self._on_admin_exit_requested)
+
+    def stop(self) -> None:
+        """Stop the shell's own timers (exit, tests)."""
+        self._prebuild.stop()
+        self.watcher.stop()
+
+    def _on_prebuild_timeout(self) -> None:
+        if self.navigator.build_next():
+            self._prebuild.start(0)
 
     def _on_navigator_changed(self, screen: Any) -> None:
         assert isinstance(screen, Screen)

@@ -10,21 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-
-class Factor(StrEnum):
-    """Identification factors a customer session can hold."""
-
-    PASSWORD = "password"
-    SMS = "sms"
-    ID_CARD = "id_card"
-
-
-class Access(StrEnum):
-    """Authorisation levels of the server's matrix (which factors each needs: docs/api.md)."""
-
-    SUMMARY = "summary"  # overview, bills, payments, invoices, reminder: password or SMS code
-    DETAILS = "details"  # itemised records, disputes: password + SMS, or ID card + SMS
-    SENSITIVE = "sensitive"  # password reset, suspend/resume, plan change, orders: ID card + SMS
+# Re-exported: the identification enums live in a light module the kiosk loads at start-up.
+from kiosk.backend.factors import Access as Access  # noqa: PLC0414 - explicit re-export
+from kiosk.backend.factors import Factor as Factor  # noqa: PLC0414 - explicit re-export
 
 
 class LineStatus(StrEnum):

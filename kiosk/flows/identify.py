@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass, field, replace
 
 from kiosk.authz import options, satisfies
-from kiosk.backend.models import Access, Factor
+from kiosk.backend.factors import Access, Factor
 
 _ORDER = (Factor.ID_CARD, Factor.PASSWORD, Factor.SMS)
 

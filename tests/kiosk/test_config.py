@@ -4,7 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import Config, ConfigError, hash_pin, load_config
+from kiosk.config import (
+    DEMO_ADMIN_PIN,
+    DEMO_ADMIN_PIN_HASH,
+    Config,
+    ConfigError,
+    hash_pin,
+    load_config,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -14,6 +21,7 @@ def test_demo_defaults_need_no_file() -> None:
     assert config == Config()
     assert config.timeouts.idle == 60
     assert config.admin.check_pin("2468")
+    assert hash_pin(DEMO_ADMIN_PIN) == DEMO_ADMIN_PIN_HASH
     assert not config.admin.check_pin("0000")
 
 

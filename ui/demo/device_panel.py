@@ -106,15 +106,15 @@ class DevicePanel(QWidget):
             if self._shell.ctx.sessions.current.customer
             else ""
         )
-        backend = self._shell.ctx.services.backend
-        if not phone or backend is None:
+        ctx = self._shell.ctx
+        if not phone or ctx.services.backend is None:
             return
 
         def show(messages: list[object]) -> None:
             lines = [f"{getattr(m, 'sent_at', '')}: {getattr(m, 'text', '')}" for m in messages]
             self.sms.setPlainText("\n".join(lines[-8:]))
 
-        self._shell.ctx.runner.run(lambda: backend.demo_read_sms(phone), show, lambda _e: None)
+        self._shell.ctx.runner.run(lambda: ctx.backend.demo_read_sms(phone), show, lambda _e: None)
 
 
 def open_device_panel(shell: Shell, endpoints: DemoEndpoints) -> None:

@@ -86,7 +86,8 @@ class OverviewScreen(Screen):
 
     def enter(self, params: Any) -> None:
         self.retranslate()
-        self.fetch(self.ctx.backend.overview, self._show)
+        ctx = self.ctx
+        self.fetch(lambda: ctx.backend.overview(), self._show)
 
     def reset(self) -> None:
         self.overview = None
@@ -200,7 +201,7 @@ class OverviewScreen(Screen):
                 button.setVisible(False)
 
     def _on_reminder_clicked(self, fen: int | None) -> None:
-        backend = self.ctx.backend
+        ctx = self.ctx
 
         def saved(setting: m.ReminderSetting) -> None:
             self.status.setText(
@@ -209,6 +210,6 @@ class OverviewScreen(Screen):
                 else self.tr("overview.reminder_cleared")
             )
             self.status.show()
-            self.fetch(backend.overview, self._show)
+            self.fetch(lambda: ctx.backend.overview(), self._show)
 
-        self.fetch(lambda: backend.set_reminder_threshold(fen), saved, busy_key="common.saving")
+        self.fetch(lambda: ctx.backend.set_reminder_threshold(fen), saved, busy_key="common.saving")

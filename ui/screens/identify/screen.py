@@ -169,17 +169,17 @@ class IdentifyScreen(Screen):
     def _on_password_page_password_entered(self, password: str) -> None:
         assert self.state is not None and self.state.phone is not None
         phone = self.state.phone
-        backend = self.ctx.backend
+        ctx = self.ctx
         self._call(
             self.password_page,
-            lambda: backend.identify_password(phone, password),
+            lambda: ctx.backend.identify_password(phone, password),
             context="password",
         )
 
     def _send_code(self) -> None:
         assert self.state is not None and self.state.phone is not None
         phone = self.state.phone
-        backend = self.ctx.backend
+        ctx = self.ctx
         page = self.sms_page
         page.set_busy(self.tr("identify.sms_sending"))
 
@@ -192,20 +192,20 @@ class IdentifyScreen(Screen):
             page.show_error(describe(exc, self.ctx.translator, context="sms"))
 
         self.ctx.runner.run(
-            lambda: backend.send_sms_code(phone), sent, failed, guard=self.ctx.sessions.guard()
+            lambda: ctx.backend.send_sms_code(phone), sent, failed, guard=self.ctx.sessions.guard()
         )
 
     def _on_sms_page_code_entered(self, code: str) -> None:
         assert self.state is not None and self.state.phone is not None
         phone = self.state.phone
-        backend = self.ctx.backend
-        self._call(self.sms_page, lambda: backend.verify_sms_code(phone, code), context="sms")
+        ctx = self.ctx
+        self._call(self.sms_page, lambda: ctx.backend.verify_sms_code(phone, code), context="sms")
 
     def _on_card_page_card_placed(self, card: object) -> None:
         assert self.state is not None and self.state.phone is not None
         assert isinstance(card, IdCard)
         phone = self.state.phone
-        backend = self.ctx.backend
+        ctx = self.ctx
         valid_to = card.valid_to.strftime("%Y%m%d") if card.valid_to else LONG_TERM
         # Only what the backend needs to match the real-name record leaves the card object.
         fields = {
@@ -216,6 +216,6 @@ class IdentifyScreen(Screen):
         }
         self._call(
             self.card_page,
-            lambda: backend.identify_id_card(phone=phone, **fields),
+            lambda: ctx.backend.identify_id_card(phone=phone, **fields),
             context="card",
         )

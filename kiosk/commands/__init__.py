@@ -1,0 +1,1 @@
+"""Sub-commands of the ``kiosk`` CLI that need no display (devices, maintenance)."""
