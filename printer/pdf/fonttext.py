@@ -37,6 +37,18 @@ def _num(value: float) -> str:
     return f"{value:.2f}"
 
 
+def _escape_ascii(text: str) -> str:
+    """PDF string escaping for printable ASCII (only backslash and parentheses matter)."""
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def cell_column(
+    room: float, right_edge: float, right: bool, left: float
+) -> tuple[float, float, bool, str, str]:
+    """A pre-measured column for :meth:`FastText.row`."""
+    return (room, right_edge, right, f"{left:.2f} 0 Td ", f" {-left:.2f} 0 Td")
+
+
 class FastText:
     """Collects text for one document; :meth:`flush` writes the current page's text."""
 
@@ -87,8 +99,7 @@ class FastText:
     def _encoded(self, text: str) -> list[tuple[int, str]]:
         pieces = self._pieces.get(text)
         if pieces is None and self._ascii_identity and text.isascii() and text.isprintable():
-            escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-            pieces = self._pieces[text] = [(0, escaped)]
+            pieces = self._pieces[text] = [(0, _escape_ascii(text))]
         if pieces is None:
             pieces = []
             for subset, data in self._font.splitString(text, self._doc):
@@ -117,15 +128,16 @@ class FastText:
         self,
         y: float,
         cells: tuple[str, ...],
-        columns: tuple[tuple[float, float, bool, float], ...],
+        columns: tuple[tuple[float, float, bool, str, str], ...],
         size: float,
     ) -> None:
         """Draw one table row; ``columns`` holds per column (room, right edge, right-aligned,
-        left x). The hot path of a statement: one call per row.
+        ``"<left x> 0 Td "``, ``" -<left x> 0 Td"``). The hot path: one call per row.
 
         The row sets its line origin once (``Tm``); each cell is ``x 0 Td (...) Tj -x 0 Td``,
         so a left-aligned cell's whole operator string depends only on its column and text
-        and is cached: repeated values cost one dictionary lookup.
+        and is cached: repeated values cost one dictionary lookup, and unique printable ASCII
+        values (times, numbers) take a short path without subset bookkeeping.
         """
         append = self._ops.append
         if self._gray:
@@ -135,42 +147,41 @@ class FastText:
             self._size = size
             self._subset = -1  # forces a font operator before the first cell
         caches = self._column_caches(columns, size)
+        ascii_widths = self._ascii_widths if self._ascii_identity else None
         append(f"1 0 0 1 0 {y:.2f} Tm")
-        for cell, cache, (room, right_edge, right, left_x) in zip(
+        for cell, cache, (room, right_edge, right, td_in, td_out) in zip(
             cells, caches, columns, strict=True
         ):
             if not cell:
                 continue
-            if right:
-                shown = cell
-                unit = self._widths.get(cell)
-                w = unit * size if unit is not None else self.width(cell, size)
-                if w > room:
-                    shown = self.fit(cell, size, room)
+            hit = None if right else cache.get(cell)
+            if hit is None:
+                plain = ascii_widths is not None and cell.isascii() and cell.isprintable()
+                w = (
+                    sum(map(ascii_widths.__getitem__, cell)) * size
+                    if plain and ascii_widths is not None
+                    else self.width(cell, size)
+                )
+                if plain and w <= room:
+                    body = "(" + _escape_ascii(cell) + ") Tj"
+                    first = last = 0
+                else:
+                    shown = self.fit(cell, size, room) if w > room else cell
                     w = self.width(shown, size)
-                first, last, body = self._body(shown, size)
-                x = right_edge - w
-                fragment = f"{x:.2f} 0 Td {body} {-x:.2f} 0 Td"
-            else:
-                hit = cache.get(cell)
-                if hit is None:
-                    shown = cell
-                    if self.width(cell, size) > room:
-                        shown = self.fit(cell, size, room)
                     first, last, body = self._body(shown, size)
-                    hit = cache[cell] = (
-                        first,
-                        last,
-                        f"{left_x:.2f} 0 Td {body} {-left_x:.2f} 0 Td",
-                    )
-                first, last, fragment = hit
+                if right:
+                    x = right_edge - w
+                    hit = (first, last, f"{x:.2f} 0 Td {body} {-x:.2f} 0 Td")
+                else:
+                    hit = cache[cell] = (first, last, td_in + body + td_out)
+            first, last, fragment = hit
             if first != self._subset:
                 append(self._font_op(first, size))
             append(fragment)
             self._subset = last
 
     def _column_caches(
-        self, columns: tuple[tuple[float, float, bool, float], ...], size: float
+        self, columns: tuple[tuple[float, float, bool, str, str], ...], size: float
     ) -> list[dict[str, tuple[int, int, str]]]:
         key = (id(columns), size)
         hit = self._row_caches.get(key)

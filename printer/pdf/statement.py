@@ -25,7 +25,7 @@ from common.masking import mask_name, mask_phone
 from common.money import format_yuan
 from printer.detail_columns import FULL_COLUMNS, DetailColumn, type_summary
 from printer.pdf.chart import draw_month_chart
-from printer.pdf.fonttext import FastText, register_cjk_font
+from printer.pdf.fonttext import FastText, cell_column, register_cjk_font
 from printer.receipts.common import NOT_FOR_REIMBURSEMENT
 from printer.statement import Customer, DetailRecord, RecordType, StatementMonth, Terminal
 
@@ -60,7 +60,7 @@ class Statement:
 class _Table:
     """Pre-measured columns: (room, right edge, right-aligned, left edge)."""
 
-    columns: tuple[tuple[float, float, bool, float], ...]
+    columns: tuple[tuple[float, float, bool, str, str], ...]
 
     @classmethod
     def of(cls, weights: Sequence[int], right: Sequence[bool]) -> _Table:
@@ -69,7 +69,7 @@ class _Table:
         x = MARGIN
         for weight, is_right in zip(weights, right, strict=True):
             width = CONTENT_W * weight / total
-            columns.append((width - 4, x + width - 2, is_right, x + 2))
+            columns.append(cell_column(width - 4, x + width - 2, is_right, x + 2))
             x += width
         return cls(tuple(columns))
 
