@@ -11,13 +11,16 @@ import hashlib
 import hmac
 import secrets
 
-PBKDF2_ROUNDS = 20_000
+# A 6-digit secret has only 10^6 values: no hash cost makes an offline search slow, so the
+# rounds are kept modest (CPU per login matters at 200 terminals); the lock-out rule is what
+# stops online guessing, and the salt stops precomputed tables.
+PBKDF2_ROUNDS = 4_096
 
 
-def hash_password(password: str, salt: str) -> str:
-    """PBKDF2-SHA256 of a service password."""
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(salt), PBKDF2_ROUNDS)
-    return digest.hex()
+def hash_password(password: str, salt: str, rounds: int = PBKDF2_ROUNDS) -> str:
+    """PBKDF2-SHA256 of a service password, stored as ``"<rounds>$<hex>"``."""
+    digest_ = hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(salt), rounds)
+    return f"{rounds}${digest_.hex()}"
 
 
 def new_salt() -> str:
@@ -26,8 +29,12 @@ def new_salt() -> str:
 
 
 def check_password(password: str, salt: str, expected_hash: str) -> bool:
-    """Constant-time comparison of a candidate password with the stored hash."""
-    return hmac.compare_digest(hash_password(password, salt), expected_hash)
+    """Constant-time comparison with the stored hash (whatever rounds it was made with)."""
+    rounds_text, _, _ = expected_hash.partition("$")
+    if not rounds_text.isdigit():
+        return False
+    candidate = hash_password(password, salt, int(rounds_text))
+    return hmac.compare_digest(candidate, expected_hash)
 
 
 def digest(value: str) -> str:

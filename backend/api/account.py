@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
 
 from backend.api import problems as p
 from backend.api.deps import Details, State, Summary
@@ -57,7 +58,7 @@ def records(
     offset: Annotated[
         int | None, Query(ge=0, le=1_000_000, description="legacy paging; prefer cursor")
     ] = None,
-) -> RecordPageOut:
+) -> JSONResponse:
     """Oldest first; pass ``next_cursor`` back as ``cursor`` for the next page.
 
     Months: the 5 closed months and the current one.
@@ -67,7 +68,7 @@ def records(
     if month not in allowed:
         raise p.NotFound("只能查询最近5个月及当月的详单", field="month")
     with st.engine.connect() as conn:
-        return ops.record_page(
+        page = ops.record_page(
             conn,
             cust.line_id,
             month,
@@ -77,3 +78,4 @@ def records(
             limit=limit,
             with_fee_only=with_fee_only,
         )
+    return JSONResponse(page)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from sqlalchemy import Engine
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.api import account, care, catalog, demo, identify, payments, problems
 from backend.api.deps import AppState
@@ -27,6 +27,39 @@ Terminals authenticate every call with `Authorization: Bearer <terminal token>` 
 """
 
 
+class _TimingMiddleware:
+    """Debug line per request: method, route template, status, duration.
+
+    Pure ASGI (not BaseHTTPMiddleware, which costs milliseconds per request). It logs the
+    route template, never the concrete path or query string: those may carry personal data.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not log.isEnabledFor(logging.DEBUG):
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = [0]
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = int(message["status"])
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+        route = scope.get("route")
+        log.debug(
+            "%s %s -> %d in %.1f ms",
+            scope.get("method", "-"),
+            getattr(route, "path", "-"),
+            status[0],
+            (time.perf_counter() - started) * 1000,
+        )
+
+
 def create_app(engine: Engine, clock: Clock | None = None, *, demo_mode: bool = False) -> FastAPI:
     """Build the app; demo-only routes exist only when ``demo_mode`` is set."""
     app = FastAPI(
@@ -39,22 +72,7 @@ def create_app(engine: Engine, clock: Clock | None = None, *, demo_mode: bool = 
     app.state.backend = AppState(engine=engine, clock=clock or Clock(), demo=demo_mode)
     problems.install(app)
 
-    @app.middleware("http")
-    async def _timing(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        # The route template, never the concrete path (it may carry ids) or the query string.
-        log.debug(
-            "%s %s -> %d in %.1f ms",
-            request.method,
-            getattr(route, "path", "-"),
-            response.status_code,
-            (time.perf_counter() - started) * 1000,
-        )
-        return response
+    app.add_middleware(_TimingMiddleware)
 
     @app.get("/v1/health", response_model=Health, tags=["health"], summary="Liveness")
     def health() -> Health:

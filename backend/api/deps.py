@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine, select
+from starlette.concurrency import run_in_threadpool
 
 from backend.api import problems as p
 from backend.billing import Access, Factor
@@ -30,7 +31,7 @@ class AppState:
     demo: bool
 
 
-def state(request: Request) -> AppState:
+async def state(request: Request) -> AppState:
     """The app's state."""
     value: AppState = request.app.state.backend
     return value
@@ -50,13 +51,18 @@ class _TerminalCache:
         self._lock = threading.Lock()
         self._entries: dict[tuple[int, str], tuple[float, str | None]] = {}
 
+    def cached(self, engine: Engine, terminal_id: str) -> str | object | None:
+        """The cached hash (or None: unknown terminal), or ``_MISS``."""
+        with self._lock:
+            hit = self._entries.get((id(engine), terminal_id))
+        if hit is not None and time.monotonic() - hit[0] < self.ttl_s:
+            return hit[1]
+        return _MISS
+
     def token_hash(self, engine: Engine, terminal_id: str) -> str | None:
+        """Read the terminal's token hash and cache it."""
         key = (id(engine), terminal_id)
         now = time.monotonic()
-        with self._lock:
-            hit = self._entries.get(key)
-        if hit is not None and now - hit[0] < self.ttl_s:
-            return hit[1]
         with engine.connect() as conn:
             row = conn.execute(
                 select(t.terminals.c.token_hash).where(
@@ -70,9 +76,10 @@ class _TerminalCache:
 
 
 _terminals = _TerminalCache()
+_MISS = object()
 
 
-def terminal(
+async def terminal(
     st: State,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     x_terminal_id: Annotated[str | None, Header(max_length=40)] = None,
@@ -80,7 +87,10 @@ def terminal(
     """The authenticated terminal id (X-Terminal-Id + Bearer token)."""
     if credentials is None or not x_terminal_id:
         raise p.TerminalUnauthorized("终端未认证")
-    expected = _terminals.token_hash(st.engine, x_terminal_id)
+    # Async dependency (no thread hop per call); the database is only read on a cache miss.
+    expected = _terminals.cached(st.engine, x_terminal_id)
+    if expected is _MISS:
+        expected = await run_in_threadpool(_terminals.token_hash, st.engine, x_terminal_id)
     if expected is None or digest(credentials.credentials) != expected:
         raise p.TerminalUnauthorized("终端认证失败")
     return x_terminal_id
@@ -136,10 +146,10 @@ def customer(
     return found
 
 
-def require(level: Access) -> Callable[[Customer], Customer]:
+def require(level: Access) -> Callable[[Customer], Awaitable[Customer]]:
     """A dependency that lets the call through only when the session's factors allow ``level``."""
 
-    def check(cust: Annotated[Customer, Depends(customer)]) -> Customer:
+    async def check(cust: Annotated[Customer, Depends(customer)]) -> Customer:
         if level not in allowed_levels(cust.factors):
             missing = missing_factors(cust.factors, level)
             raise p.NotAllowed(
@@ -156,7 +166,7 @@ Details = Annotated[Customer, Depends(require(Access.DETAILS))]
 Sensitive = Annotated[Customer, Depends(require(Access.SENSITIVE))]
 
 
-def idempotency_key(
+async def idempotency_key(
     idempotency_key: Annotated[
         str | None,
         Header(

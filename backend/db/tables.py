@@ -106,7 +106,7 @@ lines = Table(
     Column("credit_fen", Integer, nullable=False),
     Column("reminder_threshold_fen", Integer, nullable=True),
     Column("password_salt", String(32), nullable=False),
-    Column("password_hash", String(64), nullable=False),
+    Column("password_hash", String(100), nullable=False),  # "<rounds>$<hex>"
     Column("opened_on", Date, nullable=False),
 )
 

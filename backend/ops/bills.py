@@ -17,8 +17,6 @@ from backend.api.schemas import (
     BillItemOut,
     BillOut,
     RecordOut,
-    RecordPageOut,
-    TotalsOut,
 )
 from backend.billing import EXPLANATIONS, ORDER, Category, Kind
 from backend.clock import SHANGHAI, month_end, month_start, shift_month
@@ -128,15 +126,19 @@ def record_page(
     offset: int | None,
     limit: int,
     with_fee_only: bool,
-) -> RecordPageOut:
-    """One page of a month's records, oldest first, by keyset (or legacy OFFSET)."""
+) -> dict[str, Any]:
+    """One page of a month's records, oldest first, by keyset (or legacy OFFSET).
+
+    Returns the wire document (the RecordPageOut shape) built straight from the rows: this is
+    the hottest read of the API, and skipping model validation halves its cost.
+    """
     r = t.records.c
     where = [r.line_id == line_id, r.month == month]
     if kind is not None:
         where.append(r.kind == kind.value)
     if with_fee_only:
         where.append(r.fee_fen != 0)
-    query = select(t.records).where(*where)
+    query = select(*_RECORD_COLUMNS).where(*where)
     if cursor is not None:
         at, last_id = decode_cursor(cursor)
         query = query.where(and_(r.started_at >= at, or_(r.started_at > at, r.id > last_id)))
@@ -156,21 +158,23 @@ def record_page(
                 func.coalesce(func.sum(r.volume_kb), 0),
             ).where(*where)
         ).one()
-        totals = TotalsOut(count=agg[0], fee_fen=agg[1], duration_s=agg[2], volume_kb=agg[3])
-    items = [_record_out(row) for row in rows]
+        totals = {"count": agg[0], "fee_fen": agg[1], "duration_s": agg[2], "volume_kb": agg[3]}
+    items = [_record_doc(row) for row in rows]
     next_cursor = encode_cursor(rows[-1].started_at, rows[-1].id) if more and rows else None
-    return RecordPageOut(items=items, next_cursor=next_cursor, totals=totals)
+    return {"items": items, "next_cursor": next_cursor, "totals": totals}
 
 
-_RECORD_FIELDS = tuple(RecordOut.model_fields)
+_WIRE_NAMES = tuple(RecordOut.model_fields)
+_RECORD_COLUMNS = tuple(
+    t.records.c.id if name == "record_id" else t.records.c[name] for name in _WIRE_NAMES
+)
+_STARTED_AT = _WIRE_NAMES.index("started_at")
 
 
-def _record_out(row: Any) -> RecordOut:
-    data = row._mapping
-    values = {name: data[name] for name in _RECORD_FIELDS if name in data}
-    values["record_id"] = data["id"]
-    values["started_at"] = data["started_at"].astimezone(SHANGHAI)
-    return RecordOut(**values)
+def _record_doc(row: Any) -> dict[str, Any]:
+    values = list(row)
+    values[_STARTED_AT] = values[_STARTED_AT].astimezone(SHANGHAI).isoformat()
+    return dict(zip(_WIRE_NAMES, values, strict=True))
 
 
 def category_of(kind: Kind) -> Category:

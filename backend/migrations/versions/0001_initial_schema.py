@@ -125,7 +125,7 @@ def upgrade() -> None:
     sa.Column('credit_fen', sa.Integer(), nullable=False),
     sa.Column('reminder_threshold_fen', sa.Integer(), nullable=True),
     sa.Column('password_salt', sa.String(length=32), nullable=False),
-    sa.Column('password_hash', sa.String(length=64), nullable=False),
+    sa.Column('password_hash', sa.String(length=100), nullable=False),
     sa.Column('opened_on', sa.Date(), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_lines_customer_id_customers')),
     sa.ForeignKeyConstraint(['next_plan_code'], ['plans.code'], name=op.f('fk_lines_next_plan_code_plans')),
