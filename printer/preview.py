@@ -48,19 +48,29 @@ def _x_for(align: Align, width: int, paper: int) -> int:
     return 0
 
 
+@lru_cache(maxsize=8192)
+def _glyph(ch: str, width: int, bold: bool) -> Image.Image:
+    """One character cell drawn once; lines are pasted together from these."""
+    image = Image.new("L", (width, LINE), 255)
+    ImageDraw.Draw(image).text(
+        (width / 2, GLYPH / 2 + 2),
+        ch,
+        fill=0,
+        font=_font(GLYPH - 2),
+        anchor="mm",
+        stroke_width=1 if bold else 0,
+    )
+    return image
+
+
 def _line_image(item: PrintedLine, col: int) -> Image.Image:
     cols = ptext.width(item.text)
     image = Image.new("L", (max(1, cols * col), LINE), 255)
-    draw = ImageDraw.Draw(image)
-    font = _font(GLYPH - 2)
     x = 0
-    stroke = 1 if item.bold else 0
     for ch in item.text:
         w = ptext.char_width(ch) * col
         if ch != " ":
-            draw.text(
-                (x + w / 2, GLYPH / 2 + 2), ch, fill=0, font=font, anchor="mm", stroke_width=stroke
-            )
+            image.paste(_glyph(ch, w, item.bold), (x, 0))
         x += w
     if item.size.width != 1 or item.size.height != 1:
         image = image.resize((image.width * item.size.width, LINE * item.size.height))

@@ -380,7 +380,14 @@ class PrinterEmulator:
             if not data:
                 continue
             raw += data
-            for item in decoder.feed(data):
+            try:
+                decoded = decoder.feed(data)
+            except Exception:  # never let one bad job kill the emulated printer
+                log.exception("decoder failed; dropping the current job")
+                decoder, raw, items = EscPosDecoder(self.profile), bytearray(), []
+                raw_start, cuts_seen = 0, 0
+                continue
+            for item in decoded:
                 items.append(item)
                 self._use_paper(item)
                 if isinstance(item, PrintedCut):

@@ -199,7 +199,8 @@ class EscPosDecoder:
         self._need(buf, pos + 3)
         c, arg = buf[pos + 1], buf[pos + 2]
         if c == 0x21:  # GS ! n
-            self.size = Size((arg >> 4) + 1, (arg & 0x0F) + 1)
+            # bits 4-6 width, 0-2 height (x1..x8); printers ignore bits 3 and 7
+            self.size = Size(((arg >> 4) & 0x07) + 1, (arg & 0x07) + 1)
             return pos + 3
         if c == 0x56:  # GS V m [n]
             end = pos + 4 if arg in (65, 66) else pos + 3

@@ -216,3 +216,21 @@ def test_decode_inverts_encode(blocks: list[object], profile: object) -> None:
     doc = Document(tuple(blocks))  # type: ignore[arg-type]
     items = layout(doc, profile)
     assert decode(encode_items(items, profile), profile) == items
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300), st.integers(min_value=1, max_value=7))
+def test_decoder_never_crashes_on_garbage(data: bytes, chunk: int) -> None:
+    decoder = EscPosDecoder(P80)
+    items = []
+    for i in range(0, len(data), chunk):
+        items += decoder.feed(data[i : i + chunk])
+    items += decoder.finish()
+    for item in items:
+        if isinstance(item, PrintedLine):
+            assert len(item.text.encode("gb18030")) <= P80.columns * 2
+
+
+def test_gs_bang_ignores_undefined_bits() -> None:
+    items = decode(b"\x1d!\xffA\n", P80)
+    assert items == [PrintedLine("A", size=Size(8, 8))]
