@@ -7,6 +7,7 @@ HTTP and the devices only over their wire protocols, exactly as in a hall.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -192,6 +193,12 @@ class DemoStack:
 
     def _start_emulator(self, device: str, extra: list[str]) -> Endpoint:
         child = self._spawn(device, ["emulators", device, "--control-port", "0", *extra])
-        port, control = child.wait_lines(2, self.timeout)
-        host, _, number = control.removeprefix("control: ").rpartition(":")
-        return Endpoint(port=port, control=(host, int(number)))
+        first = child.wait_lines(1, self.timeout)[0]
+        if first.startswith("{"):  # one JSON line: {"link": ..., "control": [host, port]}
+            info = json.loads(first)
+            host, number = info["control"]
+            return Endpoint(port=str(info["link"]), control=(str(host), int(number)))
+        # two lines: the link path, then "control: HOST:PORT"
+        control = child.wait_lines(2, self.timeout)[1]
+        host, _, text = control.removeprefix("control: ").rpartition(":")
+        return Endpoint(port=first, control=(host, int(text)))

@@ -40,6 +40,8 @@ class HomeScreen(Screen):
             tile.clicked.connect(lambda _=False, key=feature.key: self.feature_chosen.emit(key))
             grid.addWidget(tile, index // COLUMNS, index % COLUMNS)
             self.tiles[feature.key] = tile
+        for column in range(COLUMNS):  # equal columns, however few tiles there are
+            grid.setColumnStretch(column, 1)
         self.layout_.addLayout(grid)
         self.layout_.addStretch(1)
         self._card_hint = self.label(role="notice")

@@ -14,7 +14,7 @@ class CardIllustration(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumSize(520, 360)
+        self.setFixedSize(640, 470)
         self.highlight = False
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -30,7 +30,7 @@ class CardIllustration(QWidget):
             pad.width() * 0.25, pad.height() * 0.25, -pad.width() * 0.25, -pad.height() * 0.25
         )
         p.drawRoundedRect(inner, 12, 12)
-        card = QRectF(w * 0.27, h * 0.04, w * 0.46, h * 0.36)
+        card = QRectF(w * 0.3, h * 0.03, w * 0.4, h * 0.37)  # 85.6 × 54 mm, landscape
         p.setBrush(QColor("#FFFFFF"))
         p.setPen(QPen(ACCENT, 4))
         p.drawRoundedRect(card, 16, 16)
