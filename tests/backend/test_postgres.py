@@ -1,0 +1,57 @@
+"""The same backend on PostgreSQL (psycopg 3): migrations, seed, API, idempotency race."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from kiosk.backend.models import RecordKind
+from tests.backend.conftest import identify_fully
+from tests.backend.pg import temp_postgres
+from tests.backend.test_idempotency import THREADS, _race, _session_headers
+from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend, start_backend
+
+
+@pytest.fixture(scope="module")
+def pg_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
+    workdir = tmp_path_factory.mktemp("pg")
+    with temp_postgres() as url:
+        backend = start_backend(workdir / "server", customers=2, heavy_per_month=300, db_url=url)
+        try:
+            yield backend
+        finally:
+            backend.stop()
+
+
+@pytest.mark.slow
+def test_bills_add_up_on_postgres(pg_backend: LiveBackend) -> None:
+    mismatched = pg_backend.query(
+        "SELECT b.id FROM bills b WHERE b.total_fen <> (SELECT coalesce(sum(r.fee_fen), 0) "
+        "FROM records r WHERE r.line_id = b.line_id AND r.month = b.month)"
+    )
+    assert mismatched == []
+    assert pg_backend.query("SELECT count(*) FROM bills") == [(11 * 5,)]
+
+
+@pytest.mark.slow
+def test_api_and_idempotency_race_on_postgres(pg_backend: LiveBackend) -> None:
+    with pg_backend.client() as client:
+        identify_fully(pg_backend, client, "13800138000")
+        first = client.records("2026-10", RecordKind.CALL, limit=20)
+        assert first.totals is not None and first.next_cursor
+        second = client.records("2026-10", RecordKind.CALL, cursor=first.next_cursor, limit=20)
+        assert not {r.record_id for r in first.items} & {r.record_id for r in second.items}
+        assert (
+            sum(c.total_fen for c in client.bill("2026-10").categories)
+            == client.bill("2026-10").total_fen
+        )
+        headers = {**_session_headers(pg_backend, client), "Idempotency-Key": str(uuid.uuid4())}
+        responses = _race(f"{pg_backend.url}/v1/payments", headers, {"amount_fen": 2000})
+    assert {r.status_code for r in responses} == {201}
+    assert len({r.json()["order_id"] for r in responses}) == 1
+    assert pg_backend.query("SELECT count(*) FROM payments") == [(1,)]
+    assert len(responses) == THREADS
+    with pg_backend.client() as other:
+        assert other.identify_password("13912345678", DEMO_PASSWORD).brand == "神州行"
