@@ -60,6 +60,15 @@ def build_services(config: Config) -> Services:
             return CardPoller(lambda: SerialCardReader(url, baud), on_event)
 
         services.card_reader = CardReaderAdapter(poller)
+    if config.devices.printer:
+        from kiosk.printing import ReceiptPrinter
+        from ui.devices.printer import PrinterAdapter
+
+        services.printer = PrinterAdapter(
+            ReceiptPrinter(
+                config.devices.printer, config.devices.printer_profile, config.devices.printer_baud
+            )
+        )
     return services
 
 
@@ -115,6 +124,8 @@ def stop_shell(shell: Shell) -> None:
     services = shell.ctx.services
     if services.card_reader is not None:
         services.card_reader.stop()
+    if services.printer is not None:
+        services.printer.stop()
     teardown_shell(shell)
     if services.backend is not None:
         services.backend.close()

@@ -79,6 +79,9 @@ class Shell(QObject):
         ctx.sessions.add_identify_hook(lambda _session: self.customer_identified())
         if ctx.services.card_reader is not None:
             ctx.services.card_reader.activity.connect(self.device_activity)
+        if ctx.services.printer is not None:
+            ctx.services.printer.activity.connect(self.device_activity)
+            ctx.services.printer.progress.connect(lambda _s, _t: self.device_activity())
         if ctx.services.backend is not None:
             ctx.sessions.add_end_hook(
                 lambda _reason: ctx.runner.run(
