@@ -124,6 +124,47 @@ class FastText:
                 self._set_font(subset, size)
             ops.append(f"({escaped}) Tj")
 
+    def draw_grid(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: float,
+        advances: list[float],
+        hscale: float = 1.0,
+        stroke: float = 0.0,
+    ) -> None:
+        """Draw ``text`` with each character advancing exactly ``advances[i]`` points.
+
+        One ``TJ`` run per font subset with per-glyph adjustments, so characters sit on a
+        printer's column grid yet stay one word for text extraction. ``hscale`` stretches
+        glyphs horizontally (printer sizes like 3x1); ``stroke`` > 0 emboldens (fill+stroke).
+        """
+        if not text:
+            return
+        ops = self._ops
+        ops.append(f"{_num(hscale)} 0 0 1 {_num(x)} {_num(y)} Tm")
+        if stroke:
+            ops.append(f"2 Tr {_num(stroke)} w")
+        run: list[str] = []
+        run_subset = -1
+        for ch, advance in zip(text, advances, strict=True):
+            ((subset, escaped),) = self._encoded(ch) or [(0, "")]
+            if subset != run_subset:
+                if run:
+                    ops.append("[" + " ".join(run) + "] TJ")
+                    run = []
+                if subset != self._subset or size != self._size:
+                    self._set_font(subset, size)
+                run_subset = subset
+            natural = self.width(ch, size) * hscale
+            adjust = -(advance - natural) / (size * hscale) * 1000
+            run.append(f"({escaped}) {adjust:.1f}")
+        if run:
+            ops.append("[" + " ".join(run) + "] TJ")
+        if stroke:
+            ops.append("0 Tr")
+
     def row(
         self,
         y: float,

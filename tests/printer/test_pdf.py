@@ -155,3 +155,36 @@ def test_missing_lp_is_typed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(LpError, match="not found"):
         print_pdf(tmp_path / "x.pdf", "q")
+
+
+def test_receipt_document_as_pdf_on_paper_width(tmp_path: Path) -> None:
+    from printer.document import Cut, Document, Text
+    from printer.pdf import render_receipt_pdf
+    from printer.profiles import load_profile
+    from printer.receipts import PaymentReceipt, build_payment_receipt
+
+    receipt = PaymentReceipt(
+        SAMPLE_TERMINAL,
+        SAMPLE_CUSTOMER,
+        "T1",
+        "P1",
+        NOW,
+        9999,
+        verify_url="https://verify.example.cn/r/P1",
+    )
+    for name, width_pt in (("generic-80", 226.8), ("generic-58", 164.4)):
+        profile = load_profile(name)
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(render_receipt_pdf(build_payment_receipt(receipt, NOW), profile))
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+        size = re.search(r"Page size:\s+([\d.]+) x", info.stdout)
+        assert size is not None and abs(float(size.group(1)) - width_pt) < 0.1
+        text = pdftotext(path)
+        assert "自助缴费凭据" in text and "138****5678" in text and "玖拾玖元玖角玖分" in text
+        assert SAMPLE_CUSTOMER.phone not in text
+    long_slip = Document((*(Text(f"第{i}行 测试") for i in range(400)), Cut()))
+    path = tmp_path / "long.pdf"
+    path.write_bytes(render_receipt_pdf(long_slip, load_profile("generic-80")))
+    pages = pdftotext(path).split("\f")
+    assert len([p for p in pages if p.strip()]) == 2
+    assert "第399行" in pages[1]
