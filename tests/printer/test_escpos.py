@@ -234,3 +234,27 @@ def test_decoder_never_crashes_on_garbage(data: bytes, chunk: int) -> None:
 def test_gs_bang_ignores_undefined_bits() -> None:
     items = decode(b"\x1d!\xffA\n", P80)
     assert items == [PrintedLine("A", size=Size(8, 8))]
+
+
+def test_logo_becomes_a_raster_no_wider_than_the_paper() -> None:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from printer.document import Logo
+    from printer.layout import PrintedImage
+
+    picture = Image.new("L", (800, 100), 255)
+    ImageDraw.Draw(picture).rectangle((0, 0, 399, 99), fill=0)  # left half black
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    items = layout(Document((Logo(buffer.getvalue(), Align.LEFT),)), P58)
+    (image,) = items
+    assert isinstance(image, PrintedImage)
+    assert image.width_bytes == P58.dots_per_line // 8 and image.height == 48
+    row = image.bits[: image.width_bytes]
+    assert row[: image.width_bytes // 2 - 1] == b"\xff" * (image.width_bytes // 2 - 1)
+    assert row[-1] == 0
+    data = encode_items(items, P58)
+    assert data[4:12] == b"\x1dv0\x00" + bytes((image.width_bytes, 0, 48, 0))
+    assert decode(data, P58) == items
