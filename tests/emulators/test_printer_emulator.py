@@ -197,3 +197,16 @@ def test_saved_bin_renders_back_for_the_admin_view(emulator: PrinterEmulator) ->
     text, png = render_bytes(receipt.bin_path.read_bytes(), PROFILE)
     assert text == receipt.txt_path.read_text(encoding="utf-8")
     assert png == receipt.png_path.read_bytes()
+
+
+def test_handshake_held_by_a_stopped_printer_is_a_write_timeout(tmp_path: Path) -> None:
+    from printer.errors import PrinterWriteTimeoutError
+
+    # the roll runs out after 5 lines: the mechanism stops, the buffer fills, XOFF stays
+    with PrinterEmulator(tmp_path, buffer_size=1024, paper_lines=5) as emu:
+        printer = SerialPrinter(str(emu.port_path), PROFILE, write_timeout=0.5)
+        data = b"\x1b@" + (b"x" * 47 + b"\n") * 4000
+        with printer, pytest.raises(PrinterWriteTimeoutError):
+            printer.print_bytes(data)
+        assert emu.state.condition.paper is Paper.OUT
+        assert emu.overflow_bytes == 0 and emu.received_bytes < len(data) // 10
