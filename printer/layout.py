@@ -181,17 +181,16 @@ def _column_plan(specs: tuple[Column, ...], columns: int) -> tuple[tuple[int, Al
 def _columns(block: Columns, columns: int) -> list[PrintedItem]:
     plan = _column_plan(block.columns, columns)
     normalise, width = ptext.normalise, ptext.width
-    cells: list[str] = []
     parts: list[str] = []
     fits = True
     # fast path (nearly every row of a detail slip): each cell fits its column
     for raw, (limit, align) in zip(block.cells, plan, strict=True):
         cell = normalise(raw)
-        cells.append(cell)
         gap = limit - (len(cell) if cell.isascii() else width(cell))
         if gap < 0:
             fits = False
-        elif align is Align.LEFT:
+            break
+        if align is Align.LEFT:
             parts.append(cell + " " * gap)
         elif align is Align.RIGHT:
             parts.append(" " * gap + cell)
@@ -200,6 +199,7 @@ def _columns(block: Columns, columns: int) -> list[PrintedItem]:
     if fits:
         line = " ".join(parts).rstrip()
         return [PrintedLine(line, Align.LEFT, NORMAL, block.bold) if line else EMPTY_LINE]
+    cells = [normalise(raw) for raw in block.cells]
     wrapped = [ptext.wrap(cell, limit) for cell, (limit, _) in zip(cells, plan, strict=True)]
     height = max(len(lines) for lines in wrapped)
     out: list[PrintedItem] = []
@@ -254,6 +254,10 @@ def layout(document: Document, profile: PrinterProfile) -> list[PrintedItem]:
     """All printed items of ``document`` on ``profile``."""
     items: list[PrintedItem] = []
     extend = items.extend
+    columns = profile.columns
     for block in document.blocks:
-        extend(layout_block(block, profile))
+        if type(block) is Columns:  # the bulk of detail slips: skip the dispatch
+            extend(_columns(block, columns))
+        else:
+            extend(layout_block(block, profile))
     return items
