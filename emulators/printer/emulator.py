@@ -23,20 +23,16 @@ Receipts: each cut ends a receipt, saved as ``NNNN-<time>.bin`` (raw bytes), ``.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import logging
 import os
-import re
 import termios
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from emulators.control import ControlServer, Handler
 from emulators.printer.control import control_handlers
+from emulators.printer.saver import ReceiptSaver, SavedReceipt
 from emulators.printer.state import Answering, Paper, PrinterState
 from emulators.ptylink import LinkClosedError, PtyLink, wire_time
 from printer.escpos.decoder import EscPosDecoder
@@ -48,38 +44,12 @@ from printer.layout import (
     PrintedLine,
     PrintedQr,
 )
-from printer.preview import render_png, render_text
 from printer.profiles import PrinterProfile, load_profile
 
 log = logging.getLogger(__name__)
 
 XON = b"\x11"
 XOFF = b"\x13"
-_NUMBERED = re.compile(r"^(\d{4,})-.*\.bin$")
-
-
-@dataclass(frozen=True)
-class SavedReceipt:
-    """One cut receipt as written to the out folder."""
-
-    number: int
-    bin_path: Path
-    txt_path: Path
-    png_path: Path
-    text: str
-    size: int
-    overflow: bool
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON form for ``list_receipts``."""
-        return {
-            "number": self.number,
-            "bin": str(self.bin_path),
-            "txt": str(self.txt_path),
-            "png": str(self.png_path),
-            "bytes": self.size,
-            "overflow": self.overflow,
-        }
 
 
 def _lines_used(item: PrintedItem) -> int:
@@ -131,11 +101,7 @@ class PrinterEmulator:
         self._termios_fd: int | None = None
         self._running = False
         self._threads: list[threading.Thread] = []
-        self._saver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="printer-emu-save")
-        self._saves: list[Future[SavedReceipt]] = []
-        self._receipts: list[SavedReceipt] = []
-        self._receipts_cv = threading.Condition()
-        self._next_number = 1
+        self._saver = ReceiptSaver(self.out_dir, self.profile)
         self._control: ControlServer | None = None
         self._write_lock = threading.Lock()
         self._overflow_in_job = False
@@ -148,11 +114,7 @@ class PrinterEmulator:
 
     def start(self) -> None:
         """Create the pty and start the wire, mechanism (and saver) threads."""
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        numbers = [
-            int(m.group(1)) for p in self.out_dir.iterdir() if (m := _NUMBERED.match(p.name))
-        ]
-        self._next_number = max(numbers, default=0) + 1
+        self._saver.start()
         self.link.open()
         self._open_termios_fd()
         self._running = True
@@ -210,7 +172,7 @@ class PrinterEmulator:
             thread.join(timeout=5)
         self._threads.clear()
         self._close_termios_fd()
-        self._saver.shutdown(wait=True)
+        self._saver.stop()
 
     def __enter__(self) -> PrinterEmulator:
         self.start()
@@ -248,20 +210,15 @@ class PrinterEmulator:
         with self._cv:
             if not self._cv.wait_for(lambda: not self._buffer and not self._busy, timeout):
                 raise TimeoutError(f"{len(self._buffer)} bytes still buffered after {timeout} s")
-        for future in list(self._saves):
-            future.result(timeout=timeout)
+        self._saver.flush(timeout)
 
     def receipts(self) -> list[SavedReceipt]:
         """Receipts saved so far, oldest first."""
-        with self._receipts_cv:
-            return list(self._receipts)
+        return self._saver.receipts()
 
     def wait_for_receipts(self, count: int, timeout: float = 10.0) -> list[SavedReceipt]:
         """Block until ``count`` receipts are saved; raises TimeoutError otherwise."""
-        with self._receipts_cv:
-            if not self._receipts_cv.wait_for(lambda: len(self._receipts) >= count, timeout):
-                raise TimeoutError(f"{len(self._receipts)} of {count} receipts after {timeout} s")
-            return list(self._receipts)
+        return self._saver.wait_for(count, timeout)
 
     # -- wire --------------------------------------------------------------------------------
     def _send(self, data: bytes) -> None:
@@ -396,7 +353,7 @@ class PrinterEmulator:
                     job = self._job_bytes(raw[: end - raw_start], raw_start, decoder)
                     del raw[: end - raw_start]
                     raw_start = end
-                    self._queue_save(job, items, self._overflow_in_job)
+                    self._saver.submit(job, items, self._overflow_in_job)
                     items = []
                     self._overflow_in_job = False
             with self._cv:
@@ -425,29 +382,3 @@ class PrinterEmulator:
             self.state.update(paper=Paper.OUT)
         elif self.paper_lines <= self.near_end_lines and self.state.condition.paper is Paper.OK:
             self.state.update(paper=Paper.NEAR_END)
-
-    # -- saving ------------------------------------------------------------------------------
-    def _queue_save(self, job: bytes, items: list[PrintedItem], overflow: bool) -> None:
-        number = self._next_number
-        self._next_number += 1
-        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-        stem = self.out_dir / f"{number:04d}-{stamp}"
-        self._saves.append(self._saver.submit(self._save, number, stem, job, items, overflow))
-
-    def _save(
-        self, number: int, stem: Path, job: bytes, items: list[PrintedItem], overflow: bool
-    ) -> SavedReceipt:
-        text = render_text(items, self.profile)
-        bin_path, txt_path, png_path = (stem.with_suffix(s) for s in (".bin", ".txt", ".png"))
-        bin_path.write_bytes(job)
-        txt_path.write_text(text, encoding="utf-8")
-        try:
-            png_path.write_bytes(render_png(items, self.profile))
-        except Exception:  # a preview must never stop the emulator; the .bin/.txt are saved
-            log.exception("could not draw receipt %d", number)
-        receipt = SavedReceipt(number, bin_path, txt_path, png_path, text, len(job), overflow)
-        with self._receipts_cv:
-            self._receipts.append(receipt)
-            self._receipts_cv.notify_all()
-        log.info("receipt %04d saved (%d bytes)", number, len(job))
-        return receipt
