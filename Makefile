@@ -18,13 +18,14 @@ demo: setup
 	$(BIN)/kiosk demo
 
 test: setup
-	$(BIN)/ruff check kiosk ui printer backend emulators tests bench
+	$(BIN)/ruff check common kiosk ui printer backend emulators tests bench scripts
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(QT_ENV) $(BIN)/python -m pytest -q
 
 bench: setup
 	$(QT_ENV) $(BIN)/python -m bench
+	$(BIN)/python scripts/bench_table.py
 
 tour: setup
 	$(QT_ENV) $(BIN)/kiosk demo --tour docs/tour
