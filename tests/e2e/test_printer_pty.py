@@ -147,3 +147,16 @@ def test_test_page_refused_when_paper_is_out(
     finally:
         emulator.control(cmd="reset")
     assert "out of paper" in capsys.readouterr().err
+
+
+def test_cutter_error_in_plain_output(
+    emulator: RunningEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emulator.control(cmd="reset")
+    emulator.control(cmd="cutter", error=True)
+    try:
+        assert kiosk("printer", "status", "--port", emulator.link) == 3
+    finally:
+        emulator.control(cmd="reset")
+    out = capsys.readouterr().out
+    assert "cutter error: yes" in out and "online: no" in out and "cutter_error" in out
