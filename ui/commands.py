@@ -33,18 +33,24 @@ def register(subparsers: Any) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from ui.app import run_interactive
+    from ui.fonts import MissingCjkFontError
 
     try:
         config = load_config(args.config)
     except ConfigError as exc:
         print(f"kiosk: configuration error: {exc}")
         return 2
-    return run_interactive(config)
+    try:
+        return run_interactive(config)
+    except MissingCjkFontError as exc:
+        print(f"kiosk: {exc}")
+        return 3
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from kiosk.demo_stack import DemoStack, DemoStackError
     from ui.app import demo_config, run_interactive
+    from ui.fonts import MissingCjkFontError
 
     try:
         base = load_config(args.config)
@@ -67,3 +73,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     except DemoStackError as exc:
         print(f"kiosk demo: {exc}")
         return 1
+    except MissingCjkFontError as exc:
+        print(f"kiosk demo: {exc}")
+        return 3

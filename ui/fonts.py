@@ -21,13 +21,15 @@ class MissingCjkFontError(RuntimeError):
     """No font that can draw Chinese is installed."""
 
 
-def find_cjk_family() -> str:
+def find_cjk_family(
+    preferred: tuple[str, ...] = PREFERRED_FAMILIES, files: tuple[Path, ...] = FONT_FILES
+) -> str:
     """The family to use for every widget; raises :class:`MissingCjkFontError` when none exists."""
     families = set(QFontDatabase.families())
-    for family in PREFERRED_FAMILIES:
+    for family in preferred:
         if family in families and font_covers(QFont(family), CJK_PROBE):
             return family
-    for path in FONT_FILES:
+    for path in files:
         if path.exists():
             font_id = QFontDatabase.addApplicationFont(str(path))
             loaded = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
