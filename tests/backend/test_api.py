@@ -7,7 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 import requests
+from sqlalchemy import update
 
+from backend.db import tables as t
+from backend.db.engine import make_engine
 from kiosk.backend import errors as e
 from kiosk.backend.client import BackendClient
 from kiosk.backend.models import (
@@ -304,3 +307,28 @@ def test_no_personal_data_in_the_server_log(own_backend: LiveBackend) -> None:
         assert card["id_number"] not in log
         assert card["name"] not in log
     assert DEMO_PASSWORD not in log
+
+
+def test_expired_payment_orders_are_not_settled(own_backend: LiveBackend) -> None:
+    number = own_backend.random_numbers()[5]
+    with own_backend.client() as client:
+        client.identify_password(number, DEMO_PASSWORD)
+        order = client.create_payment(1000)
+    # Age the order past its 15 minutes, as if the customer walked away.
+    engine = make_engine(own_backend.db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                update(t.payments)
+                .where(t.payments.c.order_id == order.order_id)
+                .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+            )
+    finally:
+        engine.dispose()
+    with own_backend.client() as client:
+        client.identify_password(number, DEMO_PASSWORD)
+        assert client.payment_status(order.order_id).status is PaymentStatus.EXPIRED
+        with pytest.raises(e.Conflict):
+            client.demo_mark_paid(order.order_id)
+        with pytest.raises(e.NotFound):
+            client.payment_status("PO-NOT-THERE")
