@@ -52,6 +52,7 @@ class PrinterProfile:
     feed_before_cut: int = 4
     cut_partial: bytes = b"\x1dV\x01"
     cut_full: bytes = b"\x1dV\x00"
+    init: bytes = b""
     extras: dict[str, bytes] = field(default_factory=dict, hash=False, compare=False)
 
     @property
@@ -79,6 +80,7 @@ class PrinterProfile:
                 feed_before_cut=int(data.get("feed_before_cut", 4)),
                 cut_partial=_hex(data.get("cut_partial", "1d 56 01")),
                 cut_full=_hex(data.get("cut_full", "1d 56 00")),
+                init=_hex(data.get("init", "")),
                 extras={str(k): _hex(v) for k, v in dict(data.get("extras", {})).items()},
             )
         except (KeyError, TypeError, ValueError) as exc:

@@ -1,7 +1,8 @@
 """Printed items -> ESC/POS bytes for a profile, emitting only the state changes needed.
 
-Output shape: ``ESC @`` and (per profile) ``FS &`` once, then per line only the alignment,
-size and emphasis commands that differ from the current state, the GB18030 text and ``LF``.
+Output shape: ``ESC @`` and (per profile) ``FS &`` and the profile's ``init`` bytes once, then
+per line only the alignment, size and emphasis commands that differ from the current state,
+the GB18030 text and ``LF``.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ def encode_items(items: Sequence[PrintedItem], profile: PrinterProfile) -> bytes
     out: list[bytes] = [cmd.INIT]
     if profile.chinese_mode:
         out.append(cmd.CHINESE_ON)
+    if profile.init:
+        out.append(profile.init)  # model-specific set-up (character set, code page ...)
     state = _State()
     append = out.append
     encoding = profile.encoding

@@ -109,7 +109,7 @@ def test_code128_bytes() -> None:
 
 def test_cut_uses_the_profile_bytes() -> None:
     assert encode_document(Document((Cut(),)), P80)[4:] == b"\x1bd\x04\x1dV\x01"
-    assert encode_document(Document((Cut(partial=False),)), TM88)[4:] == b"\x1bd\x03\x1dVA\x00"
+    assert encode_document(Document((Cut(partial=False),)), TM88)[7:] == b"\x1bd\x03\x1dVA\x00"
 
 
 def test_four_byte_character_does_not_shift_the_line() -> None:
@@ -258,3 +258,9 @@ def test_logo_becomes_a_raster_no_wider_than_the_paper() -> None:
     data = encode_items(items, P58)
     assert data[4:12] == b"\x1dv0\x00" + bytes((image.width_bytes, 0, 48, 0))
     assert decode(data, P58) == items
+
+
+def test_profile_init_bytes_follow_chinese_mode() -> None:
+    # TM-T88: international character set China (ESC R 15) after FS &
+    assert encode_document(Document((Text("A"),)), TM88) == b"\x1b@\x1c&\x1bR\x0fA\n"
+    assert decode(b"\x1b@\x1c&\x1bR\x0fA\n", TM88) == [PrintedLine("A")]
