@@ -60,6 +60,8 @@ class BackgroundRunner:
         self._pool = QThreadPool()
         self._pool.setMaxThreadCount(max_threads)
         self._relays: set[_Relay] = set()
+        # Called on the GUI thread whenever a job ends: an answer from the backend is activity.
+        self.on_result: Callable[[], None] | None = None
 
     def run(
         self,
@@ -73,11 +75,15 @@ class BackgroundRunner:
 
         def done(result: object) -> None:
             self._relays.discard(relay)
+            if self.on_result is not None:
+                self.on_result()
             if guard is None or guard():
                 on_done(result)  # type: ignore[arg-type]
 
         def failed(exc: object) -> None:
             self._relays.discard(relay)
+            if self.on_result is not None:
+                self.on_result()
             if guard is None or guard():
                 assert isinstance(exc, Exception)
                 on_error(exc)

@@ -83,6 +83,8 @@ def build_shell(config: Config, app: QApplication, options: ShellOptions | None 
     header = Header(config, translator)
     window = MainWindow(translator, header, lockdown)
     shell = Shell(ctx, app, window, registry, watcher, lockdown)
+    if isinstance(ctx.runner, BackgroundRunner):
+        ctx.runner.on_result = watcher.activity  # network answers count as activity
     app.installEventFilter(lockdown)
     app.installEventFilter(watcher)
     return shell

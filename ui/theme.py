@@ -55,3 +55,36 @@ def stylesheet(large_text: bool, path: Path = STYLES / "kiosk.qss") -> str:
 def size(name: str, large_text: bool) -> int:
     """One size token, for the few places that lay out in code (e.g. the chart)."""
     return SCALES["large" if large_text else "standard"][name]
+
+
+# Text colour on background colour, as used in kiosk.qss; tests hold each to WCAG AA (4.5:1).
+CONTRAST_PAIRS: tuple[tuple[str, str, str], ...] = (
+    ("body text", "#1A2433", "#F2F5F9"),
+    ("titles", "#0F2A47", "#F2F5F9"),
+    ("hints", "#3D4B5C", "#F2F5F9"),
+    ("captions on cards", "#4A5868", "#FFFFFF"),
+    ("header text", "#FFFFFF", "#0B5FA5"),
+    ("hall name on header", "#DCEBFA", "#0B5FA5"),
+    ("header buttons", "#0B5FA5", "#FFFFFF"),
+    ("secondary buttons", "#0B5FA5", "#E6EEF7"),
+    ("primary buttons", "#FFFFFF", "#0B5FA5"),
+    ("danger buttons", "#FFFFFF", "#B3261E"),
+    ("end session", "#A3261B", "#FCE8E6"),
+    ("errors", "#8A1F15", "#FDECEA"),
+    ("notices", "#0F2A47", "#E8F1FB"),
+    ("disabled buttons", "#56616E", "#EDF0F3"),
+    ("countdown", "#B3261E", "#FFFFFF"),
+    ("tile subtitles", "#4A5868", "#FFFFFF"),
+)
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two ``#RRGGBB`` colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
