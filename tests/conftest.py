@@ -2,7 +2,7 @@
 
 - a test fails if it logs an unexpected WARNING or worse (mark expected ones with
   ``@pytest.mark.allow_log_warnings`` or use the ``expect_warnings`` fixture);
-- Qt runs offscreen; a test that leaves a top-level window open fails (tests/ui/conftest.py).
+- Qt runs offscreen; a test that leaves a top-level window open fails (tests/fixtures/qt.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 # Shared fixtures: ``live_backend`` (a real reference backend on loopback).
-pytest_plugins = ["tests.fixtures.live_backend"]
+pytest_plugins = ["tests.fixtures.live_backend", "tests.fixtures.qt"]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TZ", "Asia/Shanghai")

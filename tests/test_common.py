@@ -21,7 +21,7 @@ def test_format_fen() -> None:
         format_fen(1.5)  # type: ignore[arg-type]
 
 
-@given(st.integers(min_value=-10**12, max_value=10**12))
+@given(st.integers(min_value=-(10**12), max_value=10**12))
 def test_parse_yuan_round_trips(fen: int) -> None:
     assert parse_yuan(format_fen(fen)) == fen
 

@@ -1,5 +1,4 @@
-"""Qt fixtures: an offscreen application with the CJK font, a shell on a manual clock, and a
-check that no test leaves a top-level window open."""
+"""UI fixtures: a shell without a backend, on a manual clock, with a synchronous runner."""
 
 from __future__ import annotations
 
@@ -9,48 +8,10 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config, TimeoutsConfig
+from tests.fixtures.qt import ManualClock
 from ui.background import SyncRunner
-from ui.main import ShellOptions, build_shell, create_application, teardown
+from ui.main import ShellOptions, build_shell, teardown
 from ui.shell import Shell
-
-
-class ManualClock:
-    """Monotonic seconds that only move when a test says so."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture(scope="session")
-def app() -> QApplication:
-    return create_application(["kiosk-tests"])
-
-
-@pytest.fixture(autouse=True)
-def _no_leaked_windows(request: pytest.FixtureRequest) -> Iterator[None]:
-    if "app" not in request.fixturenames and "qtbot" not in request.fixturenames:
-        yield
-        return
-    before = {id(w) for w in QApplication.topLevelWidgets() if w.isVisible()}
-    yield
-    QApplication.processEvents()
-    leaked = [w for w in QApplication.topLevelWidgets() if w.isVisible() and id(w) not in before]
-    for widget in leaked:
-        widget.close()
-    if leaked:
-        names = ", ".join(type(w).__name__ for w in leaked)
-        pytest.fail(f"test leaked top-level window(s): {names}", pytrace=False)
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
 
 
 @pytest.fixture

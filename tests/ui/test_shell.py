@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.backend.models import Factor
 from kiosk.idle import ScreenKind
 from kiosk.session import Customer
-from tests.ui.conftest import ManualClock
+from tests.fixtures.qt import ManualClock
 from ui.screens.base import Screen
 from ui.shell import Shell
 
