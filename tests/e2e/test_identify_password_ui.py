@@ -1,0 +1,87 @@
+"""Password and SMS identification through the real screens against the live backend."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from kiosk.backend.factors import Access, Factor
+from kiosk.config import BackendConfig, Config
+from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend
+from ui.app import start_shell, stop_shell
+from ui.installers import install_account
+from ui.main import ShellOptions
+from ui.screens.identify.screen import IdentifyScreen
+from ui.shell import Shell
+from ui.widgets.keypad import Keypad
+
+
+@pytest.fixture
+def kiosk(app: QApplication, live_backend: LiveBackend) -> Iterator[Shell]:
+    config = dataclasses.replace(
+        Config(),
+        backend=BackendConfig(url=live_backend.url, terminal_token=live_backend.terminal_token),
+    )
+    shell = start_shell(config, ShellOptions(installers=[install_account]))
+    shell.window.resize(1920, 1080)
+    shell.window.show()
+    yield shell
+    stop_shell(shell)
+    QApplication.processEvents()
+
+
+def _type(qtbot: QtBot, keypad: Keypad, digits: str) -> None:
+    for digit in digits:
+        qtbot.mouseClick(keypad.digit_button(digit), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(keypad.submit_button(), Qt.MouseButton.LeftButton)
+
+
+def _start(shell: Shell, qtbot: QtBot, phone: str, level: Access) -> IdentifyScreen:
+    shell.navigator.go("identify", {"target": "overview", "level": level})
+    screen = shell.navigator.current
+    assert isinstance(screen, IdentifyScreen)
+    _type(qtbot, screen.phone_page.keypad, phone)
+    return screen
+
+
+def test_three_wrong_passwords_lock_the_number(kiosk: Shell, qtbot: QtBot) -> None:
+    screen = _start(kiosk, qtbot, "13699990000", Access.SUMMARY)
+    qtbot.mouseClick(
+        next(b for c, b in screen.choice_page.buttons.items() if c == (Factor.PASSWORD,)),
+        Qt.MouseButton.LeftButton,
+    )
+    page = screen.password_page
+    messages = []
+    for _ in range(3):
+        _type(qtbot, page.keypad, "111111")
+        qtbot.waitUntil(lambda: page.error.isVisible() and page.isEnabled(), timeout=10_000)
+        messages.append(page.error.text())
+    assert "还可以再试 2 次" in messages[0]
+    assert "还可以再试 1 次" in messages[1]
+    assert "锁定" in messages[2]
+    assert page.keypad.text() == ""  # the keypad is cleared (and reshuffled) after each try
+    _type(qtbot, page.keypad, DEMO_PASSWORD)  # even the right password is refused now
+    qtbot.waitUntil(lambda: page.isEnabled(), timeout=10_000)
+    assert "锁定" in page.error.text()
+    assert not kiosk.ctx.sessions.current.identified
+
+
+def test_password_then_sms_code_reaches_details(
+    kiosk: Shell, qtbot: QtBot, live_backend: LiveBackend
+) -> None:
+    screen = _start(kiosk, qtbot, "15800001111", Access.DETAILS)
+    qtbot.mouseClick(
+        next(b for c, b in screen.choice_page.buttons.items() if Factor.PASSWORD in c),
+        Qt.MouseButton.LeftButton,
+    )
+    _type(qtbot, screen.password_page.keypad, DEMO_PASSWORD)
+    qtbot.waitUntil(lambda: screen.pages.currentWidget() is screen.sms_page, timeout=10_000)
+    qtbot.waitUntil(lambda: not screen.sms_page.resend.isEnabled(), timeout=10_000)
+    _type(qtbot, screen.sms_page.keypad, live_backend.latest_sms_code("15800001111"))
+    qtbot.waitUntil(lambda: kiosk.navigator.current.screen_id == "overview", timeout=10_000)
+    assert kiosk.ctx.sessions.current.has(Factor.PASSWORD, Factor.SMS)
