@@ -193,19 +193,32 @@ def fetch_all(query: RecordQuery, fetch: Fetch, page_size: int = MAX_PAGE_SIZE) 
     return rows
 
 
+def fetch_kind(
+    month: str,
+    kind: m.RecordKind,
+    fetch: Fetch,
+    *,
+    with_fee_only: bool = False,
+    page_size: int = MAX_PAGE_SIZE,
+) -> list[m.Record]:
+    """Every record of one kind in a month, oldest first (blocking)."""
+    rows: list[m.Record] = []
+    cursor: str | None = None
+    while True:
+        page = fetch(month, kind, cursor, page_size, with_fee_only)
+        rows += page.items
+        cursor = page.next_cursor
+        if cursor is None:
+            return rows
+
+
 def fetch_month(
     month: str, fetch: Fetch, *, with_fee_only: bool = False, page_size: int = MAX_PAGE_SIZE
 ) -> list[m.Record]:
     """Every record of a month, all kinds, oldest first within each kind (for the PDF)."""
     rows: list[m.Record] = []
     for kind in m.RecordKind:
-        cursor: str | None = None
-        while True:
-            page = fetch(month, kind, cursor, page_size, with_fee_only)
-            rows += page.items
-            cursor = page.next_cursor
-            if cursor is None:
-                break
+        rows += fetch_kind(month, kind, fetch, with_fee_only=with_fee_only, page_size=page_size)
     return rows
 
 

@@ -7,6 +7,7 @@ import logging
 
 from kiosk.backend import errors as be
 from kiosk.i18n import Translator
+from printer.errors import PrinterError
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +42,29 @@ def describe(exc: BaseException, tr: Translator, *, context: str = "") -> str:
         if key == "error.conflict":
             return tr.tr(key, detail=exc.message)
         return tr.tr(key)
+    if isinstance(exc, PrinterError):
+        return tr.tr(_printer_key(exc))
     log.error("unexpected error shown to a customer: %s", type(exc).__name__)
     return tr.tr("error.unknown")
+
+
+def _printer_key(exc: PrinterError) -> str:
+    """Calm messages for printer faults: paper, cover, offline, no answer, A4 (CUPS)."""
+    from printer import errors as pe
+
+    if isinstance(exc, pe.PaperOutError):
+        return "print.error_paper_out"
+    if isinstance(exc, pe.CoverOpenError):
+        return "print.error_cover_open"
+    if isinstance(exc, pe.StatusTimeoutError):
+        return "print.error_no_answer"
+    if isinstance(exc, pe.PrinterOfflineError | pe.PrinterPortError):
+        return "print.error_offline"
+    if isinstance(exc, pe.LpError):
+        return "print.error_a4"
+    if isinstance(exc, pe.PrintError):
+        return "print.error_incomplete"
+    return "print.error_other"
 
 
 def lock_time(until: dt.datetime) -> str:

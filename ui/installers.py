@@ -35,4 +35,14 @@ def install_account(registry: FeatureRegistry, ctx: AppContext) -> None:
     )
 
 
-ALL_INSTALLERS = (install_account,)
+def install_bills(registry: FeatureRegistry, ctx: AppContext) -> None:
+    """Functions 2, 3 and 7: bills of 5 closed months, itemised details, disputes."""
+    if ctx.services.backend is None:
+        return
+    from ui.screens.bills.factories import bills_features
+
+    for feature in bills_features(ctx):
+        registry.add(feature)
+
+
+ALL_INSTALLERS = (install_account, install_bills)

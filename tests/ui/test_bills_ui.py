@@ -1,0 +1,211 @@
+"""Bill screens against the live reference backend and an in-process printer emulator:
+chart -> month bill -> details paging -> print once -> dispute -> wipe at session end."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QApplication, QTableView
+from pytestqt.qtbot import QtBot
+
+from common.masking import mask_other_party
+from emulators.printer.emulator import PrinterEmulator
+from kiosk import bills as kb
+from kiosk.backend import models as m
+from kiosk.backend.client import BackendClient
+from kiosk.backend.factors import Factor
+from kiosk.config import Config
+from kiosk.printing import ReceiptPrinter
+from kiosk.session import Customer, EndReason
+from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend, start_backend
+from tests.ui.conftest import ManualClock
+from ui.background import SyncRunner
+from ui.context import BackendHandle, Services
+from ui.devices.printer import PrinterAdapter
+from ui.main import ShellOptions, build_shell, default_installers, teardown
+from ui.screens.bills.details import DetailsScreen
+from ui.screens.bills.dispute import DisputeScreen
+from ui.screens.bills.month import MonthBillScreen
+from ui.screens.bills.overview import BillsScreen
+from ui.shell import Shell
+
+PHONE = "13800138000"
+
+
+@pytest.fixture(scope="module")
+def printer_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrinterEmulator]:
+    base = tmp_path_factory.mktemp("bills-printer")
+    with PrinterEmulator(base / "receipts", link_path=base / "ttyPRN") as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def own_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
+    # Its own instance: disputes change balances, and SMS codes are rate-limited per number.
+    backend = start_backend(tmp_path_factory.mktemp("bills-backend"), customers=1)
+    try:
+        yield backend
+    finally:
+        backend.stop()
+
+
+@pytest.fixture(scope="module")
+def details_client(own_backend: LiveBackend) -> Iterator[BackendClient]:
+    """One client identified with password + SMS (the details level) for the whole module."""
+    client = own_backend.client()
+    client.identify_password(PHONE, DEMO_PASSWORD)
+    client.send_sms_code(PHONE)
+    client.verify_sms_code(PHONE, own_backend.latest_sms_code(PHONE))
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def bills_shell(
+    app: QApplication,
+    config: Config,
+    clock: ManualClock,
+    details_client: BackendClient,
+    printer_emulator: PrinterEmulator,
+    tmp_path: Path,
+) -> Iterator[Shell]:
+    handle = BackendHandle(lambda: details_client)
+    adapter = PrinterAdapter(ReceiptPrinter(str(printer_emulator.port_path), "generic-80"))
+    services = Services(backend=handle, printer=adapter)
+    options = ShellOptions(
+        runner=SyncRunner(), clock=clock, installers=default_installers(), services=services
+    )
+    shell = build_shell(config, app, options)
+    shell.window.resize(1920, 1080)
+    shell.window.show()
+    shell.ctx.sessions.identify(Customer(PHONE, "张*峰", "全球通", {Factor.PASSWORD, Factor.SMS}))
+    shell.navigator.screen("details").output.folder = tmp_path  # type: ignore[attr-defined]
+    yield shell
+    adapter.stop()
+    teardown(shell)
+    QApplication.processEvents()
+
+
+def _current(shell: Shell) -> object:
+    return shell.navigator.current
+
+
+def test_chart_tap_opens_the_month_with_explained_categories(
+    bills_shell: Shell, qtbot: QtBot
+) -> None:
+    bills_shell.open_feature("bills")
+    screen = _current(bills_shell)
+    assert isinstance(screen, BillsScreen)
+    assert len(screen.chart.bars) == 5
+    assert "2026-11" not in [b.month for b in screen.chart.bars]  # the open month is not shown
+    screen.chart.repaint()
+    rect = screen.chart.bar_rect("2026-08")
+    assert not rect.isEmpty()
+    qtbot.mouseClick(screen.chart, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    month = _current(bills_shell)
+    assert isinstance(month, MonthBillScreen)
+    assert month.bill is not None and month.bill.month == "2026-08"
+    assert [c.category.name for c in month.cards] == [c.name for c in month.bill.categories]
+    assert sum(c.total_fen for c in month.bill.categories) == month.bill.total_fen
+    voice = next(c for c in month.cards if c.category.name == kb.VOICE)
+    assert voice.highlights, "roaming in 2026-08 must be pointed out"
+    assert "漫游通话" in voice.explanation.text()
+    assert all(c.explanation.text() for c in month.cards)
+
+
+def test_details_page_on_demand_every_record_once_and_masked(
+    bills_shell: Shell, qtbot: QtBot, own_backend: LiveBackend
+) -> None:
+    bills_shell.navigator.go("details", {"month": "2026-10"})
+    screen = _current(bills_shell)
+    assert isinstance(screen, DetailsScreen)
+    model = screen.model
+    assert 0 < model.rowCount() <= 100  # one page, not the month
+    totals = model.totals()
+    assert totals is not None and totals.complete
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    ids = [r.record_id for r in model.rows]
+    assert len(ids) == len(set(ids)) == totals.count
+    (db_count,) = own_backend.query(
+        "SELECT COUNT(*) FROM records r JOIN lines l ON l.id = r.line_id "
+        "WHERE l.number = ? AND r.kind = 'call' AND r.month = '2026-10'",
+        PHONE,
+    )[0]
+    assert db_count == totals.count
+    other_col = 3
+    raw = model.rows[0].other_party or ""
+    assert model.index(0, other_col).data() == mask_other_party(raw) != raw
+    table = screen.findChild(QTableView, "recordsTable")
+    assert table is not None and table.verticalHeader().defaultSectionSize() >= 72
+
+
+def test_detail_slip_prints_once_per_session(
+    bills_shell: Shell, qtbot: QtBot, printer_emulator: PrinterEmulator
+) -> None:
+    before = len(printer_emulator.receipts())
+    bills_shell.navigator.go("details", {"month": "2026-10"})
+    screen = _current(bills_shell)
+    assert isinstance(screen, DetailsScreen)
+    screen.tab_buttons[next(iter(screen.tab_buttons))].click()
+    screen.fee_only.setChecked(False)
+    from kiosk.records import DetailTab
+
+    screen.set_tab(DetailTab.SERVICES)
+    screen.print_button.click()
+    panel = screen.print_panel
+    assert panel.state == "offered"
+    assert "厘米" in panel.message.text()
+    panel.confirm_button.click()
+    qtbot.waitUntil(lambda: panel.state == "done", timeout=20_000)
+    assert bills_shell.ctx.sessions.current.detail_slip_printed
+    assert not screen.print_button.isEnabled()
+    saved = printer_emulator.wait_for_receipts(before + 1, timeout=20)
+    text = saved[-1].text
+    assert "客户详单" in text and "本单据仅供核对，不作为报销凭证" in text
+    assert PHONE not in text and "138****8000" in text
+    screen.print_button.setEnabled(True)  # even if forced, the rule holds
+    screen.print_button.click()
+    assert screen.error.isVisible()
+    assert len(printer_emulator.receipts()) == before + 1
+
+
+def test_dispute_an_sp_charge_refunds_twice(
+    bills_shell: Shell, qtbot: QtBot, own_backend: LiveBackend
+) -> None:
+    target = kb.DisputeTarget("2026-09", m.RecordKind.SP, "彩票资讯")
+    bills_shell.navigator.go("dispute", target)
+    screen = _current(bills_shell)
+    assert isinstance(screen, DisputeScreen)
+    assert screen.candidates and all(r.sub_item == "彩票资讯" for r in screen.candidates)
+    screen.charges.setCurrentRow(0)
+    record = screen.selected_record()
+    assert record is not None
+    next(iter(screen.reason_buttons.values())).click()
+    assert screen.confirm_button.isEnabled()
+    screen.confirm_button.click()
+    assert screen.dispute is not None
+    assert screen.dispute.status is m.DisputeStatus.REFUNDED
+    assert screen.dispute.refund_fen == 2 * record.fee_fen
+    assert screen.dispute.number in screen.result.text()
+    rows = own_backend.query(
+        "SELECT record_id FROM disputes WHERE number = ?", screen.dispute.number
+    )
+    assert rows == [(record.record_id,)]
+    screen.receipt_button.click()
+    assert screen.print_panel.state == "offered"
+
+
+def test_session_end_drops_everything(bills_shell: Shell) -> None:
+    # Last in the module: ending the session logs the shared client out.
+    bills_shell.navigator.go("details", {"month": "2026-10"})
+    screen = _current(bills_shell)
+    assert isinstance(screen, DetailsScreen)
+    assert screen.model.rowCount() > 0
+    assert bills_shell.ctx.sessions.current.has(Factor.SMS)
+    bills_shell.end_session(EndReason.CUSTOMER)
+    assert screen.model.rowCount() == 0 and not screen.bills
+    assert not bills_shell.ctx.sessions.current.cache

@@ -1,0 +1,1 @@
+"""Bills (5 closed months), itemised details, printing and disputes (issue 6)."""

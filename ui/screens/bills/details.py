@@ -1,0 +1,343 @@
+"""详单: itemised records of a closed month, by tab (calls, SMS/MMS, data, value-added and
+third-party), with filters, totals per filter, printing once per session, PDF and disputes.
+
+Rows come from :class:`ui.models.records_model.RecordsModel`, which pages from the backend as
+the customer scrolls. Rows are tall (72 px) and the table scrolls kinetically by touch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QScroller,
+    QTableView,
+)
+
+from common.money import format_fen
+from kiosk import bills as kb
+from kiosk.backend import models as m
+from kiosk.backend.factors import Access
+from kiosk.idle import ScreenKind
+from kiosk.records import DetailTab, RecordQuery, client_fetch, fetch_all, may_show_full_numbers
+from printer.document import Document
+from printer.receipts import DetailSlip, build_detail_slip
+from printer.statement import format_duration, format_volume
+from ui.context import AppContext
+from ui.models.records_model import RecordsModel
+from ui.screens.base import Screen
+from ui.screens.bills.common import (
+    doc_customer,
+    doc_terminal,
+    hall_now,
+    open_screen,
+    take_pending,
+    with_bills,
+)
+from ui.screens.bills.print_panel import PrintPanel
+from ui.screens.bills.statement_job import SavedStatement, StatementOutput, statement_job
+
+ROW_HEIGHT = 72
+TAB_KEYS = {
+    DetailTab.CALLS: "details.tab_calls",
+    DetailTab.MESSAGES: "details.tab_messages",
+    DetailTab.DATA: "details.tab_data",
+    DetailTab.SERVICES: "details.tab_services",
+}
+
+
+def _button(name: str, checkable: bool = False) -> QPushButton:
+    button = QPushButton()
+    button.setObjectName(name)
+    button.setCheckable(checkable)
+    return button
+
+
+class DetailsScreen(Screen):
+    """Itemised records (needs Access.DETAILS: the shell identifies first)."""
+
+    screen_id = "details"
+    kind = ScreenKind.READING
+    title_key = "details.title"
+
+    def __init__(self, ctx: AppContext, output: StatementOutput) -> None:
+        super().__init__(ctx)
+        self.output = output
+        self.month_row = QHBoxLayout()
+        self.layout_.addLayout(self.month_row)
+        self.month_buttons: dict[str, QPushButton] = {}
+        self.month_group = QButtonGroup(self)
+        self.month_group.setExclusive(True)
+        tabs = QHBoxLayout()
+        self.tab_group = QButtonGroup(self)
+        self.tab_group.setExclusive(True)
+        self.tab_buttons: dict[DetailTab, QPushButton] = {}
+        for tab in DetailTab:
+            button = _button("detailTab", checkable=True)
+            button.clicked.connect(lambda _=False, t=tab: self.set_tab(t))
+            self.tab_group.addButton(button)
+            self.tab_buttons[tab] = button
+            tabs.addWidget(button)
+        tabs.addStretch(1)
+        self.layout_.addLayout(tabs)
+        filters = QHBoxLayout()
+        self.fee_only = _button("filterButton", checkable=True)
+        self.fee_only.toggled.connect(self._on_filter_toggled)
+        self.roaming_only = _button("filterButton", checkable=True)
+        self.roaming_only.toggled.connect(self._on_filter_toggled)
+        self.numbers_button = _button("numbersButton", checkable=True)
+        self.numbers_button.toggled.connect(self._on_numbers_button_toggled)
+        for widget in (self.fee_only, self.roaming_only, self.numbers_button):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        self.layout_.addLayout(filters)
+        self.totals = self.label(role="totals")
+        self.layout_.addWidget(self.totals)
+        self.model = RecordsModel(ctx)
+        self.model.page_loaded.connect(self._on_model_page_loaded)
+        self.model.failed.connect(self._on_model_failed)
+        self.table = QTableView()
+        self.table.setObjectName("recordsTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        vertical = self.table.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(ROW_HEIGHT)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        QScroller.grabGesture(
+            self.table.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
+        )
+        self.layout_.addWidget(self.table, 1)
+        self.print_panel = PrintPanel(ctx)
+        self.layout_.addWidget(self.print_panel)
+        actions = QHBoxLayout()
+        self.print_button = _button("printDetailsButton")
+        self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.pdf_button = _button("detailsPdfButton")
+        self.pdf_button.clicked.connect(self._on_pdf_button_clicked)
+        self.dispute_button = _button("disputeRecordButton")
+        self.dispute_button.clicked.connect(self._on_dispute_button_clicked)
+        for widget in (self.print_button, self.pdf_button, self.dispute_button):
+            actions.addWidget(widget)
+        actions.addStretch(1)
+        self.layout_.addLayout(actions)
+        self.bills: list[m.MonthBill] = []
+        self.month = ""
+        self.tab = DetailTab.CALLS
+        self.saved: SavedStatement | None = None
+
+    # Screen API ---------------------------------------------------------------------------
+    def enter(self, params: Any) -> None:
+        params = take_pending(self.ctx, self.screen_id, params) or {}
+        if params.get("month"):
+            self.month = params["month"]
+        if params.get("tab"):
+            self.tab = params["tab"]
+        self.print_panel.reset()
+        self.retranslate()
+        with_bills(self, self._got_bills)
+
+    def reset(self) -> None:
+        self.model.clear()
+        self.bills = []
+        self.month = ""
+        self.tab = DetailTab.CALLS
+        self.saved = None
+        for button in (self.fee_only, self.roaming_only, self.numbers_button):
+            button.blockSignals(True)
+            button.setChecked(False)
+            button.blockSignals(False)
+        self._clear_months()
+        self.totals.clear()
+        self.print_panel.reset()
+        self.clear_messages()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        for tab, button in self.tab_buttons.items():
+            button.setText(self.tr(TAB_KEYS[tab]))
+        self.fee_only.setText(self.tr("details.fee_only"))
+        self.roaming_only.setText(self.tr("details.roaming_only"))
+        self.print_button.setText(self.tr("details.print"))
+        self.pdf_button.setText(self.tr("details.save_pdf"))
+        self.dispute_button.setText(self.tr("details.dispute"))
+        self._update_numbers_button()
+        self.model.retranslate()
+        self.print_panel.retranslate()
+        self._show_totals()
+
+    # State --------------------------------------------------------------------------------
+    def query(self) -> RecordQuery:
+        return RecordQuery(
+            self.month,
+            self.tab,
+            with_fee_only=self.fee_only.isChecked(),
+            only_roaming=self.roaming_only.isChecked(),
+        )
+
+    def set_month(self, month: str) -> None:
+        self.month = month
+        self._reload()
+
+    def set_tab(self, tab: DetailTab) -> None:
+        self.tab = tab
+        self._reload()
+
+    def _got_bills(self, bills: list[m.MonthBill]) -> None:
+        self.bills = bills
+        months = sorted(b.month for b in bills)
+        if self.month not in months and months:
+            self.month = months[-1]
+        self._clear_months()
+        for month in months:
+            button = _button("monthButton", checkable=True)
+            button.setText(month)
+            button.clicked.connect(lambda _=False, mo=month: self.set_month(mo))
+            self.month_group.addButton(button)
+            self.month_buttons[month] = button
+            self.month_row.addWidget(button)
+        self.month_row.addStretch(1)
+        self._reload()
+
+    def _clear_months(self) -> None:
+        while self.month_row.count():
+            item = self.month_row.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                self.month_group.removeButton(widget)  # type: ignore[arg-type]
+                widget.deleteLater()
+        self.month_buttons = {}
+
+    def _reload(self) -> None:
+        if not self.month:
+            return
+        for month, button in self.month_buttons.items():
+            button.setChecked(month == self.month)
+        for tab, button in self.tab_buttons.items():
+            button.setChecked(tab == self.tab)
+        self.roaming_only.setVisible(self.tab is not DetailTab.SERVICES)
+        self.clear_messages()
+        self._update_mask()
+        self.model.start(self.query())
+        self._show_totals()
+        self._update_print_button()
+
+    def _show_totals(self) -> None:
+        totals = self.model.totals()
+        if totals is None:
+            self.totals.clear()
+            return
+        extra = ""
+        if self.tab is DetailTab.CALLS:
+            extra = self.tr("details.total_duration", duration=format_duration(totals.duration_s))
+        elif self.tab is DetailTab.DATA:
+            extra = self.tr("details.total_volume", volume=format_volume(totals.volume_kb))
+        key = "details.totals" if totals.complete else "details.totals_partial"
+        self.totals.setText(
+            self.tr(key, count=totals.count, fee=format_fen(totals.fee_fen), extra=extra)
+        )
+
+    def _update_mask(self) -> None:
+        self.model.set_mask(not self.ctx.sessions.current.show_full_numbers)
+
+    def _update_numbers_button(self) -> None:
+        session = self.ctx.sessions.current
+        allowed = session.customer is not None and may_show_full_numbers(session.customer.factors)
+        self.numbers_button.setVisible(allowed)
+        self.numbers_button.setText(
+            self.tr("details.hide_numbers")
+            if session.show_full_numbers
+            else self.tr("details.show_numbers")
+        )
+
+    def _update_print_button(self) -> None:
+        self.print_button.setEnabled(not self.ctx.sessions.current.detail_slip_printed)
+
+    # Slots --------------------------------------------------------------------------------
+    def _on_filter_toggled(self, _checked: bool) -> None:
+        self._reload()
+
+    def _on_numbers_button_toggled(self, checked: bool) -> None:
+        session = self.ctx.sessions.current
+        session.show_full_numbers = (
+            checked
+            and session.customer is not None
+            and (may_show_full_numbers(session.customer.factors))
+        )
+        self._update_numbers_button()
+        self._update_mask()
+
+    def _on_model_page_loaded(self, _rows: int) -> None:
+        self._show_totals()
+
+    def _on_model_failed(self, exc: Exception) -> None:
+        from ui.errors import describe
+
+        self.show_error(describe(exc, self.ctx.translator))
+
+    def _on_print_button_clicked(self) -> None:
+        session = self.ctx.sessions.current
+        if session.detail_slip_printed:
+            self.show_error(self.tr("details.already_printed"))
+            return
+        adapter = self.ctx.services.printer
+        columns = adapter.printer.profile.columns if adapter is not None else 48
+        query = self.query()
+        ctx = self.ctx
+        terminal, customer = doc_terminal(ctx), doc_customer(ctx)
+        mask = not session.show_full_numbers
+
+        def build() -> Document:
+            records = fetch_all(query, client_fetch(ctx.backend.records))
+            slip = DetailSlip(
+                terminal,
+                customer,
+                (query.month,),
+                [kb.to_detail_record(r) for r in records],
+                hall_now(),
+                mask_other_party=mask,
+                only_with_fee=query.with_fee_only,
+            )
+            return build_detail_slip(slip, hall_now(), columns)
+
+        def printed() -> None:
+            ctx.sessions.current.detail_slip_printed = True
+            self._update_print_button()
+
+        self.print_panel.offer(build, printed)
+
+    def _on_pdf_button_clicked(self) -> None:
+        if not self.bills or not self.month:
+            return
+        mask = not self.ctx.sessions.current.show_full_numbers
+        job = statement_job(self.ctx, self.output, self.bills, self.month, mask)
+        self.fetch(job, self._saved, busy_key="bills.saving_pdf", context="print")
+
+    def _saved(self, saved: SavedStatement) -> None:
+        self.saved = saved
+        key = "bills.pdf_printed" if saved.sent_to_printer else "bills.pdf_saved"
+        self.status.setText(self.tr(key, name=saved.path.name))
+        self.status.show()
+
+    def _on_dispute_button_clicked(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            self.show_error(self.tr("details.pick_record"))
+            return
+        record = self.model.record(rows[0].row())
+        if record.fee_fen <= 0:
+            self.show_error(self.tr("details.free_record"))
+            return
+        target = kb.DisputeTarget(self.month, record.kind, record.sub_item, record)
+        open_screen(self, "dispute", target, Access.DETAILS)

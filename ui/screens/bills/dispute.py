@@ -1,0 +1,283 @@
+"""收费误差，双倍返还: pick the charge, pick a reason, confirm; the backend refunds twice the
+amount when the rules confirm it, and the customer takes a receipt with the dispute number."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScroller,
+    QWidget,
+)
+
+from common.masking import mask_other_party
+from common.money import format_fen
+from kiosk import bills as kb
+from kiosk.backend import models as m
+from kiosk.idle import ScreenKind
+from kiosk.records import client_fetch, fetch_kind
+from printer.document import Document
+from printer.receipts import build_transaction_receipt
+from ui.context import AppContext
+from ui.screens.base import Screen
+from ui.screens.bills.common import doc_customer, doc_terminal, hall_now, take_pending, with_bills
+from ui.screens.bills.print_panel import PrintPanel
+
+MAX_CANDIDATES = 200
+# Display texts of kiosk.bills.DISPUTE_REASONS (the backend receives the Chinese reason).
+REASON_KEYS = (
+    "dispute.reason_not_ordered",
+    "dispute.reason_cancelled",
+    "dispute.reason_wrong_price",
+    "dispute.reason_not_used",
+)
+
+
+class DisputeScreen(Screen):
+    """Flag a wrong charge (needs Access.DETAILS)."""
+
+    screen_id = "dispute"
+    kind = ScreenKind.ORDINARY
+    title_key = "dispute.title"
+    hint_key = "dispute.hint"
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.target_label = self.label(role="value")
+        self.layout_.addWidget(self.target_label)
+        self.charges = QListWidget()
+        self.charges.setObjectName("disputeCharges")
+        self.charges.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.charges.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        QScroller.grabGesture(
+            self.charges.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
+        )
+        self.charges.currentRowChanged.connect(self._on_charges_current_row_changed)
+        self.layout_.addWidget(self.charges, 1)
+        self.reason_caption = self.label(role="caption")
+        self.layout_.addWidget(self.reason_caption)
+        reasons = QGridLayout()
+        self.reason_group = QButtonGroup(self)
+        self.reason_buttons: dict[str, QPushButton] = {}
+        for index, reason in enumerate(kb.DISPUTE_REASONS):
+            button = QPushButton()
+            button.setObjectName("reasonButton")
+            button.setCheckable(True)
+            button.clicked.connect(self._update_confirm)
+            self.reason_group.addButton(button)
+            self.reason_buttons[reason] = button
+            reasons.addWidget(button, index // 2, index % 2)
+        holder = QWidget()
+        holder.setLayout(reasons)
+        self.layout_.addWidget(holder)
+        self.result = self.label(role="notice")
+        self.result.hide()
+        self.layout_.addWidget(self.result)
+        self.print_panel = PrintPanel(ctx)
+        self.layout_.addWidget(self.print_panel)
+        actions = QHBoxLayout()
+        self.confirm_button = QPushButton()
+        self.confirm_button.setObjectName("disputeConfirm")
+        self.confirm_button.setProperty("kind", "primary")
+        self.confirm_button.clicked.connect(self._on_confirm_button_clicked)
+        self.receipt_button = QPushButton()
+        self.receipt_button.setObjectName("disputeReceipt")
+        self.receipt_button.clicked.connect(self._on_receipt_button_clicked)
+        actions.addWidget(self.confirm_button)
+        actions.addWidget(self.receipt_button)
+        actions.addStretch(1)
+        self.layout_.addLayout(actions)
+        self.target: kb.DisputeTarget | None = None
+        self.candidates: list[m.Record] = []
+        self.dispute: m.Dispute | None = None
+        self.disputed: tuple[m.Record, str] | None = None
+        self._key: tuple[int, str, str] | None = None  # (record, reason, idempotency key)
+
+    # Screen API ---------------------------------------------------------------------------
+    def enter(self, params: Any) -> None:
+        params = take_pending(self.ctx, self.screen_id, params)
+        self._clear()
+        self.retranslate()
+        if isinstance(params, kb.DisputeTarget):
+            self._load(params)
+        else:  # opened from the home tile: the newest month's value-added and SP charges
+            with_bills(self, self._newest_month)
+
+    def reset(self) -> None:
+        self._clear()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.reason_caption.setText(self.tr("dispute.reason"))
+        for key, button in zip(REASON_KEYS, self.reason_buttons.values(), strict=True):
+            button.setText(self.tr(key))
+        self.confirm_button.setText(self.tr("dispute.confirm"))
+        self.receipt_button.setText(self.tr("dispute.print_receipt"))
+        self.print_panel.retranslate()
+        self._show_target()
+        self._fill()
+        if self.dispute is not None:
+            self._show_result(self.dispute)
+
+    # Loading ------------------------------------------------------------------------------
+    def _clear(self) -> None:
+        self.target = None
+        self.candidates = []
+        self.dispute = None
+        self.disputed = None
+        self._key = None
+        self.charges.clear()
+        self.target_label.clear()
+        self.result.hide()
+        self.receipt_button.hide()
+        self.print_panel.reset()
+        self.reason_group.setExclusive(False)
+        for button in self.reason_buttons.values():
+            button.setChecked(False)
+        self.reason_group.setExclusive(True)
+        self.clear_messages()
+        self._update_confirm()
+
+    def _newest_month(self, bills: list[m.MonthBill]) -> None:
+        if bills:
+            month = max(b.month for b in bills)
+            self._load(kb.DisputeTarget(month, m.RecordKind.SP))
+
+    def _load(self, target: kb.DisputeTarget) -> None:
+        self.target = target
+        self._show_target()
+        if target.record is not None:
+            self._candidates([target.record])
+            return
+        ctx = self.ctx
+        kinds = [target.kind]
+        if not target.item and target.kind is m.RecordKind.SP:
+            kinds = [m.RecordKind.VAS, m.RecordKind.SP]
+
+        def job() -> list[m.Record]:
+            fetch = client_fetch(ctx.backend.records)
+            rows: list[m.Record] = []
+            for kind in kinds:
+                rows += fetch_kind(target.month, kind, fetch, with_fee_only=True)
+            return kb.dispute_candidates(target, rows)[:MAX_CANDIDATES]
+
+        self.fetch(job, self._candidates)
+
+    def _candidates(self, records: list[m.Record]) -> None:
+        self.candidates = records
+        self._fill()
+        if len(records) == 1:
+            self.charges.setCurrentRow(0)
+        if not records:
+            self.show_error(self.tr("dispute.no_charges"))
+
+    def _show_target(self) -> None:
+        target = self.target
+        if target is None:
+            return
+        self.target_label.setText(
+            self.tr(
+                "dispute.target", month=target.month, item=target.item or self.tr("dispute.any")
+            )
+        )
+
+    def _fill(self) -> None:
+        current = self.charges.currentRow()
+        self.charges.blockSignals(True)
+        self.charges.clear()
+        mask = not self.ctx.sessions.current.show_full_numbers
+        for record in self.candidates:
+            other = record.other_party or record.service_number or ""
+            if mask and record.other_party:
+                other = mask_other_party(other)
+            text = self.tr(
+                "dispute.charge",
+                time=f"{record.started_at:%m-%d %H:%M}",
+                name=record.service_name or record.sub_item,
+                other=other,
+                fee=format_fen(record.fee_fen),
+            )
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, record.record_id)
+            self.charges.addItem(item)
+        self.charges.setCurrentRow(current)
+        self.charges.blockSignals(False)
+
+    # Actions ------------------------------------------------------------------------------
+    def selected_record(self) -> m.Record | None:
+        row = self.charges.currentRow()
+        return self.candidates[row] if 0 <= row < len(self.candidates) else None
+
+    def selected_reason(self) -> str | None:
+        return next((r for r, b in self.reason_buttons.items() if b.isChecked()), None)
+
+    def _on_charges_current_row_changed(self, _row: int) -> None:
+        self._update_confirm()
+
+    def _update_confirm(self) -> None:
+        ready = self.selected_record() is not None and self.selected_reason() is not None
+        self.confirm_button.setEnabled(ready and self.dispute is None and not self.loading)
+
+    def _on_confirm_button_clicked(self) -> None:
+        record, reason = self.selected_record(), self.selected_reason()
+        if record is None or reason is None or self.dispute is not None:
+            return
+        # The same choice retried after a timeout reuses its key: the backend applies it once.
+        if self._key is None or self._key[:2] != (record.record_id, reason):
+            self._key = (record.record_id, reason, str(uuid.uuid4()))
+        key = self._key[2]
+        ctx = self.ctx
+        self.confirm_button.setEnabled(False)
+
+        def done(dispute: m.Dispute) -> None:
+            self.disputed = (record, reason)
+            self._show_result(dispute)
+
+        self.fetch(
+            lambda: ctx.backend.open_dispute(record.record_id, reason, idempotency_key=key),
+            done,
+            busy_key="common.saving",
+            on_error=lambda _e: self._update_confirm(),
+        )
+
+    def _show_result(self, dispute: m.Dispute) -> None:
+        self.dispute = dispute
+        refunded = dispute.status is m.DisputeStatus.REFUNDED
+        self.result.setText(
+            self.tr(
+                "dispute.refunded" if refunded else "dispute.investigating",
+                number=dispute.number,
+                amount=format_fen(dispute.amount_fen),
+                refund=format_fen(dispute.refund_fen),
+            )
+        )
+        self.result.show()
+        self.receipt_button.show()
+        self.confirm_button.setEnabled(False)
+
+    def _on_receipt_button_clicked(self) -> None:
+        if self.dispute is None or self.disputed is None:
+            return
+        record, reason = self.disputed
+        receipt = kb.dispute_receipt(
+            self.dispute,
+            record,
+            reason,
+            doc_terminal(self.ctx),
+            doc_customer(self.ctx),
+            hall_now(),
+        )
+
+        def build() -> Document:
+            return build_transaction_receipt(receipt, hall_now())
+
+        self.print_panel.offer(build, None)

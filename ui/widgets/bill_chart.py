@@ -1,0 +1,179 @@
+"""The 5-month bar chart, stacked by bill category, painted with QPainter; tap a bar to open it.
+
+Discounts (negative) hang below the zero line so the stacks above add up to the charges and
+the bar's printed total is what the customer paid. A dashed line marks the 5-month median.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from common.money import format_fen
+from kiosk.bills import ChartBar, ChartGroup
+
+# One colour per category, distinguishable for the common colour-vision deficiencies
+# (Okabe-Ito palette), darkest at the bottom where the biggest stack sits.
+COLOURS: dict[ChartGroup, str] = {
+    ChartGroup.FIXED: "#0B5FA5",
+    ChartGroup.VOICE: "#E69F00",
+    ChartGroup.DATA: "#009E73",
+    ChartGroup.MESSAGING: "#56B4E9",
+    ChartGroup.VAS: "#CC79A7",
+    ChartGroup.SP: "#D55E00",
+    ChartGroup.DISCOUNT: "#8C96A3",
+}
+TEXT = QColor("#1A2433")
+GRID = QColor("#D5DEE8")
+SELECTED = QColor("#FFD866")
+LEGEND_H = 44
+MONTH_H = 40
+TOTAL_H = 36
+
+
+class BillChart(QWidget):
+    """Stacked bars of the closed months, oldest left; emits the tapped month."""
+
+    month_tapped = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("billChart")
+        self.setMinimumHeight(440)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.bars: list[ChartBar] = []
+        self.median_fen = 0
+        self.legend: dict[ChartGroup, str] = {}
+        self.median_label = ""
+        self.selected = ""
+        self._hits: list[tuple[QRectF, str]] = []
+        self._pressed = ""
+
+    def sizeHint(self) -> QSize:
+        return QSize(1200, 480)
+
+    def set_data(
+        self,
+        bars: Sequence[ChartBar],
+        median_fen: int,
+        legend: dict[ChartGroup, str],
+        median_label: str,
+    ) -> None:
+        """Show ``bars`` (oldest first) with the legend texts of the current language."""
+        self.bars = list(bars)
+        self.median_fen = median_fen
+        self.legend = legend
+        self.median_label = median_label
+        self.update()
+
+    def clear(self) -> None:
+        self.bars = []
+        self.selected = ""
+        self._hits = []
+        self.update()
+
+    def bar_rect(self, month: str) -> QRectF:
+        """The tappable column of ``month`` (tests and the tour tap its centre)."""
+        for rect, m in self._hits:
+            if m == month:
+                return rect
+        return QRectF()
+
+    # Painting ---------------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = QFont(self.font())
+        font.setPixelSize(22)
+        painter.setFont(font)
+        self._hits = []
+        if not self.bars:
+            painter.end()
+            return
+        legend_groups = [
+            g for g in ChartGroup if any(g == s[0] for b in self.bars for s in b.stacks)
+        ]
+        self._paint_legend(painter, legend_groups)
+        top = LEGEND_H + TOTAL_H + 8
+        bottom = self.height() - MONTH_H - 8
+        positive = max((sum(v for _, v in b.stacks if v > 0) for b in self.bars), default=1)
+        negative = max((-sum(v for _, v in b.stacks if v < 0) for b in self.bars), default=0)
+        span = max(positive + negative, 1)
+        scale = (bottom - top) / span
+        zero = top + positive * scale
+        left, width = 16.0, self.width() - 32.0
+        column = width / len(self.bars)
+        bar_w = min(column * 0.5, 160.0)
+        painter.setPen(QPen(GRID, 2))
+        painter.drawLine(QPointF(left, zero), QPointF(left + width, zero))
+        for index, bar in enumerate(self.bars):
+            x0 = left + index * column
+            hit = QRectF(x0, LEGEND_H, column, self.height() - LEGEND_H)
+            self._hits.append((hit, bar.month))
+            if bar.month in (self.selected, self._pressed):
+                painter.fillRect(hit.adjusted(4, 0, -4, 0), SELECTED.lighter(130))
+            x = x0 + (column - bar_w) / 2
+            y = zero
+            for group, value in bar.stacks:
+                if value <= 0:
+                    continue
+                h = value * scale
+                painter.fillRect(QRectF(x, y - h, bar_w, h), QColor(COLOURS[group]))
+                y -= h
+            below = zero
+            for group, value in bar.stacks:
+                if value >= 0:
+                    continue
+                h = -value * scale
+                painter.fillRect(QRectF(x, below, bar_w, h), QBrush(QColor(COLOURS[group])))
+                below += h
+            painter.setPen(TEXT)
+            painter.drawText(
+                QRectF(x0, y - TOTAL_H, column, TOTAL_H),
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
+                format_fen(bar.total_fen),
+            )
+            painter.drawText(
+                QRectF(x0, self.height() - MONTH_H, column, MONTH_H),
+                Qt.AlignmentFlag.AlignCenter,
+                bar.month,
+            )
+        if self.median_fen > 0:
+            y_med = zero - self.median_fen * scale
+            painter.setPen(QPen(TEXT, 2, Qt.PenStyle.DashLine))
+            painter.drawLine(QPointF(left, y_med), QPointF(left + width, y_med))
+            painter.drawText(
+                QRectF(left, y_med - 30, width, 28),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
+                self.median_label,
+            )
+        painter.end()
+
+    def _paint_legend(self, painter: QPainter, groups: list[ChartGroup]) -> None:
+        x = 16.0
+        metrics = painter.fontMetrics()
+        for group in groups:
+            text = self.legend.get(group, group.value)
+            painter.fillRect(QRectF(x, 10, 24, 24), QColor(COLOURS[group]))
+            painter.setPen(TEXT)
+            painter.drawText(QPointF(x + 32, 31), text)
+            x += 32 + metrics.horizontalAdvance(text) + 28
+
+    # Touch ------------------------------------------------------------------------------
+    def _month_at(self, pos: QPointF) -> str:
+        return next((m for rect, m in self._hits if rect.contains(pos)), "")
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._pressed = self._month_at(event.position())
+        self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        month = self._month_at(event.position())
+        pressed, self._pressed = self._pressed, ""
+        self.update()
+        if month and month == pressed:
+            self.selected = month
+            self.month_tapped.emit(month)
