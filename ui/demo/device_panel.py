@@ -27,7 +27,9 @@ from ui.shell import Shell
 
 log = logging.getLogger(__name__)
 
-CARDHOLDERS = Path(__file__).resolve().parents[2] / "assets" / "demo" / "cardholders.json"
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+CARDHOLDERS = ASSETS / "demo" / "cardholders.json"
+STYLE = ASSETS / "styles" / "device_panel.qss"
 
 
 def _send(endpoint: Endpoint | None, message: dict[str, object]) -> str:
@@ -47,6 +49,8 @@ class DevicePanel(QWidget):
 
     def __init__(self, shell: Shell, endpoints: DemoEndpoints) -> None:
         super().__init__()
+        self.setObjectName("devicePanel")
+        self.setStyleSheet(STYLE.read_text(encoding="utf-8"))
         self.setWindowTitle("演示设备面板 / demo devices")
         self._shell = shell
         self._endpoints = endpoints
@@ -119,7 +123,7 @@ class DevicePanel(QWidget):
 
 def open_device_panel(shell: Shell, endpoints: DemoEndpoints) -> None:
     panel = DevicePanel(shell, endpoints)
-    panel.resize(720, 900)
+    panel.resize(640, 760)
     panel.move(shell.window.x() + shell.window.width() + 10, shell.window.y())
     panel.show()
     shell.window.setProperty("devicePanel", panel)  # keeps it alive with the window
