@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, select
 from starlette.concurrency import run_in_threadpool
 
 from backend.api import problems as p
@@ -111,23 +111,28 @@ class Customer:
     expires_at: dt.datetime
 
 
+# Every authenticated call runs this: built once (statement construction costs more than
+# the indexed lookup itself).
+_SESSION_QUERY = (
+    select(
+        t.sessions.c.line_id,
+        t.sessions.c.factors,
+        t.sessions.c.expires_at,
+        t.sessions.c.terminal_id,
+        t.lines.c.number,
+    )
+    .join(t.lines, t.lines.c.id == t.sessions.c.line_id)
+    .where(t.sessions.c.token_hash == bindparam("token_hash"), t.sessions.c.ended.is_(False))
+)
+
+
 def find_session(st: AppState, terminal_id: str, token: str | None) -> Customer | None:
     """The live session for a token presented by this terminal, if any."""
     if not token or len(token) > 100:
         return None
     token_hash = digest(token)
     with st.engine.connect() as conn:
-        row = conn.execute(
-            select(
-                t.sessions.c.line_id,
-                t.sessions.c.factors,
-                t.sessions.c.expires_at,
-                t.sessions.c.terminal_id,
-                t.lines.c.number,
-            )
-            .join(t.lines, t.lines.c.id == t.sessions.c.line_id)
-            .where(t.sessions.c.token_hash == token_hash, t.sessions.c.ended.is_(False))
-        ).first()
+        row = conn.execute(_SESSION_QUERY, {"token_hash": token_hash}).first()
     if row is None or row.terminal_id != terminal_id or row.expires_at <= st.clock.now():
         return None
     factors = frozenset(Factor(f) for f in row.factors.split(",") if f)

@@ -25,6 +25,9 @@ def normalise_url(url: str) -> str:
 def make_engine(url: str) -> Engine:
     """An engine with the settings the backend relies on.
 
+    Both kinds hide bound parameters in error messages: a failed statement's text may reach a
+    log, its values (phone numbers, names) must not.
+
     SQLite: WAL (readers never wait for the writer), a busy timeout instead of "database is
     locked" errors, foreign keys on, and ``BEGIN IMMEDIATE`` for connections opened with the
     execution option ``write=True`` so that two writers serialise at BEGIN rather than
@@ -32,11 +35,16 @@ def make_engine(url: str) -> Engine:
     """
     url = normalise_url(url)
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+        return create_engine(
+            url, pool_size=20, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+        )
     in_memory = url in ("sqlite://", "sqlite:///:memory:")
     pool_args: dict[str, Any] = {} if in_memory else {"pool_size": 20, "max_overflow": 40}
     engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": 30}, **pool_args
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        hide_parameters=True,  # error messages must not carry numbers, names or codes
+        **pool_args,
     )
 
     @event.listens_for(engine, "connect")
