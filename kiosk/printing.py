@@ -6,8 +6,10 @@ Plain blocking Python: ui/devices/printer.py runs it on the printer's own thread
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -15,6 +17,7 @@ from typing import TypeVar
 from printer.document import Document
 from printer.driver import JobResult, SerialPrinter
 from printer.errors import PrinterPortError
+from printer.escpos.encoder import encode_items
 from printer.escpos.status import PrinterStatus
 from printer.layout import (
     PrintedBarcode,
@@ -58,11 +61,28 @@ def slip_length_mm(items: list[PrintedItem], profile: PrinterProfile) -> float:
 
 @dataclass(frozen=True)
 class PreparedSlip:
-    """A document laid out for the configured printer, with its length."""
+    """A document laid out for the configured printer, with its length.
+
+    ``keep_copy`` lets staff see and reprint it from the admin screen; only receipts of
+    transactions opt in (masked data only) — bill and detail slips are never kept.
+    """
 
     title: str
     items: list[PrintedItem]
     length_mm: float
+    keep_copy: bool = False
+
+
+@dataclass(frozen=True)
+class PrintedCopy:
+    """A receipt as it went to the printer, for the admin's "last receipts" and reprint."""
+
+    title: str
+    printed_at: dt.datetime
+    data: bytes
+
+
+HISTORY = 10
 
 
 class ReceiptPrinter:
@@ -74,11 +94,22 @@ class ReceiptPrinter:
         self._baudrate = baudrate
         self._printer: SerialPrinter | None = None
         self._lock = threading.Lock()
+        self._history: deque[PrintedCopy] = deque(maxlen=HISTORY)
 
-    def prepare(self, document: Document) -> PreparedSlip:
+    def prepare(self, document: Document, *, keep_copy: bool = False) -> PreparedSlip:
         """Lay out a document (pure; done before asking the customer to confirm)."""
         items = layout(document, self.profile)
-        return PreparedSlip(document.title, items, slip_length_mm(items, self.profile))
+        return PreparedSlip(document.title, items, slip_length_mm(items, self.profile), keep_copy)
+
+    def history(self) -> list[PrintedCopy]:
+        """The last receipts kept for staff, newest first."""
+        with self._lock:
+            return list(reversed(self._history))
+
+    def reprint(self, copy: PrintedCopy) -> JobResult:
+        """Print a kept receipt again (staff only)."""
+        with self._lock:
+            return self._with_port(lambda p: p.print_bytes(copy.data))
 
     def status(self) -> PrinterStatus:
         with self._lock:
@@ -88,8 +119,11 @@ class ReceiptPrinter:
         self, slip: PreparedSlip, on_progress: Callable[[int, int], None] | None = None
     ) -> JobResult:
         """Print with status checks before and after; typed errors from printer.errors."""
+        data = encode_items(slip.items, self.profile)
         with self._lock:
-            result = self._with_port(lambda p: p.print_items(slip.items, on_progress))
+            result = self._with_port(lambda p: p.print_bytes(data, on_progress))
+            if slip.keep_copy:
+                self._history.append(PrintedCopy(slip.title, dt.datetime.now(), data))
         log.info("printed %s (%.0f mm)", slip.title, slip.length_mm)
         return result
 

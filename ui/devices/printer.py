@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.printing import PreparedSlip, ReceiptPrinter
+from kiosk.printing import PreparedSlip, PrintedCopy, ReceiptPrinter
 from printer.document import Document
 from printer.driver import JobResult
 from printer.escpos.status import PrinterStatus
@@ -30,9 +30,20 @@ class PrinterAdapter(QObject):
         self._thread = BackgroundRunner(max_threads=1)
         self.last_status: PrinterStatus | None = None
 
-    def prepare(self, document: Document) -> PreparedSlip:
-        """Pure layout, cheap enough for the GUI thread for ordinary slips."""
-        return self.printer.prepare(document)
+    def prepare(self, document: Document, *, keep_copy: bool = False) -> PreparedSlip:
+        """Pure layout (call it on a worker for long slips)."""
+        return self.printer.prepare(document, keep_copy=keep_copy)
+
+    def history(self) -> list[PrintedCopy]:
+        return self.printer.history()
+
+    def reprint(
+        self,
+        copy: PrintedCopy,
+        on_done: Callable[[JobResult], None],
+        on_error: Callable[[Exception], None],
+    ) -> None:
+        self._thread.run(lambda: self.printer.reprint(copy), on_done, on_error)
 
     def print_slip(
         self,

@@ -5,10 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QWidget,
+)
 
 from kiosk.idle import ScreenKind
+from kiosk.printing import PrintedCopy
+from printer.escpos.status import PrinterStatus
 from ui.context import AppContext
+from ui.errors import describe
 from ui.screens.base import Screen
 from ui.widgets.keypad import Keypad
 
@@ -56,7 +67,7 @@ class AdminPinScreen(Screen):
 
 
 class AdminScreen(Screen):
-    """Terminal facts and the one way out of the kiosk."""
+    """Terminal facts, device health at a glance, the last receipts with reprint, the way out."""
 
     exit_requested = Signal()
 
@@ -68,17 +79,42 @@ class AdminScreen(Screen):
         super().__init__(ctx, parent)
         self.info = self.label(role="notice")
         self.layout_.addWidget(self.info)
-        self.layout_.addStretch(1)
+        self.health = self.label(role="notice")
+        self.layout_.addWidget(self.health)
+        body = QHBoxLayout()
+        self.receipts = QListWidget()
+        self.receipts.setObjectName("receiptList")
+        self.receipts.currentRowChanged.connect(self._on_receipts_current_row_changed)
+        self.preview = QLabel()
+        self.preview.setObjectName("receiptPreview")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        scroll = QScrollArea()
+        scroll.setWidget(self.preview)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(620)
+        body.addWidget(self.receipts, 1)
+        body.addWidget(scroll, 1)
+        self.layout_.addLayout(body, 1)
         row = QHBoxLayout()
+        self.refresh_button = QPushButton()
+        self.refresh_button.clicked.connect(self._refresh)
+        self.reprint_button = QPushButton()
+        self.reprint_button.clicked.connect(self._on_reprint_button_clicked)
         self.exit_button = QPushButton()
         self.exit_button.setProperty("kind", "danger")
         self.exit_button.clicked.connect(self.exit_requested.emit)
+        row.addWidget(self.refresh_button)
+        row.addWidget(self.reprint_button)
         row.addStretch(1)
         row.addWidget(self.exit_button)
         self.layout_.addLayout(row)
+        self._copies: list[PrintedCopy] = []
+        self._health: dict[str, str] = {}
+        self._printer_causes: list[str] = []
 
     def enter(self, params: Any) -> None:
         self.retranslate()
+        self._refresh()
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -92,3 +128,110 @@ class AdminScreen(Screen):
             )
         )
         self.exit_button.setText(self.tr("admin.exit"))
+        self.refresh_button.setText(self.tr("admin.refresh"))
+        self.reprint_button.setText(self.tr("admin.reprint"))
+        self._show_health()
+
+    # Health ------------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        services = self.ctx.services
+        self._health = {"backend": "admin.checking"}
+        reader = services.card_reader
+        if reader is None:
+            self._health["reader"] = "admin.not_configured"
+        else:
+            self._health["reader"] = "admin.ok" if reader.ready else "admin.reader_lost"
+        printer = services.printer
+        if printer is None:
+            self._health["printer"] = "admin.not_configured"
+        else:
+            self._health["printer"] = "admin.checking"
+            printer.check_status(self._on_printer_status, self._on_printer_error)
+        if services.backend is not None:
+            ctx = self.ctx
+            self.ctx.runner.run(
+                lambda: ctx.backend.health(),
+                lambda ok: self._set_health("backend", "admin.ok" if ok else "admin.unreachable"),
+                lambda _exc: self._set_health("backend", "admin.unreachable"),
+            )
+        self._load_receipts()
+        self._show_health()
+
+    def _on_printer_status(self, status: PrinterStatus) -> None:
+        # A printer out of paper or with its cover open also reports "offline": name the cause.
+        causes = [e for e in status.errors if e != "offline"] or list(status.errors)
+        self._printer_causes = causes
+        self._set_health("printer", "admin.ok" if not causes else "admin.printer_fault")
+
+    def _on_printer_error(self, exc: Exception) -> None:
+        self._set_health("printer", "admin.printer_silent")
+
+    def _set_health(self, device: str, key: str) -> None:
+        self._health[device] = key
+        self._show_health()
+
+    def _show_health(self) -> None:
+        if not self._health:
+            self.health.setText("")
+            return
+        printer = self.tr(self._health.get("printer", "admin.checking"))
+        if self._health.get("printer") == "admin.printer_fault":
+            separator = self.tr("admin.list_separator")
+            printer = separator.join(self.tr(f"admin.printer_{c}") for c in self._printer_causes)
+        self.health.setText(
+            self.tr(
+                "admin.health",
+                backend=self.tr(self._health.get("backend", "admin.checking")),
+                reader=self.tr(self._health.get("reader", "admin.checking")),
+                printer=printer,
+            )
+        )
+
+    # Last receipts -----------------------------------------------------------------------
+    def _load_receipts(self) -> None:
+        printer = self.ctx.services.printer
+        self._copies = printer.history() if printer is not None else []
+        self.receipts.clear()
+        for copy in self._copies:
+            self.receipts.addItem(f"{copy.printed_at:%m-%d %H:%M:%S}  {copy.title}")
+        self.reprint_button.setEnabled(bool(self._copies))
+        if self._copies:
+            self.receipts.setCurrentRow(0)
+        else:
+            self.preview.setText(self.tr("admin.no_receipts"))
+
+    def _on_receipts_current_row_changed(self, row: int) -> None:
+        printer = self.ctx.services.printer
+        if printer is None or not 0 <= row < len(self._copies):
+            return
+        data, profile = self._copies[row].data, printer.printer.profile
+
+        def render() -> bytes:
+            from printer.preview import render_bytes
+
+            return render_bytes(data, profile)[1]
+
+        def show(png: bytes) -> None:
+            pixmap = QPixmap()
+            pixmap.loadFromData(png, "PNG")
+            self.preview.setPixmap(pixmap)
+
+        self.ctx.runner.run(render, show, lambda _exc: self.preview.setText("?"))
+
+    def _on_reprint_button_clicked(self) -> None:
+        printer = self.ctx.services.printer
+        row = self.receipts.currentRow()
+        if printer is None or not 0 <= row < len(self._copies):
+            return
+        self.reprint_button.setEnabled(False)
+
+        def done(_result: object) -> None:
+            self.reprint_button.setEnabled(True)
+            self.status.setText(self.tr("admin.reprinted"))
+            self.status.show()
+
+        def failed(exc: Exception) -> None:
+            self.reprint_button.setEnabled(True)
+            self.show_error(describe(exc, self.ctx.translator))
+
+        printer.reprint(self._copies[row], done, failed)

@@ -1,0 +1,72 @@
+"""The staff screen against the printer emulator: health at a glance, last receipts, reprint."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from emulators.printer.emulator import PrinterEmulator
+from kiosk.config import Config, DevicesConfig
+from printer.document import Cut, Document, Text
+from ui.app import start_shell, stop_shell
+from ui.main import ShellOptions
+from ui.shell import Shell
+
+
+@pytest.fixture
+def emulator(tmp_path: Path) -> Iterator[PrinterEmulator]:
+    printer = PrinterEmulator(tmp_path / "receipts")
+    printer.start()
+    yield printer
+    printer.stop()
+
+
+@pytest.fixture
+def kiosk(app: QApplication, emulator: PrinterEmulator) -> Iterator[Shell]:
+    config = dataclasses.replace(Config(), devices=DevicesConfig(printer=str(emulator.port_path)))
+    shell = start_shell(config, ShellOptions(installers=[]))
+    shell.window.resize(1920, 1080)
+    shell.window.show()
+    yield shell
+    stop_shell(shell)
+    QApplication.processEvents()
+
+
+def _print(shell: Shell, qtbot: QtBot, document: Document, keep: bool) -> None:
+    adapter = shell.ctx.services.printer
+    assert adapter is not None
+    slip = adapter.prepare(document, keep_copy=keep)
+    done: list[object] = []
+    adapter.print_slip(slip, done.append, done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=15_000)
+    assert not isinstance(done[0], Exception), done[0]
+
+
+def test_staff_see_health_and_reprint_kept_receipts(
+    kiosk: Shell, qtbot: QtBot, emulator: PrinterEmulator
+) -> None:
+    _print(kiosk, qtbot, Document((Text("业务受理单 测试"), Cut()), "业务受理单"), keep=True)
+    _print(kiosk, qtbot, Document((Text("客户详单 不保留"), Cut()), "客户详单"), keep=False)
+    emulator.wait_for_receipts(2)
+    kiosk.navigator.go("admin")
+    admin = kiosk.admin
+    qtbot.waitUntil(lambda: "小票打印机：正常" in admin.health.text(), timeout=10_000)
+    assert "身份证读卡器：未配置" in admin.health.text()
+    assert admin.receipts.count() == 1  # the detail slip was never kept
+    assert "业务受理单" in admin.receipts.item(0).text()
+    qtbot.waitUntil(
+        lambda: admin.preview.pixmap() is not None and not admin.preview.pixmap().isNull(),
+        timeout=10_000,
+    )
+    qtbot.mouseClick(admin.reprint_button, Qt.MouseButton.LeftButton)
+    receipts = emulator.wait_for_receipts(3)
+    assert receipts[-1].text == receipts[0].text
+    emulator.set_paper("out")
+    qtbot.mouseClick(admin.refresh_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "小票打印机：打印机缺纸" in admin.health.text(), timeout=10_000)
