@@ -36,6 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true", help="enable demo-only endpoints")
     serve.add_argument("--today", type=_date, help="pin the business date (YYYY-MM-DD)")
     serve.add_argument("--seed-demo", action="store_true", help="seed demo data if the DB is empty")
+    serve.add_argument(
+        "--sms-resend-after",
+        type=int,
+        default=60,
+        metavar="S",
+        help="seconds before an SMS code may be re-sent (tests may use 0)",
+    )
 
     seed = sub.add_parser("seed", help="fill an empty database with demo data")
     seed.add_argument("--db", default=DEFAULT_DB)
@@ -103,7 +110,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from backend.api.app import create_app
     from backend.server import serve
 
-    serve(create_app(engine, clock, demo_mode=args.demo), args.host, args.port, args.port_file)
+    app = create_app(
+        engine,
+        clock,
+        demo_mode=args.demo,
+        sms_resend_after=dt.timedelta(seconds=max(0, args.sms_resend_after)),
+    )
+    serve(app, args.host, args.port, args.port_file)
     return 0
 
 

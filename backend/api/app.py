@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 
@@ -13,6 +14,7 @@ from backend.api import account, care, catalog, demo, identify, payments, proble
 from backend.api.deps import AppState
 from backend.api.schemas import Health
 from backend.clock import Clock
+from backend.rules import SMS_RESEND_AFTER
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,13 @@ class _TimingMiddleware:
         )
 
 
-def create_app(engine: Engine, clock: Clock | None = None, *, demo_mode: bool = False) -> FastAPI:
+def create_app(
+    engine: Engine,
+    clock: Clock | None = None,
+    *,
+    demo_mode: bool = False,
+    sms_resend_after: dt.timedelta = SMS_RESEND_AFTER,
+) -> FastAPI:
     """Build the app; demo-only routes exist only when ``demo_mode`` is set."""
     app = FastAPI(
         title="Hall kiosk operator backend",
@@ -69,7 +77,9 @@ def create_app(engine: Engine, clock: Clock | None = None, *, demo_mode: bool = 
         docs_url=None,
         redoc_url=None,
     )
-    app.state.backend = AppState(engine=engine, clock=clock or Clock(), demo=demo_mode)
+    app.state.backend = AppState(
+        engine=engine, clock=clock or Clock(), demo=demo_mode, sms_resend_after=sms_resend_after
+    )
     problems.install(app)
 
     app.add_middleware(_TimingMiddleware)

@@ -18,7 +18,7 @@ from backend.api import problems as p
 from backend.billing import Access, Factor
 from backend.clock import Clock
 from backend.db import tables as t
-from backend.rules import allowed_levels, missing_factors
+from backend.rules import SMS_RESEND_AFTER, allowed_levels, missing_factors
 from backend.security import digest
 
 
@@ -29,6 +29,8 @@ class AppState:
     engine: Engine
     clock: Clock
     demo: bool
+    # 60 s in production; test servers may lower it so tests do not wait on each other.
+    sms_resend_after: dt.timedelta = SMS_RESEND_AFTER
 
 
 async def state(request: Request) -> AppState:

@@ -29,7 +29,7 @@ from backend.ops.auth import (
     send_code,
 )
 from backend.ops.lines import Line, line_by_number
-from backend.rules import SMS_CODE_VALIDITY, SMS_RESEND_AFTER, allowed_levels
+from backend.rules import SMS_CODE_VALIDITY, allowed_levels
 from backend.security import check_password
 
 router = APIRouter(prefix="/v1/sessions", tags=["identification"])
@@ -94,12 +94,12 @@ def send_sms_code(body: SmsSend, st: State, terminal_id: TerminalId) -> SmsSentO
     with st.engine.connect().execution_options(write=True) as conn, conn.begin():
         check_not_locked(conn, body.phone, now)
         line_by_number(conn, body.phone)
-        wait = resend_wait_s(conn, body.phone, "login", now)
+        wait = resend_wait_s(conn, body.phone, "login", now, st.sms_resend_after)
         if wait > 0:
             raise p.RateLimited(f"验证码已发送，请{wait}秒后再试", retry_after_s=wait)
         send_code(conn, body.phone, "login", now)
     return SmsSentOut(
-        resend_after_s=int(SMS_RESEND_AFTER.total_seconds()),
+        resend_after_s=int(st.sms_resend_after.total_seconds()),
         valid_for_s=int(SMS_CODE_VALIDITY.total_seconds()),
     )
 

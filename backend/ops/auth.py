@@ -106,7 +106,13 @@ def send_code(conn: Connection, number: str, purpose: str, now: dt.datetime, **f
     )
 
 
-def resend_wait_s(conn: Connection, number: str, purpose: str, now: dt.datetime) -> int:
+def resend_wait_s(
+    conn: Connection,
+    number: str,
+    purpose: str,
+    now: dt.datetime,
+    resend_after: dt.timedelta = SMS_RESEND_AFTER,
+) -> int:
     """Seconds before another code may be sent (0: now)."""
     last = conn.execute(
         select(t.sms_codes.c.created_at)
@@ -116,7 +122,7 @@ def resend_wait_s(conn: Connection, number: str, purpose: str, now: dt.datetime)
     ).first()
     if last is None:
         return 0
-    wait = (last.created_at + SMS_RESEND_AFTER - now).total_seconds()
+    wait = (last.created_at + resend_after - now).total_seconds()
     return max(0, int(wait + 0.999))
 
 
