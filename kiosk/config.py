@@ -120,7 +120,8 @@ class Config:
     timeouts: TimeoutsConfig = field(default_factory=TimeoutsConfig)
     ui: UiConfig = field(default_factory=UiConfig)
     admin: AdminConfig = field(default_factory=lambda: AdminConfig(DEMO_ADMIN_PIN_HASH))
-    journal_path: str = "kiosk-journal.sqlite3"
+    # The journal must outlive the process (reconciliation after a power cut).
+    journal_path: str = "~/.local/state/hall-kiosk/journal.sqlite3"
 
 
 def _build_section(cls: type[T], section: str, raw: Any) -> T:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 
 from kiosk.config import Config
-from ui.context import BackendHandle, Services
+from ui.context import BackendHandle, Lazy, Services
 from ui.main import ShellOptions, build_shell, create_application, default_installers, show
 from ui.main import teardown as teardown_shell
 from ui.shell import Shell
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from kiosk.backend.client import BackendClient
     from kiosk.demo_stack import DemoEndpoints
     from kiosk.devices.idcard.poller import CardEvent, CardPoller
+    from kiosk.journal import Journal
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +46,21 @@ def backend_factory(config: Config) -> Callable[[], BackendClient]:
     return make
 
 
+def journal_factory(config: Config) -> Callable[[], Journal]:
+    def make() -> Journal:
+        from kiosk.journal import Journal
+
+        return Journal(config.journal_path)
+
+    return make
+
+
 def build_services(config: Config) -> Services:
     """A lazily built backend client and a device adapter for every configured port."""
-    services = Services(backend=BackendHandle(backend_factory(config)))
+    services = Services(
+        backend=BackendHandle(backend_factory(config)),
+        journal=Lazy(journal_factory(config), lambda journal: journal.close()),
+    )
     if config.devices.card_reader:
         from ui.devices.card_reader import CardReaderAdapter
 
@@ -129,6 +142,8 @@ def stop_shell(shell: Shell) -> None:
     teardown_shell(shell)
     if services.backend is not None:
         services.backend.close()
+    if services.journal is not None:
+        services.journal.close()
 
 
 def run_interactive(config: Config, extra: Callable[[Shell], None] | None = None) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from kiosk.config import Config
 from kiosk.i18n import Translator
@@ -14,40 +14,53 @@ from ui.background import Runner
 
 if TYPE_CHECKING:
     from kiosk.backend.client import BackendClient
+    from kiosk.journal import Journal
     from ui.devices.card_reader import CardReaderAdapter
     from ui.devices.printer import PrinterAdapter
 
 
-class BackendHandle:
-    """Builds the backend client on first use, which is always on a worker thread.
+T = TypeVar("T")
 
-    Importing ``requests`` (and with it ssl) costs ~150 ms: the GUI thread never pays it, and
-    start-up paints the home screen first (see bench/bench_startup.py).
+
+class Lazy(Generic[T]):
+    """Builds a service on first use, which is always on a worker thread.
+
+    Importing ``requests`` (and with it ssl) costs ~150 ms and opening the journal touches the
+    disk: the GUI thread pays neither, and start-up paints the home screen first.
     """
 
-    def __init__(self, factory: Callable[[], BackendClient]) -> None:
+    def __init__(self, factory: Callable[[], T], close: Callable[[T], None]) -> None:
         self._factory = factory
+        self._close = close
         self._lock = threading.Lock()
-        self._client: BackendClient | None = None
+        self._value: T | None = None
 
-    def get(self) -> BackendClient:
+    def get(self) -> T:
         with self._lock:
-            if self._client is None:
-                self._client = self._factory()
-            return self._client
+            if self._value is None:
+                self._value = self._factory()
+            return self._value
 
     def close(self) -> None:
         with self._lock:
-            if self._client is not None:
-                self._client.close()
-                self._client = None
+            if self._value is not None:
+                self._close(self._value)
+                self._value = None
+
+
+class BackendHandle(Lazy["BackendClient"]):
+    """The backend client, built on first use and closed with the kiosk."""
+
+    def __init__(self, factory: Callable[[], BackendClient]) -> None:
+        super().__init__(factory, lambda client: client.close())
 
 
 @dataclass
 class Services:
     """The outside world: the operator backend and the devices (absent ones are None)."""
 
-    backend: BackendHandle | None = None
+    backend: Lazy[BackendClient] | None = None
+    journal: Lazy[Journal] | None = None
     card_reader: CardReaderAdapter | None = None
     printer: PrinterAdapter | None = None
 
@@ -72,3 +85,10 @@ class AppContext:
         if self.services.backend is None:
             raise RuntimeError("no backend configured")
         return self.services.backend.get()
+
+    @property
+    def journal(self) -> Journal:
+        """The transaction journal. Call it only inside background jobs."""
+        if self.services.journal is None:
+            raise RuntimeError("no journal configured")
+        return self.services.journal.get()

@@ -7,6 +7,7 @@ import logging
 
 from kiosk.backend import errors as be
 from kiosk.i18n import Translator
+from kiosk.journal import JournalError
 from printer.errors import PrinterError
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ def describe(exc: BaseException, tr: Translator, *, context: str = "") -> str:
         if exc.field == "valid_to":
             return tr.tr("error.card_expired")
         return tr.tr("error.invalid_input", detail=exc.message or exc.field)
+    if isinstance(exc, JournalError):
+        return tr.tr("error.journal")
     if isinstance(exc, be.RateLimited):
         return tr.tr("error.rate_limited", seconds=max(exc.retry_after_s, 1))
     if isinstance(exc, be.BackendError):

@@ -28,8 +28,12 @@ def emulator(tmp_path: Path) -> Iterator[PrinterEmulator]:
 
 
 @pytest.fixture
-def kiosk(app: QApplication, emulator: PrinterEmulator) -> Iterator[Shell]:
-    config = dataclasses.replace(Config(), devices=DevicesConfig(printer=str(emulator.port_path)))
+def kiosk(app: QApplication, emulator: PrinterEmulator, tmp_path: Path) -> Iterator[Shell]:
+    config = dataclasses.replace(
+        Config(),
+        devices=DevicesConfig(printer=str(emulator.port_path)),
+        journal_path=str(tmp_path / "journal.sqlite3"),
+    )
     shell = start_shell(config, ShellOptions(installers=[]))
     shell.window.resize(1920, 1080)
     shell.window.show()
@@ -58,6 +62,7 @@ def test_staff_see_health_and_reprint_kept_receipts(
     admin = kiosk.admin
     qtbot.waitUntil(lambda: "小票打印机：正常" in admin.health.text(), timeout=10_000)
     assert "身份证读卡器：未配置" in admin.health.text()
+    qtbot.waitUntil(lambda: "全部交易结果已确认" in admin.journal.text(), timeout=10_000)
     assert admin.receipts.count() == 1  # the detail slip was never kept
     assert "业务受理单" in admin.receipts.item(0).text()
     qtbot.waitUntil(

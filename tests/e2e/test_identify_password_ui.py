@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -16,15 +17,17 @@ from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend
 from ui.app import start_shell, stop_shell
 from ui.installers import install_account
 from ui.main import ShellOptions
+from ui.screens.account.overview import OverviewScreen
 from ui.screens.identify.screen import IdentifyScreen
 from ui.shell import Shell
 from ui.widgets.keypad import Keypad
 
 
 @pytest.fixture
-def kiosk(app: QApplication, live_backend: LiveBackend) -> Iterator[Shell]:
+def kiosk(app: QApplication, live_backend: LiveBackend, tmp_path: Path) -> Iterator[Shell]:
     config = dataclasses.replace(
         Config(),
+        journal_path=str(tmp_path / "journal.sqlite3"),
         backend=BackendConfig(url=live_backend.url, terminal_token=live_backend.terminal_token),
     )
     shell = start_shell(config, ShellOptions(installers=[install_account]))
@@ -81,7 +84,28 @@ def test_password_then_sms_code_reaches_details(
     )
     _type(qtbot, screen.password_page.keypad, DEMO_PASSWORD)
     qtbot.waitUntil(lambda: screen.pages.currentWidget() is screen.sms_page, timeout=10_000)
-    qtbot.waitUntil(lambda: not screen.sms_page.resend.isEnabled(), timeout=10_000)
+    # the code was sent once the busy line is gone (the test backend allows instant resends)
+    qtbot.waitUntil(lambda: not screen.sms_page.busy.isVisible(), timeout=10_000)
     _type(qtbot, screen.sms_page.keypad, live_backend.latest_sms_code("15800001111"))
     qtbot.waitUntil(lambda: kiosk.navigator.current.screen_id == "overview", timeout=10_000)
     assert kiosk.ctx.sessions.current.has(Factor.PASSWORD, Factor.SMS)
+
+
+def test_reminder_threshold_is_saved_and_journaled(kiosk: Shell, qtbot: QtBot) -> None:
+    screen = _start(kiosk, qtbot, "13912345678", Access.SUMMARY)  # 神州行, pre-paid
+    qtbot.mouseClick(
+        next(b for c, b in screen.choice_page.buttons.items() if c == (Factor.PASSWORD,)),
+        Qt.MouseButton.LeftButton,
+    )
+    _type(qtbot, screen.password_page.keypad, DEMO_PASSWORD)
+    qtbot.waitUntil(lambda: kiosk.navigator.current.screen_id == "overview", timeout=10_000)
+    overview = kiosk.navigator.current
+    assert isinstance(overview, OverviewScreen)
+    qtbot.waitUntil(lambda: overview.overview is not None, timeout=10_000)
+    qtbot.mouseClick(overview.reminder_buttons[2000], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "¥20.00" in overview.status.text(), timeout=10_000)
+    assert overview.overview is not None
+    assert overview.overview.reminder_threshold_fen == 2000
+    assert overview.reminder_buttons[2000].isChecked()
+    [entry] = [e for e in kiosk.ctx.journal.recent() if e.kind == "reminder"]
+    assert entry.status.value == "done" and entry.masked_phone == "139****5678"

@@ -81,6 +81,8 @@ class AdminScreen(Screen):
         self.layout_.addWidget(self.info)
         self.health = self.label(role="notice")
         self.layout_.addWidget(self.health)
+        self.journal = self.label(role="notice")
+        self.layout_.addWidget(self.journal)
         body = QHBoxLayout()
         self.receipts = QListWidget()
         self.receipts.setObjectName("receiptList")
@@ -154,8 +156,22 @@ class AdminScreen(Screen):
                 lambda ok: self._set_health("backend", "admin.ok" if ok else "admin.unreachable"),
                 lambda _exc: self._set_health("backend", "admin.unreachable"),
             )
+        if services.journal is not None:
+            ctx = self.ctx
+            self.ctx.runner.run(
+                lambda: len(ctx.journal.unresolved()),
+                self._show_journal,
+                lambda exc: self.journal.setText(describe(exc, self.ctx.translator)),
+            )
         self._load_receipts()
         self._show_health()
+
+    def _show_journal(self, unresolved: int) -> None:
+        self.journal.setText(
+            self.tr("admin.journal", count=unresolved)
+            if unresolved
+            else self.tr("admin.journal_ok")
+        )
 
     def _on_printer_status(self, status: PrinterStatus) -> None:
         # A printer out of paper or with its cover open also reports "offline": name the cause.

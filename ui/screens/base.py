@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from kiosk.backend.errors import BackendError
 from kiosk.devices.idcard.errors import CardReaderError
 from kiosk.idle import ScreenKind
+from kiosk.journal import JournalError
 from printer.errors import PrinterError
 from ui.context import AppContext
 from ui.errors import describe
@@ -89,7 +90,7 @@ class Screen(QWidget):
         def failed(exc: Exception) -> None:
             self.loading = False
             self.status.hide()
-            if not isinstance(exc, BackendError | CardReaderError | PrinterError):
+            if not isinstance(exc, BackendError | CardReaderError | PrinterError | JournalError):
                 raise exc
             self.show_error(describe(exc, self.ctx.translator, context=context))
             if on_error is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 from common.money import format_fen
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
+from kiosk.journal import journaled
 from ui.context import AppContext
 from ui.screens.base import Screen
 
@@ -202,14 +204,32 @@ class OverviewScreen(Screen):
 
     def _on_reminder_clicked(self, fen: int | None) -> None:
         ctx = self.ctx
+        customer = ctx.sessions.current.customer
+        if customer is None:
+            return
+        phone = customer.phone
+        key = str(uuid.uuid4())
 
-        def saved(setting: m.ReminderSetting) -> None:
+        def save() -> tuple[m.ReminderSetting, m.AccountOverview]:
+            setting = journaled(
+                ctx.journal,
+                "reminder",
+                key,
+                phone,
+                lambda k: ctx.backend.set_reminder_threshold(fen, idempotency_key=k),
+                lambda _setting: "",
+                amount_fen=fen,
+            )
+            return setting, ctx.backend.overview()
+
+        def saved(result: tuple[m.ReminderSetting, m.AccountOverview]) -> None:
+            setting, overview = result
+            self._show(overview)
             self.status.setText(
                 self.tr("overview.reminder_saved", current=format_fen(setting.threshold_fen))
                 if setting.threshold_fen
                 else self.tr("overview.reminder_cleared")
             )
             self.status.show()
-            self.fetch(lambda: ctx.backend.overview(), self._show)
 
-        self.fetch(lambda: ctx.backend.set_reminder_threshold(fen), saved, busy_key="common.saving")
+        self.fetch(save, saved, busy_key="common.saving")
