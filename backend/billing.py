@@ -71,5 +71,4 @@ class LineStatus(StrEnum):
     ARREARS = "arrears"
 
 
-BRANDS: tuple[str, ...] = ("全球通", "神州行", "动感地带")
-POSTPAID_BRANDS = frozenset({"全球通"})
+POSTPAID_BRANDS = frozenset({"全球通"})  # 神州行 and 动感地带 are pre-paid

@@ -25,10 +25,6 @@ class Clock:
             return self.pinned_today
         return self.now().astimezone(SHANGHAI).date()
 
-    def current_month(self) -> str:
-        """The open billing month, ``YYYY-MM``."""
-        return month_of(self.today())
-
 
 def month_of(day: dt.date) -> str:
     """``YYYY-MM`` of a date."""

@@ -19,7 +19,7 @@ from backend.api.schemas import (
     BillOut,
     RecordOut,
 )
-from backend.billing import EXPLANATIONS, ORDER, Category, Kind
+from backend.billing import EXPLANATIONS, ORDER, Kind
 from backend.clock import SHANGHAI, month_end, month_start, shift_month
 from backend.db import tables as t
 from backend.ops.lines import plan_out, usage_lines
@@ -193,16 +193,3 @@ def _record_doc(row: Any) -> dict[str, Any]:
     values = list(row)
     values[_STARTED_AT] = values[_STARTED_AT].astimezone(SHANGHAI).isoformat()
     return dict(zip(_WIRE_NAMES, values, strict=True))
-
-
-def category_of(kind: Kind) -> Category:
-    """The bill category a record kind usually lands in (for explanations)."""
-    return {
-        Kind.FIXED: Category.FIXED,
-        Kind.CALL: Category.VOICE,
-        Kind.SMS: Category.MESSAGING,
-        Kind.DATA: Category.DATA,
-        Kind.VAS: Category.VAS,
-        Kind.SP: Category.SP,
-        Kind.DISCOUNT: Category.DISCOUNT,
-    }[kind]
