@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
+from ui import tour_bills
 from ui.screens.identify.screen import IdentifyScreen
 from ui.tour import Tour, TourError
 from ui.widgets.keypad import Keypad
@@ -152,6 +153,17 @@ STEPS: list[Step] = [
     ("idle-expired", "超时：清除会话并返回首页", idle_expiry),
     ("identify-card", "请将身份证放在感应区", card_identification),
     ("identify-card-read", "刷身份证验证后进入", place_card),
+    ("details-sms", "详单需要短信验证码", tour_bills.details_sms),
+    ("details-first-page", "详单：首页记录", tour_bills.details_first_page),
+    ("bills-chart", "近5个月账单：分类堆叠图", tour_bills.bills_chart),
+    ("bill-month", "月账单：费用说明与漫游提示", tour_bills.month_bill),
+    ("bill-slip", "打印账单凭条", tour_bills.bill_slip),
+    ("details-paging", "详单：下滑按需加载", tour_bills.details_paging),
+    ("details-slip-length", "打印详单：约X厘米", tour_bills.details_slip_offer),
+    ("details-slip-printed", "详单已打印（每次服务一次）", tour_bills.details_slip_print),
+    ("details-pdf", "保存PDF账单及详单", tour_bills.details_pdf),
+    ("dispute-pick", "费用申诉：选择费用和原因", tour_bills.dispute_pick),
+    ("dispute-refunded", "双倍返还与受理单", tour_bills.dispute_confirm),
     ("end-session", "结束服务", end_session),
     ("admin-pin", "维护人员入口", admin_gesture),
 ]

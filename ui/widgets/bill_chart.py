@@ -42,7 +42,7 @@ class BillChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("billChart")
-        self.setMinimumHeight(440)
+        self.setMinimumHeight(300)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.bars: list[ChartBar] = []
         self.median_fen = 0
@@ -53,7 +53,7 @@ class BillChart(QWidget):
         self._pressed = ""
 
     def sizeHint(self) -> QSize:
-        return QSize(1200, 480)
+        return QSize(1200, 420)
 
     def set_data(
         self,
@@ -145,11 +145,16 @@ class BillChart(QWidget):
             y_med = zero - self.median_fen * scale
             painter.setPen(QPen(TEXT, 2, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(left, y_med), QPointF(left + width, y_med))
+            # labelled in the legend row: beside the line it would cover a bar's total
+            legend_rect = QRectF(left, 6, width, 32)
             painter.drawText(
-                QRectF(left, y_med - 30, width, 28),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
+                legend_rect,
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 self.median_label,
             )
+            label_w = painter.fontMetrics().horizontalAdvance(self.median_label)
+            x_end = left + width - label_w - 12
+            painter.drawLine(QPointF(x_end - 48, 22), QPointF(x_end, 22))
         painter.end()
 
     def _paint_legend(self, painter: QPainter, groups: list[ChartGroup]) -> None:

@@ -67,6 +67,7 @@ class DetailsScreen(Screen):
 
     def __init__(self, ctx: AppContext, output: StatementOutput) -> None:
         super().__init__(ctx)
+        self.layout_.setSpacing(12)
         self.output = output
         self.month_row = QHBoxLayout()
         self.layout_.addLayout(self.month_row)
@@ -83,9 +84,8 @@ class DetailsScreen(Screen):
             self.tab_group.addButton(button)
             self.tab_buttons[tab] = button
             tabs.addWidget(button)
-        tabs.addStretch(1)
-        self.layout_.addLayout(tabs)
-        filters = QHBoxLayout()
+        tabs.addSpacing(24)
+        filters = tabs  # one row for tabs and filters: the table keeps the height
         self.fee_only = _button("filterButton", checkable=True)
         self.fee_only.toggled.connect(self._on_filter_toggled)
         self.roaming_only = _button("filterButton", checkable=True)
@@ -95,7 +95,7 @@ class DetailsScreen(Screen):
         for widget in (self.fee_only, self.roaming_only, self.numbers_button):
             filters.addWidget(widget)
         filters.addStretch(1)
-        self.layout_.addLayout(filters)
+        self.layout_.addLayout(tabs)
         self.totals = self.label(role="totals")
         self.layout_.addWidget(self.totals)
         self.model = RecordsModel(ctx)
@@ -118,6 +118,7 @@ class DetailsScreen(Screen):
         QScroller.grabGesture(
             self.table.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
         )
+        self.table.setMinimumHeight(2 * ROW_HEIGHT)
         self.layout_.addWidget(self.table, 1)
         self.print_panel = PrintPanel(ctx)
         self.layout_.addWidget(self.print_panel)
@@ -320,6 +321,8 @@ class DetailsScreen(Screen):
     def _on_pdf_button_clicked(self) -> None:
         if not self.bills or not self.month:
             return
+        if not self.print_panel.printing:
+            self.print_panel.reset()  # one message at a time: the PDF's replaces the slip's
         mask = not self.ctx.sessions.current.show_full_numbers
         job = statement_job(self.ctx, self.output, self.bills, self.month, mask)
         self.fetch(job, self._saved, busy_key="bills.saving_pdf", context="print")

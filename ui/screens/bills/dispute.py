@@ -61,6 +61,7 @@ class DisputeScreen(Screen):
         QScroller.grabGesture(
             self.charges.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
         )
+        self.charges.setMinimumHeight(160)
         self.charges.currentRowChanged.connect(self._on_charges_current_row_changed)
         self.layout_.addWidget(self.charges, 1)
         self.reason_caption = self.label(role="caption")
@@ -75,10 +76,10 @@ class DisputeScreen(Screen):
             button.clicked.connect(self._update_confirm)
             self.reason_group.addButton(button)
             self.reason_buttons[reason] = button
-            reasons.addWidget(button, index // 2, index % 2)
-        holder = QWidget()
-        holder.setLayout(reasons)
-        self.layout_.addWidget(holder)
+            reasons.addWidget(button, 0, index)
+        self.reasons = QWidget()
+        self.reasons.setLayout(reasons)
+        self.layout_.addWidget(self.reasons)
         self.result = self.label(role="notice")
         self.result.hide()
         self.layout_.addWidget(self.result)
@@ -139,6 +140,9 @@ class DisputeScreen(Screen):
         self.target_label.clear()
         self.result.hide()
         self.receipt_button.hide()
+        self.reasons.show()
+        self.reason_caption.show()
+        self.confirm_button.show()
         self.print_panel.reset()
         self.reason_group.setExclusive(False)
         for button in self.reason_buttons.values():
@@ -262,7 +266,10 @@ class DisputeScreen(Screen):
         )
         self.result.show()
         self.receipt_button.show()
-        self.confirm_button.setEnabled(False)
+        # Done: the choice is no longer needed, and the receipt panel takes its place.
+        self.reasons.hide()
+        self.reason_caption.hide()
+        self.confirm_button.hide()
 
     def _on_receipt_button_clicked(self) -> None:
         if self.dispute is None or self.disputed is None:

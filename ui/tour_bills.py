@@ -1,0 +1,211 @@
+"""Tour steps of the bills feature (chart, month bill, details paging, printing, PDF, dispute).
+
+The step titles live in ui/tour_steps.py's STEPS; these are the actions. The customer has been
+identified with the ID card (summary level); the details step adds the SMS code, read from the
+demo backend's outbox as the customer would read it on their phone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
+
+from kiosk.backend.factors import Factor
+from kiosk.records import DetailTab
+from ui.screens.bills.details import DetailsScreen
+from ui.screens.bills.dispute import DisputeScreen
+from ui.screens.bills.month import MonthBillScreen
+from ui.screens.bills.overview import BillsScreen
+from ui.screens.identify.screen import IdentifyScreen
+from ui.tour import Tour, TourError
+
+DEMO_PHONE = "13800138000"
+ROAMING_MONTH = "2026-08"  # 张晓峰 roamed in 上海 that month
+SLIP_TIMEOUT = 60.0
+WINDOW_HEIGHT = 1080
+
+
+def _screen(t: Tour, cls: type) -> object:
+    screen = t.shell.navigator.current
+    if not isinstance(screen, cls):
+        raise TourError(f"expected {cls.__name__}, on {t.screen_id()}")
+    return screen
+
+
+def _flush_deleted(t: Tour) -> None:
+    # The tour pumps events without a running event loop, so deleteLater() never happens on
+    # its own: replaced widgets (e.g. the identification choices of an earlier visit) would
+    # stay in their layouts and stretch the window. A running kiosk deletes them at once.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    for widget in t.shell.window.findChildren(QWidget):
+        layout = widget.layout()
+        if layout is not None:
+            layout.invalidate()  # cached minimum sizes still count the deleted widgets
+    t.pump(60)
+    if t.shell.window.height() > WINDOW_HEIGHT:
+        t.shell.window.resize(t.shell.window.width(), WINDOW_HEIGHT)
+        t.pump(60)
+
+
+def bills_chart(t: Tour) -> None:
+    t.tap(t.shell.window.nav.home_button)
+    t.expect_screen("home")
+    t.tap(t.shell.home_screen.tiles["bills"])
+    t.expect_screen("bills")
+    screen = _screen(t, BillsScreen)
+    assert isinstance(screen, BillsScreen)
+    t.wait_until("the chart", lambda: len(screen.chart.bars) == 5)
+
+
+def month_bill(t: Tour) -> None:
+    screen = _screen(t, BillsScreen)
+    assert isinstance(screen, BillsScreen)
+    screen.chart.repaint()
+    rect = screen.chart.bar_rect(ROAMING_MONTH)
+    if rect.isEmpty():
+        raise TourError(f"no bar for {ROAMING_MONTH}")
+    QTest.mouseClick(screen.chart, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    t.pump(60)
+    t.expect_screen("bill")
+    month = _screen(t, MonthBillScreen)
+    assert isinstance(month, MonthBillScreen)
+    t.wait_until("a highlighted charge", lambda: any(c.highlights for c in month.cards))
+
+
+def bill_slip(t: Tour) -> None:
+    month = _screen(t, MonthBillScreen)
+    assert isinstance(month, MonthBillScreen)
+    t.tap(month.print_button)
+    panel = month.print_panel
+    t.wait_until("the slip length", lambda: panel.state == "offered")
+    t.tap(panel.confirm_button)
+    t.wait_until("the bill slip", lambda: panel.state in ("done", "failed"), SLIP_TIMEOUT)
+    if panel.state != "done":
+        raise TourError(f"bill slip failed: {panel.message.text()}")
+
+
+def details_sms(t: Tour) -> None:
+    # The ID card alone gives no bills at the backend: the details tile adds the SMS code.
+    t.tap(t.shell.window.nav.home_button)
+    t.expect_screen("home")
+    t.tap(t.shell.home_screen.tiles["details"])
+    t.expect_screen("identify")
+    _flush_deleted(t)
+    screen = _screen(t, IdentifyScreen)
+    assert isinstance(screen, IdentifyScreen)
+    t.wait_until("the choice", lambda: screen.pages.currentWidget() is screen.choice_page)
+    sms_only = screen.choice_page.buttons.get((Factor.SMS,))
+    if sms_only is None:
+        raise TourError("the ID card did not count toward the details level")
+    t.tap(sms_only)
+    t.wait_until("the SMS page", lambda: screen.pages.currentWidget() is screen.sms_page)
+    _flush_deleted(t)
+
+
+def details_first_page(t: Tour) -> None:
+    screen = _screen(t, IdentifyScreen)
+    assert isinstance(screen, IdentifyScreen)
+    code = ""
+    for message in t.shell.ctx.backend.demo_read_sms(DEMO_PHONE):
+        found = re.search(r"(?<!\d)(\d{6})(?!\d)", message.text)
+        if found:
+            code = found.group(1)
+            break
+    if not code:
+        raise TourError("no SMS code in the demo outbox")
+    keypad = screen.sms_page.keypad
+    for digit in code:
+        t.tap(keypad.digit_button(digit))
+    t.tap(keypad.submit_button())
+    t.expect_screen("details")
+    details = _screen(t, DetailsScreen)
+    assert isinstance(details, DetailsScreen)
+    t.wait_until("the first page", lambda: details.model.rowCount() > 0)
+
+
+def details_paging(t: Tour) -> None:
+    month = _screen(t, MonthBillScreen)
+    assert isinstance(month, MonthBillScreen)
+    t.tap(month.details_button)
+    t.expect_screen("details")
+    details = _screen(t, DetailsScreen)
+    assert isinstance(details, DetailsScreen)
+    if details.month != ROAMING_MONTH:
+        raise TourError(f"details opened on {details.month}")
+    t.wait_until("the first page", lambda: details.model.rowCount() > 0)
+    first = details.model.rowCount()
+    bar = details.table.verticalScrollBar()
+    for _ in range(3):
+        bar.setValue(bar.maximum())
+        t.pump(150)
+        t.wait_until("the next page", lambda: not details.model.busy)
+    if details.model.rowCount() <= first:
+        raise TourError("scrolling did not load more rows")
+
+
+def details_slip_offer(t: Tour) -> None:
+    details = _screen(t, DetailsScreen)
+    assert isinstance(details, DetailsScreen)
+    t.tap(details.tab_buttons[DetailTab.SERVICES])
+    t.wait_until("the services", lambda: details.model.rowCount() > 0)
+    t.tap(details.print_button)
+    panel = details.print_panel
+    t.wait_until("the slip length", lambda: panel.state == "offered", SLIP_TIMEOUT)
+
+
+def details_slip_print(t: Tour) -> None:
+    details = _screen(t, DetailsScreen)
+    assert isinstance(details, DetailsScreen)
+    panel = details.print_panel
+    t.tap(panel.confirm_button)
+    t.wait_until("the detail slip", lambda: panel.state in ("done", "failed"), SLIP_TIMEOUT)
+    if panel.state != "done":
+        raise TourError(f"detail slip failed: {panel.message.text()}")
+    if details.print_button.isEnabled():
+        raise TourError("the detail slip can be printed twice")
+
+
+def details_pdf(t: Tour) -> None:
+    details = _screen(t, DetailsScreen)
+    assert isinstance(details, DetailsScreen)
+    details.output.folder = t.outdir  # the PDF lands beside the screenshots
+    t.tap(details.pdf_button)
+    t.wait_until("the PDF", lambda: details.saved is not None, SLIP_TIMEOUT)
+
+
+def dispute_pick(t: Tour) -> None:
+    details = _screen(t, DetailsScreen)
+    assert isinstance(details, DetailsScreen)
+    model = details.model
+    row = next(
+        (i for i, r in enumerate(model.rows) if r.kind.value == "sp" and r.fee_fen > 0), None
+    )
+    if row is None:
+        raise TourError("no charged third-party record")
+    details.table.selectionModel().select(
+        model.index(row, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    t.tap(details.dispute_button)
+    t.expect_screen("dispute")
+    screen = _screen(t, DisputeScreen)
+    assert isinstance(screen, DisputeScreen)
+    t.wait_until("the charge", lambda: screen.selected_record() is not None)
+    t.tap(next(iter(screen.reason_buttons.values())))
+
+
+def dispute_confirm(t: Tour) -> None:
+    screen = _screen(t, DisputeScreen)
+    assert isinstance(screen, DisputeScreen)
+    t.tap(screen.confirm_button)
+    t.wait_until("the dispute number", lambda: screen.dispute is not None)
+    t.tap(screen.receipt_button)
+    panel = screen.print_panel
+    t.wait_until("the receipt length", lambda: panel.state == "offered")
+    t.tap(panel.confirm_button)
+    t.wait_until("the receipt", lambda: panel.state in ("done", "failed"), SLIP_TIMEOUT)
+    if panel.state != "done":
+        raise TourError(f"receipt failed: {panel.message.text()}")
