@@ -199,6 +199,61 @@ def test_dispute_an_sp_charge_refunds_twice(
     assert screen.print_panel.state == "offered"
 
 
+def test_pdf_statement_is_saved_with_the_month(bills_shell: Shell, tmp_path: Path) -> None:
+    bills_shell.navigator.go("details", {"month": "2026-09"})
+    screen = _current(bills_shell)
+    assert isinstance(screen, DetailsScreen)
+    screen.pdf_button.click()
+    assert screen.saved is not None
+    assert screen.saved.path.parent == tmp_path and screen.saved.records > 0
+    assert screen.saved.path.read_bytes().startswith(b"%PDF")
+    assert "13800138000" not in screen.saved.path.name
+    assert screen.saved.path.name in screen.status.text()
+
+
+@pytest.mark.allow_log_warnings
+def test_paper_out_is_a_calm_message_and_the_slip_can_be_retried(
+    bills_shell: Shell, qtbot: QtBot, printer_emulator: PrinterEmulator
+) -> None:
+    bills_shell.navigator.go("bill", {"month": "2026-10"})
+    screen = _current(bills_shell)
+    assert isinstance(screen, MonthBillScreen)
+    printer_emulator.set_paper("out")
+    try:
+        screen.print_button.click()
+        panel = screen.print_panel
+        assert panel.state == "offered"
+        panel.confirm_button.click()
+        qtbot.waitUntil(lambda: panel.state in ("done", "failed"), timeout=20_000)
+        assert panel.state == "failed"
+        assert panel.message.text() == bills_shell.ctx.tr("print.error_paper_out")
+    finally:
+        printer_emulator.set_paper("ok")
+
+
+def test_full_numbers_only_with_id_card_and_sms_and_english(bills_shell: Shell) -> None:
+    bills_shell.navigator.go("details", {"month": "2026-10"})
+    screen = _current(bills_shell)
+    assert isinstance(screen, DetailsScreen)
+    assert not screen.numbers_button.isVisibleTo(screen)  # password + SMS: masked only
+    customer = bills_shell.ctx.sessions.current.customer
+    assert customer is not None
+    customer.factors.add(Factor.ID_CARD)
+    screen.retranslate()
+    assert screen.numbers_button.isVisibleTo(screen)
+    raw = screen.model.rows[0].other_party or ""
+    screen.numbers_button.click()
+    assert screen.model.index(0, 3).data() == raw
+    screen.numbers_button.click()  # hide again
+    assert screen.model.index(0, 3).data() == mask_other_party(raw)
+    bills_shell.ctx.translator.set_locale("en")
+    try:
+        assert screen.tab_buttons[next(iter(screen.tab_buttons))].text() == "Calls"
+        assert screen.model.headerData(0, Qt.Orientation.Horizontal) == "Start"
+    finally:
+        bills_shell.ctx.translator.set_locale("zh_CN")
+
+
 def test_session_end_drops_everything(bills_shell: Shell) -> None:
     # Last in the module: ending the session logs the shared client out.
     bills_shell.navigator.go("details", {"month": "2026-10"})
