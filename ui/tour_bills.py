@@ -41,9 +41,10 @@ def _flush_deleted(t: Tour) -> None:
     # stay in their layouts and stretch the window. A running kiosk deletes them at once.
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     for widget in t.shell.window.findChildren(QWidget):
+        widget.updateGeometry()  # cached size hints still count the deleted widgets
         layout = widget.layout()
         if layout is not None:
-            layout.invalidate()  # cached minimum sizes still count the deleted widgets
+            layout.invalidate()
     t.pump(60)
     if t.shell.window.height() > WINDOW_HEIGHT:
         t.shell.window.resize(t.shell.window.width(), WINDOW_HEIGHT)
@@ -124,6 +125,7 @@ def details_first_page(t: Tour) -> None:
     details = _screen(t, DetailsScreen)
     assert isinstance(details, DetailsScreen)
     t.wait_until("the first page", lambda: details.model.rowCount() > 0)
+    _flush_deleted(t)
 
 
 def details_paging(t: Tour) -> None:
