@@ -21,8 +21,9 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500  # the backend's limit
 
-# A blocking fetch of one page: (month, kind, cursor, limit, with_fee_only) -> RecordPage.
-Fetch = Callable[[str, m.RecordKind, str | None, int, bool], m.RecordPage]
+# A blocking fetch of one page:
+# (month, kind, cursor, limit, with_fee_only, roaming_only) -> RecordPage.
+Fetch = Callable[[str, m.RecordKind, str | None, int, bool, bool], m.RecordPage]
 
 
 class DetailTab(Enum):
@@ -77,10 +78,13 @@ class PageRequest:
     limit: int
     with_fee_only: bool
     step: int
+    roaming_only: bool = False
 
     def run(self, fetch: Fetch) -> m.RecordPage:
         """The blocking fetch (call it on a worker thread)."""
-        return fetch(self.month, self.kind, self.cursor, self.limit, self.with_fee_only)
+        return fetch(
+            self.month, self.kind, self.cursor, self.limit, self.with_fee_only, self.roaming_only
+        )
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,6 @@ class RecordPager:
         self._step = 0
         self._in_flight = False
         self._server_totals: dict[m.RecordKind, m.RecordTotals] = {}
-        self._seen = m.RecordTotals(0, 0, 0, 0)  # over the rows accepted (filtered)
         self.loaded = 0
 
     @property
@@ -132,6 +135,7 @@ class RecordPager:
             self.page_size,
             self.query.with_fee_only,
             self._step,
+            self.query.only_roaming,
         )
 
     def failed(self, request: PageRequest) -> None:
@@ -154,17 +158,13 @@ class RecordPager:
         else:
             self._cursor = page.next_cursor
         rows = list(page.items)
-        if self.query.only_roaming:
+        if self.query.only_roaming:  # the server filters; this keeps the rule in one place
             rows = [r for r in rows if is_roaming(r)]
         self.loaded += len(rows)
-        self._seen = _add(self._seen, rows)
         return rows
 
     def totals(self) -> Totals:
-        """Totals per filter: the server's (exact) unless a client-side filter is on."""
-        if self.query.only_roaming:
-            s = self._seen
-            return Totals(s.count, s.fee_fen, s.duration_s, s.volume_kb, self.exhausted)
+        """Totals per filter, as the server counted them over the whole query."""
         known = list(self._server_totals.values())
         return Totals(
             sum(t.count for t in known),
@@ -173,15 +173,6 @@ class RecordPager:
             sum(t.volume_kb for t in known),
             len(self._server_totals) == len(self._kinds) or self.exhausted,
         )
-
-
-def _add(totals: m.RecordTotals, rows: list[m.Record]) -> m.RecordTotals:
-    return m.RecordTotals(
-        totals.count + len(rows),
-        totals.fee_fen + sum(r.fee_fen for r in rows),
-        totals.duration_s + sum(r.duration_s or 0 for r in rows),
-        totals.volume_kb + sum(r.volume_kb or 0 for r in rows),
-    )
 
 
 def fetch_all(query: RecordQuery, fetch: Fetch, page_size: int = MAX_PAGE_SIZE) -> list[m.Record]:
@@ -205,7 +196,7 @@ def fetch_kind(
     rows: list[m.Record] = []
     cursor: str | None = None
     while True:
-        page = fetch(month, kind, cursor, page_size, with_fee_only)
+        page = fetch(month, kind, cursor, page_size, with_fee_only, False)
         rows += page.items
         cursor = page.next_cursor
         if cursor is None:
@@ -226,8 +217,15 @@ def client_fetch(records: Callable[..., m.RecordPage]) -> Fetch:
     """Adapt ``BackendClient.records`` to :data:`Fetch`."""
 
     def fetch(
-        month: str, kind: m.RecordKind, cursor: str | None, limit: int, with_fee_only: bool
+        month: str,
+        kind: m.RecordKind,
+        cursor: str | None,
+        limit: int,
+        with_fee_only: bool,
+        roaming_only: bool,
     ) -> m.RecordPage:
-        return records(month, kind, cursor, limit, with_fee_only=with_fee_only)
+        return records(
+            month, kind, cursor, limit, with_fee_only=with_fee_only, roaming_only=roaming_only
+        )
 
     return fetch

@@ -55,6 +55,7 @@ def records(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=ops.MAX_PAGE)] = 100,
     with_fee_only: bool = False,
+    roaming_only: bool = False,
     offset: Annotated[
         int | None, Query(ge=0, le=1_000_000, description="legacy paging; prefer cursor")
     ] = None,
@@ -77,5 +78,6 @@ def records(
             offset=offset,
             limit=limit,
             with_fee_only=with_fee_only,
+            roaming_only=roaming_only,
         )
     return JSONResponse(page)

@@ -127,6 +127,7 @@ def record_page(
     offset: int | None,
     limit: int,
     with_fee_only: bool,
+    roaming_only: bool = False,
 ) -> dict[str, Any]:
     """One page of a month's records, oldest first, by keyset (or legacy OFFSET).
 
@@ -142,7 +143,9 @@ def record_page(
     use_offset = offset is not None and not use_cursor
     if use_offset:
         params["offset"] = offset
-    page_stmt, totals_stmt = _statements(kind is not None, with_fee_only, use_cursor, use_offset)
+    page_stmt, totals_stmt = _statements(
+        kind is not None, with_fee_only, use_cursor, use_offset, roaming_only
+    )
     rows = conn.execute(page_stmt, params).all()
     more = len(rows) > limit
     rows = rows[:limit]
@@ -156,7 +159,9 @@ def record_page(
 
 
 @functools.cache
-def _statements(by_kind: bool, fee_only: bool, by_cursor: bool, by_offset: bool) -> tuple[Any, Any]:
+def _statements(
+    by_kind: bool, fee_only: bool, by_cursor: bool, by_offset: bool, roaming: bool = False
+) -> tuple[Any, Any]:
     """(page, totals) statements per filter shape, built once: construction costs ~1 ms."""
     r = t.records.c
     where = [r.line_id == bindparam("line_id"), r.month == bindparam("month")]
@@ -164,6 +169,8 @@ def _statements(by_kind: bool, fee_only: bool, by_cursor: bool, by_offset: bool)
         where.append(r.kind == bindparam("kind"))
     if fee_only:
         where.append(r.fee_fen != 0)
+    if roaming:  # 通信类型 省内/国内/港澳台漫游, or a roaming sub-item (漫游被叫费)
+        where.append(or_(r.comm_type.like("%漫游%"), r.sub_item.like("%漫游%")))
     page = select(*_RECORD_COLUMNS).where(*where)
     if by_cursor:
         at = bindparam("at", type_=t.records.c.started_at.type)

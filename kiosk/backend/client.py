@@ -173,6 +173,7 @@ class BackendClient:
         limit: int = 100,
         *,
         with_fee_only: bool = False,
+        roaming_only: bool = False,
     ) -> m.RecordPage:
         """One page of itemised records, oldest first; pass ``next_cursor`` for the next."""
         params: dict[str, Any] = {"month": month, "limit": limit}
@@ -182,6 +183,8 @@ class BackendClient:
             params["cursor"] = cursor
         if with_fee_only:
             params["with_fee_only"] = "true"
+        if roaming_only:
+            params["roaming_only"] = "true"
         return self._parsed(parse.record_page, self._get("/v1/records", params=params))
 
     # -- plans and services -----------------------------------------------------------------

@@ -14,7 +14,14 @@ import pytest
 from kiosk import bills as kb
 from kiosk.backend import models as m
 from kiosk.backend.client import BackendClient
-from kiosk.records import DetailTab, RecordPager, RecordQuery, client_fetch, fetch_month
+from kiosk.records import (
+    DetailTab,
+    RecordPager,
+    RecordQuery,
+    client_fetch,
+    fetch_month,
+    is_roaming,
+)
 from printer.receipts import DetailSlip, build_detail_slip
 from printer.statement import Customer, Terminal
 from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend
@@ -162,3 +169,27 @@ def test_detail_slip_masks_other_party_numbers(
     text = repr(document)
     assert number not in text
     assert not any(other in text for other in raw)
+
+
+def test_roaming_filter_matches_the_records(live_backend: LiveBackend) -> None:
+    number = "13699990000"  # 阿依古丽: roamed in 北京 in 2026-10
+    with live_backend.client() as client:
+        client.identify_password(number, DEMO_PASSWORD)
+        client.send_sms_code(number)
+        client.verify_sms_code(number, live_backend.latest_sms_code(number))
+        fetch = client_fetch(client.records)
+        everything = fetch_month("2026-10", fetch)
+        expected = {r.record_id for r in everything if is_roaming(r)}
+        assert expected
+        got: set[int] = set()
+        fee = 0
+        for tab in (DetailTab.CALLS, DetailTab.MESSAGES, DetailTab.DATA):
+            pager = RecordPager(RecordQuery("2026-10", tab, only_roaming=True), page_size=50)
+            while (request := pager.next_request()) is not None:
+                rows = pager.accept(request, request.run(fetch))
+                assert all(is_roaming(r) for r in rows)
+                got.update(r.record_id for r in rows)
+            fee += pager.totals().fee_fen
+        assert got == expected
+        assert fee == sum(r.fee_fen for r in everything if r.record_id in expected)
+        client.end_session()

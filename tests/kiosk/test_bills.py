@@ -170,10 +170,17 @@ class FakeBackend:
         self.calls = 0
 
     def __call__(
-        self, month: str, kind: m.RecordKind, cursor: str | None, limit: int, fee_only: bool
+        self,
+        month: str,
+        kind: m.RecordKind,
+        cursor: str | None,
+        limit: int,
+        fee_only: bool,
+        roaming_only: bool,
     ) -> m.RecordPage:
         self.calls += 1
         rows = [r for r in self.rows.get(kind, []) if r.fee_fen or not fee_only]
+        rows = [r for r in rows if not roaming_only or "漫游" in (r.comm_type or "")]
         start = int(cursor or 0)
         chunk = rows[start : start + limit]
         nxt = str(start + limit) if start + limit < len(rows) else None
@@ -212,15 +219,16 @@ def test_stale_page_is_dropped_and_failed_page_can_be_retried() -> None:
     assert len(first) == 2 and pager.loaded == 2
 
 
-def test_roaming_filter_and_totals_are_marked_partial_until_done() -> None:
+def test_roaming_filter_is_asked_of_the_server_with_exact_totals() -> None:
     rows = [_record(i, m.RecordKind.CALL, 19 if i % 3 == 0 else 0, "本地") for i in range(9)]
     rows += [_record(50 + i, m.RecordKind.CALL, 38, "国内漫游") for i in range(3)]
     fake = FakeBackend({m.RecordKind.CALL: rows})
-    pager = RecordPager(RecordQuery("2026-10", DetailTab.CALLS, only_roaming=True), page_size=5)
+    pager = RecordPager(RecordQuery("2026-10", DetailTab.CALLS, only_roaming=True), page_size=2)
     req = pager.next_request()
-    assert req is not None
-    assert pager.accept(req, req.run(fake)) == []
-    assert not pager.totals().complete
+    assert req is not None and req.roaming_only
+    assert [r.record_id for r in pager.accept(req, req.run(fake))] == [50, 51]
+    totals = pager.totals()
+    assert (totals.count, totals.fee_fen, totals.complete) == (3, 114, True)
     assert [r.record_id for r in fetch_all(pager.query, fake, page_size=5)] == [50, 51, 52]
     charged = fetch_all(RecordQuery("2026-10", DetailTab.CALLS, with_fee_only=True), fake)
     assert all(r.fee_fen for r in charged) and len(charged) == 6

@@ -102,8 +102,6 @@ COLUMNS: dict[DetailTab, tuple[tuple[str, Cell], ...]] = {
     ),
 }
 
-ROAMING_MIN_ROWS = 30  # with the roaming filter, keep fetching until a page shows something
-
 
 class RecordsModel(QAbstractTableModel):
     """Rows of one :class:`RecordQuery`, fetched page by page."""
@@ -217,9 +215,6 @@ class RecordsModel(QAbstractTableModel):
             self.endInsertRows()
         self.loading_changed.emit(False)
         self.page_loaded.emit(len(rows))
-        # A client-side filter can empty a page: go on until something shows or all is read.
-        if pager.query.only_roaming and len(rows) < ROAMING_MIN_ROWS and pager.can_fetch_more():
-            self.fetchMore(QModelIndex())
 
     def _failed(self, pager: RecordPager, request: PageRequest, exc: Exception) -> None:
         if pager is not self.pager:
