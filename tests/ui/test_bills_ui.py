@@ -18,12 +18,13 @@ from kiosk.backend import models as m
 from kiosk.backend.client import BackendClient
 from kiosk.backend.factors import Factor
 from kiosk.config import Config
+from kiosk.journal import EntryStatus, Journal
 from kiosk.printing import ReceiptPrinter
 from kiosk.session import Customer, EndReason
 from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend, start_backend
 from tests.ui.conftest import ManualClock
 from ui.background import SyncRunner
-from ui.context import BackendHandle, Services
+from ui.context import BackendHandle, Lazy, Services
 from ui.devices.printer import PrinterAdapter
 from ui.main import ShellOptions, build_shell, default_installers, teardown
 from ui.screens.bills.details import DetailsScreen
@@ -74,7 +75,8 @@ def bills_shell(
 ) -> Iterator[Shell]:
     handle = BackendHandle(lambda: details_client)
     adapter = PrinterAdapter(ReceiptPrinter(str(printer_emulator.port_path), "generic-80"))
-    services = Services(backend=handle, printer=adapter)
+    journal = Lazy(lambda: Journal(tmp_path / "journal.sqlite3"), lambda j: j.close())
+    services = Services(backend=handle, printer=adapter, journal=journal)
     options = ShellOptions(
         runner=SyncRunner(), clock=clock, installers=default_installers(), services=services
     )
@@ -86,6 +88,7 @@ def bills_shell(
     yield shell
     adapter.stop()
     teardown(shell)
+    journal.close()
     QApplication.processEvents()
 
 
@@ -195,6 +198,11 @@ def test_dispute_an_sp_charge_refunds_twice(
         "SELECT record_id FROM disputes WHERE number = ?", screen.dispute.number
     )
     assert rows == [(record.record_id,)]
+    entries = bills_shell.ctx.journal.recent()
+    assert [(e.kind, e.status, e.transaction_id) for e in entries] == [
+        ("dispute", EntryStatus.DONE, screen.dispute.number)
+    ]
+    assert entries[0].masked_phone == "138****8000" and entries[0].amount_fen == record.fee_fen
     screen.receipt_button.click()
     assert screen.print_panel.state == "offered"
 

@@ -240,14 +240,29 @@ class DisputeScreen(Screen):
             self._key = (record.record_id, reason, str(uuid.uuid4()))
         key = self._key[2]
         ctx = self.ctx
+        customer = ctx.sessions.current.customer
+        phone = customer.phone if customer is not None else ""
         self.confirm_button.setEnabled(False)
+
+        def call() -> m.Dispute:
+            def dispute(k: str) -> m.Dispute:
+                return ctx.backend.open_dispute(record.record_id, reason, idempotency_key=k)
+
+            if ctx.services.journal is None:
+                return dispute(key)
+            # Journaled like every mutation: a lost answer is retried with the same key.
+            from kiosk.journal import journaled
+
+            return journaled(
+                ctx.journal, "dispute", key, phone, dispute, lambda d: d.number, record.fee_fen
+            )
 
         def done(dispute: m.Dispute) -> None:
             self.disputed = (record, reason)
             self._show_result(dispute)
 
         self.fetch(
-            lambda: ctx.backend.open_dispute(record.record_id, reason, idempotency_key=key),
+            call,
             done,
             busy_key="common.saving",
             on_error=lambda _e: self._update_confirm(),
