@@ -12,7 +12,7 @@ from kiosk.backend.factors import Access, Factor
 
 # The factor combinations that satisfy each level, in the order the kiosk offers them.
 ACCEPTED: dict[Access, tuple[tuple[Factor, ...], ...]] = {
-    Access.SUMMARY: ((Factor.PASSWORD,), (Factor.SMS,), (Factor.ID_CARD,)),
+    Access.SUMMARY: ((Factor.PASSWORD,), (Factor.SMS,)),  # an ID card alone proves no number
     Access.DETAILS: ((Factor.PASSWORD, Factor.SMS), (Factor.ID_CARD, Factor.SMS)),
     Access.SENSITIVE: ((Factor.ID_CARD, Factor.SMS),),
 }

@@ -108,7 +108,8 @@ def idle_expiry(t: Tour) -> None:
 
 
 def card_identification(t: Tour) -> None:
-    t.tap(t.shell.home_screen.tiles["overview"])
+    # Itemised details need ID card + SMS code (or password + SMS code).
+    t.tap(t.shell.home_screen.tiles["details"])
     screen = _identify(t)
     type_digits(t, screen.phone_page.keypad, DEMO_PHONE)
     t.wait_until("the choice page", lambda: screen.pages.currentWidget() is screen.choice_page)
@@ -117,8 +118,13 @@ def card_identification(t: Tour) -> None:
 
 
 def place_card(t: Tour) -> None:
+    screen = _identify(t)
     t.control("idcard", {"cmd": "place", "card": DEMO_PHONE})
-    t.expect_screen("overview", timeout=20)
+    t.wait_until(
+        "the card accepted and the SMS page",
+        lambda: screen.pages.currentWidget() is screen.sms_page,
+        timeout=20,
+    )
     t.control("idcard", {"cmd": "remove"})
 
 
@@ -152,7 +158,7 @@ STEPS: list[Step] = [
     ("idle-more-time", "我需要更多时间", more_time),
     ("idle-expired", "超时：清除会话并返回首页", idle_expiry),
     ("identify-card", "请将身份证放在感应区", card_identification),
-    ("identify-card-read", "刷身份证验证后进入", place_card),
+    ("identify-card-read", "身份证核验通过，发送短信验证码", place_card),
     ("details-sms", "详单需要短信验证码", tour_bills.details_sms),
     ("details-first-page", "详单：首页记录", tour_bills.details_first_page),
     ("bills-chart", "近5个月账单：分类堆叠图", tour_bills.bills_chart),

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from emulators.idcard.emulator import IdCardEmulator
-from kiosk.backend.factors import Access
+from kiosk.backend.factors import Access, Factor
 from kiosk.config import BackendConfig, Config, DevicesConfig
 from tests.fixtures.live_backend import LiveBackend
 from ui.app import start_shell, stop_shell
@@ -49,7 +49,7 @@ def kiosk(app: QApplication, live_backend: LiveBackend, reader: IdCardEmulator) 
 
 
 def _to_card_page(shell: Shell, qtbot: QtBot, phone: str) -> IdentifyScreen:
-    shell.navigator.go("identify", {"target": "overview", "level": Access.SUMMARY})
+    shell.navigator.go("identify", {"target": "overview", "level": Access.DETAILS})
     screen = shell.navigator.current
     assert isinstance(screen, IdentifyScreen)
     for digit in phone:
@@ -64,13 +64,23 @@ def _to_card_page(shell: Shell, qtbot: QtBot, phone: str) -> IdentifyScreen:
     return screen
 
 
-def test_the_owners_card_opens_the_function(kiosk: Shell, qtbot: QtBot, reader: IdCardEmulator):
-    _to_card_page(kiosk, qtbot, "13800138000")
+def test_the_owners_card_then_the_sms_code_opens_the_function(
+    kiosk: Shell, qtbot: QtBot, reader: IdCardEmulator, live_backend: LiveBackend
+) -> None:
+    screen = _to_card_page(kiosk, qtbot, "13800138000")
     reader.place("13800138000")
-    qtbot.waitUntil(lambda: kiosk.navigator.current.screen_id == "overview", timeout=15_000)
+    qtbot.waitUntil(lambda: screen.pages.currentWidget() is screen.sms_page, timeout=15_000)
     customer = kiosk.ctx.sessions.current.customer
     assert customer is not None and customer.masked_name == "张*峰"
+    assert customer.factors == {Factor.ID_CARD}
     assert kiosk.window.header.customer_badge.text() == "138****8000"
+    qtbot.waitUntil(lambda: not screen.sms_page.busy.isVisible(), timeout=10_000)
+    keypad = screen.sms_page.keypad
+    for digit in live_backend.latest_sms_code("13800138000"):
+        qtbot.mouseClick(keypad.digit_button(digit), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(keypad.submit_button(), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kiosk.navigator.current.screen_id == "overview", timeout=15_000)
+    assert kiosk.ctx.sessions.current.has(Factor.ID_CARD, Factor.SMS)
 
 
 def test_someone_elses_card_is_refused_calmly(

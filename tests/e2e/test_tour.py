@@ -35,6 +35,6 @@ def test_tour_passes_and_writes_a_screenshot_per_step(tmp_path: Path) -> None:
     )
     for step in report["steps"]:
         with Image.open(out / step["screenshot"]) as shot:
-            assert shot.size == (1920, 1080)
+            assert shot.size == (1920, 1080), step["name"]
             # not a blank frame: a screen has many colours (text, cards, header)
             assert len(shot.convert("RGB").getcolors(1 << 20) or []) > 50

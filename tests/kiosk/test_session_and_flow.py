@@ -15,6 +15,7 @@ P, S, C = Factor.PASSWORD, Factor.SMS, Factor.ID_CARD
 
 def test_matrix_matches_product_defaults() -> None:
     assert satisfies({P}, Access.SUMMARY) and satisfies({S}, Access.SUMMARY)
+    assert not satisfies({C}, Access.SUMMARY)  # a card alone proves nothing about a number
     assert not satisfies({P}, Access.DETAILS)
     assert satisfies({P, S}, Access.DETAILS) and satisfies({C, S}, Access.DETAILS)
     assert not satisfies({P, S}, Access.SENSITIVE)

@@ -71,3 +71,16 @@ def test_late_results_of_an_ended_session_are_dropped(app: QApplication, qtbot: 
     sync: list[int] = []
     SyncRunner().run(lambda: 3, sync.append, lambda _e: None, lambda: False)
     assert sync == []
+
+
+def test_event_processing_keeps_none_alive(app: QApplication) -> None:
+    # PySide6 6.12.0 dropped a reference to None per processEvents() call and aborted Python
+    # 3.11 after a few thousand; pyproject pins a release without that bug.
+    import sys
+
+    from PySide6.QtCore import QCoreApplication
+
+    before = sys.getrefcount(None)
+    for _ in range(2000):
+        QCoreApplication.processEvents()
+    assert sys.getrefcount(None) >= before - 50

@@ -42,8 +42,8 @@ class Screen(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.ctx = ctx
         self.layout_ = QVBoxLayout(self)
-        self.layout_.setContentsMargins(56, 32, 56, 24)
-        self.layout_.setSpacing(20)
+        self.layout_.setContentsMargins(56, 20, 56, 16)
+        self.layout_.setSpacing(14)
         self.title = QLabel()
         self.title.setObjectName("screenTitle")
         self.hint = QLabel()

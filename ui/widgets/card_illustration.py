@@ -14,7 +14,7 @@ class CardIllustration(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setFixedSize(640, 470)
+        self.setFixedSize(600, 420)
         self.highlight = False
 
     def paintEvent(self, event: QPaintEvent) -> None:

@@ -52,7 +52,7 @@ class Keypad(QWidget):
         self._display.setObjectName("entryDisplay")
         self._display.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._grid = QGridLayout()
-        self._grid.setSpacing(14)
+        self._grid.setSpacing(10)
         self._digit_buttons: list[QPushButton] = []
         for index in range(10):
             button = QPushButton()
@@ -68,7 +68,7 @@ class Keypad(QWidget):
         self._submit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._submit.clicked.connect(self._on_submit_clicked)
         layout = QVBoxLayout(self)
-        layout.setSpacing(18)
+        layout.setSpacing(12)
         layout.addWidget(self._display)
         layout.addLayout(self._grid)
         self._place_keys(key_order(secret, rng))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtWidgets import QStackedWidget, QWidget
+from PySide6.QtWidgets import QSizePolicy, QStackedWidget, QWidget
 
 from kiosk.authz import options
 from kiosk.backend import models as m
@@ -103,7 +103,7 @@ class IdentifyScreen(Screen):
             self._finish()
             return
         page = self._page_of[self.step]
-        self.pages.setCurrentWidget(page)
+        self._show_page(page)
         phone = self.state.phone or ""
         if self.step is Step.CHOOSE:
             self.choice_page.set_options(options(self.state.level, self.state.held))
@@ -117,6 +117,15 @@ class IdentifyScreen(Screen):
             reader = self.ctx.services.card_reader
             if reader is None or not reader.ready:
                 self.card_page.set_reader_ready(False)
+
+    def _show_page(self, page: Page) -> None:
+        # A stacked widget is as tall as its tallest page; only the shown page may count,
+        # or the screen would outgrow 1080 px.
+        for other in self._page_of.values():
+            policy = QSizePolicy.Policy.Preferred if other is page else QSizePolicy.Policy.Ignored
+            other.setSizePolicy(policy, policy)
+        self.pages.setCurrentWidget(page)
+        page.adjustSize()
 
     def _finish(self) -> None:
         target = self.target
