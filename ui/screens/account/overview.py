@@ -84,6 +84,13 @@ class OverviewScreen(Screen):
         self.reminder_card = card(self.reminder_caption, reminder_holder)
         self.layout_.addWidget(self.reminder_card)
         self.layout_.addStretch(1)
+        self.bills_button = QPushButton()
+        self.bills_button.setProperty("kind", "primary")
+        self.bills_button.clicked.connect(lambda: self.navigate.emit("bills", None))
+        actions = QHBoxLayout()
+        actions.addWidget(self.bills_button)
+        actions.addStretch(1)
+        self.layout_.addLayout(actions)
         self.overview: m.AccountOverview | None = None
 
     def enter(self, params: Any) -> None:
@@ -100,6 +107,7 @@ class OverviewScreen(Screen):
 
     def retranslate(self) -> None:
         super().retranslate()
+        self.bills_button.setText(self.tr("overview.to_bills"))
         for fen, button in self.reminder_buttons.items():
             button.setText(
                 format_fen(fen).replace(".00", "") if fen else self.tr("overview.reminder_off")

@@ -65,10 +65,13 @@ class CategoryCard(QFrame):
         box.addLayout(head)
         self.highlights: list[QLabel] = []
         for hl in kb.highlights_of(bill, screen.bills, category.name):
+            key = HIGHLIGHT_KEYS[hl.kind]
+            if hl.kind is kb.HighlightKind.SPIKE and hl.median_fen == 0:
+                key = "bill.hl_spike_from_zero"  # "1.5x of ¥0.00" would say nothing
             label = Screen.label(
                 role="highlight",
                 text=screen.tr(
-                    HIGHLIGHT_KEYS[hl.kind],
+                    key,
                     item=hl.item or hl.category,
                     amount=format_fen(hl.amount_fen),
                     median=format_fen(hl.median_fen),

@@ -17,4 +17,4 @@ class StatementOutput:
 
 def default_output(config: Config) -> StatementOutput:
     """``statements/`` beside the terminal's journal."""
-    return StatementOutput(Path(config.journal_path).resolve().parent / "statements")
+    return StatementOutput(Path(config.journal_path).expanduser().resolve().parent / "statements")

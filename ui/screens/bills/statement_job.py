@@ -68,6 +68,8 @@ def statement_job(
         if queue:
             print_pdf(path, queue)
             sent = True
+            # lp has handed the file to the CUPS spool: no customer's statement stays on disk.
+            path.unlink(missing_ok=True)
         return SavedStatement(path, len(records), sent)
 
     return job
