@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
@@ -18,9 +18,11 @@ from ui.idle_watcher import IdleWatcher
 from ui.lockdown import Lockdown
 from ui.main_window import MainWindow
 from ui.navigator import HOME, Navigator
-from ui.screens.admin import AdminPinScreen, AdminScreen
 from ui.screens.base import Screen
 from ui.screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from ui.screens.admin import AdminPinScreen, AdminScreen
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +31,15 @@ PREBUILD_DELAY_MS = 300
 
 
 def _admin_pin(ctx: AppContext) -> Screen:
+    from ui.screens.admin import AdminPinScreen
+
     return AdminPinScreen(ctx)
 
 
 def _admin(ctx: AppContext) -> Screen:
+    # Imported on first use: the admin screen pulls in the printer stack (PIL, pyserial).
+    from ui.screens.admin import AdminScreen
+
     return AdminScreen(ctx)
 
 
@@ -99,12 +106,16 @@ class Shell(QObject):
     # Public ------------------------------------------------------------------------------
     @property
     def admin_pin(self) -> AdminPinScreen:
+        from ui.screens.admin import AdminPinScreen
+
         screen = self.navigator.screen("admin_pin")
         assert isinstance(screen, AdminPinScreen)
         return screen
 
     @property
     def admin(self) -> AdminScreen:
+        from ui.screens.admin import AdminScreen
+
         screen = self.navigator.screen("admin")
         assert isinstance(screen, AdminScreen)
         return screen
@@ -176,7 +187,7 @@ class Shell(QObject):
         w.idle_overlay.more_time_requested.connect(self._on_overlay_more_time)
 
     def _on_navigator_built(self, screen: Any) -> None:
-        if isinstance(screen, AdminScreen):
+        if screen.screen_id == "admin":
             screen.exit_requested.connect(self._on_admin_exit_requested)
 
     def stop(self) -> None:

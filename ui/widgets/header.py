@@ -75,7 +75,8 @@ class Header(QFrame):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._timer.start(1000)
-        self.set_large_text(config.ui.large_text)
+        # Not yet polished: setting the property is enough (no re-polish at start-up).
+        self.large_text_button.setProperty("active", "true" if config.ui.large_text else "false")
         self.retranslate()
 
     def set_large_text(self, on: bool) -> None:
