@@ -7,10 +7,12 @@ HTTP and the devices only over their wire protocols, exactly as in a hall.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -50,19 +52,33 @@ class DemoEndpoints:
     workdir: Path
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: get SIGTERM when the kiosk dies, however it dies (Linux)."""
+    try:
+        libc = ctypes.CDLL(None)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # not Linux: DemoStack.stop() still ends the children on a normal exit
+
+
+PR_SET_PDEATHSIG = 1
+
+
 class _Child:
     def __init__(self, name: str, argv: list[str], cwd: Path) -> None:
         self.name = name
         self.lines: list[str] = []
         self._got_line = threading.Condition()
+        self._log = open(cwd / f"{name}.log", "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
             argv,
             cwd=cwd,
             stdout=subprocess.PIPE,
-            stderr=open(cwd / f"{name}.log", "wb"),  # noqa: SIM115 - lives with the child
+            stderr=self._log,
             stdin=subprocess.DEVNULL,
             text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - only async-signal-safe work inside
         )
         threading.Thread(target=self._read, name=f"{name}-stdout", daemon=True).start()
 
@@ -93,6 +109,9 @@ class _Child:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(5)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        self._log.close()
 
 
 class DemoStack:

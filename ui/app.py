@@ -160,6 +160,7 @@ def run_interactive(config: Config, extra: Callable[[Shell], None] | None = None
     # Ctrl+C in the terminal stops a demo: Python signal handlers run between Qt events,
     # and the idle timer wakes the loop often enough.
     signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)  # systemd stop / kill: shut down cleanly too
     code = shell.app.exec()
     stop_shell(shell)
     return int(code)
