@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from common.masking import mask_other_party
 from emulators.printer.emulator import PrinterEmulator
 from kiosk import bills as kb
+from kiosk import disputes as kd
 from kiosk.backend import models as m
 from kiosk.backend.client import BackendClient
 from kiosk.backend.factors import Factor
@@ -179,7 +180,7 @@ def test_detail_slip_prints_once_per_session(
 def test_dispute_an_sp_charge_refunds_twice(
     bills_shell: Shell, qtbot: QtBot, own_backend: LiveBackend
 ) -> None:
-    target = kb.DisputeTarget("2026-09", m.RecordKind.SP, "彩票资讯")
+    target = kd.DisputeTarget("2026-09", m.RecordKind.SP, "彩票资讯")
     bills_shell.navigator.go("dispute", target)
     screen = _current(bills_shell)
     assert isinstance(screen, DisputeScreen)

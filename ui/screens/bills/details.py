@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from common.money import format_fen
 from kiosk import bills as kb
+from kiosk import disputes as kd
 from kiosk.backend import models as m
 from kiosk.backend.factors import Access
 from kiosk.idle import ScreenKind
@@ -342,5 +343,5 @@ class DetailsScreen(Screen):
         if record.fee_fen <= 0:
             self.show_error(self.tr("details.free_record"))
             return
-        target = kb.DisputeTarget(self.month, record.kind, record.sub_item, record)
+        target = kd.DisputeTarget(self.month, record.kind, record.sub_item, record)
         open_screen(self, "dispute", target, Access.DETAILS)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from common.masking import mask_other_party
 from common.money import format_fen
-from kiosk import bills as kb
+from kiosk import disputes as kd
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
 from kiosk.records import client_fetch, fetch_kind
@@ -69,7 +69,7 @@ class DisputeScreen(Screen):
         reasons = QGridLayout()
         self.reason_group = QButtonGroup(self)
         self.reason_buttons: dict[str, QPushButton] = {}
-        for index, reason in enumerate(kb.DISPUTE_REASONS):
+        for index, reason in enumerate(kd.DISPUTE_REASONS):
             button = QPushButton()
             button.setObjectName("reasonButton")
             button.setCheckable(True)
@@ -97,7 +97,7 @@ class DisputeScreen(Screen):
         actions.addWidget(self.receipt_button)
         actions.addStretch(1)
         self.layout_.addLayout(actions)
-        self.target: kb.DisputeTarget | None = None
+        self.target: kd.DisputeTarget | None = None
         self.candidates: list[m.Record] = []
         self.dispute: m.Dispute | None = None
         self.disputed: tuple[m.Record, str] | None = None
@@ -108,7 +108,7 @@ class DisputeScreen(Screen):
         params = take_pending(self.ctx, self.screen_id, params)
         self._clear()
         self.retranslate()
-        if isinstance(params, kb.DisputeTarget):
+        if isinstance(params, kd.DisputeTarget):
             self._load(params)
         else:  # opened from the home tile: the newest month's value-added and SP charges
             with_bills(self, self._newest_month)
@@ -154,9 +154,9 @@ class DisputeScreen(Screen):
     def _newest_month(self, bills: list[m.MonthBill]) -> None:
         if bills:
             month = max(b.month for b in bills)
-            self._load(kb.DisputeTarget(month, m.RecordKind.SP))
+            self._load(kd.DisputeTarget(month, m.RecordKind.SP))
 
-    def _load(self, target: kb.DisputeTarget) -> None:
+    def _load(self, target: kd.DisputeTarget) -> None:
         self.target = target
         self._show_target()
         if target.record is not None:
@@ -172,7 +172,7 @@ class DisputeScreen(Screen):
             rows: list[m.Record] = []
             for kind in kinds:
                 rows += fetch_kind(target.month, kind, fetch, with_fee_only=True)
-            return kb.dispute_candidates(target, rows)[:MAX_CANDIDATES]
+            return kd.dispute_candidates(target, rows)[:MAX_CANDIDATES]
 
         self.fetch(job, self._candidates)
 
@@ -290,7 +290,7 @@ class DisputeScreen(Screen):
         if self.dispute is None or self.disputed is None:
             return
         record, reason = self.disputed
-        receipt = kb.dispute_receipt(
+        receipt = kd.dispute_receipt(
             self.dispute,
             record,
             reason,

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from common.money import format_fen
 from kiosk import bills as kb
+from kiosk import disputes as kd
 from kiosk.backend import models as m
 from kiosk.backend.factors import Access
 from kiosk.idle import ScreenKind
@@ -89,7 +90,7 @@ class CategoryCard(QFrame):
             amount = QLabel(format_fen(item.amount_fen))
             amount.setProperty("role", "amount")
             grid.addWidget(amount, row, 1)
-            target = kb.dispute_target(bill.month, category.name, item.name)
+            target = kd.dispute_target(bill.month, category.name, item.name)
             if target is not None and item.amount_fen > 0:
                 button = QPushButton(screen.tr("bill.wrong"))
                 button.setProperty("kind", "quiet")
@@ -216,7 +217,7 @@ class MonthBillScreen(Screen):
             old.deleteLater()
 
     # Actions -------------------------------------------------------------------------------
-    def dispute(self, target: kb.DisputeTarget) -> None:
+    def dispute(self, target: kd.DisputeTarget) -> None:
         open_screen(self, "dispute", target, Access.DETAILS)
 
     def _on_details_button_clicked(self) -> None:
