@@ -45,4 +45,28 @@ def install_bills(registry: FeatureRegistry, ctx: AppContext) -> None:
         registry.add(feature)
 
 
-ALL_INSTALLERS = (install_account, install_bills)
+def _pay(ctx: AppContext) -> Screen:
+    from ui.screens.pay.pay import PayScreen
+
+    return PayScreen(ctx)
+
+
+def install_pay(registry: FeatureRegistry, ctx: AppContext) -> None:
+    """Function 4: pay / top up by QR code, with a payment receipt."""
+    if ctx.services.backend is None:
+        return
+    registry.add(
+        Feature(
+            key="pay",
+            title_key="feature.pay",
+            subtitle_key="feature.pay_sub",
+            icon="pay.svg",
+            entry_screen="pay",
+            level=Access.SUMMARY,
+            screens=(("pay", _pay),),
+            order=15,
+        )
+    )
+
+
+ALL_INSTALLERS = (install_account, install_pay, install_bills)

@@ -128,6 +128,30 @@ def place_card(t: Tour) -> None:
     t.control("idcard", {"cmd": "remove"})
 
 
+def pay_qr(t: Tour) -> None:
+    from ui.screens.pay.pay import PayScreen
+
+    t.tap(t.shell.window.nav.home_button)
+    t.expect_screen("home")
+    t.tap(t.shell.home_screen.tiles["pay"])
+    t.expect_screen("pay")
+    screen = t.shell.navigator.current
+    assert isinstance(screen, PayScreen)
+    t.tap(screen.amount_buttons[5000])
+    t.wait_until("the QR code", lambda: screen.order is not None and screen.qr.isVisible())
+
+
+def pay_paid(t: Tour) -> None:
+    from ui.screens.pay.pay import PayScreen
+
+    screen = t.shell.navigator.current
+    assert isinstance(screen, PayScreen) and screen.order is not None
+    t.shell.ctx.backend.demo_mark_paid(screen.order.order_id)  # the customer's phone pays
+    t.wait_until("the payment", lambda: screen.print_panel.state == "offered", timeout=20)
+    t.tap(screen.print_panel.confirm_button)
+    t.wait_until("the receipt", lambda: screen.print_panel.state == "done", timeout=20)
+
+
 def end_session(t: Tour) -> None:
     t.tap(t.shell.window.nav.end_button)
     t.expect_screen("home")
@@ -170,6 +194,8 @@ STEPS: list[Step] = [
     ("details-pdf", "保存PDF账单及详单", tour_bills.details_pdf),
     ("dispute-pick", "费用申诉：选择费用和原因", tour_bills.dispute_pick),
     ("dispute-refunded", "双倍返还与受理单", tour_bills.dispute_confirm),
+    ("pay-qr", "缴费充值：扫码支付", pay_qr),
+    ("pay-paid", "到账并打印缴费凭据", pay_paid),
     ("end-session", "结束服务", end_session),
     ("admin-pin", "维护人员入口", admin_gesture),
 ]

@@ -302,4 +302,5 @@ class DisputeScreen(Screen):
         def build() -> Document:
             return build_transaction_receipt(receipt, hall_now())
 
-        self.print_panel.offer(build, None)
+        # A transaction receipt: staff may reprint it (masked data only).
+        self.print_panel.offer(build, None, keep_copy=True)

@@ -78,7 +78,13 @@ class PrintPanel(QFrame):
         if self.state == "offered" and self.slip is not None:
             self._show_offer(self.slip)
 
-    def offer(self, build: Callable[[], Document], on_printed: Callable[[], None] | None) -> None:
+    def offer(
+        self,
+        build: Callable[[], Document],
+        on_printed: Callable[[], None] | None,
+        *,
+        keep_copy: bool = False,
+    ) -> None:
         """Build and lay out the document on a worker, then ask to confirm with its length."""
         adapter = self.ctx.services.printer
         self.show()
@@ -93,7 +99,7 @@ class PrintPanel(QFrame):
         self.cancel_button.setText(self.tr("print.cancel"))
 
         def job() -> PreparedSlip:
-            return adapter.prepare(build())
+            return adapter.prepare(build(), keep_copy=keep_copy)
 
         self.ctx.runner.run(job, self._show_offer, self._failed, self.ctx.sessions.guard())
 

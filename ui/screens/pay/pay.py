@@ -1,0 +1,209 @@
+"""缴费充值: pick an amount, scan the QR code with a phone, get a receipt.
+
+The order is journaled before it is sent (amount, idempotency key, masked number). While the
+customer pays, the screen polls the order; a lost answer never creates a second order because
+a retry reuses the same key.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from common.money import fen_to_capitals, format_fen
+from kiosk.backend import models as m
+from kiosk.idle import ScreenKind
+from kiosk.journal import journaled
+from printer.document import Document
+from printer.receipts.payment import PaymentReceipt, build_payment_receipt
+from ui.context import AppContext
+from ui.screens.base import Screen
+from ui.screens.bills.common import card, doc_customer, doc_terminal, hall_now
+from ui.screens.bills.print_panel import PrintPanel
+from ui.widgets.qr_code import QrCode
+
+AMOUNTS_FEN = (2000, 3000, 5000, 10000, 20000, 30000)
+POLL_MS = 2000
+
+
+class PayScreen(Screen):
+    """Amount -> QR code -> paid (receipt) or expired (order again)."""
+
+    screen_id = "pay"
+    kind = ScreenKind.ORDINARY
+    title_key = "pay.title"
+    hint_key = "pay.hint"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.amount_buttons: dict[int, QPushButton] = {}
+        grid = QGridLayout()
+        grid.setSpacing(20)
+        for index, fen in enumerate(AMOUNTS_FEN):
+            button = QPushButton(format_fen(fen).replace(".00", ""))
+            button.setMinimumHeight(120)
+            button.clicked.connect(lambda _=False, f=fen: self._on_amount_clicked(f))
+            grid.addWidget(button, index // 3, index % 3)
+            self.amount_buttons[fen] = button
+        self.amounts = QWidget()
+        self.amounts.setLayout(grid)
+        self.layout_.addWidget(self.amounts)
+        self.qr = QrCode(360)
+        self.order_text = self.label(role="value")
+        self.order_hint = self.label(role="caption")
+        self.again_button = QPushButton()
+        self.again_button.clicked.connect(self._show_amounts)
+        side = QVBoxLayout()
+        side.addWidget(self.order_text)
+        side.addWidget(self.order_hint)
+        side.addStretch(1)
+        side.addWidget(self.again_button, 0, Qt.AlignmentFlag.AlignLeft)
+        row = QHBoxLayout()
+        row.setSpacing(40)
+        row.addWidget(self.qr)
+        row.addLayout(side, 1)
+        holder = QWidget()
+        holder.setLayout(row)
+        self.order_card = card(holder)
+        self.layout_.addWidget(self.order_card)
+        self.print_panel = PrintPanel(ctx)
+        self.layout_.addWidget(self.print_panel)
+        self.layout_.addStretch(1)
+        self.order: m.PaymentOrder | None = None
+        self._key = ""
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._on_poll_timeout)
+        self._show_amounts()
+
+    # Screen API ---------------------------------------------------------------------------
+    def enter(self, params: Any) -> None:
+        self.retranslate()
+        self._show_amounts()
+
+    def leave(self) -> None:
+        self._poll.stop()
+
+    def reset(self) -> None:
+        self._poll.stop()
+        self.order = None
+        self._key = ""
+        self.qr.set_payload("")
+        self.print_panel.reset()
+        self._show_amounts()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.again_button.setText(self.tr("pay.again"))
+        self.print_panel.retranslate()
+        if self.order is not None:
+            self._show_order(self.order)
+
+    # Steps --------------------------------------------------------------------------------
+    def _show_amounts(self) -> None:
+        self._poll.stop()
+        self.order = None
+        self._key = ""
+        self.clear_messages()
+        self.amounts.show()
+        self.order_card.hide()
+        self.print_panel.hide()
+
+    def _on_amount_clicked(self, fen: int) -> None:
+        customer = self.ctx.sessions.current.customer
+        if customer is None:
+            return
+        ctx, phone = self.ctx, customer.phone
+        # One key per order the customer asks for; a retry after a lost answer reuses it.
+        self._key = self._key or str(uuid.uuid4())
+        key = self._key
+
+        def create() -> m.PaymentOrder:
+            return journaled(
+                ctx.journal,
+                "payment",
+                key,
+                phone,
+                lambda k: ctx.backend.create_payment(fen, idempotency_key=k),
+                lambda order: order.order_id,
+                amount_fen=fen,
+            )
+
+        self.fetch(create, self._show_order, busy_key="pay.creating")
+
+    def _show_order(self, order: m.PaymentOrder) -> None:
+        self.order = order
+        self.amounts.hide()
+        self.order_card.show()
+        amount = format_fen(order.amount_fen)
+        if order.status is m.PaymentStatus.PAID:
+            self._poll.stop()
+            self._key = ""
+            self.qr.hide()
+            balance = order.balance_after_fen
+            self.order_text.setText(self.tr("pay.paid", amount=amount))
+            self.order_hint.setText(
+                self.tr("pay.balance", balance=format_fen(balance)) if balance is not None else ""
+            )
+            self.again_button.hide()
+            self._offer_receipt(order)
+        elif order.status is m.PaymentStatus.EXPIRED:
+            self._poll.stop()
+            self._key = ""
+            self.qr.hide()
+            self.order_text.setText(self.tr("pay.expired"))
+            self.order_hint.setText(self.tr("pay.expired_hint"))
+            self.again_button.show()
+        else:
+            self.qr.set_payload(order.qr_payload)
+            self.qr.show()
+            self.order_text.setText(self.tr("pay.scan", amount=amount))
+            self.order_hint.setText(
+                self.tr(
+                    "pay.scan_hint",
+                    capitals=fen_to_capitals(order.amount_fen),
+                    time=order.expires_at.astimezone(hall_now().tzinfo).strftime("%H:%M"),
+                )
+            )
+            self.again_button.show()
+            if not self._poll.isActive():
+                self._poll.start()
+
+    def _on_poll_timeout(self) -> None:
+        order = self.order
+        if order is None or self.loading:
+            return
+        ctx, order_id = self.ctx, order.order_id
+
+        def poll() -> m.PaymentOrder:
+            return ctx.backend.payment_status(order_id)
+
+        # Polling is not the customer's doing: no busy line, and a failed poll just waits
+        # for the next tick.
+        self.ctx.runner.run(poll, self._on_polled, lambda _exc: None, self.ctx.sessions.guard())
+
+    def _on_polled(self, order: m.PaymentOrder) -> None:
+        current = self.order
+        changed = current is not None and order.order_id == current.order_id
+        if changed and current is not None and order.status is not current.status:
+            self._show_order(order)
+
+    def _offer_receipt(self, order: m.PaymentOrder) -> None:
+        terminal, customer = doc_terminal(self.ctx), doc_customer(self.ctx)
+        paid_at = order.paid_at or hall_now()
+
+        def build() -> Document:
+            receipt = PaymentReceipt(
+                terminal=terminal,
+                customer=customer,
+                terminal_serial=order.order_id[-6:],
+                transaction_no=order.order_id,
+                time=paid_at.astimezone(hall_now().tzinfo),
+                amount_fen=order.amount_fen,
+            )
+            return build_payment_receipt(receipt, hall_now())
+
+        self.print_panel.offer(build, None, keep_copy=True)
