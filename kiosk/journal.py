@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,6 +72,8 @@ class Journal:
     def __init__(self, path: Path | str, clock: Callable[[], dt.datetime] | None = None) -> None:
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._lock = threading.Lock()
+        import sqlite3  # here: every screen imports JournalError, start-up needs no sqlite
+
         file = Path(path).expanduser()
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
@@ -121,6 +122,8 @@ class Journal:
         return self._select("ORDER BY id DESC LIMIT ?", (limit,))
 
     def _write(self, sql: str, params: tuple[object, ...]) -> None:
+        import sqlite3
+
         with self._lock:
             try:
                 self._db.execute(sql, params)
@@ -128,6 +131,8 @@ class Journal:
                 raise JournalError(f"journal write failed: {exc}") from exc
 
     def _select(self, tail: str, params: tuple[object, ...]) -> list[JournalEntry]:
+        import sqlite3
+
         with self._lock:
             try:
                 rows = self._db.execute(

@@ -1,4 +1,9 @@
-"""SVG icons from assets/icons rendered at any size."""
+"""Icons: SVG sources in assets/icons, pre-rendered PNGs beside them for start-up.
+
+The home screen's tiles load ``<name>@<size>.png`` (written by ``scripts/render_icons.py``
+from the SVG; a test keeps them in step), so the first paint needs no SVG module. Any other
+size is rendered from the SVG on demand.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,19 @@ from pathlib import Path
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter, QPixmap
-from PySide6.QtSvg import QSvgRenderer
 
 ICONS = Path(__file__).resolve().parents[1] / "assets" / "icons"
+TILE_ICON_SIZE = 72
 
 
-@lru_cache(maxsize=64)
-def icon_pixmap(name: str, size: int) -> QPixmap:
+def prerendered_path(name: str, size: int) -> Path:
+    return ICONS / f"{Path(name).stem}@{size}.png"
+
+
+def render_svg(name: str, size: int) -> QPixmap:
     """The icon ``name``.svg drawn into a transparent square pixmap."""
+    from PySide6.QtSvg import QSvgRenderer
+
     renderer = QSvgRenderer(str(ICONS / name))
     if not renderer.isValid():
         raise FileNotFoundError(f"icon {name} missing or invalid")
@@ -24,3 +34,14 @@ def icon_pixmap(name: str, size: int) -> QPixmap:
     renderer.render(painter, QRectF(0, 0, size, size))
     painter.end()
     return pixmap
+
+
+@lru_cache(maxsize=64)
+def icon_pixmap(name: str, size: int) -> QPixmap:
+    """The pre-rendered PNG when there is one, else the SVG rendered now."""
+    png = prerendered_path(name, size)
+    if png.exists():
+        pixmap = QPixmap(str(png))
+        if not pixmap.isNull():
+            return pixmap
+    return render_svg(name, size)

@@ -8,15 +8,23 @@ from typing import Any, TypeVar
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from kiosk.backend.errors import BackendError
-from kiosk.devices.idcard.errors import CardReaderError
 from kiosk.idle import ScreenKind
-from kiosk.journal import JournalError
-from printer.errors import PrinterError
 from ui.context import AppContext
-from ui.errors import describe
 
 T = TypeVar("T")
+
+
+def is_customer_error(exc: Exception) -> bool:
+    """Typed failures a customer is told about calmly; anything else is a bug and raises.
+
+    Imported here, not at module level: the error modules are not needed for the first paint.
+    """
+    from kiosk.backend.errors import BackendError
+    from kiosk.devices.idcard.errors import CardReaderError
+    from kiosk.journal import JournalError
+    from printer.errors import PrinterError
+
+    return isinstance(exc, BackendError | CardReaderError | PrinterError | JournalError)
 
 
 class Screen(QWidget):
@@ -90,8 +98,10 @@ class Screen(QWidget):
         def failed(exc: Exception) -> None:
             self.loading = False
             self.status.hide()
-            if not isinstance(exc, BackendError | CardReaderError | PrinterError | JournalError):
+            if not is_customer_error(exc):
                 raise exc
+            from ui.errors import describe
+
             self.show_error(describe(exc, self.ctx.translator, context=context))
             if on_error is not None:
                 on_error(exc)

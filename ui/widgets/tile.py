@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ui.icons import icon_pixmap
+from ui.icons import TILE_ICON_SIZE, icon_pixmap
 
 
 class Tile(QPushButton):
@@ -16,7 +16,7 @@ class Tile(QPushButton):
         self.setObjectName("tile")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._icon = QLabel()
-        self._icon.setPixmap(icon_pixmap(icon, 72))
+        self._icon.setPixmap(icon_pixmap(icon, TILE_ICON_SIZE))
         self._icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title = QLabel()
         self.title.setObjectName("tileTitle")
