@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -12,7 +11,9 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from kiosk.config import Config
 from kiosk.i18n import Translator
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+# China has kept UTC+8 without daylight saving since 1991: a fixed offset is exact, and the
+# clock needs no tz database at start-up.
+SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 
 class Header(QFrame):
