@@ -5,15 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -23,21 +20,10 @@ from kiosk.idle import ScreenKind
 from kiosk.journal import journaled
 from ui.context import AppContext
 from ui.screens.base import Screen
+from ui.widgets.card import card
 
 REMINDER_CHOICES_FEN = (500, 1000, 2000, 3000, 5000)
 LOW_DAYS = 7
-
-
-def card(*widgets: QWidget) -> QFrame:
-    frame = QFrame()
-    frame.setObjectName("card")
-    frame.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-    box = QVBoxLayout(frame)
-    box.setContentsMargins(28, 22, 28, 22)
-    box.setSpacing(8)
-    for widget in widgets:
-        box.addWidget(widget)
-    return frame
 
 
 class OverviewScreen(Screen):

@@ -8,9 +8,6 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
-
 from kiosk.authz import satisfies
 from kiosk.backend import models as m
 from kiosk.backend.factors import Access
@@ -27,19 +24,6 @@ IDENTIFY = "identify"
 def hall_now() -> dt.datetime:
     """The hall's local time for documents."""
     return dt.datetime.now(HALL_TZ)
-
-
-def card(*widgets: QWidget, name: str = "card") -> QFrame:
-    """A white rounded panel holding ``widgets`` (styled by object name)."""
-    frame = QFrame()
-    frame.setObjectName(name)
-    frame.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-    box = QVBoxLayout(frame)
-    box.setContentsMargins(28, 18, 28, 18)
-    box.setSpacing(8)
-    for widget in widgets:
-        box.addWidget(widget)
-    return frame
 
 
 def with_bills(screen: Screen, on_done: Callable[[list[m.MonthBill]], None]) -> None:

@@ -28,7 +28,6 @@ from printer.receipts import BillSlip, build_bill_slip
 from ui.context import AppContext
 from ui.screens.base import Screen
 from ui.screens.bills.common import (
-    card,
     doc_customer,
     doc_terminal,
     hall_now,
@@ -38,6 +37,7 @@ from ui.screens.bills.common import (
 )
 from ui.screens.bills.overview import change_text
 from ui.screens.bills.print_panel import PrintPanel
+from ui.widgets.card import card
 
 HIGHLIGHT_KEYS = {
     kb.HighlightKind.NEW_SERVICE: "bill.hl_new",

@@ -14,9 +14,10 @@ from kiosk.backend.factors import Access
 from kiosk.idle import ScreenKind
 from ui.context import AppContext
 from ui.screens.base import Screen
-from ui.screens.bills.common import card, open_screen, with_bills
+from ui.screens.bills.common import open_screen, with_bills
 from ui.screens.bills.statement_job import SavedStatement, StatementOutput, statement_job
 from ui.widgets.bill_chart import BillChart
+from ui.widgets.card import card
 
 LEGEND_KEYS: dict[kb.ChartGroup, str] = {
     kb.ChartGroup.FIXED: "bills.group_fixed",
