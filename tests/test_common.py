@@ -63,3 +63,14 @@ def test_id_number_check_digit() -> None:
     assert idnumber.is_valid(made)
     assert idnumber.sex_code(made) == 1
     assert idnumber.birth_date(made) == dt.date(1985, 1, 30)
+
+
+def test_hall_time_is_utc_plus_8() -> None:
+    from common.hall_time import HALL_TZ, hall_now, to_hall
+
+    utc = dt.datetime(2026, 11, 25, 16, 30, tzinfo=dt.UTC)
+    assert to_hall(utc) == dt.datetime(2026, 11, 26, 0, 30, tzinfo=HALL_TZ)
+    assert to_hall(utc).strftime("%H:%M") == "00:30"
+    naive = dt.datetime(2026, 11, 25, 9, 0)
+    assert to_hall(naive) is naive
+    assert hall_now().utcoffset() == dt.timedelta(hours=8)

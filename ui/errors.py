@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from common.hall_time import to_hall
 from kiosk.backend import errors as be
 from kiosk.i18n import Translator
 from kiosk.journal import JournalError
@@ -72,7 +73,4 @@ def _printer_key(exc: PrinterError) -> str:
 
 def lock_time(until: dt.datetime) -> str:
     """The hour and minute a lock ends, in hall time."""
-    from zoneinfo import ZoneInfo
-
-    local = until.astimezone(ZoneInfo("Asia/Shanghai")) if until.tzinfo else until
-    return local.strftime("%H:%M")
+    return to_hall(until).strftime("%H:%M")

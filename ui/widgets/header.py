@@ -8,12 +8,9 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from common.hall_time import hall_now
 from kiosk.config import Config
 from kiosk.i18n import Translator
-
-# China has kept UTC+8 without daylight saving since 1991: a fixed offset is exact, and the
-# clock needs no tz database at start-up.
-SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 
 class Header(QFrame):
@@ -35,7 +32,7 @@ class Header(QFrame):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._config = config
         self._tr = translator
-        self._now = now or (lambda: dt.datetime.now(SHANGHAI))
+        self._now = now or hall_now
         self._operator = QLabel()
         self._operator.setObjectName("operatorName")
         self._hall = QLabel(config.terminal.hall_name)

@@ -3,10 +3,8 @@ and opening a screen that needs a higher identification level."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from kiosk.authz import satisfies
 from kiosk.backend import models as m
@@ -17,13 +15,7 @@ from ui.screens.base import Screen
 
 BILLS_CACHE = "bills:list"  # list[MonthBill], newest first (session cache: wiped at the end)
 PENDING = "bills:pending"  # (screen id, params) waiting for identification to finish
-HALL_TZ = ZoneInfo("Asia/Shanghai")
 IDENTIFY = "identify"
-
-
-def hall_now() -> dt.datetime:
-    """The hall's local time for documents."""
-    return dt.datetime.now(HALL_TZ)
 
 
 def with_bills(screen: Screen, on_done: Callable[[list[m.MonthBill]], None]) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
+from common.hall_time import hall_now
 from common.money import format_fen
 from kiosk import bills as kb
 from kiosk import disputes as kd
@@ -35,7 +36,6 @@ from ui.screens.base import Screen
 from ui.screens.bills.common import (
     doc_customer,
     doc_terminal,
-    hall_now,
     open_screen,
     take_pending,
     with_bills,

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from common.hall_time import hall_now
 from common.masking import mask_other_party
 from common.money import format_fen
 from kiosk import disputes as kd
@@ -29,7 +30,7 @@ from printer.document import Document
 from printer.receipts import build_transaction_receipt
 from ui.context import AppContext
 from ui.screens.base import Screen
-from ui.screens.bills.common import doc_customer, doc_terminal, hall_now, take_pending, with_bills
+from ui.screens.bills.common import doc_customer, doc_terminal, take_pending, with_bills
 from ui.screens.bills.print_panel import PrintPanel
 
 MAX_CANDIDATES = 200

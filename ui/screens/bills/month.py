@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from common.hall_time import hall_now
 from common.money import format_fen
 from kiosk import bills as kb
 from kiosk import disputes as kd
@@ -30,7 +31,6 @@ from ui.screens.base import Screen
 from ui.screens.bills.common import (
     doc_customer,
     doc_terminal,
-    hall_now,
     open_screen,
     take_pending,
     with_bills,

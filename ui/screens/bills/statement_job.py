@@ -11,12 +11,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.hall_time import hall_now
 from kiosk.backend import models as m
 from kiosk.bills import to_detail_record, to_statement_month
 from kiosk.records import client_fetch, fetch_month
 from printer import statement as st
 from ui.context import AppContext
-from ui.screens.bills.common import doc_customer, doc_terminal, hall_now
+from ui.screens.bills.common import doc_customer, doc_terminal
 from ui.screens.bills.output import StatementOutput
 
 

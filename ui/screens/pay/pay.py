@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from common.hall_time import hall_now, to_hall
 from common.money import fen_to_capitals, format_fen
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
@@ -21,7 +22,7 @@ from printer.document import Document
 from printer.receipts.payment import PaymentReceipt, build_payment_receipt
 from ui.context import AppContext
 from ui.screens.base import Screen
-from ui.screens.bills.common import doc_customer, doc_terminal, hall_now
+from ui.screens.bills.common import doc_customer, doc_terminal
 from ui.screens.bills.print_panel import PrintPanel
 from ui.widgets.card import card
 from ui.widgets.qr_code import QrCode
@@ -166,7 +167,7 @@ class PayScreen(Screen):
                 self.tr(
                     "pay.scan_hint",
                     capitals=fen_to_capitals(order.amount_fen),
-                    time=order.expires_at.astimezone(hall_now().tzinfo).strftime("%H:%M"),
+                    time=to_hall(order.expires_at).strftime("%H:%M"),
                 )
             )
             self.again_button.show()
@@ -202,7 +203,7 @@ class PayScreen(Screen):
                 customer=customer,
                 terminal_serial=order.order_id[-6:],
                 transaction_no=order.order_id,
-                time=paid_at.astimezone(hall_now().tzinfo),
+                time=to_hall(paid_at),
                 amount_fen=order.amount_fen,
             )
             return build_payment_receipt(receipt, hall_now())
