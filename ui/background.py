@@ -73,22 +73,20 @@ class BackgroundRunner:
         relay = _Relay()
         self._relays.add(relay)
 
-        def done(result: object) -> None:
+        def settle(deliver: Callable[[Any], None], value: object) -> None:
             self._relays.discard(relay)
             if self.on_result is not None:
                 self.on_result()
             if guard is None or guard():
-                on_done(result)  # type: ignore[arg-type]
+                deliver(value)
+            else:
+                log.info("dropped a late result of a finished session: %s", type(value).__name__)
+
+        def done(result: object) -> None:
+            settle(on_done, result)
 
         def failed(exc: object) -> None:
-            self._relays.discard(relay)
-            if self.on_result is not None:
-                self.on_result()
-            if guard is None or guard():
-                assert isinstance(exc, Exception)
-                on_error(exc)
-            else:
-                log.info("dropped a late error from a finished session: %s", type(exc).__name__)
+            settle(on_error, exc)
 
         relay.finished.connect(done)
         relay.failed.connect(failed)
