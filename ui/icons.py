@@ -10,8 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QPainter, QPixmap
 
 ICONS = Path(__file__).resolve().parents[1] / "assets" / "icons"
 TILE_ICON_SIZE = 72
@@ -29,7 +29,7 @@ def render_svg(name: str, size: int) -> QPixmap:
     if not renderer.isValid():
         raise FileNotFoundError(f"icon {name} missing or invalid")
     pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
+    pixmap.fill(QColor(0, 0, 0, 0))  # transparent
     painter = QPainter(pixmap)
     renderer.render(painter, QRectF(0, 0, size, size))
     painter.end()

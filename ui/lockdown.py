@@ -8,36 +8,45 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QKeyEvent
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
 
 log = logging.getLogger(__name__)
 
-_BLOCKED_KEYS = {
-    Qt.Key.Key_Escape,
-    Qt.Key.Key_F4,
-    Qt.Key.Key_Tab,
-    Qt.Key.Key_Backtab,
-    Qt.Key.Key_Meta,
-    Qt.Key.Key_Super_L,
-    Qt.Key.Key_Super_R,
-    Qt.Key.Key_Menu,
-    Qt.Key.Key_F11,
-    Qt.Key.Key_Close,
-}
-_BLOCKED_WITH_CTRL = {Qt.Key.Key_Q, Qt.Key.Key_W, Qt.Key.Key_Escape}
+
+@cache
+def _blocked_keys() -> tuple[frozenset[int], frozenset[int]]:
+    """(always blocked, blocked with Ctrl). Built on the first key, not at import: the ``Qt``
+    namespace is kept off the path to the first frame (see ui/props.py)."""
+    from PySide6.QtCore import Qt
+
+    k = Qt.Key
+    always = {k.Key_Escape, k.Key_F4, k.Key_Tab, k.Key_Backtab, k.Key_Meta, k.Key_Super_L}
+    always |= {k.Key_Super_R, k.Key_Menu, k.Key_F11, k.Key_Close}
+    with_ctrl = {k.Key_Q, k.Key_W, k.Key_Escape}
+    return frozenset(int(key.value) for key in always), frozenset(
+        int(key.value) for key in with_ctrl
+    )
 
 
 def is_blocked_key(key: int, modifiers: Qt.KeyboardModifier) -> bool:
     """True for keys that would leave, close or switch away from the kiosk."""
-    if key in _BLOCKED_KEYS:
+    from PySide6.QtCore import Qt
+
+    always, with_ctrl = _blocked_keys()
+    if key in always:
         return True
     if modifiers & Qt.KeyboardModifier.AltModifier:
         return True  # Alt+anything: Alt+F4, Alt+Tab, window menus
     if modifiers & Qt.KeyboardModifier.MetaModifier:
         return True
-    return bool(modifiers & Qt.KeyboardModifier.ControlModifier and key in _BLOCKED_WITH_CTRL)
+    return bool(modifiers & Qt.KeyboardModifier.ControlModifier and key in with_ctrl)
 
 
 class Lockdown(QObject):

@@ -19,6 +19,7 @@ from ui import qtlog, theme
 from ui.background import BackgroundRunner, Runner
 from ui.context import AppContext, Services
 from ui.features import FeatureRegistry
+from ui.first_paint import after_first_paint
 from ui.fonts import find_cjk_family
 from ui.idle_watcher import IdleWatcher
 from ui.lockdown import Lockdown
@@ -42,6 +43,11 @@ class ShellOptions:
     installers: Sequence[FeatureInstaller] = ()
     services: Services = field(default_factory=Services)
     idle_interval_ms: int = 250
+    # The application-wide input filters (lock-down keys, idle touches) are installed on the
+    # turn after the first painted frame: every event of the first frame would otherwise go
+    # through Python twice, which doubled the time to the first frame (bench_startup).
+    # Tests that send input before the window is painted set this to False.
+    watch_input_after_first_paint: bool = True
 
 
 def create_application(argv: Sequence[str] | None = None) -> QApplication:
@@ -88,8 +94,10 @@ def build_shell(config: Config, app: QApplication, options: ShellOptions | None 
     shell = Shell(ctx, app, window, registry, watcher, lockdown)
     if isinstance(ctx.runner, BackgroundRunner):
         ctx.runner.on_result = watcher.activity  # network answers count as activity
-    app.installEventFilter(lockdown)
-    app.installEventFilter(watcher)
+    if opts.watch_input_after_first_paint:
+        after_first_paint(shell.home_screen, shell.watch_input)
+    else:
+        shell.watch_input()
     return shell
 
 
@@ -112,8 +120,6 @@ def show(shell: Shell, *, fullscreen: bool, size: tuple[int, int] = (1920, 1080)
 def teardown(shell: Shell) -> None:
     """Stop timers and filters (tests, tour, exit)."""
     shell.stop()
-    shell.app.removeEventFilter(shell.lockdown)
-    shell.app.removeEventFilter(shell.watcher)
     runner = shell.ctx.runner
     if isinstance(runner, BackgroundRunner):
         runner.wait_idle()

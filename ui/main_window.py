@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.i18n import Translator
 from ui.lockdown import Lockdown
+from ui.props import no_focus
 from ui.widgets.header import Header
 from ui.widgets.idle_overlay import IdleOverlay
 
@@ -34,7 +35,6 @@ class NavBar(QFrame):
     def __init__(self, translator: Translator, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("navBar")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._tr = translator
         self.back_button = QPushButton()
         self.home_button = QPushButton()
@@ -45,7 +45,7 @@ class NavBar(QFrame):
             (self.home_button, self.home),
             (self.end_button, self.end_session),
         ):
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            no_focus(button)
             button.clicked.connect(signal.emit)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(40, 14, 40, 14)
@@ -68,7 +68,6 @@ class MainWindow(QMainWindow):
     def __init__(self, translator: Translator, header: Header, lockdown: Lockdown) -> None:
         super().__init__()
         self.setWindowTitle(translator.tr("header.operator"))
-        self.setWindowFlag(Qt.WindowType.WindowContextHelpButtonHint, False)
         self._lockdown = lockdown
         self.header = header
         self.stack = QStackedWidget()

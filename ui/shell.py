@@ -72,6 +72,7 @@ class Shell(QObject):
         self.watcher = watcher
         self.lockdown = lockdown
         self.large_text = ctx.config.ui.large_text
+        self._watching_input = False
         self.navigator = Navigator(window.stack)
         self.home_screen = HomeScreen(ctx, registry)
         self.navigator.add(self.home_screen)
@@ -119,6 +120,17 @@ class Shell(QObject):
         screen = self.navigator.screen("admin")
         assert isinstance(screen, AdminScreen)
         return screen
+
+    @property
+    def watching_input(self) -> bool:
+        return self._watching_input
+
+    def watch_input(self) -> None:
+        """Install the application-wide lock-down and idle filters (once)."""
+        if not self._watching_input:
+            self._watching_input = True
+            self.app.installEventFilter(self.lockdown)
+            self.app.installEventFilter(self.watcher)
 
     def add_screen(self, screen: Screen) -> None:
         self.navigator.add(screen)
@@ -194,6 +206,10 @@ class Shell(QObject):
         """Stop the shell's own timers (exit, tests)."""
         self._prebuild.stop()
         self.watcher.stop()
+        if self._watching_input:
+            self._watching_input = False
+            self.app.removeEventFilter(self.lockdown)
+            self.app.removeEventFilter(self.watcher)
 
     def _on_prebuild_timeout(self) -> None:
         if self.navigator.build_next():

@@ -1,25 +1,21 @@
 """Start-up probe for the bench: build the real kiosk as ``kiosk demo`` does, print ``painted``
-when the home screen is first painted, and exit. ``--bare`` does the same for a bare window."""
+once the first frame of the home screen is painted (children included), and exit. ``--bare``
+does the same for a bare window."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from ui.first_paint import after_first_paint
 
 
-class _FirstPaint(QObject):
-    def __init__(self, on_paint: object) -> None:
-        super().__init__()
-        self._on_paint = on_paint
-        self.done = False
+def _report_and(then: Callable[[], object]) -> Callable[[], None]:
+    def report() -> None:
+        print("painted", flush=True)
+        then()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and not self.done:
-            self.done = True
-            print("painted", flush=True)
-            QTimer.singleShot(0, self._on_paint)  # type: ignore[arg-type]
-        return False
+    return report
 
 
 def main(argv: list[str]) -> int:
@@ -28,8 +24,7 @@ def main(argv: list[str]) -> int:
 
         app = QApplication(sys.argv[:1])
         label = QLabel("hello")
-        probe = _FirstPaint(app.quit)
-        label.installEventFilter(probe)
+        after_first_paint(label, _report_and(app.quit))
         label.resize(1920, 1080)
         label.show()
         return int(app.exec())
@@ -43,8 +38,7 @@ def main(argv: list[str]) -> int:
         shell.lockdown.allow_exit()  # Qt 6 cancels quit() while a window refuses to close
         shell.app.quit()
 
-    probe = _FirstPaint(finish)
-    shell.home_screen.installEventFilter(probe)
+    after_first_paint(shell.home_screen, _report_and(finish))
     show(shell, fullscreen=False)
     code = shell.app.exec()
     stop_shell(shell)

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from emulators.printer.emulator import PrinterEmulator
 from kiosk.config import Config, DevicesConfig
 from printer.document import Cut, Document, Text
+from tests.fixtures.qt import show_painted
 from ui.app import start_shell, stop_shell
 from ui.main import ShellOptions
 from ui.shell import Shell
@@ -35,8 +36,7 @@ def kiosk(app: QApplication, emulator: PrinterEmulator, tmp_path: Path) -> Itera
         journal_path=str(tmp_path / "journal.sqlite3"),
     )
     shell = start_shell(config, ShellOptions(installers=[]))
-    shell.window.resize(1920, 1080)
-    shell.window.show()
+    show_painted(shell)
     yield shell
     stop_shell(shell)
     QApplication.processEvents()

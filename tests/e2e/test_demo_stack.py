@@ -35,9 +35,7 @@ def _alive(pid: int) -> bool:
 @pytest.mark.timeout(180)
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux")
 def test_children_die_when_the_kiosk_is_killed() -> None:
-    parent = subprocess.Popen(
-        [sys.executable, "-c", SCRIPT], stdout=subprocess.PIPE, text=True
-    )
+    parent = subprocess.Popen([sys.executable, "-c", SCRIPT], stdout=subprocess.PIPE, text=True)
     assert parent.stdout is not None
     pids = [int(p) for p in parent.stdout.readline().split()]
     url = parent.stdout.readline().strip()

@@ -18,6 +18,7 @@ from emulators.idcard.emulator import IdCardEmulator
 from kiosk.backend.factors import Access, Factor
 from kiosk.config import BackendConfig, Config, DevicesConfig
 from tests.fixtures.live_backend import LiveBackend
+from tests.fixtures.qt import show_painted
 from ui.app import start_shell, stop_shell
 from ui.installers import install_account
 from ui.main import ShellOptions
@@ -41,8 +42,7 @@ def kiosk(app: QApplication, live_backend: LiveBackend, reader: IdCardEmulator) 
         devices=DevicesConfig(card_reader=reader.port_path),
     )
     shell = start_shell(config, ShellOptions(installers=[install_account]))
-    shell.window.resize(1920, 1080)
-    shell.window.show()
+    show_painted(shell)
     yield shell
     stop_shell(shell)
     QApplication.processEvents()

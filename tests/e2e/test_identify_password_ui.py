@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.backend.factors import Access, Factor
 from kiosk.config import BackendConfig, Config
 from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend
+from tests.fixtures.qt import show_painted
 from ui.app import start_shell, stop_shell
 from ui.installers import install_account
 from ui.main import ShellOptions
@@ -31,8 +32,7 @@ def kiosk(app: QApplication, live_backend: LiveBackend, tmp_path: Path) -> Itera
         backend=BackendConfig(url=live_backend.url, terminal_token=live_backend.terminal_token),
     )
     shell = start_shell(config, ShellOptions(installers=[install_account]))
-    shell.window.resize(1920, 1080)
-    shell.window.show()
+    show_painted(shell)
     yield shell
     stop_shell(shell)
     QApplication.processEvents()

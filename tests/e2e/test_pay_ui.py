@@ -16,6 +16,7 @@ from kiosk.backend.factors import Factor
 from kiosk.config import BackendConfig, Config
 from kiosk.session import Customer
 from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend
+from tests.fixtures.qt import show_painted
 from ui.app import start_shell, stop_shell
 from ui.installers import install_pay
 from ui.main import ShellOptions
@@ -33,8 +34,7 @@ def kiosk(app: QApplication, live_backend: LiveBackend, tmp_path: Path) -> Itera
         journal_path=str(tmp_path / "journal.sqlite3"),
     )
     shell = start_shell(config, ShellOptions(installers=[install_pay]))
-    shell.window.resize(1920, 1080)
-    shell.window.show()
+    show_painted(shell)
     yield shell
     stop_shell(shell)
     QApplication.processEvents()

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.backend.factors import Access, Factor
 from kiosk.config import BackendConfig, Config
+from tests.fixtures.qt import show_painted
 from ui.app import start_shell, stop_shell
 from ui.installers import install_account
 from ui.main import ShellOptions
@@ -62,8 +63,7 @@ def _kiosk(app: QApplication, tmp_path: Path, url: str) -> Shell:
         journal_path=str(tmp_path / "journal.sqlite3"),
     )
     shell = start_shell(config, ShellOptions(installers=[install_account]))
-    shell.window.resize(1920, 1080)
-    shell.window.show()
+    show_painted(shell)
     return shell
 
 

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config, TimeoutsConfig
-from tests.fixtures.qt import ManualClock
+from tests.fixtures.qt import ManualClock, show_painted
 from ui.background import SyncRunner
 from ui.main import ShellOptions, build_shell, teardown
 from ui.shell import Shell
@@ -22,8 +22,7 @@ def config() -> Config:
 @pytest.fixture
 def shell(app: QApplication, config: Config, clock: ManualClock) -> Iterator[Shell]:
     built = build_shell(config, app, ShellOptions(runner=SyncRunner(), clock=clock))
-    built.window.resize(1920, 1080)
-    built.window.show()
+    show_painted(built)
     yield built
     teardown(built)
     QApplication.processEvents()

@@ -23,6 +23,7 @@ from kiosk.journal import EntryStatus, Journal
 from kiosk.printing import ReceiptPrinter
 from kiosk.session import Customer, EndReason
 from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend, start_backend
+from tests.fixtures.qt import show_painted
 from tests.ui.conftest import ManualClock
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Lazy, Services
@@ -82,8 +83,7 @@ def bills_shell(
         runner=SyncRunner(), clock=clock, installers=default_installers(), services=services
     )
     shell = build_shell(config, app, options)
-    shell.window.resize(1920, 1080)
-    shell.window.show()
+    show_painted(shell)
     shell.ctx.sessions.identify(Customer(PHONE, "张*峰", "全球通", {Factor.PASSWORD, Factor.SMS}))
     shell.navigator.screen("details").output.folder = tmp_path  # type: ignore[attr-defined]
     yield shell

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.backend.factors import Access
 from kiosk.config import Config, UiConfig
+from tests.fixtures.qt import show_painted
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Services
 from ui.main import ShellOptions, build_shell, teardown
@@ -25,8 +26,7 @@ def shell(request: pytest.FixtureRequest, app: QApplication) -> Iterator[Shell]:
     config = Config(ui=UiConfig(large_text=request.param, fullscreen=False))
     services = Services(backend=BackendHandle(_never))  # type: ignore[arg-type]
     built = build_shell(config, app, ShellOptions(runner=SyncRunner(), services=services))
-    built.window.resize(1920, 1080)
-    built.window.show()
+    show_painted(built)
     yield built
     teardown(built)
     QApplication.processEvents()

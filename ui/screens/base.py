@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from kiosk.idle import ScreenKind
 from ui.context import AppContext
@@ -27,8 +27,8 @@ def is_customer_error(exc: Exception) -> bool:
     return isinstance(exc, BackendError | CardReaderError | PrinterError | JournalError)
 
 
-class Screen(QWidget):
-    """A full-screen page in the navigator's stack.
+class Screen(QFrame):
+    """A full-screen page in the navigator's stack (a QFrame: style sheets paint its background).
 
     Subclasses set ``screen_id``, ``kind`` and ``title_key``, build their widgets in
     ``__init__`` and fill them in ``enter``. ``navigate`` asks the navigator to go elsewhere.
@@ -47,7 +47,6 @@ class Screen(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("screen")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.ctx = ctx
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(56, 20, 56, 16)

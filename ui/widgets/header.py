@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from common.hall_time import hall_now
 from kiosk.config import Config
 from kiosk.i18n import Translator
+from ui.props import align, no_focus
 
 
 class Header(QFrame):
@@ -29,7 +30,6 @@ class Header(QFrame):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("header")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._config = config
         self._tr = translator
         self._now = now or hall_now
@@ -45,19 +45,19 @@ class Header(QFrame):
         self.customer_badge.setObjectName("customerBadge")
         self._clock = QLabel()
         self._clock.setObjectName("clock")
-        self._clock.setAlignment(Qt.AlignmentFlag.AlignRight)
+        align(self._clock, "AlignRight|AlignVCenter")
         self._date = QLabel()
         self._date.setObjectName("date")
-        self._date.setAlignment(Qt.AlignmentFlag.AlignRight)
+        align(self._date, "AlignRight|AlignVCenter")
         clock = QVBoxLayout()
         clock.setSpacing(2)
         clock.addWidget(self._clock)
         clock.addWidget(self._date)
         self.language_button = QPushButton()
-        self.language_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_focus(self.language_button)
         self.language_button.clicked.connect(self.language_toggled.emit)
         self.large_text_button = QPushButton()
-        self.large_text_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_focus(self.large_text_button)
         self.large_text_button.clicked.connect(self.large_text_toggled.emit)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(32, 12, 32, 12)

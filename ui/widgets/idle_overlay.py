@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.i18n import Translator
+from ui.props import align
 
 
 class IdleOverlay(QFrame):
@@ -22,14 +23,14 @@ class IdleOverlay(QFrame):
         card.setFixedWidth(860)
         self._title = QLabel()
         self._title.setObjectName("idleTitle")
-        self._title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        align(self._title, "AlignCenter")
         self._hint = QLabel()
         self._hint.setObjectName("screenHint")
         self._hint.setWordWrap(True)
-        self._hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        align(self._hint, "AlignCenter")
         self._countdown = QLabel()
         self._countdown.setObjectName("idleCountdown")
-        self._countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        align(self._countdown, "AlignCenter")
         self.more_time = QPushButton()
         self.more_time.setProperty("kind", "primary")
         self.more_time.setMinimumHeight(120)
@@ -41,9 +42,13 @@ class IdleOverlay(QFrame):
         inner.addWidget(self._countdown)
         inner.addWidget(self._hint)
         inner.addWidget(self.more_time)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(card)
+        row.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(row)
         outer.addStretch(1)
         self._seconds = 0
         self.retranslate()

@@ -1,0 +1,48 @@
+"""The path to the first frame stays light (bench_startup): no ``Qt`` namespace, no
+application-wide Python event filters until the home screen is on screen."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+SCRIPT = """
+import PySide6.QtCore as core
+from kiosk.config import Config
+from ui.app import start_shell, stop_shell
+from ui.first_paint import after_first_paint
+from ui.main import show
+
+shell = start_shell(Config())
+seen = []
+
+def first_frame():
+    seen.append((core.__dict__.get("Qt") is not None, shell.watching_input))
+    shell.lockdown.allow_exit()
+    shell.app.quit()
+
+after_first_paint(shell.home_screen, first_frame)
+show(shell, fullscreen=False)
+shell.app.exec()
+stop_shell(shell)
+print(seen)
+"""
+
+
+@pytest.mark.timeout(60)
+def test_first_frame_needs_neither_the_qt_namespace_nor_input_filters() -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=50,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    # Both callbacks run on the turn after the first paint; ours was queued first.
+    assert out.stdout.strip().splitlines()[-1] == "[(False, False)]"
