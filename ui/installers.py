@@ -9,6 +9,10 @@ from kiosk.backend.factors import Access
 from ui.context import AppContext
 from ui.features import Feature, FeatureRegistry
 from ui.screens.base import Screen
+from ui.screens.invoice.install import install_invoice
+from ui.screens.line.install import install_line
+from ui.screens.plan.install import install_plan
+from ui.screens.services.install import install_services
 
 
 def _overview(ctx: AppContext) -> Screen:
@@ -69,4 +73,12 @@ def install_pay(registry: FeatureRegistry, ctx: AppContext) -> None:
     )
 
 
-ALL_INSTALLERS = (install_account, install_pay, install_bills)
+ALL_INSTALLERS = (
+    install_account,
+    install_pay,
+    install_bills,
+    install_plan,
+    install_services,
+    install_line,
+    install_invoice,
+)

@@ -28,6 +28,7 @@ class Navigator(QObject):
 
     changed = Signal(object)  # the Screen now shown
     built = Signal(object)  # a Screen just created from its factory
+    current_kind_changed = Signal(object)  # ScreenKind of the shown screen changed in place
 
     def __init__(self, stack: QStackedWidget) -> None:
         super().__init__(stack)
@@ -116,6 +117,11 @@ class Navigator(QObject):
         screen.replace.connect(self.replace)
         screen.go_home.connect(self.home)
         screen.go_back.connect(self.back)
+        screen.kind_changed.connect(lambda kind, s=screen: self._on_screen_kind_changed(s, kind))
+
+    def _on_screen_kind_changed(self, screen: Screen, kind: object) -> None:
+        if screen is self.current:
+            self.current_kind_changed.emit(kind)
 
     def _show(self, screen_id: str, params: Any) -> None:
         current = self.current
@@ -123,5 +129,6 @@ class Navigator(QObject):
             current.leave()
         screen = self.screen(screen_id)
         self._stack.setCurrentWidget(screen)
+        screen.restore_kind()
         screen.enter(params)
         self.changed.emit(screen)

@@ -152,7 +152,7 @@ class Shell(QObject):
         """Wipe everything personal and go home."""
         self.ctx.sessions.end(reason)
         for screen in self.navigator.screens():
-            screen.reset()
+            screen.wipe()
         self.window.header.set_customer("")
         self.window.idle_overlay.hide()
         self.watcher.session_ended()
@@ -185,6 +185,7 @@ class Shell(QObject):
         w = self.window
         self.navigator.changed.connect(self._on_navigator_changed)
         self.navigator.built.connect(self._on_navigator_built)
+        self.navigator.current_kind_changed.connect(self.watcher.screen_changed)
         self.home_screen.feature_chosen.connect(self.open_feature)
         w.nav.back.connect(self.navigator.back)
         w.nav.home.connect(self.navigator.home)
@@ -196,6 +197,7 @@ class Shell(QObject):
         self.watcher.warning.connect(w.idle_overlay.show_countdown)
         self.watcher.active.connect(w.idle_overlay.hide)
         self.watcher.expired.connect(self._on_watcher_expired)
+        self.watcher.tick.connect(self._on_watcher_tick)
         w.idle_overlay.more_time_requested.connect(self._on_overlay_more_time)
 
     def _on_navigator_built(self, screen: Any) -> None:
@@ -219,6 +221,11 @@ class Shell(QObject):
         assert isinstance(screen, Screen)
         self.watcher.screen_changed(screen.kind)
         self._update_nav()
+
+    def _on_watcher_tick(self, seconds_left: int) -> None:
+        current = self.navigator.current
+        if current is not None and current.kind is ScreenKind.FINISHED:
+            current.show_home_countdown(seconds_left)
 
     def _update_nav(self) -> None:
         current = self.navigator.current

@@ -45,6 +45,10 @@ class TourClock:
         self.offset += seconds
 
 
+# (name, title shown in tour.json, action)
+Step = tuple[str, str, Callable[["Tour"], None]]
+
+
 @dataclass
 class StepResult:
     name: str

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from ui import tour_bills
+from ui import tour_bills, tour_invoice, tour_line, tour_plan, tour_services
 from ui.screens.identify.screen import IdentifyScreen
-from ui.tour import Tour, TourError
+from ui.tour import Step, Tour, TourError
 from ui.widgets.keypad import Keypad
 
 DEMO_PHONE = "13800138000"  # 张晓峰, 全球通, demo card 0
@@ -167,8 +165,6 @@ def admin_gesture(t: Tour) -> None:
     t.expect_screen("admin_pin")
 
 
-Step = tuple[str, str, Callable[[Tour], None]]
-
 STEPS: list[Step] = [
     ("home", "首页：功能磁贴", home),
     ("home-english", "Home in English", english),
@@ -194,6 +190,11 @@ STEPS: list[Step] = [
     ("details-pdf", "保存PDF账单及详单", tour_bills.details_pdf),
     ("dispute-pick", "费用申诉：选择费用和原因", tour_bills.dispute_pick),
     ("dispute-refunded", "双倍返还与受理单", tour_bills.dispute_confirm),
+    # The session now holds ID card + SMS code: sensitive transactions are allowed.
+    *tour_plan.STEPS,
+    *tour_services.STEPS,
+    *tour_invoice.STEPS,
+    *tour_line.STEPS,
     ("pay-qr", "缴费充值：扫码支付", pay_qr),
     ("pay-paid", "到账并打印缴费凭据", pay_paid),
     ("end-session", "结束服务", end_session),

@@ -21,8 +21,7 @@ from kiosk.backend.models import (
     PaymentStatus,
     RecordKind,
 )
-from tests.backend.conftest import CARDS, identify_fully
-from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend
+from tests.fixtures.live_backend import CARDS, DEMO_PASSWORD, LiveBackend, identify_fully
 
 ZHANG = "13800138000"  # 全球通, rich data
 LI = "13912345678"  # 神州行, nearly out of money

@@ -8,10 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 from kiosk.backend.models import RecordKind
-from tests.backend.conftest import identify_fully
 from tests.backend.pg import temp_postgres
 from tests.backend.test_idempotency import THREADS, _race, _session_headers
-from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend, start_backend
+from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend, identify_fully, start_backend
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from tests.backend.conftest import identify_fully
-from tests.fixtures.live_backend import LiveBackend
+from tests.fixtures.live_backend import LiveBackend, identify_fully
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 schema = schemathesis.openapi.from_path(DOC)

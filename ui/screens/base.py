@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from kiosk.idle import ScreenKind
 from ui.context import AppContext
+
+if TYPE_CHECKING:
+    from kiosk.idempotency import IdempotencyKeys
 
 T = TypeVar("T")
 
@@ -35,6 +38,7 @@ class Screen(QFrame):
     """
 
     navigate = Signal(str, object)  # screen id, params
+    kind_changed = Signal(object)  # ScreenKind: a transaction finished (FINISHED) and back
     replace = Signal(str, object)  # same, without remembering this screen for "back"
     go_home = Signal()
     go_back = Signal()
@@ -64,9 +68,13 @@ class Screen(QFrame):
         self.status.hide()
         self.error = self.label(role="error")
         self.error.hide()
+        self.home_countdown = self.label(role="notice")
+        self.home_countdown.hide()
         self.layout_.addWidget(self.status)
         self.layout_.addWidget(self.error)
+        self.layout_.addWidget(self.home_countdown)
         self.loading = False
+        self._keys: IdempotencyKeys | None = None
 
     def tr(self, key: str, /, **values: object) -> str:  # type: ignore[override]
         return self.ctx.translator.tr(key, **values)
@@ -106,6 +114,80 @@ class Screen(QFrame):
                 on_error(exc)
 
         self.ctx.runner.run(op, done, failed, guard=self.ctx.sessions.guard())
+
+    def transact(
+        self,
+        kind: str,
+        choice: Hashable,
+        call: Callable[[str], T],
+        transaction_id: Callable[[T], str],
+        on_done: Callable[[T], None],
+        *,
+        amount_fen: int | None = None,
+        busy_key: str = "common.saving",
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> None:
+        """A mutating backend call ``call(idempotency_key)`` for the customer's ``choice``.
+
+        Runs in the background under the journal (when the kiosk keeps one): the entry with the
+        key, masked number and amount is written before the call leaves. Retrying the same
+        choice after a lost answer reuses its key, so the backend applies it once.
+        """
+        from kiosk.backend.errors import BackendTimeout, BackendUnavailable
+        from kiosk.idempotency import IdempotencyKeys
+
+        if self._keys is None:
+            self._keys = IdempotencyKeys()
+        keys = self._keys
+        key = keys.key_for(choice)
+        ctx = self.ctx
+        customer = ctx.sessions.current.customer
+        phone = customer.phone if customer is not None else ""
+
+        def op() -> T:
+            if ctx.services.journal is None:
+                return call(key)
+            from kiosk.journal import journaled
+
+            return journaled(ctx.journal, kind, key, phone, call, transaction_id, amount_fen)
+
+        def done(result: T) -> None:
+            keys.settle()
+            on_done(result)
+
+        def failed(exc: Exception) -> None:
+            if not isinstance(exc, BackendTimeout | BackendUnavailable):
+                keys.settle()  # a definite refusal: nothing happened, a retry is a new attempt
+            if on_error is not None:
+                on_error(exc)
+
+        self.fetch(op, done, busy_key=busy_key, on_error=failed)
+
+    def finish(self) -> None:
+        """The customer's transaction is done: the kiosk goes home after
+        ``timeouts.after_transaction`` seconds without a touch, counting down on this screen."""
+        self._set_kind(ScreenKind.FINISHED)
+
+    def show_home_countdown(self, seconds: int) -> None:
+        """The watcher's tick while this screen is FINISHED."""
+        self.home_countdown.setText(self.tr("common.home_in", seconds=seconds))
+        self.home_countdown.show()
+
+    def restore_kind(self) -> None:
+        """Back to the screen's own kind (the navigator calls this before ``enter``)."""
+        self.home_countdown.hide()
+        self._set_kind(type(self).kind)
+
+    def wipe(self) -> None:
+        """Session end: forget keys in flight, restore the kind, drop what the screen shows."""
+        self._keys = None
+        self.restore_kind()
+        self.reset()
+
+    def _set_kind(self, kind: ScreenKind) -> None:
+        if kind is not self.kind:
+            self.kind = kind
+            self.kind_changed.emit(kind)
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)

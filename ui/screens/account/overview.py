@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
 from common.money import format_fen
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
-from kiosk.journal import journaled
 from ui.context import AppContext
 from ui.screens.base import Screen
 from ui.widgets.card import card
@@ -198,26 +196,13 @@ class OverviewScreen(Screen):
 
     def _on_reminder_clicked(self, fen: int | None) -> None:
         ctx = self.ctx
-        customer = ctx.sessions.current.customer
-        if customer is None:
+        if ctx.sessions.current.customer is None:
             return
-        phone = customer.phone
-        key = str(uuid.uuid4())
 
-        def save() -> tuple[m.ReminderSetting, m.AccountOverview]:
-            setting = journaled(
-                ctx.journal,
-                "reminder",
-                key,
-                phone,
-                lambda k: ctx.backend.set_reminder_threshold(fen, idempotency_key=k),
-                lambda _setting: "",
-                amount_fen=fen,
-            )
-            return setting, ctx.backend.overview()
+        def saved(setting: m.ReminderSetting) -> None:
+            self.fetch(ctx.backend.overview, lambda overview: shown(setting, overview))
 
-        def saved(result: tuple[m.ReminderSetting, m.AccountOverview]) -> None:
-            setting, overview = result
+        def shown(setting: m.ReminderSetting, overview: m.AccountOverview) -> None:
             self._show(overview)
             self.status.setText(
                 self.tr("overview.reminder_saved", current=format_fen(setting.threshold_fen))
@@ -226,4 +211,11 @@ class OverviewScreen(Screen):
             )
             self.status.show()
 
-        self.fetch(save, saved, busy_key="common.saving")
+        self.transact(
+            "reminder",
+            fen,
+            lambda k: ctx.backend.set_reminder_threshold(fen, idempotency_key=k),
+            lambda _setting: "",
+            saved,
+            amount_fen=fen,
+        )

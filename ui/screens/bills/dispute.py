@@ -3,7 +3,6 @@ amount when the rules confirm it, and the customer takes a receipt with the disp
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -102,7 +101,6 @@ class DisputeScreen(Screen):
         self.candidates: list[m.Record] = []
         self.dispute: m.Dispute | None = None
         self.disputed: tuple[m.Record, str] | None = None
-        self._key: tuple[int, str, str] | None = None  # (record, reason, idempotency key)
 
     # Screen API ---------------------------------------------------------------------------
     def enter(self, params: Any) -> None:
@@ -136,7 +134,6 @@ class DisputeScreen(Screen):
         self.candidates = []
         self.dispute = None
         self.disputed = None
-        self._key = None
         self.charges.clear()
         self.target_label.clear()
         self.result.hide()
@@ -236,36 +233,20 @@ class DisputeScreen(Screen):
         record, reason = self.selected_record(), self.selected_reason()
         if record is None or reason is None or self.dispute is not None:
             return
-        # The same choice retried after a timeout reuses its key: the backend applies it once.
-        if self._key is None or self._key[:2] != (record.record_id, reason):
-            self._key = (record.record_id, reason, str(uuid.uuid4()))
-        key = self._key[2]
         ctx = self.ctx
-        customer = ctx.sessions.current.customer
-        phone = customer.phone if customer is not None else ""
         self.confirm_button.setEnabled(False)
-
-        def call() -> m.Dispute:
-            def dispute(k: str) -> m.Dispute:
-                return ctx.backend.open_dispute(record.record_id, reason, idempotency_key=k)
-
-            if ctx.services.journal is None:
-                return dispute(key)
-            # Journaled like every mutation: a lost answer is retried with the same key.
-            from kiosk.journal import journaled
-
-            return journaled(
-                ctx.journal, "dispute", key, phone, dispute, lambda d: d.number, record.fee_fen
-            )
 
         def done(dispute: m.Dispute) -> None:
             self.disputed = (record, reason)
             self._show_result(dispute)
 
-        self.fetch(
-            call,
+        self.transact(
+            "dispute",
+            (record.record_id, reason),
+            lambda k: ctx.backend.open_dispute(record.record_id, reason, idempotency_key=k),
+            lambda d: d.number,
             done,
-            busy_key="common.saving",
+            amount_fen=record.fee_fen,
             on_error=lambda _e: self._update_confirm(),
         )
 
@@ -286,6 +267,7 @@ class DisputeScreen(Screen):
         self.reasons.hide()
         self.reason_caption.hide()
         self.confirm_button.hide()
+        self.finish()
 
     def _on_receipt_button_clicked(self) -> None:
         if self.dispute is None or self.disputed is None:

@@ -7,7 +7,6 @@ a retry reuses the same key.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -17,7 +16,6 @@ from common.hall_time import hall_now, to_hall
 from common.money import fen_to_capitals, format_fen
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
-from kiosk.journal import journaled
 from printer.document import Document
 from printer.receipts.payment import PaymentReceipt, build_payment_receipt
 from ui.context import AppContext
@@ -75,7 +73,6 @@ class PayScreen(Screen):
         self.layout_.addWidget(self.print_panel)
         self.layout_.addStretch(1)
         self.order: m.PaymentOrder | None = None
-        self._key = ""
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._on_poll_timeout)
@@ -92,7 +89,6 @@ class PayScreen(Screen):
     def reset(self) -> None:
         self._poll.stop()
         self.order = None
-        self._key = ""
         self.qr.set_payload("")
         self.print_panel.reset()
         self._show_amounts()
@@ -108,33 +104,25 @@ class PayScreen(Screen):
     def _show_amounts(self) -> None:
         self._poll.stop()
         self.order = None
-        self._key = ""
         self.clear_messages()
         self.amounts.show()
         self.order_card.hide()
         self.print_panel.hide()
 
     def _on_amount_clicked(self, fen: int) -> None:
-        customer = self.ctx.sessions.current.customer
-        if customer is None:
+        if self.ctx.sessions.current.customer is None:
             return
-        ctx, phone = self.ctx, customer.phone
-        # One key per order the customer asks for; a retry after a lost answer reuses it.
-        self._key = self._key or str(uuid.uuid4())
-        key = self._key
-
-        def create() -> m.PaymentOrder:
-            return journaled(
-                ctx.journal,
-                "payment",
-                key,
-                phone,
-                lambda k: ctx.backend.create_payment(fen, idempotency_key=k),
-                lambda order: order.order_id,
-                amount_fen=fen,
-            )
-
-        self.fetch(create, self._show_order, busy_key="pay.creating")
+        ctx = self.ctx
+        # A retry of the same amount after a lost answer reuses its key: one order, not two.
+        self.transact(
+            "payment",
+            fen,
+            lambda k: ctx.backend.create_payment(fen, idempotency_key=k),
+            lambda order: order.order_id,
+            self._show_order,
+            amount_fen=fen,
+            busy_key="pay.creating",
+        )
 
     def _show_order(self, order: m.PaymentOrder) -> None:
         self.order = order
@@ -143,7 +131,6 @@ class PayScreen(Screen):
         amount = format_fen(order.amount_fen)
         if order.status is m.PaymentStatus.PAID:
             self._poll.stop()
-            self._key = ""
             self.qr.hide()
             balance = order.balance_after_fen
             self.order_text.setText(self.tr("pay.paid", amount=amount))
@@ -152,9 +139,9 @@ class PayScreen(Screen):
             )
             self.again_button.hide()
             self._offer_receipt(order)
+            self.finish()
         elif order.status is m.PaymentStatus.EXPIRED:
             self._poll.stop()
-            self._key = ""
             self.qr.hide()
             self.order_text.setText(self.tr("pay.expired"))
             self.order_hint.setText(self.tr("pay.expired_hint"))

@@ -1,0 +1,1 @@
+"""密码重置、报停/复机 (PRODUCT function 8)."""

@@ -1,0 +1,1 @@
+"""套餐变更 (PRODUCT function 5)."""

@@ -1,0 +1,1 @@
+"""增值业务 (PRODUCT function 6)."""

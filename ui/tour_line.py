@@ -1,0 +1,10 @@
+"""Tour steps for 密码重置、报停/复机 (PRODUCT function 8).
+
+ui/tour_steps.py runs them after the dispute steps, while the session holds ID card + SMS
+code (sensitive transactions are allowed)."""
+
+from __future__ import annotations
+
+from ui.tour import Step
+
+STEPS: list[Step] = []
