@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     engine = make_engine(args.db)
     migrate(engine)
-    clock = Clock(args.today)
+    clock = Clock(getattr(args, "today", None))  # add-terminal has no business date
     if args.command == "seed" or (args.command == "serve" and args.seed_demo and is_empty(engine)):
         from backend.seed.seeder import seed_database
 

@@ -7,6 +7,7 @@ after, off the GUI thread (their imports alone cost more than the whole window).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 import signal
 from collections.abc import Callable
@@ -114,15 +115,29 @@ def start_shell(config: Config, options: ShellOptions | None = None) -> Shell:
     opts = options or ShellOptions(installers=default_installers())
     opts.services = services
     shell = build_shell(config, app, opts)
-    handle = services.backend
-    if handle is not None:
+    if services.backend is not None:
         # After the first paint: a worker importing requests would compete for the GIL.
-        QTimer.singleShot(
-            WARMUP_DELAY_MS, lambda: shell.ctx.runner.run(handle.get, _ignore, _log_warmup)
-        )
+        job = warm_up(services, dt.datetime.now(dt.UTC))
+        QTimer.singleShot(WARMUP_DELAY_MS, lambda: shell.ctx.runner.run(job, _ignore, _log_warmup))
     if services.card_reader is not None:
         services.card_reader.start()
     return shell
+
+
+def warm_up(services: Services, started_at: dt.datetime) -> Callable[[], object]:
+    """The start-up job: build the backend client, then settle the journal's entries left
+    unresolved by an earlier run (power cut, lost answer)."""
+
+    def job() -> object:
+        assert services.backend is not None
+        client = services.backend.get()
+        if services.journal is None:
+            return None
+        from kiosk.reconcile import reconcile
+
+        return reconcile(services.journal.get(), client.transaction_state, started_at)
+
+    return job
 
 
 def _ignore(_result: object) -> None:
@@ -130,7 +145,7 @@ def _ignore(_result: object) -> None:
 
 
 def _log_warmup(exc: Exception) -> None:
-    log.error("backend client could not be created: %s", type(exc).__name__)
+    log.error("start-up warm-up failed (backend client or journal): %s", type(exc).__name__)
 
 
 def stop_shell(shell: Shell) -> None:

@@ -421,3 +421,14 @@ class SmsOutboxOut(BaseModel):
     """Demo outbox, newest first."""
 
     messages: list[SmsMessageOut]
+
+
+class TransactionStateOut(BaseModel):
+    """Whether a mutation sent with this Idempotency-Key was applied (terminal reconciliation)."""
+
+    key: str
+    applied: bool
+    status_code: int | None = Field(None, description="HTTP status of the stored answer")
+    reference: str | None = Field(
+        None, description="The transaction's own number (order, dispute, invoice ...), if any"
+    )

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import requests
 
@@ -299,6 +300,12 @@ class BackendClient:
         return self._parsed(
             parse.spam_report, self._mutate("POST", "/v1/spam-reports", body, idempotency_key)
         )
+
+    def transaction_state(self, key: str) -> m.TransactionState:
+        """Was the mutation sent with ``key`` applied? Terminal-level (no customer session):
+        the journal asks this at start-up for transactions whose answer was lost."""
+        data = self._get(f"/v1/terminal/transactions/{quote(key, safe='')}")
+        return self._parsed(parse.transaction_state, data)
 
     def set_reminder_threshold(
         self, threshold_fen: int | None, idempotency_key: str | None = None

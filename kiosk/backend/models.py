@@ -357,3 +357,12 @@ class SmsMessage:
     text: str
     sent_at: dt.datetime
     purpose: str
+
+
+@dataclass(frozen=True)
+class TransactionState:
+    """The backend's answer to "was the mutation with this key applied?" (reconciliation)."""
+
+    key: str
+    applied: bool
+    reference: str | None

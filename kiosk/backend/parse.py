@@ -314,3 +314,10 @@ def sms_message(d: Json) -> m.SmsMessage:
     return m.SmsMessage(
         text=str(d["text"]), sent_at=_instant(d["sent_at"]), purpose=str(d["purpose"])
     )
+
+
+def transaction_state(d: Json) -> m.TransactionState:
+    """Parse the reconciliation answer for one idempotency key."""
+    return m.TransactionState(
+        key=str(d["key"]), applied=bool(d["applied"]), reference=_opt_str(d.get("reference"))
+    )
