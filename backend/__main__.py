@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("openapi", help="print the OpenAPI document")
 
+    fleet = sub.add_parser("terminals", help="every terminal's health, worst first")
+    fleet.add_argument("--db", default=DEFAULT_DB)
+
     term = sub.add_parser("add-terminal", help="provision a terminal (id + token)")
     term.add_argument("--db", default=DEFAULT_DB)
     term.add_argument("--id", required=True, dest="terminal_id")
@@ -102,6 +105,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if args.command == "seed":
             return 0
+    if args.command == "terminals":
+        from backend.ops.terminals import fleet, format_fleet
+
+        now = clock.now()
+        print(format_fleet(fleet(engine, now), now))
+        return 0
     if args.command == "add-terminal":
         from backend.ops.terminals import add_terminal
 

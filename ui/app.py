@@ -119,6 +119,9 @@ def start_shell(config: Config, options: ShellOptions | None = None) -> Shell:
         # After the first paint: a worker importing requests would compete for the GIL.
         job = warm_up(services, dt.datetime.now(dt.UTC))
         QTimer.singleShot(WARMUP_DELAY_MS, lambda: shell.ctx.runner.run(job, _ignore, _log_warmup))
+        from ui.status_reporter import StatusReporter
+
+        shell.status_reporter = StatusReporter(shell.ctx, parent=shell)
     if services.card_reader is not None:
         services.card_reader.start()
     return shell
@@ -150,6 +153,8 @@ def _log_warmup(exc: Exception) -> None:
 
 def stop_shell(shell: Shell) -> None:
     services = shell.ctx.services
+    if shell.status_reporter is not None:
+        shell.status_reporter.stop()
     if services.card_reader is not None:
         services.card_reader.stop()
     if services.printer is not None:

@@ -60,7 +60,9 @@ class BackgroundRunner:
         self._pool = QThreadPool()
         self._pool.setMaxThreadCount(max_threads)
         self._relays: set[_Relay] = set()
-        # Called on the GUI thread whenever a job ends: an answer from the backend is activity.
+        # Called on the GUI thread when a job for the customer's session (one with a guard)
+        # ends: an answer from the backend is activity. Housekeeping (warm-up, health reports)
+        # runs without a guard and never keeps a forgotten session alive.
         self.on_result: Callable[[], None] | None = None
 
     def run(
@@ -75,7 +77,7 @@ class BackgroundRunner:
 
         def settle(deliver: Callable[[Any], None], value: object) -> None:
             self._relays.discard(relay)
-            if self.on_result is not None:
+            if self.on_result is not None and guard is not None:
                 self.on_result()
             if guard is None or guard():
                 deliver(value)

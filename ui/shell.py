@@ -23,6 +23,7 @@ from ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from ui.screens.admin import AdminPinScreen, AdminScreen
+    from ui.status_reporter import StatusReporter
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ class Shell(QObject):
         self.lockdown = lockdown
         self.large_text = ctx.config.ui.large_text
         self._watching_input = False
+        self.status_reporter: StatusReporter | None = None  # set by ui.app.start_shell
         self.navigator = Navigator(window.stack)
         self.home_screen = HomeScreen(ctx, registry)
         self.navigator.add(self.home_screen)

@@ -432,3 +432,19 @@ class TransactionStateOut(BaseModel):
     reference: str | None = Field(
         None, description="The transaction's own number (order, dispute, invoice ...), if any"
     )
+
+
+class TerminalStatusIn(BaseModel):
+    """A terminal's health report (sent once a minute; nothing personal)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    app_version: str = Field(min_length=1, max_length=40)
+    reader: Literal["ok", "fault", "absent"]
+    printer: Literal["ok", "fault", "absent"]
+    problems: list[Annotated[str, Field(pattern=r"^[a-z0-9_]{1,40}$")]] = Field(
+        default_factory=list, max_length=10, description="stable codes: reader_lost, paper_out ..."
+    )
+    journal_unresolved: int = Field(ge=0)
+    in_session: bool
+    uptime_s: int = Field(ge=0)

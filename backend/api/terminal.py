@@ -1,4 +1,5 @@
-"""The terminal's own questions (no customer session): reconciliation of its journal.
+"""The terminal's own calls (no customer session): its health report, and reconciliation of
+its journal.
 
 After a power cut or a lost answer, the kiosk's journal names mutations it sent without
 knowing their outcome. The key is stored in the same database transaction that applies a
@@ -10,12 +11,13 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Response
 from sqlalchemy import select
 
 from backend.api.deps import State, TerminalId
-from backend.api.schemas import TransactionStateOut
+from backend.api.schemas import TerminalStatusIn, TransactionStateOut
 from backend.db import tables as t
+from backend.ops.terminals import store_status
 
 router = APIRouter(prefix="/v1/terminal", tags=["terminal"])
 
@@ -65,3 +67,10 @@ def transaction_state(
         status_code=row.status_code,
         reference=reference_of(json.loads(row.body)),
     )
+
+
+@router.put("/status", status_code=204, summary="The terminal's health report (once a minute)")
+def report_status(body: TerminalStatusIn, st: State, terminal_id: TerminalId) -> Response:
+    """Kept per terminal (the newest wins); `python -m backend terminals` lists the fleet."""
+    store_status(st.engine, terminal_id, body.model_dump(), st.clock.now())
+    return Response(status_code=204)

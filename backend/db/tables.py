@@ -65,6 +65,21 @@ terminals = Table(
     Column("active", Boolean, nullable=False, default=True),
 )
 
+# The newest health report of each terminal (PUT /v1/terminal/status, once a minute).
+terminal_status = Table(
+    "terminal_status",
+    metadata,
+    Column("terminal_id", ForeignKey("terminals.terminal_id"), primary_key=True),
+    Column("received_at", UtcDateTime(), nullable=False),
+    Column("app_version", String(40), nullable=False),
+    Column("reader", String(12), nullable=False),  # ok / fault / absent
+    Column("printer", String(12), nullable=False),
+    Column("problems", String(300), nullable=False),  # space-separated codes
+    Column("journal_unresolved", Integer, nullable=False),
+    Column("in_session", Boolean, nullable=False),
+    Column("uptime_s", Integer, nullable=False),
+)
+
 customers = Table(
     "customers",
     metadata,

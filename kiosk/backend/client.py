@@ -25,6 +25,7 @@ from kiosk.backend import errors as e
 from kiosk.backend import models as m
 from kiosk.backend import parse
 from kiosk.backend.problems import error_from_response
+from kiosk.status import StatusReport
 
 log = logging.getLogger(__name__)
 
@@ -306,6 +307,10 @@ class BackendClient:
         the journal asks this at start-up for transactions whose answer was lost."""
         data = self._get(f"/v1/terminal/transactions/{quote(key, safe='')}")
         return self._parsed(parse.transaction_state, data)
+
+    def report_status(self, report: StatusReport) -> None:
+        """The terminal's health report (PUT, not retried: the next one follows in a minute)."""
+        self._call("PUT", "/v1/terminal/status", body=report.as_json(), retry=False)
 
     def set_reminder_threshold(
         self, threshold_fen: int | None, idempotency_key: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 
@@ -52,3 +53,48 @@ def test_another_terminal_cannot_see_the_keys(own_backend: LiveBackend) -> None:
         assert other.transaction_state("spam-key-2").applied is False
     with own_backend.client() as client:
         assert client.transaction_state("spam-key-2").applied is True
+
+
+def test_health_reports_make_the_fleet_view(own_backend: LiveBackend) -> None:
+    from backend.db.engine import make_engine
+    from backend.ops.terminals import fleet
+    from kiosk.status import build_report
+
+    report = build_report(
+        app_version="0.1.0",
+        reader_configured=True,
+        reader_ready=True,
+        printer_configured=True,
+        printer_errors=("paper_out",),
+        journal_unresolved=2,
+        in_session=True,
+        uptime_s=3600,
+    )
+    with own_backend.client() as client:
+        client.report_status(report)
+    out = subprocess.run(
+        [sys.executable, "-m", "backend", "terminals", "--db", own_backend.db_url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    line = next(x for x in out.splitlines() if x.startswith(own_backend.terminal_id))
+    assert "attention" in line and "printer_paper_out" in line and "(customer at it)" in line
+    assert line.split()[4] == "2"  # unresolved journal entries
+    engine = make_engine(own_backend.db_url)
+    try:
+        seen = {h.terminal_id: h for h in fleet(engine, dt.datetime.now(dt.UTC))}
+        assert seen[own_backend.terminal_id].verdict == "attention"
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=4)  # three reports missed
+        assert {h.terminal_id: h for h in fleet(engine, later)}[
+            own_backend.terminal_id
+        ].verdict == "offline"
+    finally:
+        engine.dispose()
+    with pytest.raises(e.InvalidInput), own_backend.client() as client:
+        client._call(
+            "PUT",
+            "/v1/terminal/status",
+            body={**report.as_json(), "problems": ["Paper Out!"]},
+            retry=False,
+        )

@@ -1,0 +1,68 @@
+"""The terminal's health report to the backend (once a minute), so hall staff and the IT team
+see at a glance which terminal needs someone (``python -m backend terminals``).
+
+Nothing personal: device states, stable problem codes, the number of unresolved journal
+entries, whether a customer is at the terminal, the version and the uptime.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+READER_LOST = "reader_lost"
+PRINTER_SILENT = "printer_silent"
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    app_version: str
+    reader: str  # ok / fault / absent
+    printer: str
+    problems: tuple[str, ...]
+    journal_unresolved: int
+    in_session: bool
+    uptime_s: int
+
+    def as_json(self) -> dict[str, Any]:
+        body = asdict(self)
+        body["problems"] = list(self.problems)
+        return body
+
+
+def _state(configured: bool, problems: Sequence[str]) -> str:
+    if not configured:
+        return "absent"
+    return "fault" if problems else "ok"
+
+
+def build_report(
+    *,
+    app_version: str,
+    reader_configured: bool,
+    reader_ready: bool,
+    printer_configured: bool,
+    printer_errors: Sequence[str] | None,
+    journal_unresolved: int,
+    in_session: bool,
+    uptime_s: float,
+) -> StatusReport:
+    """``printer_errors``: the printer's stable error codes (``PrinterStatus.errors``), or
+    ``None`` when it did not answer its status query at all."""
+    reader_problems = [READER_LOST] if reader_configured and not reader_ready else []
+    printer_problems: list[str] = []
+    if printer_configured:
+        if printer_errors is None:
+            printer_problems = [PRINTER_SILENT]
+        else:
+            printer_problems = [f"printer_{code}" for code in printer_errors]
+    return StatusReport(
+        app_version=app_version,
+        reader=_state(reader_configured, reader_problems),
+        printer=_state(printer_configured, printer_problems),
+        problems=tuple(reader_problems + printer_problems),
+        journal_unresolved=journal_unresolved,
+        in_session=in_session,
+        uptime_s=max(0, int(uptime_s)),
+    )

@@ -1,0 +1,44 @@
+"""The health report: device states and problem codes from what the kiosk knows."""
+
+from __future__ import annotations
+
+from kiosk.status import PRINTER_SILENT, READER_LOST, build_report
+
+
+def _report(**overrides: object) -> dict[str, object]:
+    fields: dict[str, object] = {
+        "app_version": "0.1.0",
+        "reader_configured": True,
+        "reader_ready": True,
+        "printer_configured": True,
+        "printer_errors": (),
+        "journal_unresolved": 0,
+        "in_session": False,
+        "uptime_s": 61.7,
+    }
+    fields.update(overrides)
+    return build_report(**fields).as_json()  # type: ignore[arg-type]
+
+
+def test_all_well() -> None:
+    assert _report() == {
+        "app_version": "0.1.0",
+        "reader": "ok",
+        "printer": "ok",
+        "problems": [],
+        "journal_unresolved": 0,
+        "in_session": False,
+        "uptime_s": 61,
+    }
+
+
+def test_faults_become_stable_codes() -> None:
+    report = _report(reader_ready=False, printer_errors=("paper_out", "cover_open"))
+    assert (report["reader"], report["printer"]) == ("fault", "fault")
+    assert report["problems"] == [READER_LOST, "printer_paper_out", "printer_cover_open"]
+
+
+def test_a_silent_printer_and_absent_devices() -> None:
+    assert _report(printer_errors=None)["problems"] == [PRINTER_SILENT]
+    absent = _report(reader_configured=False, printer_configured=False, printer_errors=None)
+    assert (absent["reader"], absent["printer"], absent["problems"]) == ("absent", "absent", [])
