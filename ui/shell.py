@@ -232,8 +232,14 @@ class Shell(QObject):
     def _update_nav(self) -> None:
         current = self.navigator.current
         on_home = current is None or current.screen_id == HOME
-        self.window.nav.setVisible(not on_home)
-        self.window.nav.end_button.setVisible(self.ctx.sessions.current.identified)
+        identified = self.ctx.sessions.current.identified
+        nav = self.window.nav
+        # Home with a customer still identified: only "结束服务" (one-stop: more transactions
+        # may follow, but the customer must always be able to leave with the session wiped).
+        nav.setVisible(not on_home or identified)
+        nav.back_button.setVisible(not on_home)
+        nav.home_button.setVisible(not on_home)
+        nav.end_button.setVisible(identified)
 
     def _on_header_language_toggled(self) -> None:
         locale = "en" if self.ctx.translator.locale == "zh_CN" else "zh_CN"

@@ -173,3 +173,15 @@ def test_large_text_mode_grows_type_and_targets(shell: Shell, qtbot: QtBot) -> N
     assert key.height() >= 100
     assert shell.admin_pin.hint.fontInfo().pixelSize() >= 32
     assert shell.window.header.large_text_button.property("active") == "true"
+
+
+def test_home_with_a_customer_offers_only_end_session(shell: Shell) -> None:
+    _identify(shell)
+    shell.customer_identified()
+    shell.navigator.home()
+    nav = shell.window.nav
+    assert nav.isVisible() and nav.end_button.isVisible()
+    assert not nav.back_button.isVisible() and not nav.home_button.isVisible()
+    nav.end_button.click()
+    assert not shell.ctx.sessions.current.identified
+    assert not nav.isVisible()
