@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -62,6 +62,27 @@ class NavBar(QFrame):
         self.end_button.setText(self._tr.tr("nav.end_session"))
 
 
+class ScreenStack(QStackedWidget):
+    """The screens, one at a time. Sized by the screen on show only: a plain QStackedWidget
+    asks for the largest of all its pages, so the tall home screen (no navigation bar) would
+    force every other screen (with the bar) past 1080 px."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentChanged.connect(self._on_current_changed)
+
+    def sizeHint(self) -> QSize:
+        current = self.currentWidget()
+        return current.sizeHint() if current is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        current = self.currentWidget()
+        return current.minimumSizeHint() if current is not None else super().minimumSizeHint()
+
+    def _on_current_changed(self, _index: int) -> None:
+        self.updateGeometry()
+
+
 class MainWindow(QMainWindow):
     """Refuses to close unless the lock-down lets it (admin PIN)."""
 
@@ -70,7 +91,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(translator.tr("header.operator"))
         self._lockdown = lockdown
         self.header = header
-        self.stack = QStackedWidget()
+        self.stack = ScreenStack()
         self.stack.setObjectName("screenStack")
         self.nav = NavBar(translator)
         central = QWidget()

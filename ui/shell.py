@@ -173,6 +173,7 @@ class Shell(QObject):
         self.large_text = on
         self.apply_style()
         self.window.header.set_large_text(on)
+        self.home_screen.set_large_text(on)
         self.large_text_changed.emit(on)
 
     def apply_style(self) -> None:

@@ -1,4 +1,5 @@
-"""Every identification page fits a 1080p screen, in large-text mode, with an error showing."""
+"""The home screen with every function and every identification page fit a 1080p screen, in
+standard and large-text mode (pages with an error showing)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from kiosk.config import Config, UiConfig
 from tests.fixtures.qt import show_painted
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Services
-from ui.main import ShellOptions, build_shell, teardown
+from ui.main import ShellOptions, build_shell, default_installers, teardown
 from ui.screens.identify.screen import IdentifyScreen
 from ui.shell import Shell
 
@@ -25,7 +26,8 @@ def _never() -> object:
 def shell(request: pytest.FixtureRequest, app: QApplication) -> Iterator[Shell]:
     config = Config(ui=UiConfig(large_text=request.param, fullscreen=False))
     services = Services(backend=BackendHandle(_never))  # type: ignore[arg-type]
-    built = build_shell(config, app, ShellOptions(runner=SyncRunner(), services=services))
+    options = ShellOptions(runner=SyncRunner(), services=services, installers=default_installers())
+    built = build_shell(config, app, options)
     show_painted(built)
     yield built
     teardown(built)
@@ -42,3 +44,17 @@ def test_identification_pages_fit_1080p(shell: Shell) -> None:
         QApplication.processEvents()
         assert shell.window.minimumSizeHint().height() <= 1080, type(page).__name__
         assert shell.window.height() == 1080, type(page).__name__
+
+
+def test_home_with_every_function_fits_1080p(shell: Shell) -> None:
+    home = shell.home_screen
+    assert len(home.tiles) >= 11  # every PRODUCT function has its tile
+    QApplication.processEvents()
+    assert shell.window.minimumSizeHint().height() <= 1080
+    assert shell.window.height() == 1080
+    for tile in home.tiles.values():
+        assert tile.width() >= 100 and tile.height() >= 100
+        assert tile.subtitle.isVisible() is not shell.large_text
+    shell.set_large_text(not shell.large_text)  # switching keeps it on one screen
+    QApplication.processEvents()
+    assert shell.window.minimumSizeHint().height() <= 1080

@@ -33,7 +33,7 @@ class HomeScreen(Screen):
         self.layout_.addWidget(self._sub)
         self.layout_.addSpacing(12)
         grid = QGridLayout()
-        grid.setSpacing(24)
+        grid.setSpacing(20)
         self.tiles: dict[str, Tile] = {}
         for index, feature in enumerate(registry.all()):
             tile = Tile(feature.icon)
@@ -46,6 +46,13 @@ class HomeScreen(Screen):
         self.layout_.addStretch(1)
         self._card_hint = self.label(role="notice")
         self.layout_.addWidget(self._card_hint)
+        self.set_large_text(ctx.config.ui.large_text)
+
+    def set_large_text(self, on: bool) -> None:
+        """Large-text mode shows the tiles' titles only: bigger words, less to read, and
+        three rows of tiles still fit one 1080p screen."""
+        for tile in self.tiles.values():
+            tile.subtitle.setVisible(not on)
 
     def features(self) -> list[Feature]:
         return self._registry.all()
