@@ -141,7 +141,7 @@ class ChartBar:
 # -- arithmetic ------------------------------------------------------------------------------
 
 
-def _usage(bill: m.MonthBill, kind: str) -> m.UsageItem | None:
+def usage_of(bill: m.MonthBill, kind: str) -> m.UsageItem | None:
     return next((u for u in bill.usage if u.kind == kind), None)
 
 
@@ -172,7 +172,7 @@ def _overage(
 def _voice_lines(bill: m.MonthBill, category: m.BillCategory) -> list[ChargeLine]:
     plan = bill.plan
     lines: list[ChargeLine] = []
-    usage = _usage(bill, "voice")
+    usage = usage_of(bill, "voice")
     home = _item_sum(category, roaming=False)
     if usage is not None:
         lines += _overage(
@@ -192,7 +192,7 @@ def _voice_lines(bill: m.MonthBill, category: m.BillCategory) -> list[ChargeLine
 
 def _messaging_lines(bill: m.MonthBill, category: m.BillCategory) -> list[ChargeLine]:
     lines: list[ChargeLine] = []
-    usage = _usage(bill, "sms")
+    usage = usage_of(bill, "sms")
     sms = category.total_fen - _item_sum(category, name="彩信")
     if usage is not None:
         lines += _overage(
@@ -207,7 +207,7 @@ def _messaging_lines(bill: m.MonthBill, category: m.BillCategory) -> list[Charge
 
 
 def _data_lines(bill: m.MonthBill, category: m.BillCategory) -> list[ChargeLine]:
-    usage = _usage(bill, "data")
+    usage = usage_of(bill, "data")
     if usage is None:
         return [ChargeLine("套餐外流量", category.total_fen)]
     return _overage(

@@ -1,10 +1,76 @@
 """Tour steps for 套餐变更 (PRODUCT function 5).
 
 ui/tour_steps.py runs them after the dispute steps, while the session holds ID card + SMS
-code (sensitive transactions are allowed)."""
+code (sensitive transactions are allowed). 张晓峰 (全球通 QQT128) books the plan the list
+recommends for his usage from next month; nothing in the later steps depends on his plan."""
 
 from __future__ import annotations
 
-from ui.tour import Step
+from ui.screens.plan.compare import PlanCompareScreen
+from ui.screens.plan.plans import PlansScreen
+from ui.tour import Step, Tour, TourError
 
-STEPS: list[Step] = []
+RECEIPT_TIMEOUT = 60.0
+
+
+def _plans(t: Tour) -> PlansScreen:
+    screen = t.shell.navigator.current
+    if not isinstance(screen, PlansScreen):
+        raise TourError(f"expected the plan list, on {t.screen_id()}")
+    return screen
+
+
+def _compare(t: Tour) -> PlanCompareScreen:
+    screen = t.shell.navigator.current
+    if not isinstance(screen, PlanCompareScreen):
+        raise TourError(f"expected the plan comparison, on {t.screen_id()}")
+    return screen
+
+
+def plan_list(t: Tour) -> None:
+    t.tap(t.shell.window.nav.home_button)
+    t.expect_screen("home")
+    t.tap(t.shell.home_screen.tiles["plan"])
+    t.expect_screen("plans")  # ID card + SMS already held: no identification
+    screen = _plans(t)
+    t.wait_until("the plans with estimates", lambda: screen.options is not None)
+    if not any(r.best_mark.isVisible() for r in screen.rows):
+        raise TourError("no cheaper plan recommended for the demo customer's usage")
+
+
+def plan_compare(t: Tour) -> None:
+    screen = _plans(t)
+    best = next(r for r in screen.rows if r.best_mark.isVisible())
+    t.tap(best.choose_button)
+    t.expect_screen("plan_compare")
+    compare = _compare(t)
+    if not compare.change_button.isVisible():
+        raise TourError("the recommended plan cannot be chosen")
+
+
+def plan_changed(t: Tour) -> None:
+    screen = _compare(t)
+    t.tap(screen.change_button)
+    t.wait_until("the second confirmation", screen.confirm.isVisible)
+    t.tap(screen.confirm.confirm_button)
+    t.wait_until("the booked change", lambda: screen.change is not None)
+    t.tap(screen.receipt_button)
+    panel = screen.print_panel
+    t.wait_until("the receipt length", lambda: panel.state == "offered")
+    t.tap(panel.confirm_button)
+    t.wait_until("the receipt", lambda: panel.state in ("done", "failed"), RECEIPT_TIMEOUT)
+    if panel.state != "done":
+        raise TourError(f"receipt failed: {panel.message.text()}")
+
+
+def plan_home(t: Tour) -> None:
+    t.tap(t.shell.window.nav.home_button)
+    t.expect_screen("home")
+
+
+STEPS: list[Step] = [
+    ("plan-list", "套餐变更：按近5个月用量估算每个套餐", plan_list),
+    ("plan-compare", "套餐对比：现在的套餐与新套餐", plan_compare),
+    ("plan-changed", "确认办理，下月1日生效，打印业务受理单", plan_changed),
+    ("plan-home", "返回首页", plan_home),
+]

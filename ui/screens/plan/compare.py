@@ -1,0 +1,371 @@
+"""套餐变更, step 2: the current plan beside the chosen one at the customer's usage, then
+办理 -> second confirmation -> the change is booked for the 1st of next month -> receipt.
+
+Nothing is sent before the customer confirms on the ConfirmPanel; the change goes through
+Screen.transact (journaled, one idempotency key per plan chosen). The backend has the last
+word: a plan already booked elsewhere meanwhile is refused there and said calmly here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from common.hall_time import hall_now
+from common.money import format_fen
+from kiosk import plans as kp
+from kiosk.backend import models as m
+from kiosk.idle import ScreenKind
+from printer.document import Document
+from printer.receipts import build_transaction_receipt
+from ui.context import AppContext
+from ui.screens.base import Screen
+from ui.screens.bills.common import doc_customer, doc_terminal
+from ui.screens.bills.print_panel import PrintPanel
+from ui.screens.plan.common import COMPARE, difference_text
+from ui.widgets.card import card
+from ui.widgets.confirm import ConfirmPanel
+
+# Rows of the comparison (label keys); the values come from _cells.
+ROW_KEYS = (
+    "plan.row_fee",
+    "plan.row_minutes",
+    "plan.row_sms",
+    "plan.row_data",
+    "plan.row_overage",
+    "plan.row_estimate",
+)
+RESULT_KEYS = ("plan.confirm_to", "plan.confirm_date", "plan.transaction")
+
+
+class PlanCompareScreen(Screen):
+    """Current vs chosen plan; 办理 books the chosen one from next month."""
+
+    screen_id = COMPARE
+    kind = ScreenKind.READING
+    title_key = "plan.compare_title"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(32)
+        grid.setVerticalSpacing(10)
+        grid.setColumnStretch(2, 1)
+        grid.setColumnStretch(3, 1)
+        self.head_usage = self.label(role="caption")
+        self.head_current = self.label(role="caption")
+        self.head_chosen = self.label(role="caption")
+        self.name_current = self.label(role="categoryName")
+        self.name_chosen = self.label(role="categoryName")
+        grid.addWidget(self.head_usage, 1, 1)
+        grid.addWidget(self.head_current, 0, 2)
+        grid.addWidget(self.head_chosen, 0, 3)
+        grid.addWidget(self.name_current, 1, 2)
+        grid.addWidget(self.name_chosen, 1, 3)
+        self.row_labels: list[QLabel] = []
+        self.usage_cells: list[QLabel] = []
+        self.cells: list[tuple[QLabel, QLabel]] = []
+        for index, key in enumerate(ROW_KEYS):
+            strong = key == "plan.row_estimate"
+            name = self.label(role="totals" if strong else "explanation")
+            usage = self.label(role="amount")
+            current = self.label(role="totals" if strong else "amount")
+            chosen = self.label(role="totals" if strong else "amount")
+            grid.addWidget(name, index + 2, 0)
+            grid.addWidget(usage, index + 2, 1)
+            grid.addWidget(current, index + 2, 2)
+            grid.addWidget(chosen, index + 2, 3)
+            self.row_labels.append(name)
+            self.usage_cells.append(usage)
+            self.cells.append((current, chosen))
+        table = QWidget()
+        table.setLayout(grid)
+        self.note = self.label(role="caption")
+        self.comparison = card(table, self.note)
+        self.layout_.addWidget(self.comparison)
+        self.same_note = self.label(role="notice")
+        self.layout_.addWidget(self.same_note)
+        self.change_button = QPushButton()
+        self.change_button.setObjectName("planChange")
+        self.change_button.setProperty("kind", "primary")
+        self.change_button.clicked.connect(self._on_change_button_clicked)
+        self.actions = QWidget()
+        actions = QHBoxLayout(self.actions)
+        actions.setContentsMargins(0, 0, 0, 0)
+        actions.setSpacing(24)
+        self.difference = self.label(role="value")
+        actions.addWidget(self.difference, 1)
+        actions.addWidget(self.change_button)
+        self.layout_.addWidget(self.actions)
+        self.confirm = ConfirmPanel(ctx.translator)
+        self.confirm.confirmed.connect(self._on_confirm_confirmed)
+        self.confirm.cancelled.connect(self._on_confirm_cancelled)
+        self.layout_.addWidget(self.confirm)
+        self.result_title = self.label(role="value")
+        result_grid = QGridLayout()
+        result_grid.setHorizontalSpacing(28)
+        result_grid.setVerticalSpacing(8)
+        result_grid.setColumnStretch(1, 1)
+        self.result_labels: list[QLabel] = []
+        self.result_values: list[QLabel] = []
+        for row, _key in enumerate(RESULT_KEYS):
+            name = self.label(role="explanation")
+            value = self.label(role="amount")
+            result_grid.addWidget(name, row, 0)
+            result_grid.addWidget(value, row, 1)
+            self.result_labels.append(name)
+            self.result_values.append(value)
+        result_rows = QWidget()
+        result_rows.setLayout(result_grid)
+        self.services = self.label(role="explanation")
+        self.result_note = self.label(role="caption")
+        self.result = card(self.result_title, result_rows, self.services, self.result_note)
+        self.layout_.addWidget(self.result)
+        self.receipt_button = QPushButton()
+        self.receipt_button.setObjectName("planReceipt")
+        self.receipt_button.clicked.connect(self._on_receipt_button_clicked)
+        receipt_row = QHBoxLayout()
+        receipt_row.addWidget(self.receipt_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.layout_.addLayout(receipt_row)
+        self.print_panel = PrintPanel(ctx)
+        self.layout_.addWidget(self.print_panel)
+        self.layout_.addStretch(1)
+        self.options: kp.PlanOptions | None = None
+        self.code = ""
+        self.change: m.PlanChange | None = None
+        self._clear()
+
+    # Screen API ---------------------------------------------------------------------------
+    def enter(self, params: Any) -> None:
+        if isinstance(params, tuple) and isinstance(params[0], kp.PlanOptions):
+            self._clear()
+            self.options, self.code = params[0], str(params[1])
+        self.retranslate()
+        if self.options is None:  # nothing chosen (e.g. "back" into a wiped screen)
+            QTimer.singleShot(0, self.go_back.emit)  # after the navigator finished showing us
+
+    def reset(self) -> None:
+        self._clear()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.head_current.setText(self.tr("plan.head_current"))
+        self.head_usage.setText(self.tr("plan.head_usage"))
+        for label, key in zip(self.result_labels, RESULT_KEYS, strict=True):
+            label.setText(self.tr(key))
+        self.head_chosen.setText(self.tr("plan.head_chosen"))
+        for label, key in zip(self.row_labels, ROW_KEYS, strict=True):
+            label.setText(self.tr(key))
+        self.change_button.setText(self.tr("plan.change"))
+        self.receipt_button.setText(self.tr("plan.print_receipt"))
+        self.confirm.retranslate()
+        self.print_panel.retranslate()
+        if self.options is not None:
+            self._fill(self.options)
+            if not self.confirm.isHidden():
+                self._ask(self.options)
+        if self.change is not None:
+            self._show_result(self.change)
+
+    # Comparison ---------------------------------------------------------------------------
+    def _clear(self) -> None:
+        self.options = None
+        self.code = ""
+        self.change = None
+        self.name_current.clear()
+        self.name_chosen.clear()
+        for label in (*self.usage_cells, *(c for pair in self.cells for c in pair)):
+            label.clear()
+        for label in (*self.result_values, self.result_title, self.services):
+            label.clear()
+        self.note.clear()
+        self.difference.clear()
+        self.same_note.hide()
+        self.comparison.show()
+        self.actions.show()
+        self.change_button.setEnabled(True)
+        self.confirm.close_question()
+        self.result.hide()
+        self.services.hide()
+        self.receipt_button.hide()
+        self.print_panel.reset()
+        self.clear_messages()
+
+    def _cells(self, e: kp.PlanEstimate, usage: kp.AverageUsage | None) -> list[str]:
+        plan = e.plan
+        if usage is None:
+            overage = estimate = self.tr("plan.unknown")
+        else:
+            overage = format_fen(e.overage_fen)
+            if e.overages:
+                parts = [self._overage_text(o) for o in e.overages]
+                overage = self.tr("plan.overage", amount=overage, parts=self._join(parts))
+            estimate = format_fen(e.total_fen)
+        return [
+            self.tr("plan.per_month", amount=format_fen(plan.monthly_fee_fen)),
+            self.tr("plan.minutes", n=plan.included_minutes),
+            self.tr("plan.sms", n=plan.included_sms),
+            kp.format_mb(plan.included_data_mb),
+            overage,
+            estimate,
+        ]
+
+    def _usage_cells(self, usage: kp.AverageUsage | None) -> list[str]:
+        """The customer's average beside the allowances it is measured against."""
+        if usage is None:
+            return [""] * len(ROW_KEYS)
+        return [
+            "",
+            self.tr("plan.minutes", n=usage.minutes),
+            self.tr("plan.sms", n=usage.sms),
+            kp.format_mb(usage.data_mb),
+            "",
+            "",
+        ]
+
+    def _join(self, parts: Sequence[str]) -> str:
+        return self.tr("plan.list_sep").join(parts)
+
+    def _overage_text(self, o: kp.Overage) -> str:
+        quantity = {
+            kp.UsageKind.VOICE: lambda: self.tr("plan.minutes", n=o.quantity),
+            kp.UsageKind.SMS: lambda: self.tr("plan.sms", n=o.quantity),
+            kp.UsageKind.DATA: lambda: kp.format_mb(o.quantity),
+        }[o.kind]()
+        return self.tr("plan.overage_part", quantity=quantity)
+
+    def _fill(self, options: kp.PlanOptions) -> None:
+        chosen = options.estimate(self.code)
+        current = options.current
+        self.name_current.setText(current.plan.name)
+        self.name_chosen.setText(chosen.plan.name)
+        left = self._cells(current, options.usage)
+        right = self._cells(chosen, options.usage)
+        for (a, b), x, y in zip(self.cells, left, right, strict=True):
+            a.setText(x)
+            b.setText(y)
+        usage = options.usage
+        self.head_usage.setVisible(usage is not None)
+        for label, text in zip(self.usage_cells, self._usage_cells(usage), strict=True):
+            label.setText(text)
+            label.setVisible(usage is not None)
+        self.note.setText(
+            self.tr("plan.compare_note", months=usage.months)
+            if usage is not None
+            else self.tr("plan.advice_none")
+        )
+        self.difference.setText(difference_text(self, options, self.code))
+        offer = kp.may_change_to(options, self.code) and self.change is None
+        self.actions.setVisible(offer and self.confirm.isHidden())
+        if chosen.is_booked:
+            self.same_note.setText(
+                self.tr("plan.already_booked", date=options.effective_on.isoformat())
+            )
+        elif chosen.is_current and not offer:
+            self.same_note.setText(self.tr("plan.is_current"))
+        self.same_note.setVisible(not offer and self.change is None)
+
+    # Transaction --------------------------------------------------------------------------
+    def _on_change_button_clicked(self) -> None:
+        if self.options is None or self.change is not None:
+            return
+        self.clear_messages()
+        self._ask(self.options)
+
+    def _ask(self, options: kp.PlanOptions) -> None:
+        chosen = options.estimate(self.code).plan
+        date = options.effective_on.isoformat()
+        rows = [
+            (self.tr("plan.confirm_from"), options.current.plan.name),
+            (self.tr("plan.confirm_to"), chosen.name),
+            (
+                self.tr("plan.confirm_fee"),
+                self.tr("plan.per_month", amount=format_fen(chosen.monthly_fee_fen)),
+            ),
+            (self.tr("plan.confirm_date"), date),
+        ]
+        # The comparison gives way to the question (both do not fit a 1080p screen).
+        self.comparison.hide()
+        self.actions.hide()
+        self.confirm.ask(
+            self.tr("plan.confirm_title", plan=chosen.name),
+            rows,
+            self.tr("plan.confirm_note", date=date),
+        )
+
+    def _on_confirm_cancelled(self) -> None:
+        self.comparison.show()
+        if self.options is not None:
+            self._fill(self.options)
+
+    def _on_confirm_confirmed(self) -> None:
+        code = self.code
+        if self.options is None or not code or self.change is not None:
+            return
+        ctx = self.ctx
+        self.transact(
+            "plan_change",
+            code,
+            lambda k: ctx.backend.change_plan(code, idempotency_key=k),
+            lambda change: change.transaction_id,
+            self._on_changed,
+            busy_key="plan.changing",
+            on_error=self._on_change_failed,
+        )
+
+    def _on_change_failed(self, exc: Exception) -> None:
+        from kiosk.backend.errors import Conflict, NotFound
+
+        self.confirm.close_question()
+        self.comparison.show()
+        if isinstance(exc, Conflict | NotFound):
+            # The backend refused (e.g. booked meanwhile at another terminal): nothing changed.
+            self.show_error(self.tr("plan.refused", detail=exc.message))
+        if self.options is not None:
+            self._fill(self.options)
+
+    def _on_changed(self, change: m.PlanChange) -> None:
+        self._show_result(change)
+        self.finish()
+
+    def _show_result(self, change: m.PlanChange) -> None:
+        self.change = change
+        self.confirm.close_question()
+        self.comparison.hide()
+        self.actions.hide()
+        self.same_note.hide()
+        self.result_title.setText(self.tr("plan.done"))
+        values = (change.to_plan.name, change.effective_on.isoformat(), change.transaction_id)
+        for label, value in zip(self.result_values, values, strict=True):
+            label.setText(value)
+        self.result_note.setText(self.tr("plan.confirm_note", date=change.effective_on.isoformat()))
+        self.result.show()
+        lines = []
+        if change.services_kept:
+            lines.append(self.tr("plan.services_kept", names=self._join(change.services_kept)))
+        if change.services_cancelled:
+            lines.append(
+                self.tr("plan.services_cancelled", names=self._join(change.services_cancelled))
+            )
+        if change.services_opened:
+            lines.append(self.tr("plan.services_opened", names=self._join(change.services_opened)))
+        self.services.setText("\n".join(lines))
+        self.services.setVisible(bool(lines))
+        self.receipt_button.show()
+
+    def _on_receipt_button_clicked(self) -> None:
+        change = self.change
+        if change is None:
+            return
+        receipt = kp.plan_change_receipt(
+            change, doc_terminal(self.ctx), doc_customer(self.ctx), hall_now()
+        )
+
+        def build() -> Document:
+            return build_transaction_receipt(receipt, hall_now())
+
+        # A transaction receipt: staff may reprint it (masked data only).
+        self.print_panel.offer(build, None, keep_copy=True)
