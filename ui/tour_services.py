@@ -1,10 +1,94 @@
 """Tour steps for 增值业务 (PRODUCT function 6).
 
 ui/tour_steps.py runs them after the dispute steps, while the session holds ID card + SMS
-code (sensitive transactions are allowed)."""
+code (sensitive transactions are allowed). 张晓峰 unsubscribes 手机报 (it runs to the month
+end) and orders 彩铃 with the SMS code read from the demo outbox, as he would read it on his
+phone. His line stays normal, so the later steps (invoice, suspend/resume, pay) still work.
+"""
 
 from __future__ import annotations
 
-from ui.tour import Step
+import re
 
-STEPS: list[Step] = []
+from ui.screens.services.services import ServicesScreen
+from ui.tour import Step, Tour, TourError
+
+DEMO_PHONE = "13800138000"
+CANCEL = "SJB"  # 手机报
+ORDER = "CL"  # 彩铃
+RECEIPT_TIMEOUT = 60.0
+
+
+def _screen(t: Tour) -> ServicesScreen:
+    screen = t.shell.navigator.current
+    if not isinstance(screen, ServicesScreen):
+        raise TourError(f"expected the services screen, on {t.screen_id()}")
+    return screen
+
+
+def _sms_code(t: Tour) -> str:
+    for message in t.shell.ctx.backend.demo_read_sms(DEMO_PHONE):  # newest first
+        found = re.search(r"(?<!\d)(\d{6})(?!\d)", message.text)
+        if found:
+            return found.group(1)
+    raise TourError("no SMS code in the demo outbox")
+
+
+def unsubscribe(t: Tour) -> None:
+    if t.screen_id() != "home":  # the nav bar (and its home button) is hidden at home
+        t.tap(t.shell.window.nav.home_button)
+        t.expect_screen("home")
+    t.tap(t.shell.home_screen.tiles["services"])
+    t.expect_screen("services")
+    screen = _screen(t)
+    t.wait_until("the subscriptions", lambda: screen.services is not None)
+    button = screen.cancel_buttons.get(CANCEL)
+    if button is None:
+        raise TourError(f"{CANCEL} is not an active subscription")
+    t.tap(button)  # one tap, no second question
+    t.wait_until("the cancellation", lambda: screen.done is not None)
+
+
+def order_question(t: Tour) -> None:
+    screen = _screen(t)
+    button = screen.order_buttons.get(ORDER)
+    if button is None:
+        raise TourError(f"{ORDER} cannot be ordered")
+    t.tap(button)
+    t.wait_until("the second confirmation", screen.confirm.isVisible)
+
+
+def order_code(t: Tour) -> None:
+    screen = _screen(t)
+    t.tap(screen.confirm.confirm_button)
+    t.wait_until("the SMS code page", lambda: screen.quote is not None)
+    keypad = screen.code_page.keypad
+    for digit in _sms_code(t):
+        t.tap(keypad.digit_button(digit))
+
+
+def ordered(t: Tour) -> None:
+    screen = _screen(t)
+    t.tap(screen.code_page.keypad.submit_button())
+    t.wait_until("the order", lambda: screen.done is not None and screen.done[1] is not None)
+    t.tap(screen.receipt_button)
+    panel = screen.print_panel
+    t.wait_until("the receipt length", lambda: panel.state == "offered")
+    t.tap(panel.confirm_button)
+    t.wait_until("the receipt", lambda: panel.state in ("done", "failed"), RECEIPT_TIMEOUT)
+    if panel.state != "done":
+        raise TourError(f"receipt failed: {panel.message.text()}")
+
+
+def home(t: Tour) -> None:
+    t.tap(t.shell.window.nav.home_button)
+    t.expect_screen("home")
+
+
+STEPS: list[Step] = [
+    ("services-unsubscribe", "My services: unsubscribe in one tap", unsubscribe),
+    ("services-order-confirm", "Order: confirm price and billing once more", order_question),
+    ("services-order-sms", "Order: type the SMS code", order_code),
+    ("services-ordered", "Ordered; receipt printed", ordered),
+    ("services-home", "Back home", home),
+]

@@ -27,7 +27,7 @@ from backend.api.schemas import (
 from backend.billing import Factor, LineStatus
 from backend.clock import SHANGHAI, month_end, month_of, next_month_start
 from backend.db import tables as t
-from backend.ops.auth import consume_code, failure_after_rollback, send_code
+from backend.ops.auth import check_not_locked, consume_code, failure_after_rollback, send_code
 from backend.ops.lines import line_by_id, plan_out
 from backend.ops.tx import record_transaction
 from backend.rules import SMS_CODE_VALIDITY
@@ -98,10 +98,12 @@ def change_plan(body: PlanChangeIn, cust: Sensitive, st: State, key: IdemKey) ->
             raise p.NotFound("没有可办理的该套餐", field="plan_code")
         if body.plan_code == line.plan_code and line.next_plan_code is None:
             raise p.Conflict("已是当前套餐")
+        if body.plan_code == line.next_plan_code:
+            raise p.Conflict("您已办理该套餐，下月1日起生效")
         now = st.clock.now()
-        conn.execute(
-            update(t.lines).where(t.lines.c.id == line.id).values(next_plan_code=body.plan_code)
-        )
+        # Back to the current plan: the booked change is undone (nothing changes next month).
+        booked = None if body.plan_code == line.plan_code else body.plan_code
+        conn.execute(update(t.lines).where(t.lines.c.id == line.id).values(next_plan_code=booked))
         tx = record_transaction(
             conn,
             line_id=line.id,
@@ -204,6 +206,8 @@ def confirm_order(
             raise p.Conflict("该订购已确认")
         if quote.expires_at <= now:
             raise p.Conflict("订购确认已超时，请重新办理")
+        # A locked number takes no more codes here either (else guessing could go on).
+        check_not_locked(conn, cust.number, now)
         if not consume_code(conn, cust.number, "order", body.sms_code, now):
             raise failure_after_rollback(cust.number, Factor.SMS, cust.terminal_id, now)
         today = st.clock.today()

@@ -1,0 +1,49 @@
+"""A service order's SMS code counts toward the lock-out, and a locked number takes no more
+codes: after three wrong codes even the right one does not confirm the order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.backend import errors as e
+from tests.fixtures.live_backend import LiveBackend, identify_fully, start_backend
+
+ZHANG = "13800138000"
+
+
+@pytest.fixture(scope="module")
+def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
+    # Its own instance: the test locks a demo number for 60 minutes.
+    workdir: Path = tmp_path_factory.mktemp("order-lock-backend")
+    live = start_backend(workdir, customers=1, heavy_per_month=50)
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+def test_a_locked_number_cannot_confirm_an_order(backend: LiveBackend) -> None:
+    with backend.client() as client:
+        identify_fully(backend, client, ZHANG)
+        quote = client.order_service("CL")
+        code = backend.latest_sms_code(ZHANG)
+        wrong = "000000" if code != "000000" else "111111"
+        left = []
+        for _ in range(2):
+            with pytest.raises(e.AuthFailed) as failed:
+                client.confirm_order(quote.quote_id, wrong)
+            left.append(failed.value.remaining_attempts)
+        assert left == [2, 1]
+        with pytest.raises(e.Locked):
+            client.confirm_order(quote.quote_id, wrong)
+        with pytest.raises(e.Locked):
+            client.confirm_order(quote.quote_id, code)  # the right code no longer helps
+    rows = backend.query(
+        "SELECT count(*) FROM subscriptions s JOIN lines l ON l.id = s.line_id "
+        "WHERE l.number = ? AND s.service_code = 'CL'",
+        ZHANG,
+    )
+    assert rows == [(0,)]

@@ -1,0 +1,425 @@
+"""我的业务: current subscriptions with their monthly fee, unsubscribe in one tap, order with
+double confirmation (二次确认).
+
+Listing and unsubscribing need the summary level (password or SMS code), as on the backend.
+Ordering is sensitive (ID card + SMS code): a customer without it is sent to identification
+and comes back to the question about the service they chose. An order has two steps on the
+backend: the quote (price, billing period, confirmation text; an SMS code is sent) and its
+confirmation with that code. The customer first confirms the price and period on the
+ConfirmPanel (nothing is sent before), then reads the backend's text and types the code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from common.hall_time import hall_now
+from common.masking import mask_phone
+from common.money import format_fen
+from kiosk import services as ks
+from kiosk.authz import satisfies
+from kiosk.backend import errors as be
+from kiosk.backend import models as m
+from kiosk.backend.factors import Access
+from kiosk.idle import ScreenKind
+from printer.document import Document
+from printer.receipts import build_transaction_receipt
+from ui.context import AppContext
+from ui.errors import describe
+from ui.screens.base import Screen
+from ui.screens.bills.common import doc_customer, doc_terminal, open_screen, take_pending
+from ui.screens.bills.print_panel import PrintPanel
+from ui.screens.services.code_page import CodePage
+from ui.screens.services.rows import ServiceColumn, service_row
+from ui.widgets.confirm import ConfirmPanel
+
+SCREEN_ID = "services"
+
+
+class ServicesScreen(Screen):
+    """The lists, the order question, the SMS code, and the receipt of what was done."""
+
+    screen_id = SCREEN_ID
+    kind = ScreenKind.ORDINARY
+    title_key = "services.title"
+    hint_key = "services.hint"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.result = self.label(role="notice")
+        self.receipt_button = QPushButton()
+        self.receipt_button.setObjectName("servicesReceipt")
+        self.receipt_button.setProperty("kind", "primary")
+        self.receipt_button.clicked.connect(self._on_receipt_button_clicked)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.setSpacing(20)
+        bar.addWidget(self.result, 1)
+        bar.addWidget(self.receipt_button)
+        self.result_bar = QWidget()
+        self.result_bar.setLayout(bar)
+        self.layout_.addWidget(self.result_bar)
+        self.print_panel = PrintPanel(ctx)
+        self.layout_.addWidget(self.print_panel)
+        self.subscribed = ServiceColumn()
+        self.catalogue = ServiceColumn()
+        columns = QHBoxLayout()
+        columns.setContentsMargins(0, 0, 0, 0)
+        columns.setSpacing(28)
+        columns.addWidget(self.subscribed, 1)
+        columns.addWidget(self.catalogue, 1)
+        self.lists = QWidget()
+        self.lists.setLayout(columns)
+        self.layout_.addWidget(self.lists, 1)
+        self.confirm = ConfirmPanel(ctx.translator)
+        self.confirm.confirmed.connect(self._on_confirm_confirmed)
+        self.confirm.cancelled.connect(self._on_confirm_cancelled)
+        # The question sits at the top with the free space below it (not spread around it).
+        question = QVBoxLayout()
+        question.setContentsMargins(0, 0, 0, 0)
+        question.addWidget(self.confirm)
+        question.addStretch(1)
+        self.question = QWidget()
+        self.question.setLayout(question)
+        self.layout_.addWidget(self.question, 1)
+        self.code_page = CodePage(ctx.translator)
+        self.code_page.code_entered.connect(self._on_code_page_code_entered)
+        self.code_page.stopped.connect(self._on_code_page_stopped)
+        self.layout_.addWidget(self.code_page, 1)
+        self.services: m.ServiceList | None = None
+        self.cancel_buttons: dict[str, QPushButton] = {}
+        self.order_buttons: dict[str, QPushButton] = {}
+        self.ordering: m.Service | None = None  # the service of the question or the quote
+        self.quote: m.OrderQuote | None = None
+        # The last transaction done here, for the result line and its receipt.
+        self.done: tuple[m.ServiceChange, m.OrderQuote | None] | None = None
+        self._open_order: str | None = None  # service code to ask about once the list is in
+        self._clear()
+
+    # Screen API ---------------------------------------------------------------------------
+    def enter(self, params: Any) -> None:
+        params = take_pending(self.ctx, self.screen_id, params)
+        self._clear()
+        self.retranslate()
+        if isinstance(params, dict) and isinstance(params.get("order"), str):
+            self._open_order = params["order"]
+        self._load()
+
+    def reset(self) -> None:
+        self._clear()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.receipt_button.setText(self.tr("services.receipt"))
+        self.print_panel.retranslate()
+        self.confirm.retranslate()
+        self.code_page.retranslate()
+        self._render()
+        self._show_result()
+        if not self.confirm.isHidden() and self.ordering is not None:
+            self._ask(self.ordering)
+
+    # State ----------------------------------------------------------------------------------
+    def _clear(self) -> None:
+        self.services = None
+        self.ordering = None
+        self.quote = None
+        self.done = None
+        self._open_order = None
+        self.confirm.close_question()
+        self.code_page.clear()
+        self.print_panel.reset()
+        self.result_bar.hide()
+        self.clear_messages()
+        self._render()
+        self._show_lists()
+
+    def _show_lists(self) -> None:
+        self.confirm.close_question()
+        self.question.hide()
+        self.code_page.clear()
+        self.hint.show()
+        self.lists.show()
+        self.result_bar.setVisible(self.done is not None)
+
+    def _hide_lists(self) -> None:
+        self.hint.hide()
+        self.lists.hide()
+        self.result_bar.hide()
+        self.print_panel.reset()
+
+    def _load(self) -> None:
+        ctx = self.ctx
+        self.fetch(lambda: ctx.backend.services(), self._loaded)
+
+    def _loaded(self, services: m.ServiceList) -> None:
+        self.services = services
+        self._render()
+        code, self._open_order = self._open_order, None
+        service = next((s for s in ks.orderable(services) if s.code == code), None)
+        if service is not None:
+            self._ask(service)
+
+    # Rendering ------------------------------------------------------------------------------
+    def _customer_phone(self) -> str:
+        customer = self.ctx.sessions.current.customer
+        return customer.phone if customer is not None else ""
+
+    def _provider(self, service: m.Service) -> str:
+        if ks.is_third_party(service):
+            return self.tr("services.provider_sp", name=service.sp_name)
+        return service.sp_name
+
+    def _fee(self, service: m.Service) -> str:
+        return self.tr("services.fee", fee=format_fen(service.monthly_fee_fen))
+
+    def _render(self) -> None:
+        services = self.services
+        self.cancel_buttons = {}
+        self.order_buttons = {}
+        if services is None:
+            self.subscribed.heading.setText(self.tr("services.subscribed_title"))
+            self.catalogue.heading.setText(self.tr("services.catalogue_title"))
+            self.subscribed.set_rows([], "")
+            self.catalogue.set_rows([], "")
+            self.subscribed.empty.hide()
+            self.catalogue.empty.hide()
+            return
+        total = format_fen(ks.monthly_total_fen(services.subscriptions))
+        self.subscribed.heading.setText(self.tr("services.subscribed", total=total))
+        self.subscribed.set_rows(
+            [self._subscription_row(s) for s in services.subscriptions],
+            self.tr("services.subscribed_none"),
+        )
+        self.catalogue.heading.setText(self.tr("services.catalogue_title"))
+        self.catalogue.set_rows(
+            [self._catalogue_row(s) for s in ks.orderable(services)],
+            self.tr("services.catalogue_none"),
+        )
+
+    def _subscription_row(self, sub: m.Subscription) -> QFrame:
+        service = sub.service
+        detail = self.tr(
+            "services.detail_since",
+            provider=self._provider(service),
+            date=sub.started_on.isoformat(),
+        )
+        action: QWidget
+        if sub.ends_on is None:
+            button = QPushButton(self.tr("services.cancel"))
+            button.setObjectName("servicesCancel")
+            button.setProperty("kind", "danger")
+            button.clicked.connect(lambda _=False, s=sub: self._on_cancel_clicked(s))
+            self.cancel_buttons[service.code] = button
+            action = button
+        else:
+            action = QLabel(self.tr("services.ends", date=sub.ends_on.isoformat()))
+            action.setProperty("role", "amount")
+        return service_row(service.name, detail, self._fee(service), action)
+
+    def _catalogue_row(self, service: m.Service) -> QFrame:
+        detail = self.tr(
+            "services.detail_about", provider=self._provider(service), about=service.description
+        )
+        button = QPushButton(self.tr("services.order"))
+        button.setObjectName("servicesOrder")
+        button.setProperty("kind", "primary")
+        button.clicked.connect(lambda _=False, s=service: self._on_order_clicked(s))
+        self.order_buttons[service.code] = button
+        return service_row(service.name, detail, self._fee(service), button)
+
+    def _show_result(self) -> None:
+        if self.done is None:
+            self.result_bar.hide()
+            return
+        change, quote = self.done
+        sub = change.subscription
+        if quote is not None:
+            text = self.tr(
+                "services.ordered",
+                name=sub.service.name,
+                fee=format_fen(quote.price_fen),
+                date=quote.starts_on.isoformat(),
+            )
+        else:
+            ends = sub.ends_on.isoformat() if sub.ends_on else ""
+            text = self.tr("services.cancelled", name=sub.service.name, date=ends)
+        self.result.setText(text)
+        self.result_bar.setVisible(not self.lists.isHidden())
+
+    # Unsubscribe: one tap -------------------------------------------------------------------
+    def _on_cancel_clicked(self, sub: m.Subscription) -> None:
+        if self.loading or sub.ends_on is not None:
+            return
+        code = sub.service.code
+        button = self.cancel_buttons.get(code)
+        if button is not None:
+            button.setEnabled(False)
+        self.restore_kind()  # a new transaction: no going home under the customer's finger
+        self.print_panel.reset()
+        ctx = self.ctx
+        self.transact(
+            "service_cancel",
+            ("cancel", code),
+            lambda k: ctx.backend.cancel_service(code, idempotency_key=k),
+            lambda change: change.transaction_id,
+            lambda change: self._finished(change, None),
+            on_error=lambda _exc: self._render(),
+        )
+
+    # Order: question -> quote (SMS sent) -> code -> done ---------------------------------------
+    def _on_order_clicked(self, service: m.Service) -> None:
+        if self.loading:
+            return
+        customer = self.ctx.sessions.current.customer
+        held = customer.factors if customer is not None else set()
+        if not satisfies(held, Access.SENSITIVE):
+            # Identification adds the ID card and SMS code, then comes back to this question.
+            open_screen(self, SCREEN_ID, {"order": service.code}, Access.SENSITIVE)
+            return
+        self._ask(service)
+
+    def _ask(self, service: m.Service) -> None:
+        self.ordering = service
+        self.restore_kind()
+        self.clear_messages()
+        self._hide_lists()
+        self.question.show()
+        self.confirm.ask(
+            self.tr(
+                "services.confirm_title",
+                name=service.name,
+                fee=format_fen(service.monthly_fee_fen),
+            ),
+            [
+                (self.tr("services.row_provider"), self._provider(service)),
+                (self.tr("services.row_number"), service.service_number),
+                (self.tr("services.row_price"), self._fee(service)),
+                (self.tr("services.row_period"), self.tr("services.period")),
+                (self.tr("services.row_about"), service.description),
+            ],
+            self.tr("services.confirm_note", phone=mask_phone(self._customer_phone())),
+        )
+
+    def _on_confirm_cancelled(self) -> None:
+        self.ordering = None
+        self._show_lists()
+
+    def _on_confirm_confirmed(self) -> None:
+        service = self.ordering
+        if service is None:
+            return
+        ctx, code = self.ctx, service.code
+        self.transact(
+            "service_quote",
+            ("quote", code),
+            lambda k: ctx.backend.order_service(code, idempotency_key=k),
+            lambda quote: quote.quote_id,
+            self._quoted,
+            busy_key="services.sending",
+            on_error=self._on_quote_failed,
+        )
+
+    def _on_quote_failed(self, exc: Exception) -> None:
+        if isinstance(exc, be.BackendTimeout | be.BackendUnavailable):
+            self.confirm.confirm_button.setEnabled(True)  # the same question may be retried
+            return
+        self.ordering = None
+        self._show_lists()
+
+    def _quoted(self, quote: m.OrderQuote) -> None:
+        self.quote = quote
+        self.confirm.close_question()
+        self.question.hide()
+        self.code_page.start(quote, self._customer_phone())
+        self._set_kind(ScreenKind.ENTRY)  # the shorter timeout of code entry
+
+    def _on_code_page_stopped(self) -> None:
+        self.quote = None
+        self.ordering = None
+        self.restore_kind()
+        self.clear_messages()
+        self._show_lists()
+
+    def _on_code_page_code_entered(self, code: str) -> None:
+        quote = self.quote
+        if quote is None or self.loading:
+            return
+        if ks.quote_expired(quote, hall_now()):
+            self._expired()
+            return
+        ctx, quote_id = self.ctx, quote.quote_id
+        # One key per (quote, code): the same code after a lost answer is applied once; a
+        # different code is a new request (the backend would refuse a reused key for it).
+        self.transact(
+            "service_order",
+            (quote_id, code),
+            lambda k: ctx.backend.confirm_order(quote_id, code, idempotency_key=k),
+            lambda change: change.transaction_id,
+            lambda change: self._finished(change, quote),
+            amount_fen=quote.price_fen,
+            busy_key="services.ordering",
+            on_error=self._on_order_failed,
+        )
+
+    def _on_order_failed(self, exc: Exception) -> None:
+        if isinstance(exc, be.AuthFailed):
+            # A calm line with the attempts left; the code is typed again.
+            self.show_error(describe(exc, self.ctx.translator, context="sms"))
+            self.code_page.keypad.reset()
+            return
+        if isinstance(exc, be.BackendTimeout | be.BackendUnavailable):
+            return  # the same code may be sent again: it reuses its key
+        # Locked, expired or already answered: this order is over; show the truth again.
+        message = self.error.text()
+        if isinstance(exc, be.Conflict | be.NotFound):
+            message = self.tr("services.not_ordered", detail=exc.message)
+        self._back_to_lists()
+        self.fetch(lambda: self.ctx.backend.services(), lambda s: self._reloaded(s, message))
+
+    def _reloaded(self, services: m.ServiceList, message: str) -> None:
+        self._loaded(services)
+        self.show_error(message)
+
+    def _expired(self) -> None:
+        self._back_to_lists()
+        self.show_error(self.tr("services.expired"))
+
+    def _back_to_lists(self) -> None:
+        self.quote = None
+        self.ordering = None
+        self.restore_kind()
+        self._show_lists()
+
+    # Done -----------------------------------------------------------------------------------
+    def _finished(self, change: m.ServiceChange, quote: m.OrderQuote | None) -> None:
+        if self.services is not None:
+            self.services = ks.with_change(self.services, change)
+        self.done = (change, quote)
+        self.quote = None
+        self.ordering = None
+        self.code_page.clear()
+        self.print_panel.reset()
+        self.clear_messages()
+        self._show_lists()
+        self._render()
+        self._show_result()
+        self.finish()
+
+    def _on_receipt_button_clicked(self) -> None:
+        if self.done is None:
+            return
+        change, quote = self.done
+        terminal, customer, now = doc_terminal(self.ctx), doc_customer(self.ctx), hall_now()
+        if quote is not None:
+            receipt = ks.order_receipt(change, quote, terminal, customer, now)
+        else:
+            receipt = ks.cancel_receipt(change, terminal, customer, now)
+
+        def build() -> Document:
+            return build_transaction_receipt(receipt, hall_now())
+
+        # A transaction receipt: staff may reprint it (masked data only).
+        self.print_panel.offer(build, None, keep_copy=True)
