@@ -9,6 +9,7 @@ from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QLayout,
     QMainWindow,
     QPushButton,
     QStackedWidget,
@@ -102,6 +103,13 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.nav)
         self.setCentralWidget(central)
+        # The screen sets the window's size, never its content: without this, Qt raises the
+        # window's minimum to fit whatever is showing, even for a moment (a panel shown before
+        # another is hidden), and a windowed kiosk grows past 1080 px for good. Screens that
+        # do not fit are caught by their fit tests instead.
+        main_layout = self.layout()
+        if main_layout is not None:
+            main_layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.idle_overlay = IdleOverlay(translator, central)
 
     def closeEvent(self, event: QCloseEvent) -> None:

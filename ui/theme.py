@@ -21,7 +21,7 @@ SCALES: dict[str, dict[str, int]] = {
         "target": 84,
         "key": 96,
         "key_w": 150,
-        "tile": 180,
+        "tile": 170,
         "header": 104,
         "header_button": 72,
     },
@@ -37,7 +37,7 @@ SCALES: dict[str, dict[str, int]] = {
         "target": 100,
         "key": 100,
         "key_w": 170,
-        "tile": 180,  # titles only in large-text mode (ui/screens/home.py)
+        "tile": 170,  # titles only in large-text mode (ui/screens/home.py)
         "header": 108,
         "header_button": 84,
     },

@@ -97,6 +97,12 @@ class Tour:
                 return
         raise TourError(f"no visible button {text!r}")
 
+    def go_home(self) -> None:
+        """Back to the home screen with the nav bar's 首页 (hidden when already there)."""
+        if self.screen_id() != "home":
+            self.tap(self.shell.window.nav.home_button)
+        self.expect_screen("home")
+
     def screen_id(self) -> str:
         current = self.shell.navigator.current
         return current.screen_id if current else ""

@@ -51,8 +51,7 @@ def _flush_deleted(t: Tour) -> None:
 
 
 def bills_chart(t: Tour) -> None:
-    t.tap(t.shell.window.nav.home_button)
-    t.expect_screen("home")
+    t.go_home()
     t.tap(t.shell.home_screen.tiles["bills"])
     t.expect_screen("bills")
     screen = _screen(t, BillsScreen)

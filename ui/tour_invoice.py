@@ -1,10 +1,92 @@
 """Tour steps for 发票打印与垃圾短信举报 (PRODUCT functions 9 and 10).
 
 ui/tour_steps.py runs them after the dispute steps, while the session holds ID card + SMS
-code (sensitive transactions are allowed)."""
+code (sensitive transactions are allowed). The invoice of 2026-10 is issued and printed (the
+demo backend is fresh for every tour, so the month is not invoiced yet); a scam call is
+reported and its receipt printed. Nothing here changes the line, and the steps end at home.
+"""
 
 from __future__ import annotations
 
-from ui.tour import Step
+from ui.screens.invoice.invoice import InvoiceScreen
+from ui.screens.invoice.spam import SpamScreen
+from ui.tour import Step, Tour, TourError
 
-STEPS: list[Step] = []
+INVOICE_MONTH = "2026-10"
+SPAM_NUMBER = "17012345678"
+SLIP_TIMEOUT = 60.0
+
+
+def _invoice(t: Tour) -> InvoiceScreen:
+    screen = t.shell.navigator.current
+    if not isinstance(screen, InvoiceScreen):
+        raise TourError(f"expected the invoice screen, on {t.screen_id()}")
+    return screen
+
+
+def _spam(t: Tour) -> SpamScreen:
+    screen = t.shell.navigator.current
+    if not isinstance(screen, SpamScreen):
+        raise TourError(f"expected the spam report screen, on {t.screen_id()}")
+    return screen
+
+
+def invoice_confirm(t: Tour) -> None:
+    t.go_home()
+    t.tap(t.shell.home_screen.tiles["invoice"])
+    t.expect_screen("invoice")
+    screen = _invoice(t)
+    t.wait_until("the five months", lambda: len(screen.month_buttons) == 5)
+    t.tap(screen.month_buttons[INVOICE_MONTH])
+    t.wait_until("the month's invoice", screen.invoice_card.isVisible)
+    if not screen.issue_button.isVisible():
+        raise TourError(f"{INVOICE_MONTH} is already invoiced")
+    t.tap(screen.issue_button)
+    t.wait_until("the confirmation", screen.confirm.isVisible)
+
+
+def invoice_printed(t: Tour) -> None:
+    screen = _invoice(t)
+    t.tap(screen.confirm.confirm_button)
+    panel = screen.print_panel
+    t.wait_until("the invoice", lambda: panel.state == "offered", SLIP_TIMEOUT)
+    t.tap(panel.confirm_button)
+    t.wait_until("the printed invoice", lambda: panel.state in ("done", "failed"), SLIP_TIMEOUT)
+    if panel.state != "done":
+        raise TourError(f"invoice not printed: {panel.message.text()}")
+
+
+def spam_reported(t: Tour) -> None:
+    from kiosk.spam import SUBJECTS, SpamCategory
+
+    t.go_home()
+    t.tap(t.shell.home_screen.tiles["spam"])
+    t.expect_screen("spam")
+    screen = _spam(t)
+    for digit in SPAM_NUMBER:
+        t.tap(screen.keypad.digit_button(digit))
+    t.tap(screen.category_buttons[SpamCategory.FRAUD_CALL])
+    t.tap(screen.subject_buttons[SUBJECTS[1]])
+    t.tap(screen.next_button)
+    t.wait_until("the confirmation", screen.confirm.isVisible)
+    t.tap(screen.confirm.confirm_button)
+    t.wait_until("the report id", lambda: screen.report is not None)
+    t.wait_until("the receipt offer", lambda: screen.print_panel.state == "offered")
+
+
+def spam_receipt(t: Tour) -> None:
+    screen = _spam(t)
+    panel = screen.print_panel
+    t.tap(panel.confirm_button)
+    t.wait_until("the receipt", lambda: panel.state in ("done", "failed"), SLIP_TIMEOUT)
+    if panel.state != "done":
+        raise TourError(f"receipt not printed: {panel.message.text()}")
+    t.go_home()
+
+
+STEPS: list[Step] = [
+    ("invoice-confirm", "发票打印：选择月份，再次确认开具", invoice_confirm),
+    ("invoice-printed", "发票已开具并打印（每月一次）", invoice_printed),
+    ("spam-reported", "骚扰举报：号码、类型，受理编号", spam_reported),
+    ("spam-receipt", "打印举报受理单，返回首页", spam_receipt),
+]

@@ -47,8 +47,7 @@ def _print_receipt(t: Tour, screen: PasswordResetScreen | LineStatusScreen) -> N
 
 
 def password_typing(t: Tour) -> None:
-    t.tap(t.shell.window.nav.home_button)
-    t.expect_screen("home")
+    t.go_home()
     t.tap(t.shell.home_screen.tiles["line_password"])
     t.expect_screen("line_password")  # ID card + SMS held: no identification step
     screen = _password(t)
@@ -75,8 +74,7 @@ def password_done(t: Tour) -> None:
 
 
 def status_normal(t: Tour) -> None:
-    t.tap(t.shell.window.nav.home_button)
-    t.expect_screen("home")
+    t.go_home()
     t.tap(t.shell.home_screen.tiles["line_status"])
     t.expect_screen("line_status")
     screen = _status(t)
@@ -99,8 +97,7 @@ def suspended(t: Tour) -> None:
 
 
 def resume_confirm(t: Tour) -> None:
-    t.tap(t.shell.window.nav.home_button)
-    t.expect_screen("home")
+    t.go_home()
     t.tap(t.shell.home_screen.tiles["line_status"])
     t.expect_screen("line_status")
     screen = _status(t)
@@ -120,8 +117,7 @@ def resumed(t: Tour) -> None:
 
 
 def back_home(t: Tour) -> None:
-    t.tap(t.shell.window.nav.home_button)
-    t.expect_screen("home")
+    t.go_home()
 
 
 # English titles: tests/ui/test_i18n.py exempts only ui/tour_steps.py from "no Chinese in ui/".

@@ -28,8 +28,7 @@ def _compare(t: Tour) -> PlanCompareScreen:
 
 
 def plan_list(t: Tour) -> None:
-    t.tap(t.shell.window.nav.home_button)
-    t.expect_screen("home")
+    t.go_home()
     t.tap(t.shell.home_screen.tiles["plan"])
     t.expect_screen("plans")  # ID card + SMS already held: no identification
     screen = _plans(t)
@@ -64,8 +63,7 @@ def plan_changed(t: Tour) -> None:
 
 
 def plan_home(t: Tour) -> None:
-    t.tap(t.shell.window.nav.home_button)
-    t.expect_screen("home")
+    t.go_home()
 
 
 STEPS: list[Step] = [

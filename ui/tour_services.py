@@ -35,9 +35,7 @@ def _sms_code(t: Tour) -> str:
 
 
 def unsubscribe(t: Tour) -> None:
-    if t.screen_id() != "home":  # the nav bar (and its home button) is hidden at home
-        t.tap(t.shell.window.nav.home_button)
-        t.expect_screen("home")
+    t.go_home()
     t.tap(t.shell.home_screen.tiles["services"])
     t.expect_screen("services")
     screen = _screen(t)
@@ -51,6 +49,7 @@ def unsubscribe(t: Tour) -> None:
 
 def order_question(t: Tour) -> None:
     screen = _screen(t)
+    t.wait_until("the refreshed list", lambda: not screen.loading)
     button = screen.order_buttons.get(ORDER)
     if button is None:
         raise TourError(f"{ORDER} cannot be ordered")
@@ -81,8 +80,7 @@ def ordered(t: Tour) -> None:
 
 
 def home(t: Tour) -> None:
-    t.tap(t.shell.window.nav.home_button)
-    t.expect_screen("home")
+    t.go_home()
 
 
 STEPS: list[Step] = [

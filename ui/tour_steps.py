@@ -129,9 +129,7 @@ def place_card(t: Tour) -> None:
 def pay_qr(t: Tour) -> None:
     from ui.screens.pay.pay import PayScreen
 
-    if t.screen_id() != "home":
-        t.tap(t.shell.window.nav.home_button)
-    t.expect_screen("home")
+    t.go_home()
     t.tap(t.shell.home_screen.tiles["pay"])
     t.expect_screen("pay")
     screen = t.shell.navigator.current

@@ -58,3 +58,21 @@ def test_home_with_every_function_fits_1080p(shell: Shell) -> None:
     shell.set_large_text(not shell.large_text)  # switching keeps it on one screen
     QApplication.processEvents()
     assert shell.window.minimumSizeHint().height() <= 1080
+
+
+def test_window_stays_1080_through_a_session(shell: Shell) -> None:
+    from kiosk.backend.models import Factor
+    from kiosk.session import Customer, EndReason
+
+    heights = []
+    shell.ctx.sessions.identify(Customer("13800138000", "张*峰", "全球通", {Factor.PASSWORD}))
+    shell.customer_identified()  # home with the bar and 结束服务
+    heights.append(shell.window.height())
+    shell.navigator.go("admin_pin")  # any screen with the bar
+    heights.append(shell.window.height())
+    shell.navigator.home()
+    heights.append(shell.window.height())
+    shell.end_session(EndReason.IDLE)  # the bar goes, the start hint comes back
+    QApplication.processEvents()
+    heights.append(shell.window.height())
+    assert heights == [1080] * 4

@@ -332,3 +332,4 @@ def test_every_services_key_exists_in_both_catalogues() -> None:
     }
     assert len(used) > 25
     assert not {k for k in used if k not in zh or k not in en}
+

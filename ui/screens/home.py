@@ -48,6 +48,11 @@ class HomeScreen(Screen):
         self.layout_.addWidget(self._card_hint)
         self.set_large_text(ctx.config.ui.large_text)
 
+    def set_customer_present(self, present: bool) -> None:
+        """With a customer identified, the "how to start" hint gives way to the navigation
+        bar's 结束服务 (the screen keeps within 1080 px with the bar)."""
+        self._card_hint.setVisible(not present)
+
     def set_large_text(self, on: bool) -> None:
         """Large-text mode shows the tiles' titles only: bigger words, less to read, and
         three rows of tiles still fit one 1080p screen."""

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QScroller,
     QTableView,
 )
 
@@ -42,6 +41,7 @@ from ui.screens.bills.common import (
 )
 from ui.screens.bills.print_panel import PrintPanel
 from ui.screens.bills.statement_job import SavedStatement, StatementOutput, statement_job
+from ui.widgets.touch_scroll import enable_touch_scroll
 
 ROW_HEIGHT = 72
 TAB_KEYS = {
@@ -116,9 +116,7 @@ class DetailsScreen(Screen):
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(ROW_HEIGHT)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        QScroller.grabGesture(
-            self.table.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
-        )
+        enable_touch_scroll(self.table.viewport())
         self.table.setMinimumHeight(2 * ROW_HEIGHT)
         self.layout_.addWidget(self.table, 1)
         self.print_panel = PrintPanel(ctx)

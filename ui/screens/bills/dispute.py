@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScroller,
     QWidget,
 )
 
@@ -31,6 +30,7 @@ from ui.context import AppContext
 from ui.screens.base import Screen
 from ui.screens.bills.common import doc_customer, doc_terminal, take_pending, with_bills
 from ui.screens.bills.print_panel import PrintPanel
+from ui.widgets.touch_scroll import enable_touch_scroll
 
 MAX_CANDIDATES = 200
 # Display texts of kiosk.bills.DISPUTE_REASONS (the backend receives the Chinese reason).
@@ -58,9 +58,7 @@ class DisputeScreen(Screen):
         self.charges.setObjectName("disputeCharges")
         self.charges.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.charges.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        QScroller.grabGesture(
-            self.charges.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
-        )
+        enable_touch_scroll(self.charges.viewport())
         self.charges.setMinimumHeight(160)
         self.charges.currentRowChanged.connect(self._on_charges_current_row_changed)
         self.layout_.addWidget(self.charges, 1)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QScroller,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +37,7 @@ from ui.screens.bills.common import (
 from ui.screens.bills.overview import change_text
 from ui.screens.bills.print_panel import PrintPanel
 from ui.widgets.card import card
+from ui.widgets.touch_scroll import enable_touch_scroll
 
 HIGHLIGHT_KEYS = {
     kb.HighlightKind.NEW_SERVICE: "bill.hl_new",
@@ -118,9 +118,7 @@ class MonthBillScreen(Screen):
         self.scroll.setObjectName("billScroll")
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        QScroller.grabGesture(
-            self.scroll.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
-        )
+        enable_touch_scroll(self.scroll.viewport())
         self.layout_.addWidget(self.scroll, 1)
         self.print_panel = PrintPanel(ctx)
         self.layout_.addWidget(self.print_panel)

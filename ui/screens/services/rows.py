@@ -7,12 +7,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
-    QScroller,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.widgets.card import card
+from ui.widgets.touch_scroll import enable_touch_scroll
 
 
 def _label(role: str, text: str = "", wrap: bool = True) -> QLabel:
@@ -58,9 +58,7 @@ class ServiceColumn(QWidget):
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setWidget(self._list)
-        QScroller.grabGesture(
-            self.scroll_area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
-        )
+        enable_touch_scroll(self.scroll_area.viewport())
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(10)

@@ -1,0 +1,40 @@
+"""Real finger taps on the services lists (their own backend: the lists must be as seeded,
+long enough to scroll)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.fixtures.live_backend import LiveBackend, start_backend
+from tests.ui.test_services_ui import Kiosk, _open, printer_emulator, zhang  # noqa: F401
+
+
+@pytest.fixture(scope="module")
+def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
+    live = start_backend(tmp_path_factory.mktemp("services_tap_backend"))
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+def test_a_finger_tap_orders_after_an_unsubscribe(
+    zhang: Kiosk,  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    # Regression: the lists' drag-to-scroll held presses back and, once 退订 had moved a
+    # list that can scroll, swallowed every later tap on 订购.
+    screen = _open(zhang)
+    screen.cancel_buttons["SJB"].click()
+    assert screen.done is not None
+    bar = screen.catalogue.scroll_area.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=2000)  # the list can scroll now
+    button = screen.order_buttons["CL"]
+    qtbot.mousePress(button, Qt.MouseButton.LeftButton)
+    qtbot.wait(120)  # a finger, not a robot
+    qtbot.mouseRelease(button, Qt.MouseButton.LeftButton)
+    assert screen.confirm.isVisible()

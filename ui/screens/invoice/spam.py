@@ -1,0 +1,342 @@
+"""不良信息举报 (10086999): type the number that bothered the customer, tap what it did (and,
+if they like, what it was about), confirm, and take home a 业务受理单 with the report id.
+
+Nothing is typed but digits: the category and the subject are big buttons, and the report's
+content is made from them (kiosk.spam.spam_content).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from common.hall_time import hall_now
+from common.masking import mask_other_party
+from kiosk import spam as ks
+from kiosk.backend import models as m
+from kiosk.idle import ScreenKind
+from printer.document import Document
+from printer.receipts import build_transaction_receipt
+from ui.context import AppContext
+from ui.screens.base import Screen
+from ui.screens.bills.common import doc_customer, doc_terminal
+from ui.screens.bills.print_panel import PrintPanel
+from ui.widgets.card import card
+from ui.widgets.confirm import ConfirmPanel
+from ui.widgets.keypad import Keypad
+
+CATEGORY_KEYS = {
+    ks.SpamCategory.HARASSMENT_CALL: "spam.category_harassment",
+    ks.SpamCategory.FRAUD_CALL: "spam.category_fraud",
+    ks.SpamCategory.SPAM_SMS: "spam.category_sms",
+    ks.SpamCategory.OTHER: "spam.category_other",
+}
+# Display texts of kiosk.spam.SUBJECTS, in the same order (the backend receives Chinese).
+SUBJECT_KEYS = (
+    "spam.subject_ads",
+    "spam.subject_impostor",
+    "spam.subject_prize_loan",
+    "spam.subject_porn_gambling",
+)
+KIND_KEYS = {
+    ks.NumberKind.MOBILE: "spam.kind_mobile",
+    ks.NumberKind.FIXED: "spam.kind_fixed",
+    ks.NumberKind.SMS_PORT: "spam.kind_sms_port",
+    ks.NumberKind.SERVICE: "spam.kind_service",
+    ks.NumberKind.INTERNATIONAL: "spam.kind_international",
+}
+PROBLEM_KEYS = {
+    ks.NumberProblem.EMPTY: "spam.problem_empty",
+    ks.NumberProblem.NOT_DIGITS: "spam.problem_not_digits",
+    ks.NumberProblem.TOO_SHORT: "spam.problem_too_short",
+    ks.NumberProblem.TOO_LONG: "spam.problem_too_long",
+    ks.NumberProblem.BAD_MOBILE: "spam.problem_bad_mobile",
+    ks.NumberProblem.NEEDS_AREA_CODE: "spam.problem_needs_area_code",
+    ks.NumberProblem.BAD_FIXED: "spam.problem_bad_fixed",
+    ks.NumberProblem.OWN_NUMBER: "spam.problem_own_number",
+}
+
+
+class SpamScreen(Screen):
+    """Number + category (+ subject) -> confirm -> report id and receipt (any identified
+    customer may report; the kiosk asks for its smallest level, Access.SUMMARY)."""
+
+    screen_id = "spam"
+    kind = ScreenKind.ORDINARY
+    title_key = "spam.title"
+    hint_key = "spam.hint"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.keypad = Keypad(ctx.translator, length=ks.MAX_DIGITS, secret=False, min_length=3)
+        self.keypad.submitted.connect(self._on_keypad_submitted)
+        self.keypad.text_changed.connect(self._on_keypad_text_changed)
+        right = QVBoxLayout()
+        right.setSpacing(12)
+        self.category_caption = self.label(role="caption")
+        right.addWidget(self.category_caption)
+        self.category_group = QButtonGroup(self)
+        self.category_buttons: dict[ks.SpamCategory, QPushButton] = {}
+        categories = QGridLayout()
+        categories.setSpacing(16)
+        for index, category in enumerate(ks.SpamCategory):
+            button = self._choice(checkable=True)
+            button.clicked.connect(self._update_next)
+            self.category_group.addButton(button)
+            self.category_buttons[category] = button
+            categories.addWidget(button, 0, index)  # short words: one row of four
+        right.addLayout(categories)
+        self.subject_caption = self.label(role="caption")
+        right.addWidget(self.subject_caption)
+        self.subject_buttons: dict[str, QPushButton] = {}
+        subjects = QGridLayout()
+        subjects.setSpacing(16)
+        for index, subject in enumerate(ks.SUBJECTS):
+            button = self._choice(checkable=True)
+            button.clicked.connect(lambda _=False, s=subject: self._on_subject_clicked(s))
+            self.subject_buttons[subject] = button
+            subjects.addWidget(button, index // 2, index % 2)
+        right.addLayout(subjects)
+        right.addStretch(1)
+        self.next_button = QPushButton()
+        self.next_button.setObjectName("spamNext")
+        self.next_button.setProperty("kind", "primary")
+        self.next_button.clicked.connect(self._on_next_button_clicked)
+        right.addWidget(self.next_button)
+        row = QHBoxLayout()
+        row.setSpacing(40)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.keypad)
+        row.addLayout(right, 1)
+        self.form = QWidget()
+        self.form.setLayout(row)
+        self.layout_.addWidget(self.form)
+        self.confirm = ConfirmPanel(ctx.translator)
+        self.confirm.confirmed.connect(self._on_confirm_confirmed)
+        self.confirm.cancelled.connect(self._on_confirm_cancelled)
+        self.layout_.addWidget(self.confirm)
+        self.result = self.label(role="value")
+        self.next_steps = self.label(role="notice")
+        self.receipt_button = QPushButton()
+        self.receipt_button.setObjectName("spamReceipt")
+        self.receipt_button.clicked.connect(self._on_receipt_button_clicked)
+        self.again_button = QPushButton()
+        self.again_button.setObjectName("spamAgain")
+        self.again_button.clicked.connect(self._on_again_button_clicked)
+        actions = QHBoxLayout()
+        actions.addWidget(self.receipt_button)
+        actions.addWidget(self.again_button)
+        actions.addStretch(1)
+        buttons = QWidget()
+        buttons.setLayout(actions)
+        self.result_card = card(self.result, self.next_steps, buttons)
+        self.layout_.addWidget(self.result_card)
+        self.print_panel = PrintPanel(ctx)
+        self.print_panel.closed.connect(self._on_print_panel_closed)
+        self.layout_.addWidget(self.print_panel)
+        self.layout_.addStretch(1)
+        self.number = ""
+        self.number_kind: ks.NumberKind | None = None
+        self.report: m.SpamReport | None = None
+        self.reported: tuple[str, ks.SpamCategory, str | None] | None = None
+        self._clear()
+
+    @staticmethod
+    def _choice(*, checkable: bool) -> QPushButton:
+        button = QPushButton()
+        button.setObjectName("reasonButton")  # the big white choice buttons of disputes
+        button.setCheckable(checkable)
+        return button
+
+    # Screen API ---------------------------------------------------------------------------
+    def enter(self, params: Any) -> None:
+        self._clear()
+        self.retranslate()
+
+    def reset(self) -> None:
+        self._clear()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.keypad.retranslate()
+        self.category_caption.setText(self.tr("spam.category"))
+        self.subject_caption.setText(self.tr("spam.subject"))
+        for category, button in self.category_buttons.items():
+            button.setText(self.tr(CATEGORY_KEYS[category]))
+        for key, button in zip(SUBJECT_KEYS, self.subject_buttons.values(), strict=True):
+            button.setText(self.tr(key))
+        self.next_button.setText(self.tr("spam.next"))
+        self.receipt_button.setText(self.tr("spam.print_receipt"))
+        self.again_button.setText(self.tr("spam.again"))
+        self.confirm.retranslate()
+        if not self.confirm.isHidden():  # (isVisible is False while off screen)
+            self._ask()
+        self.print_panel.retranslate()
+        if self.report is not None:
+            self._show_result(self.report)
+
+    # The form -----------------------------------------------------------------------------
+    def _clear(self) -> None:
+        self.number = ""
+        self.number_kind = None
+        self.report = None
+        self.reported = None
+        self.keypad.reset()
+        self.category_group.setExclusive(False)
+        for button in (*self.category_buttons.values(), *self.subject_buttons.values()):
+            button.setChecked(False)
+        self.category_group.setExclusive(True)
+        self.confirm.close_question()
+        self.result_card.hide()
+        self.print_panel.reset()
+        self.form.show()
+        self.clear_messages()
+        self._update_next()
+
+    def selected_category(self) -> ks.SpamCategory | None:
+        return next((c for c, b in self.category_buttons.items() if b.isChecked()), None)
+
+    def selected_subject(self) -> str | None:
+        return next((s for s, b in self.subject_buttons.items() if b.isChecked()), None)
+
+    def _on_subject_clicked(self, subject: str) -> None:
+        # One subject or none: tapping the chosen one again takes it back.
+        for other, button in self.subject_buttons.items():
+            if other != subject:
+                button.setChecked(False)
+
+    def _on_keypad_text_changed(self, _text: str) -> None:
+        self.error.hide()
+        self._update_next()
+
+    def _update_next(self) -> None:
+        ready = bool(self.keypad.text()) and self.selected_category() is not None
+        self.next_button.setEnabled(ready and not self.loading)
+
+    def _on_keypad_submitted(self, _text: str) -> None:
+        self._on_next_button_clicked()
+
+    def _on_next_button_clicked(self) -> None:
+        customer = self.ctx.sessions.current.customer
+        own = customer.phone if customer is not None else ""
+        check = ks.check_reported_number(self.keypad.text(), own)
+        if check.problem is not None:
+            self.show_error(self.tr(PROBLEM_KEYS[check.problem]))
+            return
+        if self.selected_category() is None:
+            self.show_error(self.tr("spam.pick_category"))
+            return
+        self.clear_messages()
+        self.number = self.keypad.text()
+        self.number_kind = check.kind
+        self.form.hide()
+        self._ask()
+
+    def _ask(self) -> None:
+        category = self.selected_category()
+        if category is None or not self.number:
+            return
+        rows = [
+            (self.tr("spam.row_number"), ks.spaced(self.number, self.number_kind)),
+            (
+                self.tr("spam.row_kind"),
+                self.tr(KIND_KEYS[self.number_kind]) if self.number_kind else "",
+            ),
+            (self.tr("spam.row_category"), self.tr(CATEGORY_KEYS[category])),
+        ]
+        subject = self.selected_subject()
+        if subject is not None:
+            rows.append((self.tr("spam.row_subject"), self._subject_text(subject)))
+        self.confirm.ask(
+            self.tr("spam.confirm_title"),
+            rows,
+            note=self.tr("spam.confirm_note", centre=ks.REPORT_CENTRE),
+            confirm_key="spam.confirm",
+        )
+
+    def _subject_text(self, subject: str) -> str:
+        return self.tr(SUBJECT_KEYS[ks.SUBJECTS.index(subject)])
+
+    def _on_confirm_cancelled(self) -> None:
+        self.form.show()  # back to the form, as it was: the customer may correct it
+
+    # Reporting ----------------------------------------------------------------------------
+    def _on_confirm_confirmed(self) -> None:
+        category = self.selected_category()
+        if category is None or not self.number or self.report is not None:
+            return
+        number, subject = self.number, self.selected_subject()
+        content = ks.spam_content(category, subject)
+        ctx = self.ctx
+
+        def done(report: m.SpamReport) -> None:
+            self.reported = (number, category, subject)
+            self._show_result(report)
+            self._offer_receipt()
+            self.finish()
+
+        def failed(_exc: Exception) -> None:
+            self.confirm.close_question()
+            self.form.show()  # the message says why; the same report can be sent again
+
+        # One key per report: a retry after a lost answer is not filed twice.
+        self.transact(
+            "spam_report",
+            (number, content),
+            lambda k: ctx.backend.report_spam(number, content, idempotency_key=k),
+            lambda report: report.report_id,
+            done,
+            on_error=failed,
+        )
+
+    def _show_result(self, report: m.SpamReport) -> None:
+        self.report = report
+        self.confirm.close_question()
+        self.form.hide()
+        number = self.reported[0] if self.reported else self.number
+        shown = number if self.ctx.sessions.current.show_full_numbers else mask_other_party(number)
+        self.result.setText(self.tr("spam.done", number=shown, id=report.report_id))
+        self.next_steps.setText(self.tr("spam.next_steps", centre=ks.REPORT_CENTRE))
+        self.result_card.show()
+
+    def _on_again_button_clicked(self) -> None:
+        self._clear()
+        self.restore_kind()  # a new report: no longer a finished transaction
+
+    # The receipt --------------------------------------------------------------------------
+    def _on_receipt_button_clicked(self) -> None:
+        if not self.print_panel.printing:
+            self._offer_receipt()
+
+    def _on_print_panel_closed(self) -> None:
+        self.receipt_button.setVisible(self.report is not None)  # another copy, if wanted
+
+    def _offer_receipt(self) -> None:
+        if self.report is None or self.reported is None:
+            return
+        self.receipt_button.hide()  # the print panel below asks now
+        report = self.report
+        number, category, subject = self.reported
+        receipt = ks.spam_receipt(
+            report,
+            number,
+            category,
+            subject,
+            doc_terminal(self.ctx),
+            doc_customer(self.ctx),
+            hall_now(),
+        )
+
+        def build() -> Document:
+            return build_transaction_receipt(receipt, hall_now())
+
+        # A transaction receipt (masked data only): staff may reprint it.
+        self.print_panel.offer(build, None, keep_copy=True)
