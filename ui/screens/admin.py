@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -17,11 +18,15 @@ from PySide6.QtWidgets import (
 
 from kiosk.idle import ScreenKind
 from kiosk.printing import PrintedCopy
+from kiosk.reconcile import Reconciliation, reconcile
 from printer.escpos.status import PrinterStatus
 from ui.context import AppContext
 from ui.errors import describe
 from ui.screens.base import Screen
 from ui.widgets.keypad import Keypad
+
+# Journal entries younger than this may be retried by a customer right now: not reconciled.
+RECENT = dt.timedelta(minutes=1)
 
 
 class AdminPinScreen(Screen):
@@ -102,11 +107,19 @@ class AdminScreen(Screen):
         self.refresh_button.clicked.connect(self._refresh)
         self.reprint_button = QPushButton()
         self.reprint_button.clicked.connect(self._on_reprint_button_clicked)
+        self.reconcile_button = QPushButton()
+        self.reconcile_button.setObjectName("reconcileButton")
+        self.reconcile_button.clicked.connect(self._on_reconcile_button_clicked)
+        services = ctx.services
+        self.reconcile_button.setVisible(
+            services.backend is not None and services.journal is not None
+        )
         self.exit_button = QPushButton()
         self.exit_button.setProperty("kind", "danger")
         self.exit_button.clicked.connect(self.exit_requested.emit)
         row.addWidget(self.refresh_button)
         row.addWidget(self.reprint_button)
+        row.addWidget(self.reconcile_button)
         row.addStretch(1)
         row.addWidget(self.exit_button)
         self.layout_.addLayout(row)
@@ -132,6 +145,7 @@ class AdminScreen(Screen):
         self.exit_button.setText(self.tr("admin.exit"))
         self.refresh_button.setText(self.tr("admin.refresh"))
         self.reprint_button.setText(self.tr("admin.reprint"))
+        self.reconcile_button.setText(self.tr("admin.reconcile"))
         self._show_health()
 
     # Health ------------------------------------------------------------------------------
@@ -156,15 +170,43 @@ class AdminScreen(Screen):
                 lambda ok: self._set_health("backend", "admin.ok" if ok else "admin.unreachable"),
                 lambda _exc: self._set_health("backend", "admin.unreachable"),
             )
-        if services.journal is not None:
-            ctx = self.ctx
-            self.ctx.runner.run(
-                lambda: len(ctx.journal.unresolved()),
-                self._show_journal,
-                lambda exc: self.journal.setText(describe(exc, self.ctx.translator)),
-            )
+        self._refresh_journal()
         self._load_receipts()
         self._show_health()
+
+    def _on_reconcile_button_clicked(self) -> None:
+        """Settle unresolved journal entries now (e.g. after the network came back), not only
+        at the next start. Entries of the last minute are left alone: a customer may be
+        retrying one of them with the same key."""
+        ctx = self.ctx
+
+        def job() -> Reconciliation:
+            before = dt.datetime.now(dt.UTC) - RECENT
+            return reconcile(ctx.journal, ctx.backend.transaction_state, before)
+
+        self.fetch(job, self._on_reconciled)
+
+    def _on_reconciled(self, result: Reconciliation) -> None:
+        self.status.setText(
+            self.tr(
+                "admin.reconciled",
+                done=result.done,
+                failed=result.not_applied,
+                unknown=result.still_unknown,
+            )
+        )
+        self.status.show()
+        self._refresh_journal()
+
+    def _refresh_journal(self) -> None:
+        if self.ctx.services.journal is None:
+            return
+        ctx = self.ctx
+        ctx.runner.run(
+            lambda: len(ctx.journal.unresolved()),
+            self._show_journal,
+            lambda exc: self.journal.setText(describe(exc, ctx.translator)),
+        )
 
     def _show_journal(self, unresolved: int) -> None:
         self.journal.setText(
