@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from common.money import format_fen
+from kiosk.agreements import consent_note
 from kiosk.backend import models as m
 from kiosk.bills import usage_of
 from printer import statement as st
@@ -260,8 +261,10 @@ def plan_change_receipt(
     terminal: st.Terminal,
     customer: st.Customer,
     time: dt.datetime,
+    agreement: m.Agreement | None = None,
 ) -> TransactionReceipt:
-    """The 业务受理单 a customer takes home after booking a plan change."""
+    """The 业务受理单 a customer takes home after booking a plan change (with the agreement
+    the customer accepted, when given)."""
     new = change.to_plan
     details: list[tuple[str, str]] = [
         ("原套餐", change.from_plan.name),
@@ -276,10 +279,12 @@ def plan_change_receipt(
         details.append(("取消业务", "、".join(change.services_cancelled)))
     if change.services_opened:
         details.append(("新开业务", "、".join(change.services_opened)))
-    notes = (
+    notes: tuple[str, ...] = (
         f"新套餐自{change.effective_on.year}年{change.effective_on.month}月"
         f"{change.effective_on.day}日起生效，本月按原套餐计费。",
     )
+    if agreement is not None:
+        notes = (*notes, consent_note(agreement))
     return TransactionReceipt(
         terminal=terminal,
         customer=customer,

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from common.money import format_fen
+from kiosk.agreements import consent_note
 from kiosk.backend import models as m
 from printer import statement as st
 from printer.receipts.transaction import TransactionReceipt
@@ -76,8 +77,10 @@ def order_receipt(
     terminal: st.Terminal,
     customer: st.Customer,
     time: dt.datetime,
+    agreement: m.Agreement | None = None,
 ) -> TransactionReceipt:
-    """The 业务受理单 after an order confirmed with the SMS code (二次确认)."""
+    """The 业务受理单 after an order confirmed with the SMS code (二次确认), naming the
+    agreement the customer accepted when given."""
     sub = change.subscription
     service = sub.service
     details = (
@@ -97,7 +100,11 @@ def order_receipt(
         transaction_no=change.transaction_id,
         time=time,
         details=details,
-        notes=(quote.confirmation_text, HOW_TO_CANCEL),
+        notes=(
+            quote.confirmation_text,
+            HOW_TO_CANCEL,
+            *((consent_note(agreement),) if agreement is not None else ()),
+        ),
     )
 
 

@@ -47,10 +47,19 @@ def plan_compare(t: Tour) -> None:
         raise TourError("the recommended plan cannot be chosen")
 
 
-def plan_changed(t: Tour) -> None:
+def plan_agreement(t: Tour) -> None:
     screen = _compare(t)
     t.tap(screen.change_button)
     t.wait_until("the second confirmation", screen.confirm.isVisible)
+    if not screen.confirm.agreement_title.text():
+        raise TourError("the plan change agreement (入网协议) is not shown")
+    if screen.confirm.confirm_button.isEnabled():
+        raise TourError("确认办理 works before the consent")
+    t.tap(screen.confirm.consent_button)  # 我已阅读并同意
+
+
+def plan_changed(t: Tour) -> None:
+    screen = _compare(t)
     t.tap(screen.confirm.confirm_button)
     t.wait_until("the booked change", lambda: screen.change is not None)
     t.tap(screen.receipt_button)
@@ -69,6 +78,7 @@ def plan_home(t: Tour) -> None:
 STEPS: list[Step] = [
     ("plan-list", "套餐变更：按近5个月用量估算每个套餐", plan_list),
     ("plan-compare", "套餐对比：现在的套餐与新套餐", plan_compare),
+    ("plan-agreement", "再次确认：阅读入网协议套餐变更条款，点「我已阅读并同意」", plan_agreement),
     ("plan-changed", "确认办理，下月1日生效，打印业务受理单", plan_changed),
     ("plan-home", "返回首页", plan_home),
 ]

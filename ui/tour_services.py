@@ -55,6 +55,11 @@ def order_question(t: Tour) -> None:
         raise TourError(f"{ORDER} cannot be ordered")
     t.tap(button)
     t.wait_until("the second confirmation", screen.confirm.isVisible)
+    if not screen.confirm.agreement_title.text():
+        raise TourError("the order agreement (入网协议) is not shown")
+    t.tap(screen.confirm.consent_button)  # 我已阅读并同意
+    if not screen.confirm.confirm_button.isEnabled():
+        raise TourError("确认办理 stays off after the consent")
 
 
 def order_code(t: Tour) -> None:
@@ -85,7 +90,11 @@ def home(t: Tour) -> None:
 
 STEPS: list[Step] = [
     ("services-unsubscribe", "My services: unsubscribe in one tap", unsubscribe),
-    ("services-order-confirm", "Order: confirm price and billing once more", order_question),
+    (
+        "services-order-confirm",
+        "Order: price, billing and the agreement; 我已阅读并同意",
+        order_question,
+    ),
     ("services-order-sms", "Order: type the SMS code", order_code),
     ("services-ordered", "Ordered; receipt printed", ordered),
     ("services-home", "Back home", home),

@@ -9,10 +9,12 @@ from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 from sqlalchemy import Connection, insert, select, update
 
+from backend import agreements as ag
 from backend.api import problems as p
 from backend.api.deps import IdemKey, Sensitive, State, Summary
 from backend.api.idem import fingerprint, run_idempotent
 from backend.api.schemas import (
+    AgreementOut,
     ConfirmIn,
     OrderIn,
     PlanChangeIn,
@@ -36,6 +38,7 @@ from backend.security import new_id
 router = APIRouter(prefix="/v1", tags=["plans and services"])
 
 CodePath = Annotated[str, Path(min_length=1, max_length=32)]
+TopicPath = Annotated[str, Path(min_length=1, max_length=20)]
 
 
 def _service_out(row: Any) -> ServiceOut:
@@ -73,6 +76,17 @@ def _require_normal(status: LineStatus) -> None:
         raise p.Conflict("号码当前处于停机状态，请先复机或缴费", line_status=status.value)
 
 
+@router.get(
+    "/agreements/{topic}", response_model=AgreementOut, summary="Agreement text to consent to"
+)
+def agreement(topic: TopicPath, _cust: Summary) -> AgreementOut:
+    """The 入网协议 clauses in force for ``plan_change`` or ``service_order``."""
+    a = ag.current(topic)
+    return AgreementOut.model_validate(
+        {"topic": a.topic, "version": a.version, "title": a.title, "text": a.text}
+    )
+
+
 @router.get("/plans", response_model=PlansOut, summary="Plans of the line's brand")
 def plans(cust: Summary, st: State) -> PlansOut:
     """Plans the line may change to (same brand; the current plan included)."""
@@ -91,6 +105,7 @@ def change_plan(body: PlanChangeIn, cust: Sensitive, st: State, key: IdemKey) ->
     """Books the change for the 1st of next month; current services are kept."""
 
     def op(conn: Connection) -> PlanChangeOut:
+        consented = ag.require_current("plan_change", body.agreement_version)
         line = line_by_id(conn, cust.line_id)
         _require_normal(line.status)
         target = conn.execute(select(t.plans).where(t.plans.c.code == body.plan_code)).first()
@@ -111,6 +126,9 @@ def change_plan(body: PlanChangeIn, cust: Sensitive, st: State, key: IdemKey) ->
             kind="plan_change",
             now=now,
             detail=f"{line.plan_code}->{body.plan_code}",
+        )
+        ag.record_consent(
+            conn, consented, line_id=line.id, terminal_id=cust.terminal_id, reference=tx, at=now
         )
         kept = [r.name for r in _active_subscriptions(conn, line.id, st.clock.today())]
         return PlanChangeOut(
@@ -146,6 +164,7 @@ def order_service(body: OrderIn, cust: Sensitive, st: State, key: IdemKey) -> JS
     """Returns the text to confirm (price and billing period) and sends an SMS code."""
 
     def op(conn: Connection) -> QuoteOut:
+        consented = ag.require_current("service_order", body.agreement_version)
         line = line_by_id(conn, cust.line_id)
         _require_normal(line.status)
         svc = conn.execute(select(t.services).where(t.services.c.code == body.service_code)).first()
@@ -165,6 +184,14 @@ def order_service(body: OrderIn, cust: Sensitive, st: State, key: IdemKey) -> JS
                 expires_at=expires,
                 confirmed=False,
             )
+        )
+        ag.record_consent(
+            conn,
+            consented,
+            line_id=line.id,
+            terminal_id=cust.terminal_id,
+            reference=quote_id,
+            at=now,
         )
         price = f"{svc.monthly_fee_fen // 100}.{svc.monthly_fee_fen % 100:02d}"
         send_code(conn, line.number, "order", now, service=svc.name, price=price)

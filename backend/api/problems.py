@@ -92,6 +92,12 @@ class Conflict(ApiError):  # noqa: N818 - named after the problem codes
     status, code, title = 409, "conflict", "Conflict with the current state"
 
 
+class AgreementOutdated(Conflict):
+    """The agreement version consented to is not the one in force; ``current_version``."""
+
+    status, code, title = 409, "agreement_outdated", "Agreement updated"
+
+
 class InvalidInput(ApiError):  # noqa: N818 - named after the problem codes
     """Validation refused the input; ``field`` in the body."""
 

@@ -58,12 +58,28 @@ class PlanChangeIn(_In):
     """Target plan."""
 
     plan_code: Annotated[str, Field(min_length=1, max_length=20)]
+    agreement_version: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=20,
+            description="Version of the plan_change agreement the customer read and accepted",
+        ),
+    ]
 
 
 class OrderIn(_In):
     """Service to order."""
 
     service_code: Annotated[str, Field(min_length=1, max_length=20)]
+    agreement_version: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=20,
+            description="Version of the service_order agreement the customer read and accepted",
+        ),
+    ]
 
 
 class ConfirmIn(_In):
@@ -297,6 +313,15 @@ class PlanChangeOut(BaseModel):
     services_kept: list[str]
     services_cancelled: list[str]
     services_opened: list[str]
+
+
+class AgreementOut(BaseModel):
+    """The 入网协议 clauses a transaction asks consent to (shown before confirming)."""
+
+    topic: Literal["plan_change", "service_order"]
+    version: str
+    title: str
+    text: str = Field(description="Plain Chinese paragraphs separated by newlines")
 
 
 class ServiceOut(BaseModel):

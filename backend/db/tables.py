@@ -330,6 +330,18 @@ spam_reports = Table(
     Column("received_at", UtcDateTime(), nullable=False),
 )
 
+consents = Table(
+    "consents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("line_id", ForeignKey("lines.id"), nullable=False, index=True),
+    Column("topic", String(20), nullable=False),
+    Column("version", String(20), nullable=False),
+    Column("terminal_id", String(40), nullable=False),
+    Column("reference", String(32), nullable=False),  # transaction id or order quote id
+    Column("at", UtcDateTime(), nullable=False),
+)
+
 idempotency = Table(
     "idempotency",
     metadata,

@@ -196,20 +196,36 @@ class BackendClient:
         data = self._get("/v1/plans")
         return self._parsed(lambda d: [parse.plan(p) for p in d["plans"]], data)
 
-    def change_plan(self, plan_code: str, idempotency_key: str | None = None) -> m.PlanChange:
-        """Book a plan change effective on the 1st of next month."""
+    def agreement(self, topic: str) -> m.Agreement:
+        """The 入网协议 clauses in force for ``topic`` (``plan_change``, ``service_order``)."""
+        return self._parsed(parse.agreement, self._get(f"/v1/agreements/{topic}"))
+
+    def change_plan(
+        self, plan_code: str, agreement_version: str, idempotency_key: str | None = None
+    ) -> m.PlanChange:
+        """Book a plan change effective on the 1st of next month.
+
+        ``agreement_version`` is the plan_change agreement the customer accepted; another
+        than the one in force raises :class:`~kiosk.backend.errors.AgreementOutdated`.
+        """
+        body = {"plan_code": plan_code, "agreement_version": agreement_version}
         return self._parsed(
-            parse.plan_change,
-            self._mutate("POST", "/v1/plan-change", {"plan_code": plan_code}, idempotency_key),
+            parse.plan_change, self._mutate("POST", "/v1/plan-change", body, idempotency_key)
         )
 
     def services(self) -> m.ServiceList:
         """Current subscriptions and the orderable catalogue."""
         return self._parsed(parse.service_list, self._get("/v1/services"))
 
-    def order_service(self, service_code: str, idempotency_key: str | None = None) -> m.OrderQuote:
-        """Step 1 of an order: confirmation text, price and period; an SMS code is sent."""
-        body = {"service_code": service_code}
+    def order_service(
+        self, service_code: str, agreement_version: str, idempotency_key: str | None = None
+    ) -> m.OrderQuote:
+        """Step 1 of an order: confirmation text, price and period; an SMS code is sent.
+
+        ``agreement_version``: the service_order agreement the customer accepted (see
+        :meth:`change_plan`).
+        """
+        body = {"service_code": service_code, "agreement_version": agreement_version}
         return self._parsed(
             parse.order_quote, self._mutate("POST", "/v1/service-orders", body, idempotency_key)
         )

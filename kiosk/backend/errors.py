@@ -98,6 +98,12 @@ class Conflict(BackendError):  # noqa: N818 - names are the contract the UI code
     code = "conflict"
 
 
+class AgreementOutdated(Conflict):
+    """The agreement changed since the customer read it: fetch it again and ask again."""
+
+    code = "agreement_outdated"
+
+
 class NotFound(BackendError):  # noqa: N818 - names are the contract the UI codes against
     """The addressed object (order, record, month, service) does not exist for this customer."""
 

@@ -266,6 +266,17 @@ class ServiceList:
 
 
 @dataclass(frozen=True)
+class Agreement:
+    """The operator's 入网协议 clauses a transaction asks consent to (``topic``: plan_change,
+    service_order); the mutation names the ``version`` the customer read."""
+
+    topic: str
+    version: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
 class OrderQuote:
     """First step of an order: the text to confirm; an SMS code was sent to the phone."""
 

@@ -230,6 +230,16 @@ def service_list(d: Json) -> m.ServiceList:
     )
 
 
+def agreement(d: Json) -> m.Agreement:
+    """Parse an agreement (title, version and plain text)."""
+    return m.Agreement(
+        topic=str(d["topic"]),
+        version=str(d["version"]),
+        title=str(d["title"]),
+        text=str(d["text"]),
+    )
+
+
 def order_quote(d: Json) -> m.OrderQuote:
     """Parse the first step of an order."""
     return m.OrderQuote(

@@ -9,6 +9,7 @@ import pytest
 import requests
 from sqlalchemy import update
 
+from backend.agreements import PLAN_CHANGE, SERVICE_ORDER
 from backend.db import tables as t
 from backend.db.engine import make_engine
 from kiosk.backend import errors as e
@@ -57,7 +58,7 @@ def test_factors_decide_what_a_session_may_do(own_backend: LiveBackend) -> None:
         assert session.factors == {Factor.PASSWORD, Factor.SMS}
         assert client.records("2026-10", limit=1).items
         with pytest.raises(e.NotAllowed) as sensitive:
-            client.change_plan("QQT88")
+            client.change_plan("QQT88", PLAN_CHANGE.version)
         assert sensitive.value.missing_factors == ("id_card",)
         with pytest.raises(e.RateLimited) as too_soon:
             client.send_sms_code(AYGUL)
@@ -236,7 +237,7 @@ def test_payment_settles_arrears_and_never_twice(own_backend: LiveBackend) -> No
 def test_order_needs_the_second_confirmation_code(own_backend: LiveBackend) -> None:
     with own_backend.client() as client:
         identify_fully(own_backend, client, GONG)
-        quote = client.order_service("CL")
+        quote = client.order_service("CL", SERVICE_ORDER.version)
         assert quote.confirmation_text.startswith("您选择订购：彩铃（¥5.00/月）")
         assert quote.starts_on == dt.date(2026, 12, 1)
         code = own_backend.latest_sms_code(GONG)
@@ -248,7 +249,7 @@ def test_order_needs_the_second_confirmation_code(own_backend: LiveBackend) -> N
         assert done.subscription.service.code == "CL"
         assert "CL" in {s.service.code for s in client.services().subscriptions}
         with pytest.raises(e.Conflict):
-            client.order_service("CL")
+            client.order_service("CL", SERVICE_ORDER.version)
         cancelled = client.cancel_service("CL")
         assert cancelled.subscription.ends_on == dt.date(2026, 11, 30)
         with pytest.raises(e.NotFound):
@@ -260,7 +261,7 @@ def test_plan_change_books_next_month(own_backend: LiveBackend) -> None:
         identify_fully(own_backend, client, WANG)
         codes = [p.code for p in client.plans()]
         assert codes == ["DGDD18", "DGDD38"]
-        change = client.change_plan("DGDD18")
+        change = client.change_plan("DGDD18", PLAN_CHANGE.version)
         assert (change.from_plan.code, change.to_plan.code) == ("DGDD38", "DGDD18")
         assert change.effective_on == dt.date(2026, 12, 1)
         assert change.services_kept == ("游戏加速包",)
@@ -268,7 +269,7 @@ def test_plan_change_books_next_month(own_backend: LiveBackend) -> None:
         assert overview.plan.code == "DGDD38"
         assert overview.next_plan is not None and overview.next_plan.code == "DGDD18"
         with pytest.raises(e.NotFound):
-            client.change_plan("QQT58")  # another brand
+            client.change_plan("QQT58", PLAN_CHANGE.version)  # another brand
 
 
 def test_password_reset_suspend_and_resume(own_backend: LiveBackend) -> None:

@@ -7,11 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from backend.agreements import PLAN_CHANGE
 from kiosk.backend import errors as e
 from kiosk.backend.client import BackendClient
 from tests.fixtures.live_backend import LiveBackend, identify_fully, start_backend
 
 ZHANG = "13800138000"  # 全球通 QQT128
+
+PLAN_TERMS = PLAN_CHANGE.version  # the agreement the customer accepted
 
 
 @pytest.fixture(scope="module")
@@ -33,16 +36,17 @@ def _booked(backend: LiveBackend) -> object:
 def test_booking_refusals_and_undo(zhang: tuple[LiveBackend, BackendClient]) -> None:
     backend, client = zhang
     with pytest.raises(e.Conflict) as same:
-        client.change_plan("QQT128")
+        client.change_plan("QQT128", PLAN_TERMS)
     assert same.value.message == "已是当前套餐"
-    change = client.change_plan("QQT88")
+    change = client.change_plan("QQT88", PLAN_TERMS)
     assert (change.from_plan.code, change.to_plan.code) == ("QQT128", "QQT88")
     assert _booked(backend) == "QQT88"
     with pytest.raises(e.Conflict) as again:
-        client.change_plan("QQT88")  # a new request (new key): already booked
+        client.change_plan("QQT88", PLAN_TERMS)  # a new request (new key): already booked
     assert "已办理" in again.value.message
     assert _booked(backend) == "QQT88"
-    undo = client.change_plan("QQT128")  # staying on the current plan undoes the booking
+    # Staying on the current plan undoes the booking.
+    undo = client.change_plan("QQT128", PLAN_TERMS)
     assert undo.to_plan.code == "QQT128"
     assert _booked(backend) is None
     assert client.overview().next_plan is None

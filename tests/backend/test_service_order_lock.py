@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from backend.agreements import SERVICE_ORDER
 from kiosk.backend import errors as e
 from tests.fixtures.live_backend import LiveBackend, identify_fully, start_backend
 
@@ -28,7 +29,7 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
 def test_a_locked_number_cannot_confirm_an_order(backend: LiveBackend) -> None:
     with backend.client() as client:
         identify_fully(backend, client, ZHANG)
-        quote = client.order_service("CL")
+        quote = client.order_service("CL", SERVICE_ORDER.version)
         code = backend.latest_sms_code(ZHANG)
         wrong = "000000" if code != "000000" else "111111"
         left = []

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from backend.agreements import PLAN_CHANGE
 from emulators.printer.emulator import PrinterEmulator
 from kiosk.backend.factors import Factor
 from kiosk.config import BackendConfig, Config, DevicesConfig
@@ -107,8 +108,13 @@ def test_plan_change_through_the_screens(
     screen = _compare(kiosk, qtbot, "QQT88")
     assert screen.difference.text() == "换成这个套餐，预计每月省¥30.69。"
     _tap(qtbot, screen.change_button)
+    qtbot.waitUntil(screen.confirm.isVisible, timeout=WAIT_MS)  # once the agreement came
     assert _booked(backend) is None  # nothing before the second confirmation
     assert ("生效日期", "2026-12-01") in screen.confirm.rows
+    # The operator's 入网协议 clauses; 确认办理 only after 我已阅读并同意.
+    assert screen.confirm.agreement_title.text() == PLAN_CHANGE.title
+    assert not screen.confirm.confirm_button.isEnabled()
+    _tap(qtbot, screen.confirm.consent_button)
     _tap(qtbot, screen.confirm.confirm_button)
     qtbot.waitUntil(lambda: screen.change is not None, timeout=WAIT_MS)
     change = screen.change
@@ -126,6 +132,10 @@ def test_plan_change_through_the_screens(
         change.transaction_id,
     )
     assert rows == [("plan_change", "QQT128->QQT88", backend.terminal_id)]
+    consents = backend.query(
+        "SELECT topic, version FROM consents WHERE reference = ?", change.transaction_id
+    )
+    assert consents == [("plan_change", PLAN_CHANGE.version)]
     # The local journal: written before the call, done with the backend's number.
     [entry] = kiosk.ctx.journal.recent()
     assert (entry.kind, entry.status, entry.transaction_id) == (
@@ -142,6 +152,8 @@ def test_plan_change_through_the_screens(
     qtbot.waitUntil(lambda: panel.state == "done", timeout=WAIT_MS)
     [receipt] = emulator.wait_for_receipts(1, timeout=20)
     text = receipt.text
+    flat = text.replace("\n", "").replace(" ", "")  # the slip wraps long notes
+    assert f"已阅读并同意{PLAN_CHANGE.title}（版本{PLAN_CHANGE.version}）" in flat
     for expected in ("业务受理单", "套餐变更", "全球通畅享套餐88元", "2026-12-01"):
         assert expected in text, expected
     assert change.transaction_id in text
@@ -159,7 +171,10 @@ def test_a_change_booked_meanwhile_is_refused_calmly(
     assert plans.row("QQT88").booked_mark.isVisible()
     screen = _compare(kiosk, qtbot, "QQT58")
     _tap(qtbot, screen.change_button)
-    kiosk.ctx.backend.change_plan("QQT58")  # booked meanwhile (e.g. at another terminal)
+    qtbot.waitUntil(screen.confirm.isVisible, timeout=WAIT_MS)
+    # Booked meanwhile (e.g. at another terminal).
+    kiosk.ctx.backend.change_plan("QQT58", PLAN_CHANGE.version)
+    _tap(qtbot, screen.confirm.consent_button)
     _tap(qtbot, screen.confirm.confirm_button)
     qtbot.waitUntil(screen.error.isVisible, timeout=WAIT_MS)
     assert screen.error.text() == (

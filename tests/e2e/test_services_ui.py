@@ -84,9 +84,11 @@ def test_unsubscribe_and_order_through_the_screens(
 
     # Order 视频彩铃会员: the question, then the SMS code on the keypad.
     qtbot.mouseClick(screen.order_buttons["SPCLHY"], click)
-    assert screen.confirm.isVisible()
+    qtbot.waitUntil(screen.confirm.isVisible, timeout=WAIT_MS)  # after the agreement came
     assert ("月费", "¥15.00/月") in screen.confirm.rows
     assert ("提供方", "上海星视文化传播有限公司（代收费）") in screen.confirm.rows
+    assert screen.confirm.agreement_title.text().endswith("增值业务订购条款")
+    qtbot.mouseClick(screen.confirm.consent_button, click)
     qtbot.mouseClick(screen.confirm.confirm_button, click)
     qtbot.waitUntil(lambda: screen.quote is not None, timeout=WAIT_MS)
     assert screen.code_page.isVisible()

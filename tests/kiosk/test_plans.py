@@ -189,3 +189,14 @@ def test_receipt_names_both_plans_the_date_and_the_kept_services() -> None:
         "保留业务": "来电显示、手机报",
     }
     assert receipt.notes == ("新套餐自2026年12月1日起生效，本月按原套餐计费。",)
+    terms = m.Agreement("plan_change", "2026.11", "《中国移动客户入网服务协议》套餐变更条款", "…")
+    agreed = kp.plan_change_receipt(
+        change,
+        st.Terminal("中国移动", "营业厅", "KIOSK-01"),
+        st.Customer("张*峰", "13800138000", "全球通"),
+        dt.datetime(2026, 11, 25, 10, 0, tzinfo=TZ),
+        terms,
+    )
+    assert (
+        agreed.notes[-1] == "已阅读并同意《中国移动客户入网服务协议》套餐变更条款（版本 2026.11）"
+    )

@@ -95,3 +95,17 @@ def test_cancel_receipt_says_until_when() -> None:
     assert details["服务提供方"] == "北京乐享天成科技有限公司（代收费）"
     assert details["停止日期"] == "2026-11-30"
     assert receipt.notes == ("本业务使用至2026-11-30，自2026-12-01起不再收取月费。",)
+
+
+def test_order_receipt_names_the_accepted_agreement() -> None:
+    change = m.ServiceChange("TX9", m.Subscription(RING, dt.date(2026, 11, 25), None))
+    terms = m.Agreement(
+        "service_order", "2026.11", "《中国移动客户入网服务协议》增值业务订购条款", "…"
+    )
+    receipt = ks.order_receipt(change, _quote(), TERMINAL, CUSTOMER, NOW, terms)
+    assert receipt.notes[-1] == (
+        "已阅读并同意《中国移动客户入网服务协议》增值业务订购条款（版本 2026.11）"
+    )
+    assert (
+        ks.order_receipt(change, _quote(), TERMINAL, CUSTOMER, NOW).notes[-1] != (receipt.notes[-1])
+    )

@@ -1,5 +1,6 @@
 """The plan screens fit a 1080p screen in standard and large-text mode: the list, the
-comparison with an error showing, the second confirmation, and the result with the receipt
+comparison with an error showing, the second confirmation with the agreement (入网协议) and
+its consent button, and the result with the receipt
 panel."""
 
 from __future__ import annotations
@@ -72,9 +73,18 @@ def test_plan_screens_fit_1080p(shell: Shell) -> None:
     _fits(shell, "compare-en")
     qt_click(shell.window.header.language_button)
     qt_click(screen.change_button)
+    # The question with the agreement, its consent button and the notice after an update.
+    assert screen.confirm.agreement_scroll.isVisible()
+    assert screen.confirm.consent_button.height() >= 84
+    screen.show_error(shell.ctx.tr("agreement.updated"))
     _fits(shell, "confirm")
+    qt_click(shell.window.header.language_button)
+    _fits(shell, "confirm-en")
+    qt_click(shell.window.header.language_button)
     fake = shell.ctx.backend
     assert isinstance(fake, FakeBackend)
+    qt_click(screen.confirm.consent_button)
+    _fits(shell, "confirm-agreed")
     qt_click(screen.confirm.confirm_button)
     qt_click(screen.receipt_button)
     _fits(shell, "result")

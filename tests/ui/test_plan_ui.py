@@ -4,6 +4,7 @@ language switch and the wipe at session end."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 
@@ -29,6 +30,12 @@ from ui.shell import Shell
 PHONE = "13800138000"
 SMALL = m.Plan("QQT58", "全球通畅享套餐58元", "全球通", 5800, 200, 100, 10240, 19, 10, 3, "58")
 MIDDLE = m.Plan("QQT88", "全球通畅享套餐88元", "全球通", 8800, 400, 200, 20480, 19, 10, 3, "88")
+TERMS = m.Agreement(
+    "plan_change",
+    "2026.11",
+    "《中国移动客户入网服务协议》套餐变更条款",
+    "一、新套餐自下月1日起生效。\n二、生效前可改回原套餐。\n三、如有疑问请拨打10086。",
+)
 LARGE = m.Plan("QQT128", "全球通畅享套餐128元", "全球通", 12800, 700, 300, 40960, 15, 10, 3, "128")
 
 
@@ -51,6 +58,8 @@ class FakeBackend:
         self.booked: m.Plan | None = None
         self.calls: list[tuple[str, str]] = []  # (plan code, idempotency key) as received
         self.refuse: be.BackendError | None = None
+        self.terms = TERMS  # the agreement in force (the operator may update it)
+        self.consents: list[str] = []  # versions accepted with a booked change
 
     def overview(self) -> m.AccountOverview:
         return m.AccountOverview(
@@ -71,10 +80,19 @@ class FakeBackend:
             _bill("2026-06", 512, 62, 19354),
         ]
 
-    def change_plan(self, plan_code: str, idempotency_key: str | None = None) -> m.PlanChange:
+    def agreement(self, topic: str) -> m.Agreement:
+        assert topic == "plan_change"
+        return self.terms
+
+    def change_plan(
+        self, plan_code: str, agreement_version: str, idempotency_key: str | None = None
+    ) -> m.PlanChange:
         self.calls.append((plan_code, idempotency_key or ""))
         if self.refuse is not None:
             raise self.refuse
+        if agreement_version != self.terms.version:
+            raise be.AgreementOutdated("协议已更新，请重新阅读并确认")
+        self.consents.append(agreement_version)
         to = next(p for p in self.plans() if p.code == plan_code)
         self.booked = to
         return m.PlanChange(
@@ -167,8 +185,14 @@ def test_comparison_then_confirm_books_the_change(plan_shell: Shell, fake: FakeB
         ("生效日期", "2026-12-01"),
     ]
     assert "2026-12-01" in screen.confirm.note.text()
+    # The agreement is shown; 确认办理 works only after 我已阅读并同意.
+    assert screen.confirm.agreement_title.text() == TERMS.title
+    assert screen.confirm.agreement_text.text() == TERMS.text
+    assert not screen.confirm.confirm_button.isEnabled()
+    qt_click(screen.confirm.consent_button)
     qt_click(screen.confirm.confirm_button)
     assert [code for code, _key in fake.calls] == ["QQT88"]
+    assert fake.consents == ["2026.11"]
     assert fake.calls[0][1]  # an idempotency key went with it
     assert screen.result_title.text() == "套餐变更已受理"
     result = zip(screen.result_labels, screen.result_values, strict=True)
@@ -185,6 +209,25 @@ def test_comparison_then_confirm_books_the_change(plan_shell: Shell, fake: FakeB
     assert screen.kind is ScreenKind.FINISHED  # home after 20 s
     qt_click(screen.receipt_button)  # no printer in this shell: said calmly
     assert screen.print_panel.isVisible()
+    assert screen.consented == TERMS  # named on the 业务受理单
+
+
+def test_an_updated_agreement_is_read_and_agreed_again(
+    plan_shell: Shell, fake: FakeBackend
+) -> None:
+    screen = _compare(plan_shell, "QQT88")
+    qt_click(screen.change_button)
+    qt_click(screen.confirm.consent_button)
+    fake.terms = dataclasses.replace(TERMS, version="2026.12", text="一、新的条款。")
+    qt_click(screen.confirm.confirm_button)  # refused: the text changed meanwhile
+    assert fake.booked is None and screen.change is None
+    assert screen.error.text() == "协议已更新，请重新阅读并确认。您的业务还没有办理。"
+    assert screen.confirm.isVisible() and screen.confirm.agreement_text.text() == "一、新的条款。"
+    assert not screen.confirm.consent_button.isChecked()
+    assert not screen.confirm.confirm_button.isEnabled()
+    qt_click(screen.confirm.consent_button)
+    qt_click(screen.confirm.confirm_button)
+    assert fake.consents == ["2026.12"] and screen.result_title.text() == "套餐变更已受理"
 
 
 def test_cancel_sends_nothing_and_shows_the_comparison_again(
@@ -201,6 +244,7 @@ def test_a_refusal_is_said_calmly_and_nothing_changes(plan_shell: Shell, fake: F
     screen = _compare(plan_shell, "QQT88")
     fake.refuse = be.Conflict("您已办理该套餐，下月1日起生效")
     qt_click(screen.change_button)
+    qt_click(screen.confirm.consent_button)
     qt_click(screen.confirm.confirm_button)
     assert screen.error.isVisible()
     assert screen.error.text() == (
@@ -234,7 +278,13 @@ def test_english_and_the_wipe_at_session_end(plan_shell: Shell, fake: FakeBacken
     qt_click(plan_shell.window.header.language_button)
     assert screen.confirm.title.text() == "Change your plan to: 全球通畅享套餐88元"
     assert screen.row_labels[0].text() == "Monthly fee"
+    assert screen.confirm.consent_button.text() == "I have read and agree"
+    qt_click(screen.confirm.consent_button)
+    qt_click(plan_shell.window.header.language_button)  # and back: the consent stays
+    assert screen.confirm.consent_button.text() == "✓ 我已阅读并同意"
     qt_click(screen.confirm.confirm_button)
+    assert screen.result_title.text() == "套餐变更已受理"
+    qt_click(plan_shell.window.header.language_button)
     assert screen.result_title.text() == "Your plan change is booked"
     assert screen.services.text() == "Your services stay as they are: 来电显示, 手机报"
     plan_shell.end_session(EndReason.CUSTOMER)

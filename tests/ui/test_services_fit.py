@@ -1,5 +1,6 @@
 """我的业务 fits a 1080p screen in standard and large-text mode: the lists with a result and
-the print panel, the order question, and the SMS code entry with an error showing."""
+the print panel, the order question with the agreement (入网协议) and its consent button,
+and the SMS code entry with an error showing."""
 
 from __future__ import annotations
 
@@ -58,7 +59,19 @@ class _Backend:
         )
         return m.ServiceList(subs, OFFERED)
 
-    def order_service(self, code: str, idempotency_key: str | None = None) -> m.OrderQuote:
+    def agreement(self, topic: str) -> m.Agreement:
+        paragraphs = (
+            "一、生效时间：输入短信验证码确认后业务立即生效；未确认的订购不会开通。",
+            "二、收费：业务开通后次月起按月收费，月费以确认页面和受理单上的金额为准。",
+            "三、退订：您可以随时在自助终端、营业厅或拨打10086退订，退订后下月起不再收费。",
+            "四、咨询与投诉：对扣费有疑问，请拨打10086；经核实多收的费用，将双倍返还。",
+        )
+        title = "《中国移动客户入网服务协议》增值业务订购条款"
+        return m.Agreement(topic, "2026.11", title, "\n".join(paragraphs))
+
+    def order_service(
+        self, code: str, agreement_version: str, idempotency_key: str | None = None
+    ) -> m.OrderQuote:
         service = next(s for s in OFFERED if s.code == code)
         return m.OrderQuote(
             "Q1",
@@ -112,8 +125,12 @@ def test_services_screen_fits_1080p(shell: Shell) -> None:
     screen.show_error(shell.ctx.tr("error.unavailable"))
     _fits(shell, "result")
     screen.order_buttons["SPCLHY"].click()
-    assert screen.confirm.isVisible()
+    assert screen.confirm.isVisible() and screen.confirm.agreement_scroll.isVisible()
+    assert screen.confirm.consent_button.height() >= 84
+    screen.show_error(shell.ctx.tr("agreement.updated"))
     _fits(shell, "confirm")
+    screen.confirm.consent_button.click()
+    _fits(shell, "confirm-agreed")
     screen.confirm.confirm_button.click()
     assert screen.code_page.isVisible()
     screen.show_error(shell.ctx.tr("error.wrong_code", n=2))

@@ -28,6 +28,8 @@ def test_a_finger_tap_orders_after_an_unsubscribe(
 ) -> None:
     # Regression: the lists' drag-to-scroll held presses back and, once 退订 had moved a
     # list that can scroll, swallowed every later tap on 订购.
+    # The kiosk has been up a while: the navigator has built its other screens.
+    qtbot.waitUntil(lambda: zhang.shell.navigator.pending() == 0, timeout=10_000)
     screen = _open(zhang)
     screen.cancel_buttons["SJB"].click()
     assert screen.done is not None

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
+from backend.agreements import SERVICE_ORDER
 from emulators.printer.emulator import PrinterEmulator
 from kiosk.backend.client import BackendClient
 from kiosk.backend.factors import Access, Factor
@@ -203,16 +204,24 @@ def test_an_order_needs_the_question_and_the_sms_code(zhang: Kiosk, backend: Liv
     assert screen.confirm.isVisible() and screen.lists.isHidden()
     assert screen.confirm.title.text().startswith("您选择订购：彩铃（¥5.00/月）")
     assert ("月费", "¥5.00/月") in screen.confirm.rows
+    # The operator's order terms (入网协议), and 确认办理 only after 我已阅读并同意.
+    assert screen.confirm.agreement_title.text() == SERVICE_ORDER.title
+    assert "10086" in screen.confirm.agreement_text.text()
+    assert not screen.confirm.confirm_button.isEnabled()
     assert backend.query("SELECT count(*) FROM order_quotes") == quotes_before  # nothing sent
     screen.confirm.cancel_button.click()  # changed their mind: back to the lists
     assert screen.lists.isVisible() and backend.query("SELECT count(*) FROM order_quotes") == (
         quotes_before
     )
     screen.order_buttons["CL"].click()
+    screen.confirm.consent_button.click()
     screen.confirm.confirm_button.click()
     assert screen.code_page.isVisible() and screen.kind is ScreenKind.ENTRY
     quote = screen.quote
     assert quote is not None
+    assert backend.query(
+        "SELECT topic, version FROM consents WHERE reference = ?", quote.quote_id
+    ) == [("service_order", SERVICE_ORDER.version)]
     assert screen.code_page.text.text() == quote.confirmation_text
     assert "2026-12-01" in screen.code_page.starts.text()
     code = backend.latest_sms_code(ZHANG)
@@ -249,6 +258,7 @@ def test_an_order_needs_the_question_and_the_sms_code(zhang: Kiosk, backend: Liv
 def test_an_expired_quote_starts_again(zhang: Kiosk, backend: LiveBackend) -> None:
     screen = _open(zhang)
     screen.order_buttons["SJYD"].click()
+    screen.confirm.consent_button.click()
     screen.confirm.confirm_button.click()
     quote = screen.quote
     assert quote is not None
@@ -260,6 +270,7 @@ def test_an_expired_quote_starts_again(zhang: Kiosk, backend: LiveBackend) -> No
     assert _subscription(backend, ZHANG, "SJYD") == []
     # The backend says the same once its quote has run out.
     screen.order_buttons["SJYD"].click()
+    screen.confirm.consent_button.click()
     screen.confirm.confirm_button.click()
     assert screen.quote is not None
     backend.query(
@@ -332,4 +343,3 @@ def test_every_services_key_exists_in_both_catalogues() -> None:
     }
     assert len(used) > 25
     assert not {k for k in used if k not in zh or k not in en}
-

@@ -3,16 +3,35 @@
 The customer first chooses (a plan, a service, 报停 ...); this panel then says plainly what
 will happen, what it costs and when it takes effect, and asks once more: 确认办理 / 取消.
 Nothing is sent to the backend before ``confirmed``.
+
+Transactions bound by the operator's 入网协议 (plan change, service order) pass the agreement:
+its title, its text in a scrollable box of a few lines (the panel stays within the screen in
+both text sizes), and one big 我已阅读并同意 button. 确认办理 stays off until that button is
+checked; every new question starts unchecked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
+from kiosk.backend.models import Agreement
 from kiosk.i18n import Translator
+from ui.widgets.touch_scroll import enable_touch_scroll
+
+# Lines of agreement text visible at once (the rest scrolls under the finger).
+AGREEMENT_LINES = 3
 
 
 class ConfirmPanel(QFrame):
@@ -34,9 +53,40 @@ class ConfirmPanel(QFrame):
         self._rows.setHorizontalSpacing(28)
         self._rows.setVerticalSpacing(6)
         self._rows.setColumnStretch(1, 1)
+        self._rows.setColumnStretch(3, 1)
         self.note = QLabel()
         self.note.setProperty("role", "caption")
         self.note.setWordWrap(True)
+        self.agreement_title = QLabel()
+        self.agreement_title.setProperty("role", "totals")
+        self.agreement_title.setWordWrap(True)
+        self.agreement_text = QLabel()
+        self.agreement_text.setObjectName("agreementBody")
+        self.agreement_text.setProperty("role", "explanation")
+        self.agreement_text.setWordWrap(True)
+        self.agreement_text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.agreement_scroll = QScrollArea()
+        self.agreement_scroll.setObjectName("agreementText")
+        self.agreement_scroll.setWidgetResizable(True)
+        self.agreement_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.agreement_scroll.setWidget(self.agreement_text)
+        enable_touch_scroll(self.agreement_scroll)
+        self.consent_button = QPushButton()
+        self.consent_button.setObjectName("agreementConsent")
+        self.consent_button.setCheckable(True)
+        self.consent_button.toggled.connect(self._on_consent_toggled)
+        self.agreement_part = QWidget()
+        part = QVBoxLayout(self.agreement_part)
+        part.setContentsMargins(0, 4, 0, 0)
+        part.setSpacing(8)
+        part.addWidget(self.agreement_title)
+        # The consent button beside the text it answers (one row: the panel stays short).
+        reading = QHBoxLayout()
+        reading.setSpacing(24)
+        reading.addWidget(self.agreement_scroll, 3)
+        reading.addWidget(self.consent_button, 1)
+        part.addLayout(reading)
+        self.agreement: Agreement | None = None
         self.confirm_button = QPushButton()
         self.confirm_button.setObjectName("confirmButton")
         self.confirm_button.setProperty("kind", "primary")
@@ -55,9 +105,11 @@ class ConfirmPanel(QFrame):
         box.addWidget(self.title)
         box.addLayout(self._rows)
         box.addWidget(self.note)
+        box.addWidget(self.agreement_part)
         box.addLayout(buttons)
         self._confirm_key = "confirm.confirm"
         self.rows: list[tuple[str, str]] = []
+        self.agreement_part.hide()
         self.retranslate()
         self.hide()
 
@@ -67,27 +119,52 @@ class ConfirmPanel(QFrame):
         rows: Sequence[tuple[str, str]] = (),
         note: str = "",
         confirm_key: str = "confirm.confirm",
+        agreement: Agreement | None = None,
     ) -> None:
-        """Show the question: ``rows`` are (label, value) lines, ``note`` the small print."""
+        """Show the question: ``rows`` are (label, value) lines, ``note`` the small print.
+
+        With ``agreement`` the customer must check 我已阅读并同意 before 确认办理 works; each
+        call asks afresh (unchecked).
+        """
         self.title.setText(title)
         self.rows = list(rows)
+        self.agreement = agreement
         self._fill_rows()
         self.note.setText(note)
         self.note.setVisible(bool(note))
         self._confirm_key = confirm_key
+        self.agreement_part.setVisible(agreement is not None)
+        if agreement is not None:
+            self.agreement_title.setText(agreement.title)
+            self.agreement_text.setText(agreement.text)
+            self.agreement_scroll.verticalScrollBar().setValue(0)
+        self.consent_button.blockSignals(True)
+        self.consent_button.setChecked(False)
+        self.consent_button.blockSignals(False)
         self.retranslate()
-        self.confirm_button.setEnabled(True)
+        self.confirm_button.setEnabled(agreement is None)
+        self._size_agreement()
         self.show()
+
+    @property
+    def consented(self) -> bool:
+        """True once the customer checked 我已阅读并同意 for the agreement asked about."""
+        return self.agreement is not None and self.consent_button.isChecked()
 
     def close_question(self) -> None:
         self.hide()
         self.rows = []
         self._fill_rows()
+        self.agreement = None
+        self.agreement_part.hide()
+        self.consent_button.setChecked(False)
 
     def retranslate(self) -> None:
         self.heading.setText(self._tr.tr("confirm.heading"))
         self.confirm_button.setText(self._tr.tr(self._confirm_key))
         self.cancel_button.setText(self._tr.tr("confirm.cancel"))
+        agreed = self.consent_button.isChecked()
+        self.consent_button.setText(self._tr.tr("confirm.agreed" if agreed else "confirm.agree"))
 
     def _fill_rows(self) -> None:
         while self._rows.count():
@@ -96,16 +173,32 @@ class ConfirmPanel(QFrame):
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()
-        for row, (label, value) in enumerate(self.rows):
+        # With an agreement to read, the facts take two pairs a line (the panel stays short).
+        pairs = 2 if self.agreement is not None else 1
+        for index, (label, value) in enumerate(self.rows):
             name = QLabel(label)
             name.setProperty("role", "caption")
             text = QLabel(value)
             text.setProperty("role", "amount")
             text.setWordWrap(True)
-            self._rows.addWidget(name, row, 0)
-            self._rows.addWidget(text, row, 1)
+            row, column = divmod(index, pairs)
+            self._rows.addWidget(name, row, 2 * column)
+            self._rows.addWidget(text, row, 2 * column + 1)
+
+    def _size_agreement(self) -> None:
+        """A few lines of text in the current text size; the rest scrolls."""
+        self.agreement_text.ensurePolished()
+        line = self.agreement_text.fontMetrics().lineSpacing()
+        frame = 2 * self.agreement_scroll.frameWidth()
+        self.agreement_scroll.setFixedHeight(AGREEMENT_LINES * line + frame + 12)
+
+    def _on_consent_toggled(self, checked: bool) -> None:
+        self.retranslate()
+        self.confirm_button.setEnabled(checked or self.agreement is None)
 
     def _on_confirm_clicked(self) -> None:
+        if self.agreement is not None and not self.consent_button.isChecked():
+            return  # not agreed yet: nothing is sent
         # One tap, one request: the button stays off until the next question.
         self.confirm_button.setEnabled(False)
         self.confirmed.emit()

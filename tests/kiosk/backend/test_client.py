@@ -251,7 +251,7 @@ def test_problems_map_to_typed_errors(server: tuple[str, Script]) -> None:
             client.create_payment(1)
         assert invalid.value.field == "amount_fen"
         with pytest.raises(e.Conflict):
-            client.order_service("CL")
+            client.order_service("CL", "2026.11")
         with pytest.raises(e.RateLimited) as limited:
             client.send_sms_code("13800138000")
         assert limited.value.retry_after_s == 42

@@ -116,7 +116,7 @@ class DetailsScreen(Screen):
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(ROW_HEIGHT)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        enable_touch_scroll(self.table.viewport())
+        enable_touch_scroll(self.table)
         self.table.setMinimumHeight(2 * ROW_HEIGHT)
         self.layout_.addWidget(self.table, 1)
         self.print_panel = PrintPanel(ctx)

@@ -58,7 +58,7 @@ class DisputeScreen(Screen):
         self.charges.setObjectName("disputeCharges")
         self.charges.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.charges.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        enable_touch_scroll(self.charges.viewport())
+        enable_touch_scroll(self.charges)
         self.charges.setMinimumHeight(160)
         self.charges.currentRowChanged.connect(self._on_charges_current_row_changed)
         self.layout_.addWidget(self.charges, 1)

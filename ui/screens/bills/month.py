@@ -118,7 +118,7 @@ class MonthBillScreen(Screen):
         self.scroll.setObjectName("billScroll")
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        enable_touch_scroll(self.scroll.viewport())
+        enable_touch_scroll(self.scroll)
         self.layout_.addWidget(self.scroll, 1)
         self.print_panel = PrintPanel(ctx)
         self.layout_.addWidget(self.print_panel)

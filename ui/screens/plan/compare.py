@@ -1,6 +1,10 @@
 """套餐变更, step 2: the current plan beside the chosen one at the customer's usage, then
 办理 -> second confirmation -> the change is booked for the 1st of next month -> receipt.
 
+Before asking, the operator's 入网协议 clauses for a plan change are fetched; the question
+shows them and 确认办理 works only after 我已阅读并同意. The accepted version goes with the
+call and onto the receipt; an agreement updated meanwhile is fetched again and asked again.
+
 Nothing is sent before the customer confirms on the ConfirmPanel; the change goes through
 Screen.transact (journaled, one idempotency key per plan chosen). The backend has the last
 word: a plan already booked elsewhere meanwhile is refused there and said calmly here.
@@ -16,6 +20,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWi
 
 from common.hall_time import hall_now
 from common.money import format_fen
+from kiosk import agreements as ka
 from kiosk import plans as kp
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
@@ -136,6 +141,8 @@ class PlanCompareScreen(Screen):
         self.options: kp.PlanOptions | None = None
         self.code = ""
         self.change: m.PlanChange | None = None
+        self.agreement: m.Agreement | None = None  # the text asked about (fetched per question)
+        self.consented: m.Agreement | None = None  # the one accepted with the change
         self._clear()
 
     # Screen API ---------------------------------------------------------------------------
@@ -166,7 +173,9 @@ class PlanCompareScreen(Screen):
         if self.options is not None:
             self._fill(self.options)
             if not self.confirm.isHidden():
+                agreed = self.confirm.consented
                 self._ask(self.options)
+                self.confirm.consent_button.setChecked(agreed)  # a new language, same answer
         if self.change is not None:
             self._show_result(self.change)
 
@@ -175,6 +184,8 @@ class PlanCompareScreen(Screen):
         self.options = None
         self.code = ""
         self.change = None
+        self.agreement = None
+        self.consented = None
         self.name_current.clear()
         self.name_chosen.clear()
         for label in (*self.usage_cells, *(c for pair in self.cells for c in pair)):
@@ -270,10 +281,38 @@ class PlanCompareScreen(Screen):
 
     # Transaction --------------------------------------------------------------------------
     def _on_change_button_clicked(self) -> None:
-        if self.options is None or self.change is not None:
+        if self.options is None or self.change is not None or self.loading:
             return
         self.clear_messages()
-        self._ask(self.options)
+        self._ask_with_agreement()
+
+    def _ask_with_agreement(self, notice: str = "") -> None:
+        """Fetch the agreement in force, then ask (``notice`` says why we ask again)."""
+        ctx = self.ctx
+        self.change_button.setEnabled(False)
+
+        def loaded(agreement: m.Agreement) -> None:
+            self.change_button.setEnabled(True)
+            if self.options is None or self.change is not None:
+                return
+            self.agreement = agreement
+            self._ask(self.options)
+            if notice:
+                self.show_error(notice)
+
+        def failed(_exc: Exception) -> None:
+            self.change_button.setEnabled(True)
+            self.confirm.close_question()
+            self.comparison.show()
+            if self.options is not None:
+                self._fill(self.options)
+
+        self.fetch(
+            lambda: ctx.backend.agreement(ka.PLAN_CHANGE),
+            loaded,
+            busy_key="agreement.loading",
+            on_error=failed,
+        )
 
     def _ask(self, options: kp.PlanOptions) -> None:
         chosen = options.estimate(self.code).plan
@@ -294,6 +333,7 @@ class PlanCompareScreen(Screen):
             self.tr("plan.confirm_title", plan=chosen.name),
             rows,
             self.tr("plan.confirm_note", date=date),
+            agreement=self.agreement,
         )
 
     def _on_confirm_cancelled(self) -> None:
@@ -302,14 +342,17 @@ class PlanCompareScreen(Screen):
             self._fill(self.options)
 
     def _on_confirm_confirmed(self) -> None:
-        code = self.code
-        if self.options is None or not code or self.change is not None:
+        code, agreement = self.code, self.agreement
+        if self.options is None or not code or self.change is not None or agreement is None:
             return
-        ctx = self.ctx
+        if not self.confirm.consented:
+            return
+        ctx, version = self.ctx, agreement.version
+        self.consented = agreement
         self.transact(
             "plan_change",
-            code,
-            lambda k: ctx.backend.change_plan(code, idempotency_key=k),
+            (code, version),
+            lambda k: ctx.backend.change_plan(code, version, idempotency_key=k),
             lambda change: change.transaction_id,
             self._on_changed,
             busy_key="plan.changing",
@@ -317,8 +360,14 @@ class PlanCompareScreen(Screen):
         )
 
     def _on_change_failed(self, exc: Exception) -> None:
-        from kiosk.backend.errors import Conflict, NotFound
+        from kiosk.backend.errors import AgreementOutdated, Conflict, NotFound
 
+        self.consented = None
+        if isinstance(exc, AgreementOutdated):
+            # The operator updated the text meanwhile: read the new one and agree again.
+            self.confirm.close_question()
+            self._ask_with_agreement(notice=self.tr("agreement.updated"))
+            return
         self.confirm.close_question()
         self.comparison.show()
         if isinstance(exc, Conflict | NotFound):
@@ -361,7 +410,7 @@ class PlanCompareScreen(Screen):
         if change is None:
             return
         receipt = kp.plan_change_receipt(
-            change, doc_terminal(self.ctx), doc_customer(self.ctx), hall_now()
+            change, doc_terminal(self.ctx), doc_customer(self.ctx), hall_now(), self.consented
         )
 
         def build() -> Document:

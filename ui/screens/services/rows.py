@@ -58,7 +58,7 @@ class ServiceColumn(QWidget):
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setWidget(self._list)
-        enable_touch_scroll(self.scroll_area.viewport())
+        enable_touch_scroll(self.scroll_area)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(10)

@@ -7,6 +7,9 @@ and comes back to the question about the service they chose. An order has two st
 backend: the quote (price, billing period, confirmation text; an SMS code is sent) and its
 confirmation with that code. The customer first confirms the price and period on the
 ConfirmPanel (nothing is sent before), then reads the backend's text and types the code.
+The question also shows the operator's 入网协议 clauses for an order (fetched before asking);
+确认办理 works only after 我已阅读并同意, the accepted version goes with the quote request and
+onto the receipt, and an agreement updated meanwhile is fetched and asked again.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from common.hall_time import hall_now
 from common.masking import mask_phone
 from common.money import format_fen
+from kiosk import agreements as ka
 from kiosk import services as ks
 from kiosk.authz import satisfies
 from kiosk.backend import errors as be
@@ -93,6 +97,9 @@ class ServicesScreen(Screen):
         self.order_buttons: dict[str, QPushButton] = {}
         self.ordering: m.Service | None = None  # the service of the question or the quote
         self.quote: m.OrderQuote | None = None
+        self.agreement: m.Agreement | None = None  # the text asked about (fetched per question)
+        self.consented: m.Agreement | None = None  # accepted with the order in flight
+        self.done_agreement: m.Agreement | None = None  # accepted with the order in ``done``
         # The last transaction done here, for the result line and its receipt.
         self.done: tuple[m.ServiceChange, m.OrderQuote | None] | None = None
         self._open_order: str | None = None  # service code to ask about once the list is in
@@ -119,7 +126,9 @@ class ServicesScreen(Screen):
         self._render()
         self._show_result()
         if not self.confirm.isHidden() and self.ordering is not None:
+            agreed = self.confirm.consented
             self._ask(self.ordering)
+            self.confirm.consent_button.setChecked(agreed)  # a new language, same answer
 
     # State ----------------------------------------------------------------------------------
     def _clear(self) -> None:
@@ -127,6 +136,9 @@ class ServicesScreen(Screen):
         self.ordering = None
         self.quote = None
         self.done = None
+        self.agreement = None
+        self.consented = None
+        self.done_agreement = None
         self._open_order = None
         self.confirm.close_question()
         self.code_page.clear()
@@ -160,7 +172,7 @@ class ServicesScreen(Screen):
         code, self._open_order = self._open_order, None
         service = next((s for s in ks.orderable(services) if s.code == code), None)
         if service is not None:
-            self._ask(service)
+            self._ask_with_agreement(service)
 
     # Rendering ------------------------------------------------------------------------------
     def _customer_phone(self) -> str:
@@ -279,7 +291,28 @@ class ServicesScreen(Screen):
             # Identification adds the ID card and SMS code, then comes back to this question.
             open_screen(self, SCREEN_ID, {"order": service.code}, Access.SENSITIVE)
             return
-        self._ask(service)
+        self._ask_with_agreement(service)
+
+    def _ask_with_agreement(self, service: m.Service, notice: str = "") -> None:
+        """Fetch the order agreement in force, then ask (``notice`` says why we ask again)."""
+        ctx = self.ctx
+
+        def loaded(agreement: m.Agreement) -> None:
+            self.agreement = agreement
+            self._ask(service)
+            if notice:
+                self.show_error(notice)
+
+        def failed(_exc: Exception) -> None:
+            self.ordering = None
+            self._show_lists()
+
+        self.fetch(
+            lambda: ctx.backend.agreement(ka.SERVICE_ORDER),
+            loaded,
+            busy_key="agreement.loading",
+            on_error=failed,
+        )
 
     def _ask(self, service: m.Service) -> None:
         self.ordering = service
@@ -301,6 +334,7 @@ class ServicesScreen(Screen):
                 (self.tr("services.row_about"), service.description),
             ],
             self.tr("services.confirm_note", phone=mask_phone(self._customer_phone())),
+            agreement=self.agreement,
         )
 
     def _on_confirm_cancelled(self) -> None:
@@ -308,14 +342,15 @@ class ServicesScreen(Screen):
         self._show_lists()
 
     def _on_confirm_confirmed(self) -> None:
-        service = self.ordering
-        if service is None:
+        service, agreement = self.ordering, self.agreement
+        if service is None or agreement is None or not self.confirm.consented:
             return
-        ctx, code = self.ctx, service.code
+        ctx, code, version = self.ctx, service.code, agreement.version
+        self.consented = agreement
         self.transact(
             "service_quote",
-            ("quote", code),
-            lambda k: ctx.backend.order_service(code, idempotency_key=k),
+            ("quote", code, version),
+            lambda k: ctx.backend.order_service(code, version, idempotency_key=k),
             lambda quote: quote.quote_id,
             self._quoted,
             busy_key="services.sending",
@@ -325,6 +360,12 @@ class ServicesScreen(Screen):
     def _on_quote_failed(self, exc: Exception) -> None:
         if isinstance(exc, be.BackendTimeout | be.BackendUnavailable):
             self.confirm.confirm_button.setEnabled(True)  # the same question may be retried
+            return
+        self.consented = None
+        if isinstance(exc, be.AgreementOutdated) and self.ordering is not None:
+            # The operator updated the text meanwhile: read the new one and agree again.
+            self.confirm.close_question()
+            self._ask_with_agreement(self.ordering, notice=self.tr("agreement.updated"))
             return
         self.ordering = None
         self._show_lists()
@@ -398,6 +439,7 @@ class ServicesScreen(Screen):
         if self.services is not None:
             self.services = ks.with_change(self.services, change)
         self.done = (change, quote)
+        self.done_agreement = self.consented if quote is not None else None
         self.quote = None
         self.ordering = None
         self.code_page.clear()
@@ -414,7 +456,7 @@ class ServicesScreen(Screen):
         change, quote = self.done
         terminal, customer, now = doc_terminal(self.ctx), doc_customer(self.ctx), hall_now()
         if quote is not None:
-            receipt = ks.order_receipt(change, quote, terminal, customer, now)
+            receipt = ks.order_receipt(change, quote, terminal, customer, now, self.done_agreement)
         else:
             receipt = ks.cancel_receipt(change, terminal, customer, now)
 
