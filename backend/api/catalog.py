@@ -194,7 +194,7 @@ def order_service(body: OrderIn, cust: Sensitive, st: State, key: IdemKey) -> JS
             at=now,
         )
         price = f"{svc.monthly_fee_fen // 100}.{svc.monthly_fee_fen % 100:02d}"
-        send_code(conn, line.number, "order", now, service=svc.name, price=price)
+        send_code(conn, line.number, "order", now, scope=quote_id, service=svc.name, price=price)
         return QuoteOut(
             quote_id=quote_id,
             service=_service_out(svc),
@@ -235,7 +235,7 @@ def confirm_order(
             raise p.Conflict("订购确认已超时，请重新办理")
         # A locked number takes no more codes here either (else guessing could go on).
         check_not_locked(conn, cust.number, now)
-        if not consume_code(conn, cust.number, "order", body.sms_code, now):
+        if not consume_code(conn, cust.number, "order", body.sms_code, now, scope=quote_id):
             raise failure_after_rollback(cust.number, Factor.SMS, cust.terminal_id, now)
         today = st.clock.today()
         conn.execute(update(t.order_quotes).where(q.quote_id == quote_id).values(confirmed=True))

@@ -83,14 +83,30 @@ def failure_after_rollback(
     return err
 
 
-def send_code(conn: Connection, number: str, purpose: str, now: dt.datetime, **fields: Any) -> None:
-    """Create a code (stored hashed) and put its message in the outbox (the SMS gateway)."""
+def _code_hash(number: str, purpose: str, scope: str, code: str) -> str:
+    # A scoped code (an order's, scoped to its quote) confirms only that one thing.
+    return digest(f"{number}:{purpose}:{scope}:{code}" if scope else f"{number}:{purpose}:{code}")
+
+
+def send_code(
+    conn: Connection,
+    number: str,
+    purpose: str,
+    now: dt.datetime,
+    *,
+    scope: str = "",
+    **fields: Any,
+) -> None:
+    """Create a code (stored hashed) and put its message in the outbox (the SMS gateway).
+
+    ``scope`` binds the code to one request (a service order's quote): it then confirms that
+    request only."""
     code = new_code()
     conn.execute(
         insert(t.sms_codes).values(
             number=number,
             purpose=purpose,
-            code_hash=digest(f"{number}:{purpose}:{code}"),
+            code_hash=_code_hash(number, purpose, scope, code),
             created_at=now,
             expires_at=now + SMS_CODE_VALIDITY,
             used=False,
@@ -126,8 +142,11 @@ def resend_wait_s(
     return max(0, int(wait + 0.999))
 
 
-def consume_code(conn: Connection, number: str, purpose: str, code: str, now: dt.datetime) -> bool:
-    """True (and the code is used up) when ``code`` is the newest live code for the purpose."""
+def consume_code(
+    conn: Connection, number: str, purpose: str, code: str, now: dt.datetime, *, scope: str = ""
+) -> bool:
+    """True (and the code is used up) when ``code`` is the newest live code for the purpose
+    (and, when given, the scope it was sent for)."""
     row = conn.execute(
         select(t.sms_codes.c.id, t.sms_codes.c.code_hash)
         .where(
@@ -139,7 +158,7 @@ def consume_code(conn: Connection, number: str, purpose: str, code: str, now: dt
         .order_by(t.sms_codes.c.created_at.desc(), t.sms_codes.c.id.desc())
         .limit(1)
     ).first()
-    if row is None or row.code_hash != digest(f"{number}:{purpose}:{code}"):
+    if row is None or row.code_hash != _code_hash(number, purpose, scope, code):
         return False
     conn.execute(update(t.sms_codes).where(t.sms_codes.c.id == row.id).values(used=True))
     return True

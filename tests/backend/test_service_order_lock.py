@@ -48,3 +48,25 @@ def test_a_locked_number_cannot_confirm_an_order(backend: LiveBackend) -> None:
         ZHANG,
     )
     assert rows == [(0,)]
+
+
+def test_an_order_code_confirms_only_its_own_quote(backend: LiveBackend) -> None:
+    li = "13912345678"  # another demo line (the first test locks 张晓峰)
+    with backend.client() as client:
+        identify_fully(backend, client, li)
+        first, second = (s.code for s in client.services().catalogue[:2])
+        quote1 = client.order_service(first, SERVICE_ORDER.version)
+        quote2 = client.order_service(second, SERVICE_ORDER.version)
+        code2 = backend.latest_sms_code(li)  # sent for the second quote
+        with pytest.raises(e.AuthFailed):
+            client.confirm_order(quote1.quote_id, code2)  # not the first quote's code
+        change = client.confirm_order(quote2.quote_id, code2)
+    assert change.subscription.service.code == second
+    rows = backend.query(
+        "SELECT s.service_code FROM subscriptions s JOIN lines l ON l.id = s.line_id "
+        "WHERE l.number = ? AND s.service_code IN (?, ?) AND s.ends_on IS NULL",
+        li,
+        first,
+        second,
+    )
+    assert rows == [(second,)]
