@@ -30,8 +30,11 @@ from kiosk.backend.models import Agreement
 from kiosk.i18n import Translator
 from ui.widgets.touch_scroll import enable_touch_scroll
 
-# Lines of agreement text visible at once (the rest scrolls under the finger).
-AGREEMENT_LINES = 3
+# Lines of agreement text visible at once (the rest scrolls under the finger): five in the
+# standard text size, three in large-text mode, where the panel must still fit 1080 px.
+AGREEMENT_LINES = 5
+AGREEMENT_LINES_LARGE = 3
+LARGE_LINE_PX = 35  # line spacing between the two sizes (about 30 and 40 px with the kiosk font)
 
 
 class ConfirmPanel(QFrame):
@@ -189,8 +192,9 @@ class ConfirmPanel(QFrame):
         """A few lines of text in the current text size; the rest scrolls."""
         self.agreement_text.ensurePolished()
         line = self.agreement_text.fontMetrics().lineSpacing()
+        lines = AGREEMENT_LINES_LARGE if line >= LARGE_LINE_PX else AGREEMENT_LINES
         frame = 2 * self.agreement_scroll.frameWidth()
-        self.agreement_scroll.setFixedHeight(AGREEMENT_LINES * line + frame + 12)
+        self.agreement_scroll.setFixedHeight(lines * line + frame + 12)
 
     def _on_consent_toggled(self, checked: bool) -> None:
         self.retranslate()
