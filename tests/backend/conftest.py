@@ -12,8 +12,5 @@ from tests.fixtures.live_backend import LiveBackend, start_backend
 @pytest.fixture(scope="package")
 def own_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
     """This package's own backend (the shared one stays untouched by destructive tests)."""
-    backend = start_backend(tmp_path_factory.mktemp("own_backend"), customers=6)
-    try:
+    with start_backend(tmp_path_factory.mktemp("own_backend"), customers=6) as backend:
         yield backend
-    finally:
-        backend.stop()

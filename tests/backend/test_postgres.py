@@ -16,12 +16,11 @@ from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend, identify_ful
 @pytest.fixture(scope="module")
 def pg_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
     workdir = tmp_path_factory.mktemp("pg")
-    with temp_postgres() as url:
-        backend = start_backend(workdir / "server", customers=2, heavy_per_month=300, db_url=url)
-        try:
-            yield backend
-        finally:
-            backend.stop()
+    with (
+        temp_postgres() as url,
+        start_backend(workdir / "server", customers=2, heavy_per_month=300, db_url=url) as backend,
+    ):
+        yield backend
 
 
 @pytest.mark.slow

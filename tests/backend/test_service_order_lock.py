@@ -19,11 +19,8 @@ ZHANG = "13800138000"
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
     # Its own instance: the test locks a demo number for 60 minutes.
     workdir: Path = tmp_path_factory.mktemp("order-lock-backend")
-    live = start_backend(workdir, customers=1, heavy_per_month=50)
-    try:
+    with start_backend(workdir, customers=1, heavy_per_month=50) as live:
         yield live
-    finally:
-        live.stop()
 
 
 def test_a_locked_number_cannot_confirm_an_order(backend: LiveBackend) -> None:

@@ -38,11 +38,8 @@ PRINT_TIMEOUT_MS = 30_000
 @pytest.fixture(scope="module")
 def own_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
     # Its own instance: an invoice can be issued once per month and line.
-    backend = start_backend(tmp_path_factory.mktemp("invoice-backend"), customers=1)
-    try:
+    with start_backend(tmp_path_factory.mktemp("invoice-backend"), customers=1) as backend:
         yield backend
-    finally:
-        backend.stop()
 
 
 @pytest.fixture(scope="module")

@@ -43,13 +43,10 @@ TIMEOUT_MS = 15_000
 @pytest.fixture(scope="module")
 def own_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
     # Private: the tests reset a password and suspend a line. SMS codes at once (two sessions).
-    backend = start_backend(
+    with start_backend(
         tmp_path_factory.mktemp("line-backend"), customers=1, sms_resend_after_s=0
-    )
-    try:
+    ) as backend:
         yield backend
-    finally:
-        backend.stop()
 
 
 @pytest.fixture(scope="module")

@@ -36,11 +36,10 @@ WAIT_MS = 15_000
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
     # Private: the change books the line's next plan (the shared backend stays untouched).
-    own = start_backend(tmp_path_factory.mktemp("plan-backend"), customers=1, sms_resend_after_s=0)
-    try:
+    with start_backend(
+        tmp_path_factory.mktemp("plan-backend"), customers=1, sms_resend_after_s=0
+    ) as own:
         yield own
-    finally:
-        own.stop()
 
 
 @pytest.fixture

@@ -20,11 +20,8 @@ PHONE = "13912345678"  # 神州行, pre-paid
 
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
-    live = start_backend(tmp_path_factory.mktemp("reconcile_backend"))
-    try:
+    with start_backend(tmp_path_factory.mktemp("reconcile_backend")) as live:
         yield live
-    finally:
-        live.stop()
 
 
 def _orders(backend: LiveBackend) -> list[tuple[str, int]]:

@@ -32,11 +32,8 @@ WAIT_MS = 15_000
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
     # Private: the test changes the line's subscriptions.
-    live = start_backend(tmp_path_factory.mktemp("services-e2e"), customers=6)
-    try:
+    with start_backend(tmp_path_factory.mktemp("services-e2e"), customers=6) as live:
         yield live
-    finally:
-        live.stop()
 
 
 @pytest.fixture

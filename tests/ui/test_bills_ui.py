@@ -48,11 +48,8 @@ def printer_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Print
 @pytest.fixture(scope="module")
 def own_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
     # Its own instance: disputes change balances, and SMS codes are rate-limited per number.
-    backend = start_backend(tmp_path_factory.mktemp("bills-backend"), customers=1)
-    try:
+    with start_backend(tmp_path_factory.mktemp("bills-backend"), customers=1) as backend:
         yield backend
-    finally:
-        backend.stop()
 
 
 @pytest.fixture(scope="module")

@@ -15,11 +15,8 @@ from tests.ui.test_services_ui import Kiosk, _open, printer_emulator, zhang  # n
 
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
-    live = start_backend(tmp_path_factory.mktemp("services_tap_backend"))
-    try:
+    with start_backend(tmp_path_factory.mktemp("services_tap_backend")) as live:
         yield live
-    finally:
-        live.stop()
 
 
 def test_a_finger_tap_orders_after_an_unsubscribe(

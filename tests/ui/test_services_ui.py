@@ -48,16 +48,13 @@ KEY = re.compile(r"""["'](services\.[a-z0-9_.]+|feature\.services(?:_sub)?)["']"
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
     # Its own instance: cancellations and orders change the lines' subscriptions.
-    live = start_backend(
+    with start_backend(
         tmp_path_factory.mktemp("services-backend"),
         customers=1,
         heavy_per_month=50,
         sms_resend_after_s=0,
-    )
-    try:
+    ) as live:
         yield live
-    finally:
-        live.stop()
 
 
 @pytest.fixture(scope="module")
