@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
 from PySide6.QtTest import QTest
@@ -26,6 +27,8 @@ from ui.main import ShellOptions, default_installers, show
 from ui.shell import Shell
 
 log = logging.getLogger(__name__)
+
+S = TypeVar("S")
 
 
 class TourError(AssertionError):
@@ -96,6 +99,13 @@ class Tour:
                 self.tap(button)
                 return
         raise TourError(f"no visible button {text!r}")
+
+    def screen(self, cls: type[S]) -> S:
+        """The screen on show, which must be a ``cls``."""
+        current = self.shell.navigator.current
+        if not isinstance(current, cls):
+            raise TourError(f"expected {cls.__name__}, on {self.screen_id()}")
+        return current
 
     def go_home(self) -> None:
         """Back to the home screen with the nav bar's 首页 (hidden when already there)."""

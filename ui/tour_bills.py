@@ -27,13 +27,6 @@ SLIP_TIMEOUT = 60.0
 WINDOW_HEIGHT = 1080
 
 
-def _screen(t: Tour, cls: type) -> object:
-    screen = t.shell.navigator.current
-    if not isinstance(screen, cls):
-        raise TourError(f"expected {cls.__name__}, on {t.screen_id()}")
-    return screen
-
-
 def _flush_deleted(t: Tour) -> None:
     # The tour pumps events without a running event loop, so deleteLater() never happens on
     # its own: replaced widgets (e.g. the identification choices of an earlier visit) would
@@ -54,13 +47,13 @@ def bills_chart(t: Tour) -> None:
     t.go_home()
     t.tap(t.shell.home_screen.tiles["bills"])
     t.expect_screen("bills")
-    screen = _screen(t, BillsScreen)
+    screen = t.screen(BillsScreen)
     assert isinstance(screen, BillsScreen)
     t.wait_until("the chart", lambda: len(screen.chart.bars) == 5)
 
 
 def month_bill(t: Tour) -> None:
-    screen = _screen(t, BillsScreen)
+    screen = t.screen(BillsScreen)
     assert isinstance(screen, BillsScreen)
     screen.chart.repaint()
     rect = screen.chart.bar_rect(ROAMING_MONTH)
@@ -69,13 +62,13 @@ def month_bill(t: Tour) -> None:
     QTest.mouseClick(screen.chart, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
     t.pump(60)
     t.expect_screen("bill")
-    month = _screen(t, MonthBillScreen)
+    month = t.screen(MonthBillScreen)
     assert isinstance(month, MonthBillScreen)
     t.wait_until("a highlighted charge", lambda: any(c.highlights for c in month.cards))
 
 
 def bill_slip(t: Tour) -> None:
-    month = _screen(t, MonthBillScreen)
+    month = t.screen(MonthBillScreen)
     assert isinstance(month, MonthBillScreen)
     t.tap(month.print_button)
     panel = month.print_panel
@@ -88,7 +81,7 @@ def bill_slip(t: Tour) -> None:
 
 def details_sms(t: Tour) -> None:
     # After the ID card, the details level still needs the SMS code: its page is showing.
-    screen = _screen(t, IdentifyScreen)
+    screen = t.screen(IdentifyScreen)
     assert isinstance(screen, IdentifyScreen)
     t.wait_until("the SMS page", lambda: screen.pages.currentWidget() is screen.sms_page)
     t.wait_until("the code sent", lambda: not screen.sms_page.busy.isVisible())
@@ -96,7 +89,7 @@ def details_sms(t: Tour) -> None:
 
 
 def details_first_page(t: Tour) -> None:
-    screen = _screen(t, IdentifyScreen)
+    screen = t.screen(IdentifyScreen)
     assert isinstance(screen, IdentifyScreen)
     code = ""
     for message in t.shell.ctx.backend.demo_read_sms(DEMO_PHONE):
@@ -111,18 +104,18 @@ def details_first_page(t: Tour) -> None:
         t.tap(keypad.digit_button(digit))
     t.tap(keypad.submit_button())
     t.expect_screen("details")
-    details = _screen(t, DetailsScreen)
+    details = t.screen(DetailsScreen)
     assert isinstance(details, DetailsScreen)
     t.wait_until("the first page", lambda: details.model.rowCount() > 0)
     _flush_deleted(t)
 
 
 def details_paging(t: Tour) -> None:
-    month = _screen(t, MonthBillScreen)
+    month = t.screen(MonthBillScreen)
     assert isinstance(month, MonthBillScreen)
     t.tap(month.details_button)
     t.expect_screen("details")
-    details = _screen(t, DetailsScreen)
+    details = t.screen(DetailsScreen)
     assert isinstance(details, DetailsScreen)
     if details.month != ROAMING_MONTH:
         raise TourError(f"details opened on {details.month}")
@@ -138,7 +131,7 @@ def details_paging(t: Tour) -> None:
 
 
 def details_slip_offer(t: Tour) -> None:
-    details = _screen(t, DetailsScreen)
+    details = t.screen(DetailsScreen)
     assert isinstance(details, DetailsScreen)
     t.tap(details.tab_buttons[DetailTab.SERVICES])
     t.wait_until("the services", lambda: details.model.rowCount() > 0)
@@ -148,7 +141,7 @@ def details_slip_offer(t: Tour) -> None:
 
 
 def details_slip_print(t: Tour) -> None:
-    details = _screen(t, DetailsScreen)
+    details = t.screen(DetailsScreen)
     assert isinstance(details, DetailsScreen)
     panel = details.print_panel
     t.tap(panel.confirm_button)
@@ -160,7 +153,7 @@ def details_slip_print(t: Tour) -> None:
 
 
 def details_pdf(t: Tour) -> None:
-    details = _screen(t, DetailsScreen)
+    details = t.screen(DetailsScreen)
     assert isinstance(details, DetailsScreen)
     details.output.folder = t.outdir  # the PDF lands beside the screenshots
     t.tap(details.pdf_button)
@@ -168,7 +161,7 @@ def details_pdf(t: Tour) -> None:
 
 
 def dispute_pick(t: Tour) -> None:
-    details = _screen(t, DetailsScreen)
+    details = t.screen(DetailsScreen)
     assert isinstance(details, DetailsScreen)
     model = details.model
     row = next(
@@ -182,14 +175,14 @@ def dispute_pick(t: Tour) -> None:
     )
     t.tap(details.dispute_button)
     t.expect_screen("dispute")
-    screen = _screen(t, DisputeScreen)
+    screen = t.screen(DisputeScreen)
     assert isinstance(screen, DisputeScreen)
     t.wait_until("the charge", lambda: screen.selected_record() is not None)
     t.tap(next(iter(screen.reason_buttons.values())))
 
 
 def dispute_confirm(t: Tour) -> None:
-    screen = _screen(t, DisputeScreen)
+    screen = t.screen(DisputeScreen)
     assert isinstance(screen, DisputeScreen)
     t.tap(screen.confirm_button)
     t.wait_until("the dispute number", lambda: screen.dispute is not None)

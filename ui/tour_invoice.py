@@ -17,25 +17,11 @@ SPAM_NUMBER = "17012345678"
 SLIP_TIMEOUT = 60.0
 
 
-def _invoice(t: Tour) -> InvoiceScreen:
-    screen = t.shell.navigator.current
-    if not isinstance(screen, InvoiceScreen):
-        raise TourError(f"expected the invoice screen, on {t.screen_id()}")
-    return screen
-
-
-def _spam(t: Tour) -> SpamScreen:
-    screen = t.shell.navigator.current
-    if not isinstance(screen, SpamScreen):
-        raise TourError(f"expected the spam report screen, on {t.screen_id()}")
-    return screen
-
-
 def invoice_confirm(t: Tour) -> None:
     t.go_home()
     t.tap(t.shell.home_screen.tiles["invoice"])
     t.expect_screen("invoice")
-    screen = _invoice(t)
+    screen = t.screen(InvoiceScreen)
     t.wait_until("the five months", lambda: len(screen.month_buttons) == 5)
     t.tap(screen.month_buttons[INVOICE_MONTH])
     t.wait_until("the month's invoice", screen.invoice_card.isVisible)
@@ -46,7 +32,7 @@ def invoice_confirm(t: Tour) -> None:
 
 
 def invoice_printed(t: Tour) -> None:
-    screen = _invoice(t)
+    screen = t.screen(InvoiceScreen)
     t.tap(screen.confirm.confirm_button)
     panel = screen.print_panel
     t.wait_until("the invoice", lambda: panel.state == "offered", SLIP_TIMEOUT)
@@ -62,7 +48,7 @@ def spam_reported(t: Tour) -> None:
     t.go_home()
     t.tap(t.shell.home_screen.tiles["spam"])
     t.expect_screen("spam")
-    screen = _spam(t)
+    screen = t.screen(SpamScreen)
     for digit in SPAM_NUMBER:
         t.tap(screen.keypad.digit_button(digit))
     t.tap(screen.category_buttons[SpamCategory.FRAUD_CALL])
@@ -75,7 +61,7 @@ def spam_reported(t: Tour) -> None:
 
 
 def spam_receipt(t: Tour) -> None:
-    screen = _spam(t)
+    screen = t.screen(SpamScreen)
     panel = screen.print_panel
     t.tap(panel.confirm_button)
     t.wait_until("the receipt", lambda: panel.state in ("done", "failed"), SLIP_TIMEOUT)

@@ -15,20 +15,6 @@ NEW_PASSWORD = "528147"
 RECEIPT_TIMEOUT = 60.0
 
 
-def _password(t: Tour) -> PasswordResetScreen:
-    screen = t.shell.navigator.current
-    if not isinstance(screen, PasswordResetScreen):
-        raise TourError(f"expected the password screen, on {t.screen_id()}")
-    return screen
-
-
-def _status(t: Tour) -> LineStatusScreen:
-    screen = t.shell.navigator.current
-    if not isinstance(screen, LineStatusScreen):
-        raise TourError(f"expected the suspend/resume screen, on {t.screen_id()}")
-    return screen
-
-
 def _type(t: Tour, screen: PasswordResetScreen, submit: bool) -> None:
     for digit in NEW_PASSWORD:
         t.tap(screen.keypad.digit_button(digit))
@@ -50,14 +36,14 @@ def password_typing(t: Tour) -> None:
     t.go_home()
     t.tap(t.shell.home_screen.tiles["line_password"])
     t.expect_screen("line_password")  # ID card + SMS held: no identification step
-    screen = _password(t)
+    screen = t.screen(PasswordResetScreen)
     _type(t, screen, submit=False)  # six dots on a shuffled keypad (the screenshot)
     if screen.keypad.text() != NEW_PASSWORD:
         raise TourError("the keypad did not take the digits")
 
 
 def password_confirm(t: Tour) -> None:
-    screen = _password(t)
+    screen = t.screen(PasswordResetScreen)
     t.tap(screen.keypad.submit_button())
     t.wait_until("step 2", lambda: screen.step is EntryStep.SECOND)
     _type(t, screen, submit=True)
@@ -65,7 +51,7 @@ def password_confirm(t: Tour) -> None:
 
 
 def password_done(t: Tour) -> None:
-    screen = _password(t)
+    screen = t.screen(PasswordResetScreen)
     t.tap(screen.confirm_panel.confirm_button)
     t.wait_until("the new password set", lambda: screen.result is not None)
     if screen.keypad.text():
@@ -77,20 +63,20 @@ def status_normal(t: Tour) -> None:
     t.go_home()
     t.tap(t.shell.home_screen.tiles["line_status"])
     t.expect_screen("line_status")
-    screen = _status(t)
+    screen = t.screen(LineStatusScreen)
     t.wait_until("the line's status", lambda: screen.line_status is not None)
     if screen.line_status is None or screen.line_status.value != "normal":
         raise TourError(f"the demo line is not active: {screen.line_status}")
 
 
 def suspend_confirm(t: Tour) -> None:
-    screen = _status(t)
+    screen = t.screen(LineStatusScreen)
     t.tap(screen.action_button)
     t.wait_until("the confirmation", screen.confirm_panel.isVisible)
 
 
 def suspended(t: Tour) -> None:
-    screen = _status(t)
+    screen = t.screen(LineStatusScreen)
     t.tap(screen.confirm_panel.confirm_button)
     t.wait_until("the suspension", lambda: screen.result is not None)
     _print_receipt(t, screen)
@@ -100,7 +86,7 @@ def resume_confirm(t: Tour) -> None:
     t.go_home()
     t.tap(t.shell.home_screen.tiles["line_status"])
     t.expect_screen("line_status")
-    screen = _status(t)
+    screen = t.screen(LineStatusScreen)
     t.wait_until("the suspended status", lambda: screen.line_status is not None)
     if screen.line_status is None or screen.line_status.value != "suspended":
         raise TourError(f"the line is not suspended: {screen.line_status}")
@@ -109,7 +95,7 @@ def resume_confirm(t: Tour) -> None:
 
 
 def resumed(t: Tour) -> None:
-    screen = _status(t)
+    screen = t.screen(LineStatusScreen)
     t.tap(screen.confirm_panel.confirm_button)
     t.wait_until("the line resumed", lambda: screen.result is not None)
     if screen.line_status is None or screen.line_status.value != "normal":

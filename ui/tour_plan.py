@@ -13,42 +13,28 @@ from ui.tour import Step, Tour, TourError
 RECEIPT_TIMEOUT = 60.0
 
 
-def _plans(t: Tour) -> PlansScreen:
-    screen = t.shell.navigator.current
-    if not isinstance(screen, PlansScreen):
-        raise TourError(f"expected the plan list, on {t.screen_id()}")
-    return screen
-
-
-def _compare(t: Tour) -> PlanCompareScreen:
-    screen = t.shell.navigator.current
-    if not isinstance(screen, PlanCompareScreen):
-        raise TourError(f"expected the plan comparison, on {t.screen_id()}")
-    return screen
-
-
 def plan_list(t: Tour) -> None:
     t.go_home()
     t.tap(t.shell.home_screen.tiles["plan"])
     t.expect_screen("plans")  # ID card + SMS already held: no identification
-    screen = _plans(t)
+    screen = t.screen(PlansScreen)
     t.wait_until("the plans with estimates", lambda: screen.options is not None)
     if not any(r.best_mark.isVisible() for r in screen.rows):
         raise TourError("no cheaper plan recommended for the demo customer's usage")
 
 
 def plan_compare(t: Tour) -> None:
-    screen = _plans(t)
+    screen = t.screen(PlansScreen)
     best = next(r for r in screen.rows if r.best_mark.isVisible())
     t.tap(best.choose_button)
     t.expect_screen("plan_compare")
-    compare = _compare(t)
+    compare = t.screen(PlanCompareScreen)
     if not compare.change_button.isVisible():
         raise TourError("the recommended plan cannot be chosen")
 
 
 def plan_agreement(t: Tour) -> None:
-    screen = _compare(t)
+    screen = t.screen(PlanCompareScreen)
     t.tap(screen.change_button)
     t.wait_until("the second confirmation", screen.confirm.isVisible)
     if not screen.confirm.agreement_title.text():
@@ -59,7 +45,7 @@ def plan_agreement(t: Tour) -> None:
 
 
 def plan_changed(t: Tour) -> None:
-    screen = _compare(t)
+    screen = t.screen(PlanCompareScreen)
     t.tap(screen.confirm.confirm_button)
     t.wait_until("the booked change", lambda: screen.change is not None)
     t.tap(screen.receipt_button)

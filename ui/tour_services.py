@@ -19,13 +19,6 @@ ORDER = "CL"  # 彩铃
 RECEIPT_TIMEOUT = 60.0
 
 
-def _screen(t: Tour) -> ServicesScreen:
-    screen = t.shell.navigator.current
-    if not isinstance(screen, ServicesScreen):
-        raise TourError(f"expected the services screen, on {t.screen_id()}")
-    return screen
-
-
 def _sms_code(t: Tour) -> str:
     for message in t.shell.ctx.backend.demo_read_sms(DEMO_PHONE):  # newest first
         found = re.search(r"(?<!\d)(\d{6})(?!\d)", message.text)
@@ -38,7 +31,7 @@ def unsubscribe(t: Tour) -> None:
     t.go_home()
     t.tap(t.shell.home_screen.tiles["services"])
     t.expect_screen("services")
-    screen = _screen(t)
+    screen = t.screen(ServicesScreen)
     t.wait_until("the subscriptions", lambda: screen.services is not None)
     button = screen.cancel_buttons.get(CANCEL)
     if button is None:
@@ -48,7 +41,7 @@ def unsubscribe(t: Tour) -> None:
 
 
 def order_question(t: Tour) -> None:
-    screen = _screen(t)
+    screen = t.screen(ServicesScreen)
     t.wait_until("the refreshed list", lambda: not screen.loading)
     button = screen.order_buttons.get(ORDER)
     if button is None:
@@ -63,7 +56,7 @@ def order_question(t: Tour) -> None:
 
 
 def order_code(t: Tour) -> None:
-    screen = _screen(t)
+    screen = t.screen(ServicesScreen)
     t.tap(screen.confirm.confirm_button)
     t.wait_until("the SMS code page", lambda: screen.quote is not None)
     keypad = screen.code_page.keypad
@@ -72,7 +65,7 @@ def order_code(t: Tour) -> None:
 
 
 def ordered(t: Tour) -> None:
-    screen = _screen(t)
+    screen = t.screen(ServicesScreen)
     t.tap(screen.code_page.keypad.submit_button())
     t.wait_until("the order", lambda: screen.done is not None and screen.done[1] is not None)
     t.tap(screen.receipt_button)

@@ -14,13 +14,6 @@ DEMO_PHONE = "13800138000"  # 张晓峰, 全球通, demo card 0
 DEMO_PASSWORD = "864213"
 
 
-def _identify(t: Tour) -> IdentifyScreen:
-    screen = t.shell.navigator.current
-    if not isinstance(screen, IdentifyScreen):
-        raise TourError("not on the identification screen")
-    return screen
-
-
 def type_digits(t: Tour, keypad: Keypad, digits: str, submit: bool = True) -> None:
     for digit in digits:
         t.tap(keypad.digit_button(digit))
@@ -54,13 +47,13 @@ def open_overview(t: Tour) -> None:
 
 
 def enter_phone(t: Tour) -> None:
-    screen = _identify(t)
+    screen = t.screen(IdentifyScreen)
     type_digits(t, screen.phone_page.keypad, DEMO_PHONE)
     t.wait_until("the choice page", lambda: screen.pages.currentWidget() is screen.choice_page)
 
 
 def choose_password(t: Tour) -> None:
-    screen = _identify(t)
+    screen = t.screen(IdentifyScreen)
     t.tap(
         next(
             b
@@ -72,13 +65,13 @@ def choose_password(t: Tour) -> None:
 
 
 def wrong_password(t: Tour) -> None:
-    screen = _identify(t)
+    screen = t.screen(IdentifyScreen)
     type_digits(t, screen.password_page.keypad, "111111")
     t.wait_until("the error", screen.password_page.error.isVisible)
 
 
 def right_password(t: Tour) -> None:
-    screen = _identify(t)
+    screen = t.screen(IdentifyScreen)
     type_digits(t, screen.password_page.keypad, DEMO_PASSWORD)
     t.expect_screen("overview")
     overview = t.shell.navigator.current
@@ -108,7 +101,7 @@ def idle_expiry(t: Tour) -> None:
 def card_identification(t: Tour) -> None:
     # Itemised details need ID card + SMS code (or password + SMS code).
     t.tap(t.shell.home_screen.tiles["details"])
-    screen = _identify(t)
+    screen = t.screen(IdentifyScreen)
     type_digits(t, screen.phone_page.keypad, DEMO_PHONE)
     t.wait_until("the choice page", lambda: screen.pages.currentWidget() is screen.choice_page)
     t.tap(next(b for c, b in screen.choice_page.buttons.items() if c[0].value == "id_card"))
@@ -116,7 +109,7 @@ def card_identification(t: Tour) -> None:
 
 
 def place_card(t: Tour) -> None:
-    screen = _identify(t)
+    screen = t.screen(IdentifyScreen)
     t.control("idcard", {"cmd": "place", "card": DEMO_PHONE})
     t.wait_until(
         "the card accepted and the SMS page",
