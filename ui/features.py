@@ -14,14 +14,20 @@ from ui.screens.base import Screen
 class Feature:
     """One tile: what it says, what it needs, and the screens it brings."""
 
-    key: str
-    title_key: str
-    subtitle_key: str
+    key: str  # its texts are the messages feature.<key> and feature.<key>_sub
     icon: str  # file name under assets/icons
     entry_screen: str
     level: Access | None  # None: nothing personal, no identification
     screens: tuple[tuple[str, Callable[[AppContext], Screen]], ...]  # (screen id, factory)
     order: int = 100
+
+    @property
+    def title_key(self) -> str:
+        return f"feature.{self.key}"
+
+    @property
+    def subtitle_key(self) -> str:
+        return f"feature.{self.key}_sub"
 
 
 class FeatureRegistry:

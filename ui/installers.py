@@ -28,8 +28,6 @@ def install_account(registry: FeatureRegistry, ctx: AppContext) -> None:
     registry.add(
         Feature(
             key="overview",
-            title_key="feature.overview",
-            subtitle_key="feature.overview_sub",
             icon="balance.svg",
             entry_screen="overview",
             level=Access.SUMMARY,
@@ -62,8 +60,6 @@ def install_pay(registry: FeatureRegistry, ctx: AppContext) -> None:
     registry.add(
         Feature(
             key="pay",
-            title_key="feature.pay",
-            subtitle_key="feature.pay_sub",
             icon="pay.svg",
             entry_screen="pay",
             level=Access.SUMMARY,

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.backend.factors import Access
 from kiosk.config import Config, UiConfig
+from kiosk.i18n import load_catalogue
 from tests.fixtures.qt import show_painted
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Services
@@ -49,6 +50,9 @@ def test_identification_pages_fit_1080p(shell: Shell) -> None:
 def test_home_with_every_function_fits_1080p(shell: Shell) -> None:
     home = shell.home_screen
     assert len(home.tiles) >= 11  # every PRODUCT function has its tile
+    messages = set(load_catalogue("zh_CN")) & set(load_catalogue("en"))
+    for feature in shell.registry.all():  # tile texts come from the key: feature.<key>(_sub)
+        assert {feature.title_key, feature.subtitle_key} <= messages, feature.key
     QApplication.processEvents()
     assert shell.window.minimumSizeHint().height() <= 1080
     assert shell.window.height() == 1080

@@ -40,8 +40,6 @@ def bills_features(ctx: AppContext) -> list[Feature]:
     return [
         Feature(
             key="bills",
-            title_key="feature.bills",
-            subtitle_key="feature.bills_sub",
             icon=_svg("bill"),
             entry_screen="bills",
             level=Access.SUMMARY,
@@ -50,8 +48,6 @@ def bills_features(ctx: AppContext) -> list[Feature]:
         ),
         Feature(
             key="details",
-            title_key="feature.details",
-            subtitle_key="feature.details_sub",
             icon=_svg("details"),
             entry_screen="details",
             level=Access.DETAILS,
@@ -60,8 +56,6 @@ def bills_features(ctx: AppContext) -> list[Feature]:
         ),
         Feature(
             key="dispute",
-            title_key="feature.dispute",
-            subtitle_key="feature.dispute_sub",
             icon=_svg("dispute"),
             entry_screen="dispute",
             level=Access.DETAILS,

@@ -32,8 +32,6 @@ def install_invoice(registry: FeatureRegistry, ctx: AppContext) -> None:
     registry.add(
         Feature(
             key="invoice",
-            title_key="feature.invoice",
-            subtitle_key="feature.invoice_sub",
             icon="invoice.svg",
             entry_screen="invoice",
             level=Access.SUMMARY,
@@ -44,8 +42,6 @@ def install_invoice(registry: FeatureRegistry, ctx: AppContext) -> None:
     registry.add(
         Feature(
             key="spam",
-            title_key="feature.spam",
-            subtitle_key="feature.spam_sub",
             icon="spam.svg",
             entry_screen="spam",
             level=Access.SUMMARY,

@@ -32,8 +32,6 @@ def install_line(registry: FeatureRegistry, ctx: AppContext) -> None:
     registry.add(
         Feature(
             key="line_password",
-            title_key="feature.line_password",
-            subtitle_key="feature.line_password_sub",
             icon="password.svg",
             entry_screen="line_password",
             level=Access.SENSITIVE,
@@ -44,8 +42,6 @@ def install_line(registry: FeatureRegistry, ctx: AppContext) -> None:
     registry.add(
         Feature(
             key="line_status",
-            title_key="feature.line_status",
-            subtitle_key="feature.line_status_sub",
             icon="suspend.svg",
             entry_screen="line_status",
             level=Access.SENSITIVE,

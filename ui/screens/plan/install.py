@@ -35,8 +35,6 @@ def install_plan(registry: FeatureRegistry, ctx: AppContext) -> None:
     registry.add(
         Feature(
             key="plan",
-            title_key="feature.plan",
-            subtitle_key="feature.plan_sub",
             icon="plan.svg",
             entry_screen="plans",
             level=Access.SENSITIVE,

@@ -31,8 +31,6 @@ def install_services(registry: FeatureRegistry, ctx: AppContext) -> None:
     registry.add(
         Feature(
             key="services",
-            title_key="feature.services",
-            subtitle_key="feature.services_sub",
             icon="services.svg",
             entry_screen="services",
             level=Access.SUMMARY,
