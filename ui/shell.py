@@ -235,25 +235,13 @@ class Shell(QObject):
         on_home = current is None or current.screen_id == HOME
         identified = self.ctx.sessions.current.identified
         nav = self.window.nav
-        show_nav = not on_home or identified
-        # Hide before show: Qt lays the window out as soon as a widget appears, and the tall
-        # home screen beside the bar would grow the window past 1080 px for good.
-        if not show_nav:
-            nav.setVisible(False)
-        if identified:
-            self.home_screen.set_customer_present(True)
-            # Showing the bar lays the window out at once, from cached sizes: refresh the
-            # stack's before, or it still counts the hint just hidden.
-            self.window.stack.updateGeometry()
         # Home with a customer still identified: only "结束服务" (one-stop: more transactions
         # may follow, but the customer must always be able to leave with the session wiped).
+        self.home_screen.set_customer_present(identified)
         nav.back_button.setVisible(not on_home)
         nav.home_button.setVisible(not on_home)
         nav.end_button.setVisible(identified)
-        if show_nav:
-            nav.setVisible(True)
-        if not identified:
-            self.home_screen.set_customer_present(False)
+        nav.setVisible(not on_home or identified)
 
     def _on_header_language_toggled(self) -> None:
         locale = "en" if self.ctx.translator.locale == "zh_CN" else "zh_CN"
