@@ -1,0 +1,91 @@
+"""Players: how scaled WAV bytes reach a loudspeaker (or a test's ears).
+
+A player's ``play`` blocks until the sound has finished or ``stop`` is set; only the voice
+guide's own worker thread ever calls it. ``AplayPlayer`` hands the file to ALSA's ``aplay``
+(package alsa-utils): a subprocess, so no audio library is linked into the kiosk and a stuck
+sound card can always be killed.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+POLL_S = 0.02  # how quickly a new prompt cuts the old one off
+
+
+class PlayerUnavailableError(RuntimeError):
+    """No way to make sound here (no aplay, no sound card): the guide goes quiet."""
+
+
+class Player(Protocol):
+    def play(self, wav: bytes, stop: threading.Event) -> None:
+        """Play ``wav``; return when it has finished or as soon as ``stop`` is set."""
+
+
+class NullPlayer:
+    """Plays nothing: kiosks without a loudspeaker, and after a player failed."""
+
+    def play(self, wav: bytes, stop: threading.Event) -> None:
+        return None
+
+
+class FileSink:
+    """Writes what would have been played to ``<directory>/<n>.wav`` (tests, diagnosis)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.count = 0
+
+    def play(self, wav: bytes, stop: threading.Event) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.count += 1
+        (self.directory / f"{self.count:04d}.wav").write_bytes(wav)
+
+
+class AplayPlayer:
+    """``aplay -q [-D device] FILE``; a set ``stop`` terminates it mid-sentence."""
+
+    def __init__(self, device: str = "", program: str | None = None) -> None:
+        found = program or shutil.which("aplay")
+        if found is None:
+            raise PlayerUnavailableError("aplay not found (Debian package alsa-utils)")
+        self._program = found
+        self._device = device
+        self._dir = Path(tempfile.mkdtemp(prefix="kiosk-voice-"))
+
+    def play(self, wav: bytes, stop: threading.Event) -> None:
+        path = self._dir / "prompt.wav"
+        path.write_bytes(wav)
+        command = [self._program, "-q"]
+        if self._device:
+            command += ["-D", self._device]
+        command.append(str(path))
+        with subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        ) as process:
+            while process.poll() is None:
+                if stop.wait(POLL_S):
+                    process.terminate()
+                    process.wait()
+                    return
+            err = process.stderr.read() if process.stderr else b""
+        if process.returncode != 0:
+            detail = err.decode(errors="replace").strip()
+            raise PlayerUnavailableError(f"aplay exited with {process.returncode}: {detail[:200]}")
+
+
+def default_player(device: str = "") -> Player:
+    """aplay when it exists, else the silent player (logged once, never an error)."""
+    try:
+        return AplayPlayer(device)
+    except PlayerUnavailableError as exc:
+        log.warning("voice guidance silent: %s", exc)
+        return NullPlayer()
