@@ -15,6 +15,7 @@ from ui.background import Runner
 if TYPE_CHECKING:
     from kiosk.backend.client import BackendClient
     from kiosk.journal import Journal
+    from kiosk.voice.guide import VoiceGuide
     from ui.devices.card_reader import CardReaderAdapter
     from ui.devices.printer import PrinterAdapter
 
@@ -63,6 +64,7 @@ class Services:
     journal: Lazy[Journal] | None = None
     card_reader: CardReaderAdapter | None = None
     printer: PrinterAdapter | None = None
+    voice: VoiceGuide | None = None  # None: voice guidance turned off by staff (voice.enabled)
 
 
 @dataclass

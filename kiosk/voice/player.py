@@ -82,8 +82,24 @@ class AplayPlayer:
             raise PlayerUnavailableError(f"aplay exited with {process.returncode}: {detail[:200]}")
 
 
-def default_player(device: str = "") -> Player:
-    """aplay when it exists, else the silent player (logged once, never an error)."""
+SOUND_CARDS = Path("/proc/asound/cards")
+
+
+def has_sound_card(cards: Path = SOUND_CARDS) -> bool:
+    """ALSA lists its cards here; a machine without one (a CI box, a kiosk with no speaker)
+    has no file or says "--- no soundcards ---"."""
+    try:
+        text = cards.read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
+    return bool(text.strip()) and "no soundcards" not in text
+
+
+def default_player(device: str = "", cards: Path = SOUND_CARDS) -> Player:
+    """aplay when there is a sound card and aplay, else the silent player (one log line)."""
+    if not has_sound_card(cards):
+        log.info("no sound card: voice guidance is silent")
+        return NullPlayer()
     try:
         return AplayPlayer(device)
     except PlayerUnavailableError as exc:

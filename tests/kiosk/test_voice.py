@@ -5,6 +5,7 @@ from __future__ import annotations
 import array
 import io
 import shutil
+import statistics
 import subprocess
 import threading
 import time
@@ -191,12 +192,17 @@ def test_speak_returns_at_once_while_the_player_is_slow(library: PromptLibrary) 
     try:
         guide.speak(Prompt.WELCOME, "zh_CN")
         assert player.started.acquire(timeout=5)  # the first sound is now "playing", stuck
-        durations = []
+        durations, cpu = [], []
         for prompt in (Prompt.PLACE_CARD, Prompt.ENTER_CODE, Prompt.TAKE_RECEIPT) * 10:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.thread_time()
             guide.speak(prompt, "zh_CN")
             durations.append(time.perf_counter() - start)
-        assert max(durations) < 0.005, max(durations)
+            cpu.append(time.thread_time() - start_cpu)
+        # The caller's own work stays far under 5 ms; wall time adds only the scheduler's
+        # hand-back when the worker wakes on a loaded machine.
+        assert max(cpu) < 0.005, sorted(cpu)
+        assert statistics.median(durations) < 0.001, sorted(durations)
+        assert max(durations) < 0.05, sorted(durations)
     finally:
         player.release.set()
         guide.close()
@@ -331,3 +337,15 @@ def test_aplay_failure_becomes_player_unavailable(tmp_path: Path) -> None:
     program = fake_aplay(tmp_path, 'echo "aplay: main:831: audio open error" >&2; exit 1')
     with pytest.raises(PlayerUnavailableError, match="audio open error"):
         AplayPlayer(program=program).play(make_wav([1]), threading.Event())
+
+
+def test_no_sound_card_means_the_silent_player(tmp_path: Path) -> None:
+    from kiosk.voice.player import NullPlayer, default_player, has_sound_card
+
+    assert not has_sound_card(tmp_path / "missing")
+    none = tmp_path / "none"
+    none.write_text("--- no soundcards ---\n")
+    assert isinstance(default_player(cards=none), NullPlayer)
+    card = tmp_path / "cards"
+    card.write_text(" 0 [PCH            ]: HDA-Intel - HDA Intel PCH\n")
+    assert has_sound_card(card)
