@@ -96,7 +96,10 @@ class VoiceGuide:
                 prompt, locale = self._pending
                 self._pending = None
                 stop = self._stop_current = threading.Event()
-            self._play(prompt, locale, stop)
+            try:
+                self._play(prompt, locale, stop)
+            except Exception:  # a bug in one prompt must not silence the kiosk for good
+                log.exception("voice prompt %s failed", prompt.value)
 
     def _scaled(self, path: Path) -> bytes:
         """The file at the current volume; a replaced recording (new mtime) is read again."""

@@ -349,3 +349,29 @@ def test_no_sound_card_means_the_silent_player(tmp_path: Path) -> None:
     card = tmp_path / "cards"
     card.write_text(" 0 [PCH            ]: HDA-Intel - HDA Intel PCH\n")
     assert has_sound_card(card)
+
+
+@pytest.mark.allow_log_warnings
+def test_a_bug_in_one_prompt_does_not_end_the_worker(library: PromptLibrary) -> None:
+    class Flaky:
+        def __init__(self) -> None:
+            self.calls = 0
+            self.raised = threading.Event()
+
+        def play(self, wav: bytes, stop: threading.Event) -> None:
+            self.calls += 1
+            if self.calls == 1:
+                self.raised.set()
+                raise RuntimeError("bug")
+
+    heard = threading.Event()
+    flaky = Flaky()
+    guide = VoiceGuide(library, flaky, on_played=lambda _p, _l: heard.set())
+    try:
+        guide.speak(Prompt.WELCOME, "zh_CN")
+        assert flaky.raised.wait(5)
+        guide.speak(Prompt.PLACE_CARD, "zh_CN")
+        assert heard.wait(5)
+        assert flaky.calls == 2
+    finally:
+        guide.close()

@@ -45,9 +45,13 @@ def _wav(value: int) -> bytes:
     return out.getvalue()
 
 
-def _prompt_of(wav: bytes) -> tuple[Prompt, str]:
+def _sample(wav: bytes) -> int:
     with wave.open(io.BytesIO(wav), "rb") as reader:
-        value = array.array("h", reader.readframes(1))[0]
+        return array.array("h", reader.readframes(1))[0]
+
+
+def _prompt_of(value: int) -> tuple[Prompt, str]:
+    """Which file a full-volume sample came from (1000 + index: Chinese, 2000 + index)."""
     locale = "en" if value >= 2000 else "zh_CN"
     return PROMPTS[value % 1000], locale
 
@@ -58,20 +62,24 @@ class Ears:
 
     def __init__(self, hold_s: float = 0.0) -> None:
         self.hold_s = hold_s
-        self.heard: list[tuple[Prompt, str]] = []
+        self.samples: list[int] = []
         self.threads: set[str] = set()
         self._lock = threading.Lock()
 
     def play(self, wav: bytes, stop: threading.Event) -> None:
         with self._lock:
-            self.heard.append(_prompt_of(wav))
+            self.samples.append(_sample(wav))
             self.threads.add(threading.current_thread().name)
         if self.hold_s:
             stop.wait(self.hold_s)
 
-    def prompts(self) -> list[Prompt]:
+    @property
+    def heard(self) -> list[tuple[Prompt, str]]:
         with self._lock:
-            return [p for p, _ in self.heard]
+            return [_prompt_of(value) for value in self.samples]
+
+    def prompts(self) -> list[Prompt]:
+        return [p for p, _ in self.heard]
 
 
 def _never() -> object:
@@ -258,3 +266,26 @@ def _no_stall(voice_shell: Shell, qtbot: QtBot, ears: Ears) -> None:
     assert max(calls) < 0.05, sorted(calls)
     # A player on the GUI thread would stall it 0.5 s per prompt; allow for a loaded machine.
     assert max(gaps) < 0.25, max(gaps)
+
+
+def test_staff_set_the_volume_on_the_admin_screen(
+    voice_shell: Shell, qtbot: QtBot, ears: Ears
+) -> None:
+    guide = voice_shell.ctx.services.voice
+    assert guide is not None and guide.volume == 100
+    admin = voice_shell.admin
+    voice_shell.navigator.go("admin")
+    assert admin.volume is not None
+    assert admin.volume.label.text() == "语音音量 100%"
+    _heard(qtbot, ears, Prompt.WELCOME)
+    admin.volume.louder.click()  # already at the top
+    for _ in range(3):
+        admin.volume.quieter.click()
+    assert guide.volume == 70
+    assert admin.volume.label.text() == "语音音量 70%"
+    for _ in range(12):
+        admin.volume.quieter.click()
+    assert guide.volume == 10  # never silent: muting is the customer's button
+    # Each change says a prompt at the new volume: the last one heard is 10 % of the file.
+    full = 1000 + PROMPTS.index(Prompt.VOICE_ON)
+    qtbot.waitUntil(lambda: bool(ears.samples) and ears.samples[-1] == full * 10 // 100)
