@@ -24,8 +24,6 @@ from types import TracebackType
 
 log = logging.getLogger(__name__)
 
-DEMO_TERMINAL_ID = "KIOSK-DEMO-01"
-DEMO_TERMINAL_TOKEN = "demo-terminal-token"
 DEMO_TODAY_ENV = "KIOSK_DEMO_TODAY"
 
 
