@@ -48,7 +48,12 @@ DEMO_ADMIN_PIN_HASH = (
 _PLACEHOLDER_TOKENS = frozenset({DEMO_TERMINAL_TOKEN, "issued-by-the-operator"})
 _DEMO_SALT = "kiosk"
 MIN_TOKEN_LENGTH = 16
-RUN_REQUIRED = ("terminal.id", "backend.url", "backend.terminal_token", "admin.pin_hash")
+RUN_REQUIRED = (
+    ("terminal", "id"),
+    ("backend", "url"),
+    ("backend", "terminal_token"),
+    ("admin", "pin_hash"),
+)
 
 
 @dataclass(frozen=True)
@@ -227,11 +232,10 @@ def _validate(config: Config) -> None:
 def check_for_run(raw: dict[str, Any], config: Config) -> None:
     """What ``kiosk run`` adds: every credential given in the file, none of them a demo value,
     and the backend reached over verified HTTPS. Raises ConfigError naming the key."""
-    for name in RUN_REQUIRED:
-        section, _, key = name.partition(".")
+    for section, key in RUN_REQUIRED:
         value = raw.get(section, {}).get(key)
         if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"{name}: required by kiosk run (there is no default outside demo)")
+            raise ConfigError(f"{section}.{key}: required by kiosk run (no default outside demo)")
     if config.terminal.id == DEMO_TERMINAL_ID:
         raise ConfigError(f"terminal.id: {DEMO_TERMINAL_ID} is the demo terminal; use your own id")
     token = config.backend.terminal_token
