@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -84,6 +85,7 @@ class AdminPinGuard:
         self._now = wall_clock
         # A lock that could not be written (disk full, read-only) still holds in this process.
         self._unsaved_until = 0.0
+        self._lock = threading.Lock()  # one check at a time: the count is read-modify-write
 
     def locked_for(self) -> float:
         """Seconds until a PIN is checked again (0 when not locked)."""
@@ -93,6 +95,10 @@ class AdminPinGuard:
 
     def try_pin(self, pin: str) -> PinResult:
         """Check ``pin`` unless locked; every wrong one is on disk before this returns."""
+        with self._lock:
+            return self._try(pin)
+
+    def _try(self, pin: str) -> PinResult:
         remaining = self.locked_for()
         if remaining > 0:
             return PinResult(PinOutcome.LOCKED, remaining)

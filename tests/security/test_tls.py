@@ -214,3 +214,22 @@ def test_a_run_config_reaches_the_tls_backend_through_the_kiosk_wiring(
     )
     with backend_factory(config)() as client:
         assert client.identify_password(PHONE, DEMO_PASSWORD).factors
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--tls-cert", "server.pem"],
+        ["--tls-key", "server.key"],
+        ["--tls-client-ca", "ca.pem"],
+    ],
+)
+def test_backend_serve_refuses_half_a_tls_setup(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from backend.__main__ import main as backend_main
+
+    with pytest.raises(SystemExit) as info:
+        backend_main(["serve", "--db", "sqlite://", *args])
+    assert info.value.code == 2
+    assert "--tls-cert and --tls-key go together" in capsys.readouterr().err

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.admin_lockout import AdminPinGuard, PinOutcome, state_path_for
+from kiosk.admin_lockout import AdminPinGuard, PinOutcome, PinResult, state_path_for
 from kiosk.idle import ScreenKind
 from kiosk.printing import PrintedCopy
 from kiosk.reconcile import Reconciliation, reconcile
@@ -65,8 +65,20 @@ class AdminPinScreen(Screen):
             self._show_locked(locked_for)
 
     def _on_keypad_submitted(self, pin: str) -> None:
-        result = self.guard.try_pin(pin)
         self.keypad.reset()
+        # scrypt takes ~0.2 s on purpose: off the GUI thread, one check at a time.
+        self.keypad.setEnabled(False)
+        self.ctx.runner.run(
+            lambda: self.guard.try_pin(pin), self._on_pin_result, self._on_pin_error, self.isVisible
+        )
+
+    def _on_pin_error(self, exc: Exception) -> None:
+        self.keypad.setEnabled(True)
+        self.error.setText(describe(exc, self.ctx.translator))
+        self.error.show()
+
+    def _on_pin_result(self, result: PinResult) -> None:
+        self.keypad.setEnabled(result.outcome is not PinOutcome.LOCKED)
         if result.outcome is PinOutcome.ACCEPTED:
             self.unlocked.emit()
             self.navigate.emit("admin", None)
