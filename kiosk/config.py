@@ -236,10 +236,10 @@ def check_for_run(raw: dict[str, Any], config: Config) -> None:
         value = raw.get(section, {}).get(key)
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"{section}.{key}: required by kiosk run (no default outside demo)")
-    if config.terminal.id == DEMO_TERMINAL_ID:
+    if config.terminal.id.strip().upper() == DEMO_TERMINAL_ID:
         raise ConfigError(f"terminal.id: {DEMO_TERMINAL_ID} is the demo terminal; use your own id")
     token = config.backend.terminal_token
-    if token in _PLACEHOLDER_TOKENS:
+    if token.strip() in _PLACEHOLDER_TOKENS:
         raise ConfigError("backend.terminal_token: a published demo or example value")
     if len(token) < MIN_TOKEN_LENGTH:
         raise ConfigError(f"backend.terminal_token: shorter than {MIN_TOKEN_LENGTH} characters")
