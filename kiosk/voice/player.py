@@ -59,15 +59,20 @@ class AplayPlayer:
             raise PlayerUnavailableError("aplay not found (Debian package alsa-utils)")
         self._program = found
         self._device = device
-        self._dir = Path(tempfile.mkdtemp(prefix="kiosk-voice-"))
 
     def play(self, wav: bytes, stop: threading.Event) -> None:
-        path = self._dir / "prompt.wav"
-        path.write_bytes(wav)
+        # A file, not a pipe: aplay reads the header first, and a pipe would block this thread
+        # on a full buffer while the sound card drains it. Deleted as soon as aplay is done.
+        with tempfile.NamedTemporaryFile(prefix="kiosk-voice-", suffix=".wav") as file:
+            file.write(wav)
+            file.flush()
+            self._run(file.name, stop)
+
+    def _run(self, path: str, stop: threading.Event) -> None:
         command = [self._program, "-q"]
         if self._device:
             command += ["-D", self._device]
-        command.append(str(path))
+        command.append(path)
         with subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         ) as process:
