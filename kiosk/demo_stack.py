@@ -50,6 +50,7 @@ class DemoEndpoints:
     printer: Endpoint | None
     receipts_dir: Path
     workdir: Path
+    cash_acceptor: Endpoint | None = None
 
 
 def _die_with_parent() -> None:
@@ -151,13 +152,14 @@ class DemoStack:
         receipts = self.workdir / "receipts"
         receipts.mkdir(parents=True, exist_ok=True)
         backend_url = self._start_backend()
-        card = printer = None
+        card = printer = cash = None
         if self.devices:
             card = self._start_emulator("idcard", ["--link", str(self.workdir / "idcard")])
             printer = self._start_emulator(
                 "printer", ["--link", str(self.workdir / "printer"), "--out", str(receipts)]
             )
-        return DemoEndpoints(backend_url, card, printer, receipts, self.workdir)
+            cash = self._start_emulator("cash", ["--link", str(self.workdir / "cash")])
+        return DemoEndpoints(backend_url, card, printer, receipts, self.workdir, cash)
 
     def stop(self) -> None:
         for child in reversed(self._children):
