@@ -742,6 +742,7 @@ class CashDesk:
         except BackendError as exc:
             log.warning("cash order close refused: %s", exc.code)
             return None
+        self._on_stage("close_answered")  # credited on the backend, not yet in the journal
         state = CashOrderState.CLOSED if notes else CashOrderState.ABANDONED
         self._ledger.set_order(
             order_key,
