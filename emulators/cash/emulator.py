@@ -87,6 +87,7 @@ class BillValidatorEmulator:
         self.silent = False
         self.corrupt_next = 0  # replies to send with a wrong checksum
         self.stacked_event = threading.Condition()
+        self.last_stacked_at = 0.0  # time.monotonic() of the newest stacked note (bench)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -169,6 +170,7 @@ class BillValidatorEmulator:
             self._event(channel, 0)
             value = CHANNELS[channel][1]
             self.stacked_total += 1
+            self.last_stacked_at = time.monotonic()
             self.stacked_by_value[value] = self.stacked_by_value.get(value, 0) + 1
             if self.stacked_total >= self.capacity and not self.full:
                 self.full = True
