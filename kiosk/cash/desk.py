@@ -250,6 +250,11 @@ class CashDesk:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
+    @property
+    def ledger(self) -> CashLedger:
+        """The desk's journal (the admin screen lists recent cash orders from it)."""
+        return self._ledger
+
     def add_listener(self, listener: Callable[[CashView], None]) -> None:
         self._listeners.append(listener)
 

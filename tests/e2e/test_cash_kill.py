@@ -221,3 +221,49 @@ def test_killed_after_the_backend_credited_but_before_the_journal_knew(
     assert ledger.recent_orders(1)[0].credited_fen == 10000
     ledger.close()
     assert_credited_once(live_backend, order_id, phone, before)  # the second close: a replay
+
+
+@pytest.mark.allow_log_warnings
+@pytest.mark.timeout(120)
+def test_the_kiosks_start_up_completes_the_order_through_the_composition_root(
+    tmp_path: Path, live_backend: LiveBackend, emulator: BillValidatorEmulator
+) -> None:
+    """The same recovery as the real kiosk runs it: ui.app's warm-up job builds the desk."""
+    import dataclasses
+    import datetime as dt
+
+    from kiosk.config import Config
+    from ui.app import _close_cash, backend_factory, cash_factory, warm_up
+    from ui.context import BackendHandle, Lazy, Services
+
+    phone = live_backend.random_numbers()[1]
+    before = balance(live_backend, phone)
+    journal = tmp_path / "journal.sqlite3"
+    order_id = run_until_killed(live_backend, journal, emulator, phone, "note_reported", 10)
+    base = Config()
+    config = dataclasses.replace(
+        base,
+        journal_path=str(journal),
+        devices=dataclasses.replace(base.devices, cash_acceptor=emulator.port_path),
+        backend=dataclasses.replace(
+            base.backend, url=live_backend.url, terminal_token=live_backend.terminal_token
+        ),
+        terminal=dataclasses.replace(base.terminal, id=live_backend.terminal_id),
+    )
+    services = Services(
+        backend=BackendHandle(backend_factory(config)),
+        cash=Lazy(cash_factory(config), _close_cash),
+    )
+    try:
+        warm_up(services, dt.datetime.now(dt.UTC))()
+        assert services.cash is not None
+        desk = services.cash.get()
+        assert desk.wait_for(
+            lambda v: v.state is CashState.IDLE and not desk.ledger.unresolved_orders(), 30
+        )
+        assert desk.problems() == ()
+    finally:
+        services.cash.close()  # type: ignore[union-attr]
+        services.backend.close()  # type: ignore[union-attr]
+    assert_credited_once(live_backend, order_id, phone, before)
+    assert balance(live_backend, phone) == before + 1000
