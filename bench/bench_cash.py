@@ -78,7 +78,7 @@ class _MemoryBackend:
     def cash_order(self, order_id: str) -> CashOrder:
         return self._order()
 
-    def transaction_state(self, key: str) -> TransactionState:
+    def settle_transaction(self, key: str) -> TransactionState:
         return TransactionState(key, False, None)
 
 

@@ -51,6 +51,8 @@ def error_from_problem(status: int, problem: Mapping[str, Any]) -> e.BackendErro
         "conflict": e.Conflict,
         "cash_notes_missing": e.Conflict,
         "agreement_outdated": e.AgreementOutdated,
+        "idempotency_key_abandoned": e.KeyAbandoned,
+        "busy": e.BackendUnavailable,
         "not_found": e.NotFound,
     }
     if code in simple:

@@ -78,7 +78,7 @@ class CashBackend(Protocol):
 
     def cash_order(self, order_id: str) -> CashOrder: ...
 
-    def transaction_state(self, key: str) -> TransactionState: ...
+    def settle_transaction(self, key: str) -> TransactionState: ...
 
 
 class CashState(enum.Enum):
@@ -778,7 +778,7 @@ class CashDesk:
         """An order whose creation answer was lost: no note can belong to it (the acceptor
         opens only after the answer). Close it empty if it exists."""
         try:
-            state = self._backend.transaction_state(order_key)
+            state = self._backend.settle_transaction(order_key)
         except BackendError:
             return None
         if state.applied and state.reference:
