@@ -277,7 +277,7 @@ class CashDesk:
                 out.append(CASH_STACKER_FULL)
             if CashNotice.STACKER_REMOVED in self._faults:
                 out.append(CASH_STACKER_REMOVED)
-            if self._ledger.device().uncertain_reason:
+            if self._ledger.device().uncertain_reason or CashNotice.UNCERTAIN in self._faults:
                 out.append(CASH_UNCERTAIN)
             if self._state in (CashState.PENDING, CashState.RECOVERING) or (
                 self._state is CashState.IDLE and self._ledger.unresolved_orders()
@@ -385,6 +385,7 @@ class CashDesk:
         """Staff reconciled the box (清机 recorded on the backend): cash may be taken again."""
         self._ledger.clear_uncertain()
         with self._lock:
+            self._faults.discard(CashNotice.UNCERTAIN)
             self._notify()
 
     # -- internals: state --------------------------------------------------------------------
