@@ -88,3 +88,4 @@ def test_cash_top_up_for_another_number_through_the_screens(
     after = int(live_backend.query("SELECT balance_fen FROM lines WHERE number = ?", parent)[0][0])
     assert after == before + 4000
     assert not emulator.accepting
+    assert screen.print_panel.isVisible()  # 自助缴费凭据 offered (no printer here: calm text)

@@ -14,10 +14,16 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
+from common.hall_time import hall_now
 from common.money import fen_to_capitals, format_fen
 from kiosk.idle import ScreenKind
+from printer.document import Document
+from printer.receipts.payment import CASH, PaymentReceipt, build_payment_receipt
+from printer.statement import Customer
 from ui.context import AppContext
 from ui.screens.base import Screen
+from ui.screens.bills.common import doc_terminal
+from ui.screens.bills.print_panel import PrintPanel
 from ui.widgets.card import card
 from ui.widgets.keypad import Keypad
 
@@ -92,7 +98,11 @@ class CashPayScreen(Screen):
         self.layout_.addWidget(self.notice)
         self.layout_.addLayout(buttons)
         self.layout_.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.print_panel = PrintPanel(ctx)
+        self.layout_.addWidget(self.print_panel)
         self.layout_.addStretch(1)
+        self._phone = ""
+        self._masked_name = ""
         self._show_intro()
 
     # Screen API ---------------------------------------------------------------------------
@@ -106,6 +116,8 @@ class CashPayScreen(Screen):
 
     def reset(self) -> None:
         self._close_if_open()
+        self.print_panel.reset()
+        self._phone = self._masked_name = ""
         if self._desk is not None:
             self._desk.reset()
         self.view = None
@@ -119,6 +131,7 @@ class CashPayScreen(Screen):
         self.cancel_button.setText(self.tr("cash.cancel"))
         self.finish_button.setText(self.tr("cash.finish"))
         self.keypad.retranslate()
+        self.print_panel.retranslate()
         if self.view is not None:
             self._render(self.view)
 
@@ -151,7 +164,13 @@ class CashPayScreen(Screen):
 
     def _show_intro(self) -> None:
         self.clear_messages()
-        for widget in (self.confirm_button, self.cancel_button, self.finish_button, self.keypad):
+        for widget in (
+            self.confirm_button,
+            self.cancel_button,
+            self.finish_button,
+            self.keypad,
+            self.print_panel,
+        ):
             widget.hide()
         self.start_button.show()
         self.other_button.show()
@@ -178,9 +197,11 @@ class CashPayScreen(Screen):
         self.keypad.hide()
         self.start_button.hide()
         self.other_button.hide()
+        self._phone = phone
         self.fetch(lambda: desk.begin(phone), self._on_order, busy_key="cash.ordering")
 
     def _on_order(self, order: CashOrder) -> None:
+        self._masked_name = order.masked_name
         self.text.setText(self.tr("cash.confirm", phone=order.masked_phone, name=order.masked_name))
         self.confirm_button.show()
         self.cancel_button.show()
@@ -253,8 +274,34 @@ class CashPayScreen(Screen):
                     balance=format_fen(balance) if balance is not None else "-",
                 )
             )
+            if self.print_panel.isHidden():
+                self._offer_receipt(view)
             self.finish()
         elif view.state is CashState.PENDING:
             self.finish_button.hide()
             self.text.setText(self.tr("cash.pending", total=total))
             self.finish()
+
+    def _offer_receipt(self, view: CashView) -> None:
+        """自助缴费凭据 with the notes per value and the amount in 大写 (kept for staff)."""
+        terminal = doc_terminal(self.ctx)
+        customer = Customer(name=self._masked_name, phone=self._phone)
+        credited, notes = view.credited_fen or 0, view.notes
+        order_id, transaction = view.order_id or "", view.transaction_id or ""
+
+        def build() -> Document:
+            now = hall_now()
+            receipt = PaymentReceipt(
+                terminal=terminal,
+                customer=customer,
+                terminal_serial=order_id[-6:],
+                transaction_no=transaction or order_id,
+                time=now,
+                amount_fen=credited,
+                method=CASH,
+                notes=notes,
+            )
+            return build_payment_receipt(receipt, now)
+
+        self.print_panel.show()
+        self.print_panel.offer(build, None, keep_copy=True)
