@@ -232,7 +232,11 @@ class CashPayScreen(Screen):
 
     # Views from the desk ------------------------------------------------------------------
     def _on_view(self, view: CashView) -> None:
-        self.view = view
+        previous, self.view = self.view, view
+        if previous is not None and view.note_count > previous.note_count:
+            # A note going in is the customer's activity, like a card on the reader: the
+            # idle clock restarts when a screen (re)states its kind.
+            self.kind_changed.emit(self.kind)
         self._render(view)
 
     def _render(self, view: CashView) -> None:

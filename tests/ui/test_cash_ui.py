@@ -1,4 +1,4 @@
-"""The demo device panel's cash buttons drive the bill validator emulator's control channel."""
+"""The demo device panel's cash buttons drive the emulator; the cash screen's idle wiring."""
 
 from __future__ import annotations
 
@@ -45,3 +45,23 @@ def test_cash_buttons_reach_the_emulator(shell: Shell, tmp_path: Path) -> None:
         finally:
             panel.close()
             panel.deleteLater()
+
+
+def test_a_note_going_in_restarts_the_idle_clock(shell: Shell) -> None:
+    """Feeding notes for minutes without touching the screen must not end the session."""
+    from kiosk.cash.desk import CashState, CashView
+    from ui.screens.pay.cash import CashPayScreen
+
+    screen = CashPayScreen(shell.ctx)
+    try:
+        stated: list[object] = []
+        screen.kind_changed.connect(stated.append)
+        screen._on_view(CashView(CashState.ACCEPTING))
+        screen._on_view(CashView(CashState.ACCEPTING, notes=((1000, 1),), total_fen=1000))
+        screen._on_view(CashView(CashState.ACCEPTING, notes=((1000, 1),), total_fen=1000))
+        assert len(stated) == 1  # once per note, not per view
+        assert "¥10.00 × 1 张" in screen.lines.text()
+        assert "¥10.00" in screen.text.text()
+        assert screen.finish_button.isVisibleTo(screen)
+    finally:
+        screen.deleteLater()
