@@ -714,7 +714,11 @@ class CashDesk:
                     and self._state is not CashState.PENDING
                 ):
                     self._set(CashState.PENDING)
-                return
+        if done is None:
+            self._stop.wait(self._retry_s)  # the backend is away: do not hammer it
+            self._wake.set()
+            return
+        with self._lock:
             self._close_requested = False
             self._inhibited_at = None
             recovering = self._state is CashState.RECOVERING

@@ -50,6 +50,7 @@ def make_rig(
     transport_s: float = 0.05,
     drain_quiet_s: float = 0.6,
     counter: int = 0,
+    backend_for_desk: object = None,
 ) -> Iterator[Rig]:
     ledger = CashLedger(tmp_path / "journal.sqlite3")
     with (
@@ -60,10 +61,12 @@ def make_rig(
         desk = CashDesk(
             lambda: SerialBanknoteAcceptor(emulator.port_path, timeout=0.3),
             ledger,
-            client,
+            backend_for_desk or client,  # type: ignore[arg-type]
             interval=0.1,
             drain_quiet_s=drain_quiet_s,
             device_wait_s=1.0,
+            pending_after_s=1.0,
+            retry_s=0.2,
         )
         with desk:
             yield Rig(emulator, desk, ledger, backend, client)
@@ -215,3 +218,48 @@ def test_a_counter_gap_makes_the_count_uncertain_until_staff_reconcile(rig: Rig)
         rig.desk.begin(phone)
     rig.desk.clear_uncertain()  # after 清机 (the clearance flags the 2 uncounted notes)
     rig.ready()
+
+
+class _Switchable:
+    """The real client, or one whose backend is unreachable: the network goes and comes back."""
+
+    def __init__(self, live: BackendClient, dead: BackendClient) -> None:
+        self.live, self.dead, self.down = live, dead, False
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.dead if self.down else self.live, name)
+
+
+@pytest.mark.allow_log_warnings
+def test_backend_down_at_close_leaves_the_notes_pending_then_recover_credits_once(
+    tmp_path: Path, live_backend: LiveBackend
+) -> None:
+    dead = BackendClient(
+        "http://127.0.0.1:9", "KIOSK-DEMO-01", "x" * 12, connect_timeout=0.2, retries=0
+    )
+    with live_backend.client() as live, dead:
+        network = _Switchable(live, dead)
+        for rig in make_rig(tmp_path, live_backend, backend_for_desk=network):
+            phone = rig.backend.random_numbers()[2]
+            before = rig.balance(phone)
+            rig.ready()
+            order = rig.desk.begin(phone)
+            rig.desk.accept()
+            network.down = True  # the hall's network fails with the acceptor open
+            rig.emulator.insert(50)
+            rig.emulator.insert(5)
+            rig.wait(lambda v: v.total_fen == 5500, "the running total (journal first)")
+            rig.desk.finish()
+            view = rig.wait(lambda v: v.state is CashState.PENDING, "pending")
+            assert view.total_fen == 5500 and "cash_pending" in rig.desk.problems()
+            assert rig.balance(phone) == before
+            assert not rig.desk.available
+            network.down = False
+            assert rig.desk.recover(30) == 0  # the admin screen's "complete now"
+            assert rig.desk.view.credited_fen == 5500
+            assert rig.balance(phone) == before + 5500
+            assert rig.backend.query(
+                "SELECT COUNT(*) FROM transactions WHERE detail = ?", order.order_id
+            ) == [(1,)]
+            rig.desk.reset()
+            rig.ready()
