@@ -706,15 +706,11 @@ class CashDesk:
             self._ledger.set_order(order.order_key, CashOrderState.CLOSING)
             self._on_stage("drained")
         done = self._complete(order.order_key, order.order_id)
-        with self._lock:
-            if done is None:
-                if (
-                    self._closing_since is not None
-                    and self._clock() - self._closing_since >= self._pending_after_s
-                    and self._state is not CashState.PENDING
-                ):
-                    self._set(CashState.PENDING)
         if done is None:
+            with self._lock:
+                waited = self._clock() - (self._closing_since or self._clock())
+                if waited >= self._pending_after_s and self._state is not CashState.PENDING:
+                    self._set(CashState.PENDING)
             self._stop.wait(self._retry_s)  # the backend is away: do not hammer it
             self._wake.set()
             return
