@@ -33,7 +33,8 @@ BAUD = 9600
 LATENCY = 0.005
 INTERVAL = 0.15
 NOTES = 12
-BASELINE_NOTES = 4
+BASELINE_NOTES = 6
+VENDOR_PERIOD = 1.0  # the old terminals' fixed read loop, seconds
 POLLS = 40
 POLL_BYTES = 5 + 16
 
@@ -123,34 +124,39 @@ def _desk_latencies(emulator: BillValidatorEmulator, workdir: Path) -> list[floa
 
 
 def _fixed_loop_latencies(emulator: BillValidatorEmulator) -> list[float]:
-    """The old way: read the acceptor once a second."""
+    """The old way: read the acceptor once a second. Note ``i`` of ``n`` goes in at an even
+    spread of phases against that second, so the sample covers the whole range (a customer's
+    note arrives whenever it likes): latencies run from ~0.05 s to ~0.95 s."""
     latencies: list[float] = []
     with SerialBanknoteAcceptor(emulator.port_path) as acceptor:
         counter = EventCounter()
         counter.advance(acceptor.read_events())
         acceptor.accept(frozenset(range(1, 7)))
         stop = threading.Event()
-        found = threading.Event()
+        start = time.monotonic() + 0.2
 
         def loop() -> None:
-            while not stop.is_set():
+            tick = 0
+            while not stop.wait(max(0.0, start + tick * VENDOR_PERIOD - time.monotonic())):
                 read = counter.advance(acceptor.read_events())
                 if any(e.kind is EventKind.CREDIT for e in read.events):
                     latencies.append((time.monotonic() - emulator.last_stacked_at) * 1000)
-                    found.set()
-                stop.wait(1.0)
+                tick += 1
 
         thread = threading.Thread(target=loop)
         thread.start()
         for index in range(BASELINE_NOTES):
-            time.sleep(0.29 * index)
-            found.clear()
+            phase = 0.05 + 0.9 * index / (BASELINE_NOTES - 1)
+            time.sleep(max(0.0, start + (index + phase) * VENDOR_PERIOD - time.monotonic()))
             emulator.insert(10)
-            if not found.wait(5):
-                raise RuntimeError("baseline did not see the note")
+        deadline = time.monotonic() + 3 * VENDOR_PERIOD
+        while len(latencies) < BASELINE_NOTES and time.monotonic() < deadline:
+            time.sleep(0.05)
         stop.set()
         thread.join(5)
         acceptor.inhibit()
+    if len(latencies) != BASELINE_NOTES:
+        raise RuntimeError("the baseline loop missed a note")
     return latencies
 
 
@@ -181,15 +187,15 @@ def run() -> list[Result]:
     return [
         Result(
             f"cash: note stacked -> running total, worst of {NOTES} "
-            f"(poll {INTERVAL * 1000:g} ms) vs fixed 1 s read loop (median)",
+            f"(poll {INTERVAL * 1000:g} ms) vs fixed 1 s read loop (worst)",
             worst,
             "ms",
-            statistics.median(fixed),
+            max(fixed),
             f"<= poll interval + 50 ms ({allowed_ms:g} ms)",
             worst <= allowed_ms,
         ),
         Result(
-            f"cash: note stacked -> running total, median of {NOTES}",
+            f"cash: note stacked -> running total, median of {NOTES} vs fixed 1 s loop (median)",
             statistics.median(ours),
             "ms",
             statistics.median(fixed),
