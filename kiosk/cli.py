@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kiosk.commands.idcard",
     "kiosk.commands.printer",
     "kiosk.commands.cash",
+    "kiosk.commands.admin",
 )
 
 

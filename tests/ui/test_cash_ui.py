@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtWidgets import QPushButton
@@ -24,6 +25,7 @@ def test_cash_buttons_reach_the_emulator(shell: Shell, tmp_path: Path) -> None:
             None,
             tmp_path,
             tmp_path,
+            dt.date(2026, 11, 25),
             Endpoint(emu.port_path, control.address),
         )
         panel = DevicePanel(shell, endpoints)
