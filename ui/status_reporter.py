@@ -69,6 +69,7 @@ class StatusReporter(QObject):
 
         def job() -> StatusReport:
             unresolved = len(ctx.journal.unresolved()) if services.journal is not None else 0
+            cash = services.cash.get().problems() if services.cash is not None else ()
             report = build_report(
                 app_version=__version__,
                 reader_configured=reader is not None,
@@ -78,6 +79,7 @@ class StatusReporter(QObject):
                 journal_unresolved=unresolved,
                 in_session=in_session,
                 uptime_s=uptime_s,
+                cash_problems=cash,
             )
             ctx.backend.report_status(report)
             return report

@@ -355,3 +355,50 @@ idempotency = Table(
     # key first: a request arriving later with it is refused). See backend/api/idem.py.
     Column("outcome", String(10), nullable=False, server_default="applied"),
 )
+
+# Cash top-up (现金缴费): an order opened before the acceptor opens, each stacked note reported
+# with its sequence number, closed once (crediting the sum). A note belongs to the terminal's
+# cash box until a clearance (清机) takes it out: ``clearance_id`` NULL = still in the box.
+cash_orders = Table(
+    "cash_orders",
+    metadata,
+    Column("order_id", String(32), primary_key=True),
+    Column("line_id", ForeignKey("lines.id"), nullable=False, index=True),
+    Column("terminal_id", String(40), nullable=False, index=True),
+    Column("status", String(10), nullable=False),  # open / closed
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("closed_at", UtcDateTime()),
+    Column("credited_fen", Integer),
+    Column("balance_after_fen", Integer),
+    Column("transaction_id", String(32)),
+)
+
+cash_notes = Table(
+    "cash_notes",
+    metadata,
+    Column("order_id", ForeignKey("cash_orders.order_id"), primary_key=True),
+    Column("sequence", Integer, primary_key=True),
+    Column("terminal_id", String(40), nullable=False),
+    Column("value_fen", Integer, nullable=False),
+    Column("event_counter", Integer, nullable=False),
+    Column("reported_at", UtcDateTime(), nullable=False),
+    Column("clearance_id", String(32), nullable=True),
+    Index("ix_cash_notes_box", "terminal_id", "clearance_id"),
+)
+
+cash_clearances = Table(
+    "cash_clearances",
+    metadata,
+    Column("clearance_id", String(32), primary_key=True),
+    Column("terminal_id", String(40), nullable=False, index=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("previous_at", UtcDateTime()),
+    Column("expected_count", Integer, nullable=False),
+    Column("expected_fen", Integer, nullable=False),
+    Column("counted_count", Integer, nullable=False),
+    Column("counted_fen", Integer, nullable=False),
+    Column("difference_fen", Integer, nullable=False),  # counted - expected
+    Column("flagged", Boolean, nullable=False),
+    Column("orders", Integer, nullable=False),
+    Column("detail", Text, nullable=False),  # JSON: expected and counted counts per value
+)

@@ -22,9 +22,11 @@ from urllib.parse import quote
 
 import requests
 
+from kiosk.backend import cash as cash_api
 from kiosk.backend import errors as e
 from kiosk.backend import models as m
 from kiosk.backend import parse
+from kiosk.backend.cash import CashBox, CashClearance, CashOrder
 from kiosk.backend.problems import error_from_response
 from kiosk.status import StatusReport
 
@@ -384,6 +386,46 @@ class BackendClient:
         return self._parsed(
             parse.reminder, self._mutate("PUT", "/v1/reminder", body, idempotency_key)
         )
+
+    # -- cash top-up (terminal-level: no customer session needed) ------------------------------
+
+    def create_cash_order(self, phone: str, idempotency_key: str) -> CashOrder:
+        """Open a cash order for ``phone`` before the acceptor opens (journal the key first)."""
+        data = self._mutate("POST", "/v1/cash/orders", {"phone": phone}, idempotency_key)
+        return self._parsed(cash_api.cash_order, data)
+
+    def report_cash_note(
+        self, order_id: str, sequence: int, value_fen: int, event_counter: int, key: str
+    ) -> CashOrder:
+        """One stacked note; the same (order, sequence) again changes nothing."""
+        body = {"sequence": sequence, "value_fen": value_fen, "event_counter": event_counter}
+        path = f"/v1/cash/orders/{quote(order_id, safe='')}/notes"
+        return self._parsed(cash_api.cash_order, self._mutate("POST", path, body, key))
+
+    def close_cash_order(
+        self, order_id: str, note_count: int, total_fen: int, key: str
+    ) -> CashOrder:
+        """Credit the reported notes once; Conflict when the counts differ from the reports."""
+        body = {"note_count": note_count, "total_fen": total_fen}
+        path = f"/v1/cash/orders/{quote(order_id, safe='')}/close"
+        return self._parsed(cash_api.cash_order, self._mutate("POST", path, body, key))
+
+    def cash_order(self, order_id: str) -> CashOrder:
+        """An order's state with the notes the backend has."""
+        data = self._get(f"/v1/cash/orders/{quote(order_id, safe='')}")
+        return self._parsed(cash_api.cash_order, data)
+
+    def cash_box(self) -> CashBox:
+        """The terminal's box: notes reported since the last clearance."""
+        return self._parsed(cash_api.cash_box, self._get("/v1/cash/box"))
+
+    def record_cash_clearance(
+        self, counted: dict[int, int], idempotency_key: str | None = None
+    ) -> CashClearance:
+        """清机: what staff counted (value_fen -> notes) against the reports."""
+        body = {"counts": [{"value_fen": v, "count": c} for v, c in sorted(counted.items())]}
+        data = self._mutate("POST", "/v1/cash/clearances", body, idempotency_key)
+        return self._parsed(cash_api.cash_clearance, data)
 
     # -- demo-only endpoints (server started with --demo) ------------------------------------
 
