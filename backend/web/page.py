@@ -89,7 +89,7 @@ def _cell(column: FleetColumn, cell: Cell) -> str:
     label = _e(f"{column.zh} {column.en}")
     return (
         f'<td data-label="{label}" data-col="{_e(column.key)}" class="lvl-{cell.level.value}">'
-        f"{_bi(cell.zh, cell.en)}</td>"
+        f'<div class="v">{_bi(cell.zh, cell.en)}</div></td>'
     )
 
 
@@ -134,15 +134,18 @@ def fleet_table(rows: list[FleetRow], columns: list[FleetColumn], now: dt.dateti
     for row in rows:
         zh, en, _level = VERDICT_TEXT[row.verdict]
         ident = (
-            f'<td data-label="终端 Terminal"><span class="tid">{_e(row.terminal_id)}</span>'
-            f'<span class="en">{_e(row.name)}</span></td>'
+            f'<td data-label="终端 Terminal"><div class="v"><span class="tid">'
+            f'{_e(row.terminal_id)}</span><span class="en">{_e(row.name)}</span></div></td>'
         )
         verdict = (
-            f'<td data-label="状态 State"><span class="verdict {row.verdict.value}">'
-            f"{_bi(zh, en)}</span></td>"
+            f'<td data-label="状态 State"><div class="v"><span class="verdict {row.verdict.value}">'
+            f"{_bi(zh, en)}</span></div></td>"
         )
         cells = "".join(_cell(c, c.cell(row, now)) for c in columns)
-        problems = f'<td data-label="问题 Problems" class="problems">{_problems(row)}</td>'
+        problems = (
+            f'<td data-label="问题 Problems" class="problems"><div class="v">{_problems(row)}'
+            "</div></td>"
+        )
         lines.append(
             f'<tr class="{row.verdict.value}" data-terminal="{_e(row.terminal_id)}">'
             f"{ident}{verdict}{cells}{problems}</tr>"
