@@ -40,11 +40,11 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
     with start_backend(tmp_path_factory.mktemp("staff-backend"), customers=1) as live:
         for tid, hall in (("EAST-1", "东区"), ("EAST-2", "东区"), ("WEST-1", "西区")):
             done = _cli(live, "add-terminal", "--id", tid, "--token", f"{tid}-tok-12345",
-                        "--hall", hall)  # fmt: skip
+                        "--hall", hall)
             assert done.returncode == 0, done.stderr
         for user, hall in (("east", "东区"), ("it", ""), ("victim", "西区")):
             done = _cli(live, "add-staff", "--username", user, "--hall", hall,
-                        stdin=PASSWORD + "\n")  # fmt: skip
+                        stdin=PASSWORD + "\n")
             assert done.returncode == 0, done.stderr
         yield live
 
@@ -112,7 +112,7 @@ def test_forged_or_foreign_forms_are_refused(backend: LiveBackend) -> None:
     with _browser(backend) as http:
         # No login cookie (a form posted from elsewhere): refused before any check.
         refused = http.post("/staff/login", data={"csrf": "x", "username": "east",
-                                                  "password": PASSWORD})  # fmt: skip
+                                                  "password": PASSWORD})
         assert refused.status_code == 400 and "kiosk_staff=" not in refused.headers.get(
             "set-cookie", ""
         ).replace("kiosk_staff_login=", "")
@@ -133,7 +133,7 @@ def test_forged_or_foreign_forms_are_refused(backend: LiveBackend) -> None:
         assert too_big.status_code == 400
         # A terminal's credentials do not open the staff page.
         terminal = http.get("/staff/fleet", headers={"Authorization": "Bearer EAST-1-tok-12345",
-                                                     "X-Terminal-Id": "EAST-1"})  # fmt: skip
+                                                     "X-Terminal-Id": "EAST-1"})
         assert terminal.status_code == 303
         assert http.get("/staff/fleet/table").status_code == 401
         # Logging out needs the session's form token: a cross-site POST cannot end it.
@@ -194,7 +194,7 @@ def test_several_workers_share_one_port(tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
-    )  # fmt: skip
+    )
     try:
         assert proc.stderr is not None
         started = 0

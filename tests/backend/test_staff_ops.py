@@ -112,7 +112,7 @@ def test_problem_transitions_are_kept(engine: Engine) -> None:
         events = conn.execute(
             select(t.terminal_problem_events.c.at, t.terminal_problem_events.c.code,
                    t.terminal_problem_events.c.change).order_by(t.terminal_problem_events.c.id)
-        ).all()  # fmt: skip
+        ).all()
     minute = dt.timedelta(minutes=1)
     assert [(e.at - NOW, e.code, e.change) for e in events] == [
         (minute, "printer_paper_near_end", "raised"),

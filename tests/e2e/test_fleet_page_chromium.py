@@ -60,11 +60,11 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
             _backend_cli(
                 live, "add-terminal", "--id", tid, "--token", f"{tid}-token-xyz",
                 "--name", name, "--hall", HALL,
-            )  # fmt: skip
+            )
         _backend_cli(live, "add-terminal", "--id", "OTHER-01", "--token", "other-token-xyz",
-                     "--hall", "徐家汇营业厅")  # fmt: skip
+                     "--hall", "徐家汇营业厅")
         _backend_cli(live, "add-staff", "--username", STAFF_USER, "--hall", HALL,
-                     stdin=STAFF_PASSWORD + "\n")  # fmt: skip
+                     stdin=STAFF_PASSWORD + "\n")
         yield live
 
 
@@ -79,7 +79,7 @@ def printer_link(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         stderr=subprocess.DEVNULL,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
+    )
     try:
         assert process.stdout is not None
         ready = json.loads(process.stdout.readline())  # blocks until the emulator is up
@@ -181,7 +181,7 @@ def test_out_of_paper_terminal_shows_up_within_one_report_period(
             data = (out / name).read_bytes()
             assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000
         browser.call("Emulation.setDeviceMetricsOverride", width=390, height=844,
-                     deviceScaleFactor=2, mobile=True)  # fmt: skip
+                     deviceScaleFactor=2, mobile=True)
         # On a phone the table header is hidden and each cell carries its own label.
         assert browser.evaluate(
             "getComputedStyle(document.querySelector('#fleet thead')).display"
