@@ -30,10 +30,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import httpx
 
 from bench import Result
+from bench.http1 import Connection, HttpError, Response
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = "2026-11-25"
@@ -198,23 +200,24 @@ class Stats:
 
 
 async def _request(
-    client: httpx.AsyncClient,
+    conn: Connection,
     into: list[float],
     stats: Stats,
     method: str,
     path: str,
     headers: dict[str, str],
-    **kw: Any,
-) -> httpx.Response | None:
+    json_body: Any = None,
+) -> Response | None:
     t0 = time.perf_counter()
     try:
-        r = await client.request(method, path, headers=headers, **kw)
-    except httpx.HTTPError as exc:
-        stats.errors.append(f"{path}: {type(exc).__name__}")
+        r = await asyncio.wait_for(conn.request(method, path, headers, json_body), 15)
+    except (HttpError, TimeoutError) as exc:
+        stats.errors.append(f"{path.split('?', maxsplit=1)[0]}: {type(exc).__name__}")
+        await conn.close()
         return None
     into.append((time.perf_counter() - t0) * 1000)
-    if r.status_code >= 400:
-        stats.errors.append(f"{path.split('?', maxsplit=1)[0]}: HTTP {r.status_code}")
+    if r.status >= 400:
+        stats.errors.append(f"{path.split('?', maxsplit=1)[0]}: HTTP {r.status}")
         return None
     return r
 
@@ -245,7 +248,7 @@ def _health(k: int, problems: list[str], rng: random.Random) -> dict[str, Any]:
 
 
 async def _terminal(
-    client: httpx.AsyncClient, k: int, stop_at: float, stats: Stats, rng: random.Random
+    server: tuple[str, int], k: int, stop_at: float, stats: Stats, rng: random.Random
 ) -> None:
     headers = terminal_headers(k)
     problems = _problems(rng)
@@ -253,14 +256,16 @@ async def _terminal(
     while time.perf_counter() < stop_at:
         if rng.random() < 0.05:  # now and then paper runs low, someone refills it ...
             problems = _problems(rng)
-        body = _health(k, problems, rng)
-        await _request(client, stats.status, stats, "PUT", "/v1/terminal/status", headers,
-                       json=body)
+        # A report a minute: the server's 30 s keep-alive has closed the last connection.
+        conn = Connection(*server)
+        await _request(conn, stats.status, stats, "PUT", "/v1/terminal/status", headers,
+                       _health(k, problems, rng))
+        await conn.close()
         await asyncio.sleep(REPORT_PERIOD_S * rng.uniform(0.97, 1.03))
 
 
 async def _customer(
-    client: httpx.AsyncClient,
+    server: tuple[str, int],
     k: int,
     phone: str,
     details: str,
@@ -270,61 +275,69 @@ async def _customer(
 ) -> None:
     terminal = terminal_headers(k)
     lat = stats.customer
+    conn = Connection(*server)
 
     async def think(low: float = 2.0, high: float = 6.0) -> None:
         await asyncio.sleep(rng.uniform(low, high))  # a person reads the screen
 
     await asyncio.sleep(rng.uniform(0, 5))
     while time.perf_counter() < stop_at:
-        login = await _request(client, lat, stats, "POST", "/v1/sessions/password", terminal,
-                               json={"phone": phone, "password": PASSWORD})
+        login = await _request(conn, lat, stats, "POST", "/v1/sessions/password", terminal,
+                               {"phone": phone, "password": PASSWORD})
         if login is None:
             await think()
             continue
         mine = {**terminal, "X-Session-Token": login.json()["session_token"]}
         await think()
-        await _request(client, lat, stats, "GET", "/v1/account", mine)
+        await _request(conn, lat, stats, "GET", "/v1/account", mine)
         await think()
-        await _request(client, lat, stats, "GET", "/v1/bills", mine)
+        await _request(conn, lat, stats, "GET", "/v1/bills", mine)
         await think()
         det = {**terminal, "X-Session-Token": details}
-        params: dict[str, Any] = {"month": rng.choice(MONTHS), "limit": 100}
-        page = await _request(client, lat, stats, "GET", "/v1/records", det, params=params)
+        query = f"month={rng.choice(MONTHS)}&limit=100"
+        page = await _request(conn, lat, stats, "GET", f"/v1/records?{query}", det)
         for _ in range(rng.randrange(0, 3)):
             cursor = page.json().get("next_cursor") if page is not None else None
             if not cursor:
                 break
             await think(1.5, 4.0)
-            page = await _request(client, lat, stats, "GET", "/v1/records", det,
-                                  params={**params, "cursor": cursor})
+            page = await _request(conn, lat, stats, "GET",
+                                  f"/v1/records?{query}&cursor={quote(cursor)}", det)
         await think()
-        await _request(client, lat, stats, "DELETE", "/v1/sessions/current", mine)
+        await _request(conn, lat, stats, "DELETE", "/v1/sessions/current", mine)
         stats.journeys += 1
         await think(3.0, 8.0)
+    await conn.close()
 
 
-async def _staff_login(client: httpx.AsyncClient) -> None:
-    """Staff log in once a shift: done before the load, it is not part of what is measured."""
-    form = await client.get("/staff/login")
-    found = re.search(r'name="csrf" value="([^"]+)"', form.text)
-    assert found
-    r = await client.post(
-        "/staff/login",
-        data={"csrf": found.group(1), "username": "bench-it", "password": STAFF_PASSWORD},
-        headers={"Origin": str(client.base_url).rstrip("/")},
-    )
-    if r.status_code != 303:
-        raise RuntimeError(f"staff login failed: HTTP {r.status_code}")
+async def _staff_login(url: str) -> str:
+    """Staff log in once a shift: done before the load, not part of what is measured."""
+    async with httpx.AsyncClient(base_url=url, timeout=30, trust_env=False) as client:
+        form = await client.get("/staff/login")
+        found = re.search(r'name="csrf" value="([^"]+)"', form.text)
+        assert found
+        r = await client.post(
+            "/staff/login",
+            data={"csrf": found.group(1), "username": "bench-it", "password": STAFF_PASSWORD},
+            headers={"Origin": url},
+        )
+        if r.status_code != 303:
+            raise RuntimeError(f"staff login failed: HTTP {r.status_code}")
+        return f"kiosk_staff={r.cookies['kiosk_staff']}"
 
 
 async def _staff(
-    client: httpx.AsyncClient, hall: str, stop_at: float, stats: Stats, rng: random.Random
+    server: tuple[str, int], cookie: str, hall: str, stop_at: float, stats: Stats,
+    rng: random.Random,
 ) -> None:
     """A phone with the fleet page open: its table every 10 s."""
+    conn = Connection(*server)
     await asyncio.sleep(rng.uniform(0, 10))
     while time.perf_counter() < stop_at:
-        await _request(client, stats.staff, stats, "GET", f"/staff/fleet/table?hall={hall}", {})
+        await _request(conn, stats.staff, stats, "GET", f"/staff/fleet/table?hall={hall}",
+                       {"Cookie": cookie})
         await asyncio.sleep(10)
+    await conn.close()
 
 
 async def _details_sessions(url: str, numbers: list[str]) -> dict[int, str]:
@@ -351,35 +364,33 @@ async def _details_sessions(url: str, numbers: list[str]) -> dict[int, str]:
 
 async def _load(url: str, numbers: list[str], details: dict[int, str]) -> Stats:
     stats = Stats()
-    limits = httpx.Limits(max_connections=TERMINALS + CUSTOMERS + 50)
+    cookies = [await _staff_login(url) for _ in range(STAFF_PAGES)]
+    split = urlsplit(url)
+    server = (split.hostname or "127.0.0.1", split.port or 80)
     stop_at = time.perf_counter() + LOAD_S
-    async with (
-        httpx.AsyncClient(base_url=url, limits=limits, timeout=15, trust_env=False) as c,
-    ):
-        staff_clients = [
-            httpx.AsyncClient(base_url=url, timeout=15, trust_env=False)
-            for _ in range(STAFF_PAGES)
-        ]
-        try:
-            for s in staff_clients:
-                await _staff_login(s)
-            stop_at = time.perf_counter() + LOAD_S
-            await asyncio.gather(
-                *(_terminal(c, k, stop_at, stats, random.Random(k)) for k in range(TERMINALS)),
-                *(
-                    _customer(c, k, numbers[k % len(numbers)], details[k], stop_at, stats,
-                              random.Random(10_000 + k))
-                    for k in range(CUSTOMERS)
-                ),
-                *(
-                    _staff(s, hall_of(i * TERMINALS_PER_HALL), stop_at, stats, random.Random(i))
-                    for i, s in enumerate(staff_clients)
-                ),
-            )
-        finally:
-            for s in staff_clients:
-                await s.aclose()
+    await asyncio.gather(
+        *(_terminal(server, k, stop_at, stats, random.Random(k)) for k in range(TERMINALS)),
+        *(
+            _customer(server, k, numbers[k % len(numbers)], details[k], stop_at, stats,
+                      random.Random(10_000 + k))
+            for k in range(CUSTOMERS)
+        ),
+        *(
+            _staff(server, cookie, hall_of(i * TERMINALS_PER_HALL), stop_at, stats,
+                   random.Random(i))
+            for i, cookie in enumerate(cookies)
+        ),
+    )
     return stats
+
+
+def _run(coro: Any) -> Any:
+    """On uvloop when installed (as the server): the generator must cost little CPU."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    return uvloop.run(coro)
 
 
 def _summary(label: str, s: Stats) -> str:
@@ -404,8 +415,8 @@ def run() -> list[Result]:
         for workers in (WORKERS, 1):
             server = Server(db, Path(tmp), workers)
             try:
-                details = asyncio.run(_details_sessions(server.url, numbers))
-                runs[workers] = asyncio.run(_load(server.url, numbers, details))
+                details = _run(_details_sessions(server.url, numbers))
+                runs[workers] = _run(_load(server.url, numbers, details))
             finally:
                 server.stop()
             print(_summary(f"{workers} worker(s)", runs[workers]), flush=True)

@@ -158,14 +158,16 @@ async def login(
 async def logout(request: Request, st: State, token: Token = None) -> Response:
     form = await _form(request)
     session = await run_in_threadpool(ops.find_session, st.engine, token, st.clock.now())
-    if (
+    if not (
         session is not None
         and token
         and form is not None
         and _same_origin(request)
         and hmac.compare_digest(form.get("csrf", ""), session.csrf)
     ):
-        await run_in_threadpool(ops.logout, st.engine, token)
+        # Not this session's own form: nothing ends (a forged logout is a nuisance attack).
+        return RedirectResponse("/staff/fleet", status_code=303, headers=SECURITY_HEADERS)
+    await run_in_threadpool(ops.logout, st.engine, token)
     response = RedirectResponse("/staff/login", status_code=303, headers=SECURITY_HEADERS)
     response.delete_cookie(SESSION_COOKIE, path="/staff")
     return response

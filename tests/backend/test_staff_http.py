@@ -139,7 +139,9 @@ def test_forged_or_foreign_forms_are_refused(backend: LiveBackend) -> None:
         # Logging out needs the session's form token: a cross-site POST cannot end it.
         assert _login(http, "east").status_code == 303
         before = backend.query("SELECT count(*) FROM staff_sessions")[0][0]
-        http.post("/staff/logout", data={"csrf": "guess"})
+        forged = http.post("/staff/logout", data={"csrf": "guess"})
+        assert forged.status_code == 303 and forged.headers["location"] == "/staff/fleet"
+        assert "kiosk_staff=" not in forged.headers.get("set-cookie", "")
         assert backend.query("SELECT count(*) FROM staff_sessions")[0][0] == before
 
 
