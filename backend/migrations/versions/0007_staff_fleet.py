@@ -1,7 +1,7 @@
 """staff accounts and sessions, terminal halls, problem history of the fleet page
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-02 01:00:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0007'
-down_revision: Union[str, Sequence[str], None] = '0003'
+down_revision: Union[str, Sequence[str], None] = '0004'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
