@@ -34,13 +34,16 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from backend.clock import Clock, closed_months
 from bench import Result
 from bench.http1 import Connection, HttpError, Response
 
 REPO = Path(__file__).resolve().parents[1]
-TODAY = "2026-11-25"
+# The real business date (Asia/Shanghai), pinned on the seed and the servers of one run; the
+# customers page through the closed months before it.
+TODAY = Clock().today().isoformat()
 PASSWORD = "864213"
-MONTHS = ("2026-06", "2026-07", "2026-08", "2026-09", "2026-10")
+MONTHS = tuple(closed_months(Clock().today()))
 TERMINALS = int(os.environ.get("BENCH_FLEET_TERMINALS", "2000"))
 CUSTOMERS = int(os.environ.get("BENCH_FLEET_CUSTOMERS", "200"))
 WORKERS = int(os.environ.get("BENCH_FLEET_WORKERS", "4"))
