@@ -10,7 +10,9 @@ import socket
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -46,6 +48,17 @@ class _Server(uvicorn.Server):
         log.info("backend listening on port %d", self._port)
 
 
+@dataclass(frozen=True)
+class TlsFiles:
+    """HTTPS for the API: the server's certificate and key (PEM), and optionally the CA whose
+    client certificates it demands (mutual TLS: a terminal without one is refused in the
+    handshake, before any byte of HTTP is read)."""
+
+    cert: Path
+    key: Path
+    client_ca: Path | None = None
+
+
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # proto must be IPPROTO_TCP: asyncio only sets TCP_NODELAY on accepted sockets whose proto
@@ -58,7 +71,9 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _run(app: FastAPI, sock: socket.socket, port_file: Path | None) -> None:
+def _run(
+    app: FastAPI, sock: socket.socket, port_file: Path | None, tls: TlsFiles | None
+) -> None:
     # Handlers run in worker threads and hand results back to the event loop thread; with the
     # default 5 ms GIL switch interval each hand-over can wait that long under load.
     sys.setswitchinterval(0.0005)
@@ -70,17 +85,29 @@ def _run(app: FastAPI, sock: socket.socket, port_file: Path | None) -> None:
         log_config=None,
         timeout_keep_alive=30,
         backlog=2048,
+        **_ssl_options(tls),
     )
     _Server(config, int(sock.getsockname()[1]), port_file).run(sockets=[sock])
 
 
-def serve(app: FastAPI, host: str, port: int, port_file: Path | None = None) -> None:
-    """Bind, then serve until SIGINT/SIGTERM."""
-    _run(app, _bind(host, port), port_file)
+def serve(
+    app: FastAPI,
+    host: str,
+    port: int,
+    port_file: Path | None = None,
+    tls: TlsFiles | None = None,
+) -> None:
+    """Bind, then serve until SIGINT/SIGTERM (over TLS when ``tls`` is given)."""
+    _run(app, _bind(host, port), port_file, tls)
 
 
 def serve_workers(
-    build: Callable[[], FastAPI], host: str, port: int, port_file: Path | None, workers: int
+    build: Callable[[], FastAPI],
+    host: str,
+    port: int,
+    port_file: Path | None,
+    workers: int,
+    tls: TlsFiles | None = None,
 ) -> int:
     """Serve with ``workers`` processes accepting on one socket; 0 after a clean stop.
 
@@ -97,7 +124,7 @@ def serve_workers(
         if pid == 0:  # pragma: no cover - runs in the child, which never returns
             code = 0
             try:
-                _run(build(), sock, port_file)
+                _run(build(), sock, port_file, tls)
             except BaseException:
                 log.exception("backend worker failed")
                 code = 1
@@ -129,3 +156,15 @@ def serve_workers(
             status = 1
             stop()
     return status
+
+
+def _ssl_options(tls: TlsFiles | None) -> dict[str, Any]:
+    if tls is None:
+        return {}
+    import ssl
+
+    options: dict[str, Any] = {"ssl_certfile": str(tls.cert), "ssl_keyfile": str(tls.key)}
+    if tls.client_ca is not None:
+        options["ssl_ca_certs"] = str(tls.client_ca)
+        options["ssl_cert_reqs"] = ssl.CERT_REQUIRED
+    return options
