@@ -168,7 +168,10 @@ def stop_shell(shell: Shell) -> None:
 
 def run_interactive(config: Config, extra: Callable[[Shell], None] | None = None) -> int:
     """Show the kiosk and run the event loop until the admin exits it."""
+    from ui.watchdog import start_watchdog
+
     shell = start_shell(config)
+    watchdog = start_watchdog(shell.home_screen, shell)  # READY=1 after the first frame
     show(shell, fullscreen=config.ui.fullscreen)
     if extra is not None:
         extra(shell)
@@ -182,5 +185,7 @@ def run_interactive(config: Config, extra: Callable[[Shell], None] | None = None
     signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)  # systemd stop / kill: shut down cleanly too
     code = shell.app.exec()
+    if watchdog is not None:
+        watchdog.stop()
     stop_shell(shell)
     return int(code)
