@@ -17,7 +17,7 @@ live() { [ "$root" = / ]; }
 say() { echo "install: $*"; }
 
 # What a terminal needs at run time (the build tools stay on the build machine).
-DEPLOY_DEBS=(cage python3-venv fonts-wqy-microhei fontconfig udev libwayland-client0
+DEPLOY_DEBS=(cage xwayland python3-venv fonts-wqy-microhei fontconfig udev libwayland-client0
     libwayland-cursor0 libwayland-egl1 libxkbcommon0 libegl1 libgl1 libfontconfig1 libdbus-1-3
     libglib2.0-0)
 

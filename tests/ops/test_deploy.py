@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -178,3 +180,91 @@ def test_release_switch_and_rollback(staged: Path, wheel: Path) -> None:
         _run(tool, "--root", staged, "switch", "0.1.0")
         (staged / "opt/kiosk/previous").unlink(missing_ok=True)
         shutil.rmtree(releases / "0.2.0")
+
+
+NOBODY = 65534
+
+
+def _recv(sock: socket.socket, timeout: float) -> bytes | None:
+    sock.settimeout(timeout)
+    try:
+        return sock.recv(4096)
+    except TimeoutError:
+        return None
+
+
+@pytest.mark.skipif(
+    shutil.which("cage") is None or not Path("/usr/bin/Xwayland").exists(),
+    reason="cage or Xwayland (Debian cage, xwayland) missing",
+)
+@pytest.mark.timeout(300)
+def test_installed_kiosk_under_cage_notifies_systemd(staged: Path, tmp_path: Path) -> None:
+    """The installed release, as an unprivileged user, inside cage (wlroots' headless backend
+    instead of a DRM screen), Qt on Wayland: READY=1 and heartbeats reach the notify socket
+    from cage's child, which is what NotifyAccess=all in kiosk.service is for."""
+    # The unprivileged user must reach the staged release and its own files (up to /tmp).
+    top = Path(tempfile.gettempdir())
+    for leaf, extra in ((staged, 0o005), (tmp_path, 0o001)):
+        for p in (leaf, *leaf.parents):
+            if p == top or top not in p.parents:
+                break
+            p.chmod(p.stat().st_mode | extra)
+    runtime = tmp_path / "xdg"
+    runtime.mkdir(mode=0o700)
+    os.chown(runtime, NOBODY, NOBODY)
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f'journal_path = "{runtime / "journal.sqlite3"}"\n[backend]\nurl = "http://127.0.0.1:9"\n'
+    )
+    config.chmod(0o644)
+    sockdir = tmp_path / "notify"
+    sockdir.mkdir(mode=0o777)
+    sockdir.chmod(0o777)
+    address = sockdir / "socket"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(address))
+    address.chmod(0o777)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(runtime),
+        "XDG_RUNTIME_DIR": str(runtime),
+        "WLR_BACKENDS": "headless",
+        "WLR_HEADLESS_OUTPUTS": "1",
+        "WLR_LIBINPUT_NO_DEVICES": "1",
+        "WLR_RENDERER": "pixman",
+        "QT_QPA_PLATFORM": "wayland",  # as kiosk.service sets it
+        "NOTIFY_SOCKET": str(address),
+        "WATCHDOG_USEC": "1000000",
+    }
+    kiosk = staged / "opt/kiosk/current/bin/kiosk"
+    proc = subprocess.Popen(
+        [
+            "setpriv",
+            f"--reuid={NOBODY}",
+            f"--regid={NOBODY}",
+            "--clear-groups",
+            "cage",
+            "-d",
+            "--",
+            str(kiosk),
+            "run",
+            "--config",
+            str(config),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        first = _recv(sock, 120.0)
+        assert first == b"READY=1\nSTATUS=serving", first
+        assert [_recv(sock, 5.0) for _ in range(3)] == [b"WATCHDOG=1"] * 3
+    finally:
+        proc.terminate()
+        try:
+            _, err = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate(timeout=20)
+        sock.close()
+    assert b"Unable to drop root" not in err
