@@ -21,7 +21,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
+from kiosk import config as config_module
 from kiosk.config import Config, ConfigError, load_config
 
 log = logging.getLogger(__name__)
@@ -195,6 +197,7 @@ def check_backend(config: Config, now: Callable[[], dt.datetime]) -> Iterator[Ch
         config.backend.terminal_token,
         connect_timeout=config.backend.connect_timeout,
         read_timeout=config.backend.read_timeout,
+        **tls_options(config),
     ) as client:
         probe = client.probe()
     messages = {
@@ -219,6 +222,25 @@ def check_backend(config: Config, now: Callable[[], dt.datetime]) -> Iterator[Ch
         yield _ok("clock", text)
 
 
+# The terminal's TLS settings (pinned CA, client certificate) and the strict run-mode reading of
+# the file belong to the kiosk-security work; the doctor uses them wherever the configuration
+# offers them, so it checks exactly what ``kiosk run`` will use.
+TLS_KEYS = ("ca_file", "client_cert", "client_key")
+
+
+def tls_options(config: Config) -> dict[str, Any]:
+    return {k: str(getattr(config.backend, k)) for k in TLS_KEYS if hasattr(config.backend, k)}
+
+
+def load_run_config(path: Path) -> Config:
+    """The file read as ``kiosk run`` reads it (Mode.RUN where the configuration has modes)."""
+    mode = getattr(config_module, "Mode", None)
+    if mode is not None:
+        loader: Callable[..., Config] = config_module.load_config
+        return loader(path, mode.RUN)
+    return load_config(path)
+
+
 # -- the whole run --------------------------------------------------------------------------
 
 
@@ -231,7 +253,7 @@ def run_checks(
     clock = now or (lambda: dt.datetime.now(dt.UTC))
     results: list[CheckResult] = []
     try:
-        config = load_config(config_path)
+        config = load_run_config(config_path)
     except ConfigError as exc:
         results.append(_fail("config", str(exc)))
         results.append(check_font(font_finder))

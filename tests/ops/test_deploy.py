@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ops.run_config import run_config_toml
+
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 UNITS = ("kiosk.service", "kiosk-journal-backup.service", "kiosk-journal-backup.timer")
@@ -213,9 +215,7 @@ def test_installed_kiosk_under_cage_notifies_systemd(staged: Path, tmp_path: Pat
     runtime.mkdir(mode=0o700)
     os.chown(runtime, NOBODY, NOBODY)
     config = tmp_path / "kiosk.toml"
-    config.write_text(
-        f'journal_path = "{runtime / "journal.sqlite3"}"\n[backend]\nurl = "http://127.0.0.1:9"\n'
-    )
+    config.write_text(run_config_toml(runtime / "journal.sqlite3", "http://127.0.0.1:9"))
     config.chmod(0o644)
     sockdir = tmp_path / "notify"
     sockdir.mkdir(mode=0o777)

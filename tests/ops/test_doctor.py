@@ -3,8 +3,12 @@ time through the emulators' control channels: each fault fails exactly its row."
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import secrets
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +20,17 @@ from emulators.control import ControlServer, send_control
 from emulators.idcard.emulator import IdCardEmulator
 from emulators.printer.emulator import PrinterEmulator
 from kiosk.cli import main
+from kiosk.config import BackendConfig, hash_pin
 from kiosk.doctor import CheckResult, Verdict, all_pass, run_checks
 from tests.fixtures.live_backend import LiveBackend
+from tests.ops.run_config import PLAIN_HTTP_KEY
 
+PIN_HASH = hash_pin("7531")
+PLAIN_HTTP = (
+    f"{PLAIN_HTTP_KEY} = true\n"
+    if PLAIN_HTTP_KEY in {f.name for f in dataclasses.fields(BackendConfig)}
+    else ""
+)
 FONTS = lambda: ["WenQuanYi Micro Hei"]  # noqa: E731 - the font check has its own test
 
 
@@ -31,11 +43,13 @@ class Bench:
     reader_port: str
     printer_port: str
 
+    terminal: tuple[str, str]  # provisioned for these tests: a real id and token
+
     def config(self, **overrides: str) -> Path:
         values = {
             "url": self.backend.url,
-            "token": self.backend.terminal_token,
-            "terminal": self.backend.terminal_id,
+            "token": self.terminal[1],
+            "terminal": self.terminal[0],
             "reader": self.reader_port,
             "printer": self.printer_port,
             **overrides,
@@ -44,8 +58,9 @@ class Bench:
         path.write_text(
             f'[terminal]\nid = "{values["terminal"]}"\n'
             f'[backend]\nurl = "{values["url"]}"\nterminal_token = "{values["token"]}"\n'
-            "connect_timeout = 1.0\nread_timeout = 2.0\n"
-            f'[devices]\ncard_reader = "{values["reader"]}"\nprinter = "{values["printer"]}"\n',
+            f"connect_timeout = 1.0\nread_timeout = 2.0\n{PLAIN_HTTP}"
+            f'[devices]\ncard_reader = "{values["reader"]}"\nprinter = "{values["printer"]}"\n'
+            f'[admin]\npin_hash = "{PIN_HASH}"\n',
             encoding="utf-8",
         )
         return path
@@ -59,8 +74,32 @@ class Bench:
         assert answer["ok"], answer
 
 
+@pytest.fixture(scope="module")
+def terminal(live_backend: LiveBackend) -> tuple[str, str]:
+    """A terminal provisioned the way IT does it (``python -m backend add-terminal``): the
+    doctor reads the file as ``kiosk run`` does, which takes no demo credentials."""
+    terminal_id, token = "BJ-DOC-0001", "doctor-token-" + secrets.token_hex(8)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "backend",
+            "add-terminal",
+            "--db",
+            live_backend.db_url,
+            "--id",
+            terminal_id,
+            "--token",
+            token,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return terminal_id, token
+
+
 @pytest.fixture
-def bench(tmp_path: Path, live_backend: LiveBackend) -> Iterator[Bench]:
+def bench(tmp_path: Path, live_backend: LiveBackend, terminal: tuple[str, str]) -> Iterator[Bench]:
     reader = IdCardEmulator(link_path=tmp_path / "ttyIDR")
     reader.start()
     reader_ctl = ControlServer(reader.control_handlers())
@@ -75,6 +114,7 @@ def bench(tmp_path: Path, live_backend: LiveBackend) -> Iterator[Bench]:
                 printer_ctl,
                 reader.port_path,
                 str(printer.port_path),
+                terminal,
             )
         finally:
             reader_ctl.stop()
@@ -101,9 +141,7 @@ def test_a_healthy_terminal_passes(bench: Bench, capsys: pytest.CaptureFixture[s
     assert _failed(results) == []
     assert rows["reader SAM"] == (Verdict.PASS, "SAM status 90 (self-test passed)")
     assert rows["printer status"] == (Verdict.PASS, "online, paper ok")
-    assert rows["backend"][1].endswith(
-        f"(plain HTTP, terminal {bench.backend.terminal_id} accepted)"
-    )
+    assert rows["backend"][1].endswith(f"(plain HTTP, terminal {bench.terminal[0]} accepted)")
     assert rows["clock"][0] is Verdict.PASS and "the backend" in rows["clock"][1]
     assert rows["port cash_acceptor"][0] is Verdict.SKIP
     assert all_pass(results)

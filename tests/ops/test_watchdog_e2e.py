@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ops.run_config import run_config_toml
+
 INTERVAL_S = 0.2  # WATCHDOG_USEC=400 ms -> a heartbeat every 200 ms
 
 
@@ -34,10 +36,9 @@ def _recv(sock: socket.socket, timeout: float) -> bytes | None:
 def test_heartbeats_stop_when_the_gui_thread_blocks(tmp_path: Path) -> None:
     config = tmp_path / "kiosk.toml"
     config.write_text(
-        f'journal_path = "{tmp_path / "journal.sqlite3"}"\n'
-        f'[backend]\nurl = "http://127.0.0.1:{_closed_port()}"\n'
-        "connect_timeout = 0.5\nread_timeout = 0.5\n"
-        "[ui]\nfullscreen = false\n",
+        run_config_toml(
+            tmp_path / "journal.sqlite3", f"http://127.0.0.1:{_closed_port()}", fullscreen=False
+        ),
         encoding="utf-8",
     )
     path = str(tmp_path / "notify")
