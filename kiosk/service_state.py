@@ -70,3 +70,14 @@ class BackendHealth:
             if self._failures >= self.failures_to_close:
                 self.state = Backend.OUT_OF_SERVICE
         return self.state is not before
+
+
+def status_line(backend: Backend, printing: PrintingState) -> str:
+    """The one line ``systemctl status kiosk`` shows (sd_notify STATUS=): what a technician
+    at the terminal needs first. Codes only, nothing personal."""
+    parts = [
+        "out of service: backend unreachable" if backend is Backend.OUT_OF_SERVICE else "serving"
+    ]
+    if printing.printing is Printing.UNAVAILABLE:
+        parts.append(f"printing unavailable: {printing.reason}")
+    return "; ".join(parts)

@@ -189,6 +189,8 @@ def run_interactive(config: Config, extra: Callable[[Shell], None] | None = None
     shell = start_shell(config)
     watchdog = start_watchdog(shell.home_screen, shell)  # READY=1 after the first frame
     monitor = ServiceMonitor(shell)  # paper out, backend unreachable: say so, recover
+    if watchdog is not None:  # `systemctl status kiosk` shows the service state
+        monitor.state_changed.connect(lambda line: watchdog.notifier.send(f"STATUS={line}"))
     show(shell, fullscreen=config.ui.fullscreen)
     if extra is not None:
         extra(shell)

@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kiosk.service_state import Backend, BackendHealth, Printing, PrintingState, printing_state
+from kiosk.service_state import (
+    Backend,
+    BackendHealth,
+    Printing,
+    PrintingState,
+    printing_state,
+    status_line,
+)
 from ui.widgets.out_of_service import OutOfServiceCover
 
 if TYPE_CHECKING:
@@ -38,6 +45,7 @@ FIRST_PROBE_MS = 2_000
 class ServiceMonitor(QObject):
     printing_changed = Signal(object)  # PrintingState
     backend_changed = Signal(object)  # Backend
+    state_changed = Signal(str)  # kiosk.service_state.status_line of both
 
     def __init__(
         self,
@@ -96,6 +104,7 @@ class ServiceMonitor(QObject):
                 log.info("backend reachable again: back in service")
             self._apply_cover()
             self.backend_changed.emit(state)
+            self.state_changed.emit(status_line(state, self.printing))
         down = self.health.state is Backend.OUT_OF_SERVICE or not reachable
         self._probe_timer.start(self._probe_down_ms if down else self._probe_ms)
 
@@ -133,6 +142,7 @@ class ServiceMonitor(QObject):
             log.info("printing available again")
         self._shell.home_screen.set_printing_available(state.printing is Printing.AVAILABLE)
         self.printing_changed.emit(state)
+        self.state_changed.emit(status_line(self.health.state, state))
 
     # -- lifecycle -----------------------------------------------------------------------------
 

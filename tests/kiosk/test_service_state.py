@@ -9,6 +9,7 @@ from kiosk.service_state import (
     Printing,
     PrintingState,
     printing_state,
+    status_line,
 )
 
 
@@ -38,3 +39,11 @@ def test_one_failed_probe_does_not_close_the_terminal() -> None:
     assert health.record(False) is False
     assert health.record(True) is True
     assert health.state is Backend.IN_SERVICE
+
+
+def test_status_line_for_systemctl_status() -> None:
+    ok = PrintingState(Printing.AVAILABLE)
+    assert status_line(Backend.IN_SERVICE, ok) == "serving"
+    assert status_line(
+        Backend.OUT_OF_SERVICE, PrintingState(Printing.UNAVAILABLE, "paper_out")
+    ) == ("out of service: backend unreachable; printing unavailable: paper_out")

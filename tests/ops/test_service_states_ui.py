@@ -124,6 +124,8 @@ def test_out_of_service_cover_comes_and_goes_by_itself(
         cover = monitor.cover
         states: list[Backend] = []
         monitor.backend_changed.connect(states.append)
+        lines: list[str] = []
+        monitor.state_changed.connect(lines.append)
         qtbot.waitUntil(lambda: monitor.health.state is Backend.IN_SERVICE and not monitor._probing)
         assert not cover.isVisible()
         proxy.down()
@@ -137,6 +139,7 @@ def test_out_of_service_cover_comes_and_goes_by_itself(
         proxy.up()
         qtbot.waitUntil(lambda: not cover.isVisible(), timeout=30_000)
         assert states == [Backend.OUT_OF_SERVICE, Backend.IN_SERVICE]
+        assert lines == ["out of service: backend unreachable", "serving"]
     finally:
         monitor.stop()
         stop_shell(shell)

@@ -24,9 +24,13 @@ def _closed_port() -> int:
 
 
 def _recv(sock: socket.socket, timeout: float) -> bytes | None:
+    """The next READY/WATCHDOG message; STATUS= updates (the service monitor's, e.g. "out of
+    service" once the unreachable backend failed twice) may come in between at any time."""
     sock.settimeout(timeout)
     try:
-        return sock.recv(4096)
+        while (message := sock.recv(4096)).startswith(b"STATUS="):
+            continue
+        return message
     except TimeoutError:
         return None
 
@@ -62,6 +66,11 @@ def test_heartbeats_stop_when_the_gui_thread_blocks(tmp_path: Path) -> None:
         assert first == b"READY=1\nSTATUS=serving", first
         beats = [_recv(sock, 5.0) for _ in range(5)]
         assert beats == [b"WATCHDOG=1"] * 5
+        # the backend is a closed port: `systemctl status` learns the terminal is out of service
+        sock.settimeout(30.0)
+        while (message := sock.recv(4096)) == b"WATCHDOG=1":
+            continue
+        assert message == b"STATUS=out of service: backend unreachable"
         os.kill(proc.pid, signal.SIGUSR2)
         # At most one heartbeat already on its way; then silence for 10 intervals.
         after: list[bytes] = []
