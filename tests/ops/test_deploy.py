@@ -268,3 +268,35 @@ def test_installed_kiosk_under_cage_notifies_systemd(staged: Path, tmp_path: Pat
             _, err = proc.communicate(timeout=20)
         sock.close()
     assert b"Unable to drop root" not in err
+
+
+def test_a_release_that_does_not_start_is_rolled_back(staged: Path, tmp_path: Path) -> None:
+    """``kiosk-release switch`` restarts the service and, when the new release does not come
+    up, points ``current`` back at the old one by itself. systemctl is replaced by a script
+    that fails for release 0.2.0 (the boundary: it answers what systemd would)."""
+    releases = staged / "opt/kiosk/releases"
+    shutil.copytree(releases / "0.1.0", releases / "0.2.0", symlinks=True)
+    calls = tmp_path / "calls"
+    fake = tmp_path / "systemctl"
+    fake.write_text(
+        "#!/bin/sh\n"
+        f'echo "$* $(readlink {staged}/opt/kiosk/current)" >> {calls}\n'
+        f'[ "$(readlink {staged}/opt/kiosk/current)" != releases/0.2.0 ]\n'
+    )
+    fake.chmod(0o755)
+    env = dict(os.environ, KIOSK_SYSTEMCTL=str(fake))
+    tool = DEPLOY / "kiosk-release"
+    try:
+        done = _run(tool, "--root", staged, "switch", "0.2.0", env=env)
+        assert done.returncode == 1
+        assert "0.2.0 did not start; rolling back to 0.1.0" in done.stderr
+        assert os.readlink(staged / "opt/kiosk/current") == "releases/0.1.0"
+        assert os.readlink(staged / "opt/kiosk/previous") == "releases/0.2.0"
+        assert calls.read_text().splitlines() == [
+            "restart kiosk.service releases/0.2.0",
+            "restart kiosk.service releases/0.1.0",
+            "is-active --quiet kiosk.service releases/0.1.0",
+        ]
+    finally:
+        (staged / "opt/kiosk/previous").unlink(missing_ok=True)
+        shutil.rmtree(releases / "0.2.0")
