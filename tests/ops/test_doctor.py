@@ -22,7 +22,8 @@ from emulators.printer.emulator import PrinterEmulator
 from kiosk.cli import main
 from kiosk.config import BackendConfig, hash_pin
 from kiosk.doctor import CheckResult, Verdict, all_pass, run_checks
-from tests.fixtures.live_backend import LiveBackend
+from tests.fixtures.live_backend import LiveBackend, start_backend
+from tests.fixtures.throwaway_ca import ThrowawayCA, make_ca
 from tests.ops.run_config import PLAIN_HTTP_KEY
 
 PIN_HASH = hash_pin("7531")
@@ -55,9 +56,10 @@ class Bench:
             **overrides,
         }
         path = self.tmp / "kiosk.toml"
+        ca = f'ca_file = "{values["ca_file"]}"\n' if "ca_file" in values else ""
         path.write_text(
             f'[terminal]\nid = "{values["terminal"]}"\n'
-            f'[backend]\nurl = "{values["url"]}"\nterminal_token = "{values["token"]}"\n'
+            f'[backend]\nurl = "{values["url"]}"\nterminal_token = "{values["token"]}"\n{ca}'
             f"connect_timeout = 1.0\nread_timeout = 2.0\n{PLAIN_HTTP}"
             f'[devices]\ncard_reader = "{values["reader"]}"\nprinter = "{values["printer"]}"\n'
             f'[admin]\npin_hash = "{PIN_HASH}"\n',
@@ -74,11 +76,12 @@ class Bench:
         assert answer["ok"], answer
 
 
-@pytest.fixture(scope="module")
-def terminal(live_backend: LiveBackend) -> tuple[str, str]:
-    """A terminal provisioned the way IT does it (``python -m backend add-terminal``): the
-    doctor reads the file as ``kiosk run`` does, which takes no demo credentials."""
-    terminal_id, token = "BJ-DOC-0001", "doctor-token-" + secrets.token_hex(8)
+TERMINAL = ("BJ-DOC-0001", "doctor-token-" + secrets.token_hex(8))
+
+
+def _provision(backend: LiveBackend) -> None:
+    """The way IT does it (``python -m backend add-terminal``): the doctor reads the file as
+    ``kiosk run`` does, which takes no demo credentials."""
     subprocess.run(
         [
             sys.executable,
@@ -86,16 +89,38 @@ def terminal(live_backend: LiveBackend) -> tuple[str, str]:
             "backend",
             "add-terminal",
             "--db",
-            live_backend.db_url,
+            backend.db_url,
             "--id",
-            terminal_id,
+            TERMINAL[0],
             "--token",
-            token,
+            TERMINAL[1],
         ],
         check=True,
         capture_output=True,
     )
-    return terminal_id, token
+
+
+@pytest.fixture(scope="module")
+def terminal(live_backend: LiveBackend) -> tuple[str, str]:
+    _provision(live_backend)
+    return TERMINAL
+
+
+@dataclass
+class TlsBackend:
+    backend: LiveBackend
+    ca: ThrowawayCA  # the operator's CA, which signed the backend's certificate
+
+
+@pytest.fixture(scope="module")
+def tls_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsBackend]:
+    base = tmp_path_factory.mktemp("tls-backend")
+    ca = make_ca(base, "operator")
+    leaf = ca.issue("backend")
+    args = ("--tls-cert", str(leaf.cert), "--tls-key", str(leaf.key))
+    with start_backend(base / "backend", serve_args=args) as backend:
+        _provision(backend)
+        yield TlsBackend(backend, ca)
 
 
 @pytest.fixture
@@ -199,16 +224,38 @@ def test_backend_down(bench: Bench) -> None:
 
 
 def test_wrong_terminal_token(bench: Bench) -> None:
-    results = run_checks(bench.config(token="not-the-token"), font_finder=FONTS)
+    results = run_checks(bench.config(token="not-the-token-0123456789"), font_finder=FONTS)
     assert _failed(results) == ["backend"]  # the clock still compares with the 401's Date
     assert "refused (HTTP 401)" in _rows(results)["backend"][1]
 
 
-def test_tls_expected_but_the_server_speaks_plain_http(bench: Bench) -> None:
+def test_tls_expected_but_the_server_speaks_plain_http(bench: Bench, tmp_path: Path) -> None:
     url = bench.backend.url.replace("http://", "https://")
-    results = run_checks(bench.config(url=url), font_finder=FONTS)
+    ca = make_ca(tmp_path / "ca", "operator")
+    results = run_checks(bench.config(url=url, ca_file=str(ca.cert)), font_finder=FONTS)
     assert _failed(results) == ["backend", "clock"]
-    assert "TLS failed" in _rows(results)["backend"][1]
+    assert "TLS failed: WRONG_VERSION_NUMBER" in _rows(results)["backend"][1]
+
+
+def test_tls_backend_with_the_pinned_ca_passes(bench: Bench, tls_backend: TlsBackend) -> None:
+    url, ca = tls_backend.backend.url, str(tls_backend.ca.cert)
+    assert url.startswith("https://")
+    rows = _rows(run_checks(bench.config(url=url, ca_file=ca), font_finder=FONTS))
+    assert rows["backend"] == (Verdict.PASS, f"{url} (TLS, terminal {TERMINAL[0]} accepted)")
+    assert rows["clock"][0] is Verdict.PASS
+
+
+def test_backend_certificate_from_another_ca_fails(
+    bench: Bench, tls_backend: TlsBackend, tmp_path: Path
+) -> None:
+    rogue = make_ca(tmp_path / "rogue", "rogue")  # pinned: not the CA that signed the backend
+    url = tls_backend.backend.url
+    results = run_checks(bench.config(url=url, ca_file=str(rogue.cert)), font_finder=FONTS)
+    assert _failed(results) == ["backend", "clock"]
+    assert _rows(results)["backend"] == (
+        Verdict.FAIL,
+        f"{url} TLS failed: CERTIFICATE_VERIFY_FAILED",
+    )
 
 
 def test_clock_off_by_more_than_a_minute(bench: Bench) -> None:
