@@ -23,8 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from kiosk import config as config_module
-from kiosk.config import Config, ConfigError, load_config
+from kiosk.config import Config, ConfigError, Mode, load_config
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +203,9 @@ def check_backend(config: Config, now: Callable[[], dt.datetime]) -> Iterator[Ch
         config.backend.terminal_token,
         connect_timeout=config.backend.connect_timeout,
         read_timeout=config.backend.read_timeout,
-        **tls_options(config),
+        ca_file=config.backend.ca_file,
+        client_cert=config.backend.client_cert,
+        client_key=config.backend.client_key,
     ) as client:
         probe = client.probe()
     messages = {
@@ -229,23 +230,9 @@ def check_backend(config: Config, now: Callable[[], dt.datetime]) -> Iterator[Ch
         yield _ok("clock", text)
 
 
-# The terminal's TLS settings (pinned CA, client certificate) and the strict run-mode reading of
-# the file belong to the kiosk-security work; the doctor uses them wherever the configuration
-# offers them, so it checks exactly what ``kiosk run`` will use.
-TLS_KEYS = ("ca_file", "client_cert", "client_key")
-
-
-def tls_options(config: Config) -> dict[str, Any]:
-    return {k: str(getattr(config.backend, k)) for k in TLS_KEYS if hasattr(config.backend, k)}
-
-
 def load_run_config(path: Path) -> Config:
-    """The file read as ``kiosk run`` reads it (Mode.RUN where the configuration has modes)."""
-    mode = getattr(config_module, "Mode", None)
-    if mode is not None:
-        loader: Callable[..., Config] = config_module.load_config
-        return loader(path, mode.RUN)
-    return load_config(path)
+    """The file read exactly as ``kiosk run`` reads it (no demo values, TLS rules)."""
+    return load_config(path, Mode.RUN)
 
 
 # -- the whole run --------------------------------------------------------------------------

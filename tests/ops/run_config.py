@@ -2,22 +2,20 @@
 
 ``kiosk run`` is stricter than the demo (a real terminal id and token, an admin PIN hash,
 HTTPS unless plain HTTP is allowed by name); the tests talk to a loopback backend over plain
-HTTP, so they say so with the key the configuration offers for it, when it has one.
+HTTP, so they say so with that key.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
-from kiosk.config import BackendConfig, hash_pin
+from kiosk.config import hash_pin
 
 PLAIN_HTTP_KEY = "allow_plain_http_token_in_clear"
 
 
 def run_config_toml(journal: Path, url: str, *, fullscreen: bool = True) -> str:
-    backend_keys = {f.name for f in dataclasses.fields(BackendConfig)}
-    plain = f"{PLAIN_HTTP_KEY} = true\n" if PLAIN_HTTP_KEY in backend_keys else ""
+    plain = f"{PLAIN_HTTP_KEY} = true\n"
     return (
         f'journal_path = "{journal}"\n'
         '[terminal]\nid = "BJ-TEST-0001"\n'

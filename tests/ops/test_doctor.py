@@ -3,7 +3,6 @@ time through the emulators' control channels: each fault fails exactly its row."
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import secrets
 import socket
@@ -20,18 +19,14 @@ from emulators.control import ControlServer, send_control
 from emulators.idcard.emulator import IdCardEmulator
 from emulators.printer.emulator import PrinterEmulator
 from kiosk.cli import main
-from kiosk.config import BackendConfig, hash_pin
+from kiosk.config import hash_pin
 from kiosk.doctor import CheckResult, Verdict, all_pass, run_checks
 from tests.fixtures.live_backend import LiveBackend, start_backend
 from tests.fixtures.throwaway_ca import ThrowawayCA, make_ca
 from tests.ops.run_config import PLAIN_HTTP_KEY
 
 PIN_HASH = hash_pin("7531")
-PLAIN_HTTP = (
-    f"{PLAIN_HTTP_KEY} = true\n"
-    if PLAIN_HTTP_KEY in {f.name for f in dataclasses.fields(BackendConfig)}
-    else ""
-)
+PLAIN_HTTP = f"{PLAIN_HTTP_KEY} = true\n"
 FONTS = lambda: ["WenQuanYi Micro Hei"]  # noqa: E731 - the font check has its own test
 
 
