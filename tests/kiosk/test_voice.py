@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli import main as cli_main
+from kiosk.cli import build_parser
 from kiosk.config import ConfigError, config_from_dict
 from kiosk.i18n import load_catalogue, placeholders
 from kiosk.voice.generate import ESPEAK_VOICES, generate
@@ -99,7 +99,10 @@ def test_chinese_prompts_are_read_as_mandarin_not_english() -> None:
 
 @needs_espeak
 def test_cli_generate_writes_into_the_given_directory(tmp_path: Path) -> None:
-    assert cli_main(["voice", "generate", "--out", str(tmp_path / "v")]) == 0
+    # Through the parser, not main(): main() would install a log handler on this test's
+    # captured stderr, which later tests would write to after it is closed.
+    args = build_parser().parse_args(["voice", "generate", "--out", str(tmp_path / "v")])
+    assert args.func(args) == 0
     assert prompt_file(tmp_path / "v", "en", Prompt.PLACE_CARD).is_file()
 
 
