@@ -35,7 +35,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port-file", type=Path, help="write the bound port here once listening")
     serve.add_argument("--demo", action="store_true", help="enable demo-only endpoints")
     serve.add_argument("--today", type=_date, help="pin the business date (YYYY-MM-DD)")
-    serve.add_argument("--seed-demo", action="store_true", help="seed demo data if the DB is empty")
+    serve.add_argument(
+        "--seed-demo",
+        action="store_true",
+        help="seed demo data if the DB is empty (with the demo terminal when --demo)",
+    )
+    serve.add_argument(
+        "--config", type=Path, help="TOML: [timeouts] session_max, [limits], [http], [secrets]"
+    )
     serve.add_argument(
         "--sms-resend-after",
         type=int,
@@ -53,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--today", type=_date)
     seed.add_argument(
         "--heavy-per-month", type=int, default=10_800, help="data sessions of the heavy user"
+    )
+    seed.add_argument(
+        "--demo",
+        action="store_true",
+        help="also provision the demo terminal KIOSK-DEMO-01 / demo-terminal-token",
     )
 
     sub.add_parser("openapi", help="print the OpenAPI document")
@@ -102,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             seed=getattr(args, "seed", 2026),
             today=clock.today(),
             heavy_per_month=getattr(args, "heavy_per_month", 10_800),
+            demo_terminal=bool(getattr(args, "demo", False)),
         )
         if args.command == "seed":
             return 0
@@ -117,13 +130,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         add_terminal(engine, args.terminal_id, args.token, args.name or args.terminal_id)
         return 0
     from backend.api.app import create_app
+    from backend.config import ConfigError, load_config
     from backend.server import serve
 
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"configuration: {exc}", file=sys.stderr)
+        return 2
     app = create_app(
         engine,
         clock,
         demo_mode=args.demo,
         sms_resend_after=dt.timedelta(seconds=max(0, args.sms_resend_after)),
+        config=config,
     )
     serve(app, args.host, args.port, args.port_file)
     return 0

@@ -64,6 +64,7 @@ class Server:
                 "-m",
                 "backend",
                 "seed",
+                "--demo",
                 "--db",
                 db,
                 "--customers",

@@ -88,6 +88,13 @@ customers = Table(
     Column("id_number", String(32), nullable=False, unique=True),
     Column("card_type", String(20), nullable=False),
     Column("address", String(200), nullable=False),
+    # The card registered at 入网 (real-name registration): its validity as printed
+    # ("YYYYMMDD" or "长期") and the SHA-256 of its photo block (the WLT bytes only a genuine
+    # card returns through the reader's SAM). NULL for records made before 0005: such a
+    # customer cannot identify by card until re-registered at the counter.
+    Column("card_valid_from", String(8), nullable=True),
+    Column("card_valid_to", String(8), nullable=True),
+    Column("photo_sha256", String(64), nullable=True),
 )
 
 plans = Table(
@@ -351,4 +358,22 @@ idempotency = Table(
     Column("status_code", Integer, nullable=False),
     Column("body", Text, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# Fixed-window counters for throttling (backend/ops/throttle.py): in the database so that every
+# server process shares them.
+throttle = Table(
+    "throttle",
+    metadata,
+    Column("bucket", String(80), primary_key=True),
+    Column("window_start", UtcDateTime(), nullable=False),
+    Column("count", Integer, nullable=False),
+)
+
+# Secrets generated per deployment (migration 0005), e.g. the idempotency fingerprint key.
+deployment_secrets = Table(
+    "deployment_secrets",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", String(128), nullable=False),
 )
