@@ -33,7 +33,8 @@ class Stack:
         """``n`` random customers' numbers no other test has touched."""
         if len(self._free) < n:
             raise AssertionError("seed more customers for tests/security")
-        taken, self._free = self._free[:n], self._free[n:]
+        taken = self._free[:n]
+        del self._free[:n]  # in place: copies made by new_terminal() share the list
         return taken
 
     terminal: tuple[str, str] | None = None  # (id, token) instead of the backend's own
@@ -100,7 +101,7 @@ def strict_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Strict throttling and the production 60 s between two codes to one number."""
     workdir = tmp_path_factory.mktemp("sec-strict")
     with start_backend(
-        workdir, customers=12, heavy_per_month=20, demo=False, config_toml=STRICT_CONFIG
+        workdir, customers=24, heavy_per_month=20, demo=False, config_toml=STRICT_CONFIG
     ) as backend:
         yield _stack(backend, "sqlite")
 
