@@ -113,7 +113,7 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
         record_id = int(ident)
         # Bounded before any use: a huge id overflows the database's integer, a far year
         # overflows the conversion to UTC (both were 500s).
-        if at.tzinfo is None or not 2000 <= at.year <= 2200 or not 0 < record_id < 2**62:
+        if at.tzinfo is None or not 2000 <= at.year <= 2200 or not 0 < record_id <= 2**62:
             raise ValueError("out of range")
         return at.astimezone(dt.UTC), record_id
     except (ValueError, OverflowError, UnicodeDecodeError, binascii.Error):
