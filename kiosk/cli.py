@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ui.commands",  # run, demo: the Qt front end, found by name (kiosk never imports ui)
     "kiosk.commands.idcard",
     "kiosk.commands.printer",
+    "kiosk.commands.admin",
 )
 
 

@@ -42,6 +42,9 @@ def backend_factory(config: Config) -> Callable[[], BackendClient]:
             config.backend.terminal_token,
             connect_timeout=config.backend.connect_timeout,
             read_timeout=config.backend.read_timeout,
+            ca_file=config.backend.ca_file,
+            client_cert=config.backend.client_cert,
+            client_key=config.backend.client_key,
         )
 
     return make
@@ -87,8 +90,9 @@ def build_services(config: Config) -> Services:
 
 
 def demo_config(base: Config, endpoints: DemoEndpoints) -> Config:
-    """The demo's configuration: the embedded backend and the emulators' ports."""
-    from kiosk.demo_stack import DEMO_TERMINAL_TOKEN
+    """The demo's configuration: the embedded backend (as the demo terminal, the only one it
+    knows), the emulators' ports."""
+    from kiosk.config import DEMO_TERMINAL_ID, DEMO_TERMINAL_TOKEN
 
     devices = dataclasses.replace(
         base.devices,
@@ -101,6 +105,7 @@ def demo_config(base: Config, endpoints: DemoEndpoints) -> Config:
     ui = dataclasses.replace(base.ui, fullscreen=False)
     return dataclasses.replace(
         base,
+        terminal=dataclasses.replace(base.terminal, id=DEMO_TERMINAL_ID),
         backend=backend,
         devices=devices,
         ui=ui,
