@@ -3,9 +3,11 @@ last catch for unexpected errors.
 
 Pure ASGI, in this order, before any route runs:
 
-1. Every path except ``/v1/health`` needs valid terminal credentials (the same check as the
-   ``TerminalId`` dependency). Without them the answer is 401 and the body is never read: an
-   unauthenticated client cannot make the server buffer or parse anything.
+1. Every path except ``/v1/health`` and the staff pages (``/staff``, browser-facing, with
+   their own login, session cookie and CSRF tokens: backend/api/staff.py) needs valid
+   terminal credentials (the same check as the ``TerminalId`` dependency). Without them the
+   answer is 401 and the body is never read: an unauthenticated client cannot make the server
+   buffer or parse anything.
 2. The body is read here, up to ``body_limit`` bytes (Content-Length first, then the bytes
    actually received, so a chunked upload cannot exceed it either); more is 413. Only then
    does the route see the (buffered) body.
@@ -28,7 +30,8 @@ from backend.api import problems as p
 
 log = logging.getLogger(__name__)
 
-OPEN_PATHS = frozenset({"/v1/health"})
+OPEN_PATHS = frozenset({"/v1/health", "/staff"})
+OPEN_PREFIXES = ("/staff/",)
 
 Authenticate = Callable[[str | None, str | None], Awaitable[bool]]
 
@@ -70,7 +73,8 @@ class Gate:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if scope.get("path") not in OPEN_PATHS:
+        path = str(scope.get("path", ""))
+        if path not in OPEN_PATHS and not path.startswith(OPEN_PREFIXES):
             authorization = _header(scope, b"authorization") or ""
             scheme, _, token = authorization.partition(" ")
             terminal_id = _header(scope, b"x-terminal-id")
