@@ -31,6 +31,8 @@ class StatusReport:
     journal_unresolved: int
     in_session: bool
     uptime_s: int
+    # Restarts by systemd since boot ($NRESTARTS): a watchdog that keeps firing shows here.
+    restarts: int = 0
 
     def as_json(self) -> dict[str, Any]:
         body = asdict(self)
@@ -55,6 +57,7 @@ def build_report(
     in_session: bool,
     uptime_s: float,
     cash_problems: Sequence[str] = (),
+    restarts: int = 0,
 ) -> StatusReport:
     """``printer_errors``: the printer's stable error codes (``PrinterStatus.errors``), or
     ``None`` when it did not answer its status query at all. ``cash_problems``: the cash
@@ -74,4 +77,5 @@ def build_report(
         journal_unresolved=journal_unresolved,
         in_session=in_session,
         uptime_s=max(0, int(uptime_s)),
+        restarts=max(0, restarts),
     )

@@ -213,7 +213,14 @@ def stop_shell(shell: Shell) -> None:
 
 def run_interactive(config: Config, extra: Callable[[Shell], None] | None = None) -> int:
     """Show the kiosk and run the event loop until the admin exits it."""
+    from ui.service_monitor import ServiceMonitor
+    from ui.watchdog import start_watchdog
+
     shell = start_shell(config)
+    watchdog = start_watchdog(shell.home_screen, shell)  # READY=1 after the first frame
+    monitor = ServiceMonitor(shell)  # paper out, backend unreachable: say so, recover
+    if watchdog is not None:  # `systemctl status kiosk` shows the service state
+        monitor.state_changed.connect(lambda line: watchdog.notifier.send(f"STATUS={line}"))
     show(shell, fullscreen=config.ui.fullscreen)
     if extra is not None:
         extra(shell)
@@ -227,5 +234,8 @@ def run_interactive(config: Config, extra: Callable[[Shell], None] | None = None
     signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)  # systemd stop / kill: shut down cleanly too
     code = shell.app.exec()
+    monitor.stop()
+    if watchdog is not None:
+        watchdog.stop()
     stop_shell(shell)
     return int(code)

@@ -19,6 +19,7 @@ from backend.api import (
     identify,
     payments,
     problems,
+    staff,
     terminal,
 )
 from backend.api.deps import AppState
@@ -101,6 +102,7 @@ def create_app(
 
     for module in (identify, account, catalog, payments, cash, care, terminal):
         app.include_router(module.router)
+    app.include_router(staff.router)  # the staff fleet page (browser, staff login)
     if demo_mode:
         app.include_router(demo.router)
     return app

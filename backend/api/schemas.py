@@ -477,6 +477,9 @@ class TerminalStatusIn(BaseModel):
     journal_unresolved: int = Field(ge=0)
     in_session: bool
     uptime_s: int = Field(ge=0)
+    restarts: int = Field(
+        default=0, ge=0, description="restarts by systemd since boot (watchdog, crashes)"
+    )
 
 
 # -- cash top-up (现金缴费) -----------------------------------------------------------------

@@ -374,6 +374,33 @@ class BackendClient:
         backoff = sum(self._backoff_s * 2**i for i in range(self._retries))
         return dt.timedelta(seconds=attempts * (connect + read) + backoff)
 
+    def probe(self) -> m.Probe:
+        """One terminal-authenticated read with this client's own TLS and token settings, for
+        ``kiosk doctor``: no retry, and the failure kept precise (TLS vs. refused vs. token).
+
+        The key asked about is random: the answer is always "not applied", nothing changes.
+        """
+        import email.utils
+
+        url = f"{self._base}/v1/terminal/transactions/doctor-{uuid.uuid4()}"
+        try:
+            response = self._http.get(url, timeout=self._timeout)
+        except requests.exceptions.SSLError as exc:
+            return m.Probe(m.ProbeOutcome.TLS_FAILED, None, _short(exc))
+        except requests.exceptions.Timeout:
+            return m.Probe(m.ProbeOutcome.UNREACHABLE, None, "timed out")
+        except requests.exceptions.ConnectionError as exc:
+            return m.Probe(m.ProbeOutcome.UNREACHABLE, None, _short(exc))
+        date = response.headers.get("Date")
+        server_time = email.utils.parsedate_to_datetime(date) if date else None
+        if response.status_code in (401, 403):
+            outcome = m.ProbeOutcome.AUTH_REFUSED
+        elif response.status_code == 200:
+            outcome = m.ProbeOutcome.OK
+        else:
+            outcome = m.ProbeOutcome.ERROR
+        return m.Probe(outcome, server_time, f"HTTP {response.status_code}")
+
     def report_status(self, report: StatusReport) -> None:
         """The terminal's health report (PUT, not retried: the next one follows in a minute)."""
         self._call("PUT", "/v1/terminal/status", body=report.as_json(), retry=False)
@@ -533,3 +560,12 @@ class BackendClient:
         if isinstance(error, e.SessionExpired):
             self._session_token = None
         raise error
+
+
+def _short(exc: Exception) -> str:
+    """The innermost reason of a requests error, e.g. ``CERTIFICATE_VERIFY_FAILED``."""
+    text = str(exc)
+    for marker in ("CERTIFICATE_VERIFY_FAILED", "WRONG_VERSION_NUMBER", "Connection refused"):
+        if marker in text:
+            return marker
+    return type(exc).__name__
