@@ -13,7 +13,7 @@ from kiosk.session import SessionManager
 from ui.background import Runner
 
 if TYPE_CHECKING:
-    from kiosk.backend.client import BackendClient
+    from kiosk.backend.protocol import Backend
     from kiosk.journal import Journal
     from ui.devices.card_reader import CardReaderAdapter
     from ui.devices.printer import PrinterAdapter
@@ -48,10 +48,10 @@ class Lazy(Generic[T]):
                 self._value = None
 
 
-class BackendHandle(Lazy["BackendClient"]):
+class BackendHandle(Lazy["Backend"]):
     """The backend client, built on first use and closed with the kiosk."""
 
-    def __init__(self, factory: Callable[[], BackendClient]) -> None:
+    def __init__(self, factory: Callable[[], Backend]) -> None:
         super().__init__(factory, lambda client: client.close())
 
 
@@ -59,7 +59,7 @@ class BackendHandle(Lazy["BackendClient"]):
 class Services:
     """The outside world: the operator backend and the devices (absent ones are None)."""
 
-    backend: Lazy[BackendClient] | None = None
+    backend: Lazy[Backend] | None = None
     journal: Lazy[Journal] | None = None
     card_reader: CardReaderAdapter | None = None
     printer: PrinterAdapter | None = None
@@ -80,7 +80,7 @@ class AppContext:
         return self.translator.tr(key, **values)
 
     @property
-    def backend(self) -> BackendClient:
+    def backend(self) -> Backend:
         """The backend client. Call it only inside background jobs (it may build the client)."""
         if self.services.backend is None:
             raise RuntimeError("no backend configured")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -84,7 +85,7 @@ class Shell(QObject):
             self.navigator.register(IDENTIFY_SCREEN, lambda: _identify(ctx))
         for feature in registry.all():
             for screen_id, factory in feature.screens:
-                self.navigator.register(screen_id, lambda f=factory: f(ctx))
+                self.navigator.register(screen_id, partial(factory, ctx))
         ctx.translator.subscribe(self._on_translator_locale_changed)
         ctx.sessions.add_identify_hook(lambda _session: self.customer_identified())
         if ctx.services.card_reader is not None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.backend.factors import Access
 from kiosk.config import Config, UiConfig
 from kiosk.i18n import load_catalogue
+from tests.fixtures.backend_stub import StubBackend
 from tests.fixtures.qt import show_painted
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Services
@@ -19,14 +20,14 @@ from ui.screens.identify.screen import IdentifyScreen
 from ui.shell import Shell
 
 
-def _never() -> object:
+def _never() -> StubBackend:
     raise AssertionError("no backend call expected")
 
 
 @pytest.fixture(params=[False, True], ids=["standard", "large-text"])
 def shell(request: pytest.FixtureRequest, app: QApplication) -> Iterator[Shell]:
     config = Config(ui=UiConfig(large_text=request.param, fullscreen=False))
-    services = Services(backend=BackendHandle(_never))  # type: ignore[arg-type]
+    services = Services(backend=BackendHandle(_never))
     options = ShellOptions(runner=SyncRunner(), services=services, installers=default_installers())
     built = build_shell(config, app, options)
     show_painted(built)

@@ -26,6 +26,7 @@ from kiosk.idle import ScreenKind
 from kiosk.journal import EntryStatus, Journal
 from kiosk.printing import ReceiptPrinter
 from kiosk.session import Customer, EndReason
+from tests.fixtures.backend_stub import StubBackend
 from tests.fixtures.qt import ManualClock, show_painted
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Lazy, Services
@@ -57,7 +58,7 @@ def _bill(month: str, total: int) -> m.MonthBill:
     )
 
 
-class CareBackend:
+class CareBackend(StubBackend):
     """Bills and invoices of one line, with the reference backend's invoice rules."""
 
     def __init__(self) -> None:
@@ -130,7 +131,7 @@ def _shell(
 ) -> tuple[Shell, Lazy[Journal]]:
     journal = Lazy(lambda: Journal(tmp_path / "journal.sqlite3"), lambda j: j.close())
     services = Services(
-        backend=BackendHandle(lambda: backend),  # type: ignore[arg-type, return-value]
+        backend=BackendHandle(lambda: backend),
         printer=printer,
         journal=journal,
     )

@@ -30,7 +30,7 @@ def shell(request: pytest.FixtureRequest, app: QApplication) -> Iterator[Shell]:
     large_text, locale = request.param
     config = Config(ui=UiConfig(large_text=large_text, fullscreen=False))
     backend = LineBackend()
-    services = Services(backend=Lazy(lambda: backend, lambda _b: None))  # type: ignore[arg-type]
+    services = Services(backend=Lazy(lambda: backend, lambda _b: None))
     options = ShellOptions(runner=SyncRunner(), installers=[install_line], services=services)
     built = build_shell(config, app, options)
     show_painted(built)

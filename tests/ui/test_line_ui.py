@@ -52,7 +52,7 @@ def line_shell(
     app: QApplication, config: Config, clock: ManualClock, backend: LineBackend, journal: Journal
 ) -> Iterator[Shell]:
     services = Services(
-        backend=Lazy(lambda: backend, lambda _b: None),  # type: ignore[arg-type]
+        backend=Lazy(lambda: backend, lambda _b: None),
         journal=Lazy(lambda: journal, lambda _j: None),
     )
     options = ShellOptions(

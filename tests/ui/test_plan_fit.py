@@ -34,7 +34,7 @@ SHOTS = os.environ.get("PLAN_FIT_SHOTS", "")
 def shell(request: pytest.FixtureRequest, app: QApplication) -> Iterator[Shell]:
     fake = FakeBackend()
     config = Config(ui=UiConfig(large_text=request.param, fullscreen=False))
-    services = Services(backend=BackendHandle(lambda: fake))  # type: ignore[arg-type,return-value]
+    services = Services(backend=BackendHandle(lambda: fake))
     options = ShellOptions(runner=SyncRunner(), installers=[install_plan], services=services)
     built = build_shell(config, app, options)
     show_painted(built)

@@ -18,6 +18,7 @@ from kiosk.backend import models as m
 from kiosk.backend.factors import Factor
 from kiosk.config import Config
 from kiosk.session import Customer, EndReason
+from tests.fixtures.backend_stub import StubBackend
 from tests.fixtures.qt import ManualClock, show_painted
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Services
@@ -50,7 +51,7 @@ def _bill(month: str, minutes: int, sms: int, mb: int) -> m.MonthBill:
     return m.MonthBill(month, day, day, 12800, (), account, usage, LARGE, (), 0)
 
 
-class FakeBackend:
+class FakeBackend(StubBackend):
     """The three reads and the one mutation of the plan screens, answering like the backend."""
 
     def __init__(self) -> None:
@@ -115,7 +116,7 @@ def fake() -> FakeBackend:
 def plan_shell(
     app: QApplication, config: Config, clock: ManualClock, fake: FakeBackend
 ) -> Iterator[Shell]:
-    services = Services(backend=BackendHandle(lambda: fake))  # type: ignore[arg-type,return-value]
+    services = Services(backend=BackendHandle(lambda: fake))
     options = ShellOptions(
         runner=SyncRunner(), clock=clock, installers=[install_plan], services=services
     )

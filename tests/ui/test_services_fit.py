@@ -17,6 +17,7 @@ from kiosk.backend import models as m
 from kiosk.backend.factors import Factor
 from kiosk.config import Config, UiConfig
 from kiosk.session import Customer
+from tests.fixtures.backend_stub import StubBackend
 from tests.fixtures.qt import show_painted
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Services
@@ -49,7 +50,7 @@ OFFERED = (
 )
 
 
-class _Backend:
+class _Backend(StubBackend):
     """Answers the screen's reads and the order's first step with fixed data."""
 
     def services(self) -> m.ServiceList:
@@ -90,7 +91,7 @@ class _Backend:
 @pytest.fixture(params=[False, True], ids=["standard", "large-text"])
 def shell(request: pytest.FixtureRequest, app: QApplication) -> Iterator[Shell]:
     config = Config(ui=UiConfig(large_text=request.param, fullscreen=False))
-    services = Services(backend=BackendHandle(_Backend))  # type: ignore[arg-type]
+    services = Services(backend=BackendHandle(_Backend))
     options = ShellOptions(runner=SyncRunner(), services=services, installers=[install_services])
     built = build_shell(config, app, options)
     show_painted(built)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from common.masking import mask_name
+from kiosk.backend.models import SmsMessage
 from kiosk.demo_stack import DemoEndpoints, Endpoint
 from ui.shell import Shell
 
@@ -114,8 +115,8 @@ class DevicePanel(QWidget):
         if not phone or ctx.services.backend is None:
             return
 
-        def show(messages: list[object]) -> None:
-            lines = [f"{getattr(m, 'sent_at', '')}: {getattr(m, 'text', '')}" for m in messages]
+        def show(messages: list[SmsMessage]) -> None:
+            lines = [f"{m.sent_at}: {m.text}" for m in messages]
             self.sms.setPlainText("\n".join(lines[-8:]))
 
         self._shell.ctx.runner.run(lambda: ctx.backend.demo_read_sms(phone), show, lambda _e: None)

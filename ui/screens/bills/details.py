@@ -39,8 +39,9 @@ from ui.screens.bills.common import (
     take_pending,
     with_bills,
 )
+from ui.screens.bills.output import StatementOutput
 from ui.screens.bills.print_panel import PrintPanel
-from ui.screens.bills.statement_job import SavedStatement, StatementOutput, statement_job
+from ui.screens.bills.statement_job import SavedStatement, statement_job
 from ui.widgets.touch_scroll import enable_touch_scroll
 
 ROW_HEIGHT = 72

@@ -114,12 +114,12 @@ class MonthBillScreen(Screen):
         self.change = self.label(role="caption")
         self.account = self.label(role="caption")
         self.layout_.addWidget(card(self.heading, self.change, self.account))
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("billScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        enable_touch_scroll(self.scroll)
-        self.layout_.addWidget(self.scroll, 1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("billScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        enable_touch_scroll(self.scroll_area)
+        self.layout_.addWidget(self.scroll_area, 1)
         self.print_panel = PrintPanel(ctx)
         self.layout_.addWidget(self.print_panel)
         actions = QHBoxLayout()
@@ -206,11 +206,11 @@ class MonthBillScreen(Screen):
             self.cards.append(category_card)
             box.addWidget(category_card)
         box.addStretch(1)
-        self.scroll.setWidget(holder)
+        self.scroll_area.setWidget(holder)
 
     def _clear(self) -> None:
         self.cards = []
-        old = self.scroll.takeWidget()
+        old = self.scroll_area.takeWidget()
         if old is not None:
             old.deleteLater()
 

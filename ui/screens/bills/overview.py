@@ -15,7 +15,8 @@ from kiosk.idle import ScreenKind
 from ui.context import AppContext
 from ui.screens.base import Screen
 from ui.screens.bills.common import open_screen, with_bills
-from ui.screens.bills.statement_job import SavedStatement, StatementOutput, statement_job
+from ui.screens.bills.output import StatementOutput
+from ui.screens.bills.statement_job import SavedStatement, statement_job
 from ui.widgets.bill_chart import BillChart
 from ui.widgets.card import card
 

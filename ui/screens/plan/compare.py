@@ -97,14 +97,14 @@ class PlanCompareScreen(Screen):
         self.change_button.setObjectName("planChange")
         self.change_button.setProperty("kind", "primary")
         self.change_button.clicked.connect(self._on_change_button_clicked)
-        self.actions = QWidget()
-        actions = QHBoxLayout(self.actions)
+        self.action_row = QWidget()
+        actions = QHBoxLayout(self.action_row)
         actions.setContentsMargins(0, 0, 0, 0)
         actions.setSpacing(24)
         self.difference = self.label(role="value")
         actions.addWidget(self.difference, 1)
         actions.addWidget(self.change_button)
-        self.layout_.addWidget(self.actions)
+        self.layout_.addWidget(self.action_row)
         self.confirm = ConfirmPanel(ctx.translator)
         self.confirm.confirmed.connect(self._on_confirm_confirmed)
         self.confirm.cancelled.connect(self._on_confirm_cancelled)
@@ -196,7 +196,7 @@ class PlanCompareScreen(Screen):
         self.difference.clear()
         self.same_note.hide()
         self.comparison.show()
-        self.actions.show()
+        self.action_row.show()
         self.change_button.setEnabled(True)
         self.confirm.close_question()
         self.result.hide()
@@ -270,7 +270,7 @@ class PlanCompareScreen(Screen):
         )
         self.difference.setText(difference_text(self, options, self.code))
         offer = kp.may_change_to(options, self.code) and self.change is None
-        self.actions.setVisible(offer and self.confirm.isHidden())
+        self.action_row.setVisible(offer and self.confirm.isHidden())
         if chosen.is_booked:
             self.same_note.setText(
                 self.tr("plan.already_booked", date=options.effective_on.isoformat())
@@ -328,7 +328,7 @@ class PlanCompareScreen(Screen):
         ]
         # The comparison gives way to the question (both do not fit a 1080p screen).
         self.comparison.hide()
-        self.actions.hide()
+        self.action_row.hide()
         self.confirm.ask(
             self.tr("plan.confirm_title", plan=chosen.name),
             rows,
@@ -384,7 +384,7 @@ class PlanCompareScreen(Screen):
         self.change = change
         self.confirm.close_question()
         self.comparison.hide()
-        self.actions.hide()
+        self.action_row.hide()
         self.same_note.hide()
         self.result_title.setText(self.tr("plan.done"))
         values = (change.to_plan.name, change.effective_on.isoformat(), change.transaction_id)
