@@ -2,7 +2,9 @@
 
 The order is journaled before it is sent (amount, idempotency key, masked number). While the
 customer pays, the screen polls the order; a lost answer never creates a second order because
-a retry reuses the same key.
+a retry reuses the same key. At most one poll is in flight: the next one is timed from the
+return of the last, so a slow backend slows polling down instead of piling polls up on the
+worker pool (where print preparation would wait behind them).
 """
 
 from __future__ import annotations
@@ -74,8 +76,10 @@ class PayScreen(Screen):
         self.layout_.addStretch(1)
         self.order: m.PaymentOrder | None = None
         self._poll = QTimer(self)
+        self._poll.setSingleShot(True)  # restarted when a poll returns, never while one is out
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._on_poll_timeout)
+        self.polls_in_flight = 0
         self._show_amounts()
 
     # Screen API ---------------------------------------------------------------------------
@@ -88,6 +92,7 @@ class PayScreen(Screen):
 
     def reset(self) -> None:
         self._poll.stop()
+        self.polls_in_flight = 0  # the old session's polls are dropped by its guard
         self.order = None
         self.qr.set_payload("")
         self.print_panel.reset()
@@ -158,12 +163,19 @@ class PayScreen(Screen):
                 )
             )
             self.again_button.show()
-            if not self._poll.isActive():
-                self._poll.start()
+            self._schedule_poll()
+
+    def _schedule_poll(self) -> None:
+        """Time the next poll, unless one is out (its return schedules the next)."""
+        if self.polls_in_flight == 0 and not self._poll.isActive():
+            self._poll.start()
 
     def _on_poll_timeout(self) -> None:
         order = self.order
-        if order is None or self.loading:
+        if order is None or order.status is not m.PaymentStatus.PENDING:
+            return
+        if self.loading:  # the order is being (re)created: look again later
+            self._schedule_poll()
             return
         ctx, order_id = self.ctx, order.order_id
 
@@ -171,14 +183,28 @@ class PayScreen(Screen):
             return ctx.backend.payment_status(order_id)
 
         # Polling is not the customer's doing: no busy line, and a failed poll just waits
-        # for the next tick.
-        self.ctx.runner.run(poll, self._on_polled, lambda _exc: None, self.ctx.sessions.guard())
+        # for the next one. A result dropped by the session guard schedules nothing: the
+        # session (and with it the order) is gone.
+        self.polls_in_flight += 1
+        self.ctx.runner.run(poll, self._on_polled, self._on_poll_failed, self.ctx.sessions.guard())
+
+    def _on_poll_failed(self, _exc: Exception) -> None:
+        self.polls_in_flight -= 1
+        self._keep_polling()
 
     def _on_polled(self, order: m.PaymentOrder) -> None:
+        self.polls_in_flight -= 1
         current = self.order
-        changed = current is not None and order.order_id == current.order_id
-        if changed and current is not None and order.status is not current.status:
+        same = current is not None and order.order_id == current.order_id
+        if same and current is not None and order.status is not current.status:
             self._show_order(order)
+        else:
+            self._keep_polling()
+
+    def _keep_polling(self) -> None:
+        order = self.order
+        if order is not None and order.status is m.PaymentStatus.PENDING and self.isVisible():
+            self._schedule_poll()
 
     def _offer_receipt(self, order: m.PaymentOrder) -> None:
         terminal, customer = doc_terminal(self.ctx), doc_customer(self.ctx)
