@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from common.masking import mask_phone
+from kiosk.transactions import TransactionKind
 
 log = logging.getLogger(__name__)
 
@@ -88,13 +89,15 @@ class Journal:
         with self._lock:
             self._db.close()
 
-    def begin(self, kind: str, key: str, phone: str, amount_fen: int | None = None) -> None:
+    def begin(
+        self, kind: TransactionKind, key: str, phone: str, amount_fen: int | None = None
+    ) -> None:
         """Record a transaction about to be sent; ``phone`` is stored masked only."""
         now = self._clock().isoformat()
         self._write(
             "INSERT INTO journal (created_at, updated_at, kind, idempotency_key, masked_phone,"
             " amount_fen, status) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (now, now, kind, key, mask_phone(phone), amount_fen, EntryStatus.PENDING.value),
+            (now, now, str(kind), key, mask_phone(phone), amount_fen, EntryStatus.PENDING.value),
         )
 
     def finish(
@@ -160,7 +163,7 @@ class Journal:
 
 def journaled(
     journal: Journal,
-    kind: str,
+    kind: TransactionKind,
     key: str,
     phone: str,
     call: Callable[[str], T],

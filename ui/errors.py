@@ -68,7 +68,7 @@ def _printer_key(exc: PrinterError) -> str:
         return "print.error_a4"
     if isinstance(exc, pe.PrintError):
         return "print.error_incomplete"
-    return "print.error_other"
+    return "print.failed"
 
 
 def lock_time(until: dt.datetime) -> str:

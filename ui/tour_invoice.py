@@ -43,7 +43,7 @@ def invoice_printed(t: Tour) -> None:
 
 
 def spam_reported(t: Tour) -> None:
-    from kiosk.spam import SUBJECTS, SpamCategory
+    from kiosk.spam import SpamCategory, SpamSubject
 
     t.go_home()
     t.tap(t.shell.home_screen.tiles["spam"])
@@ -52,7 +52,7 @@ def spam_reported(t: Tour) -> None:
     for digit in SPAM_NUMBER:
         t.tap(screen.keypad.digit_button(digit))
     t.tap(screen.category_buttons[SpamCategory.FRAUD_CALL])
-    t.tap(screen.subject_buttons[SUBJECTS[1]])
+    t.tap(screen.subject_buttons[SpamSubject.IMPOSTOR])
     t.tap(screen.next_button)
     t.wait_until("the confirmation", screen.confirm.isVisible)
     t.tap(screen.confirm.confirm_button)

@@ -106,7 +106,7 @@ def _type(screen: SpamScreen, digits: str) -> None:
 def _fill(screen: SpamScreen, digits: str = SPAMMER) -> None:
     _type(screen, digits)
     screen.category_buttons[ks.SpamCategory.FRAUD_CALL].click()
-    screen.subject_buttons[ks.SUBJECTS[1]].click()
+    screen.subject_buttons[ks.SpamSubject.IMPOSTOR].click()
 
 
 def test_report_confirm_result_and_masked_receipt(
@@ -184,8 +184,8 @@ def test_a_category_is_needed_and_the_subject_is_optional(
     screen.keypad.submit_button().click()
     assert "请选择" in screen.error.text()
     screen.category_buttons[ks.SpamCategory.SPAM_SMS].click()
-    screen.subject_buttons[ks.SUBJECTS[0]].click()
-    screen.subject_buttons[ks.SUBJECTS[0]].click()  # tapped again: taken back
+    screen.subject_buttons[ks.SpamSubject.ADS].click()
+    screen.subject_buttons[ks.SpamSubject.ADS].click()  # tapped again: taken back
     assert screen.selected_subject() is None
     screen.next_button.click()
     assert [label for label, _ in screen.confirm.rows] == ["举报号码", "号码类型", "举报类型"]

@@ -13,6 +13,7 @@ from ui.context import AppContext
 
 if TYPE_CHECKING:
     from kiosk.idempotency import IdempotencyKeys
+    from kiosk.transactions import TransactionKind
 
 T = TypeVar("T")
 
@@ -117,7 +118,7 @@ class Screen(QFrame):
 
     def transact(
         self,
-        kind: str,
+        kind: TransactionKind,
         choice: Hashable,
         call: Callable[[str], T],
         transaction_id: Callable[[T], str],

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from common.money import format_fen
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
+from kiosk.transactions import TransactionKind
 from ui.context import AppContext
 from ui.screens.base import Screen
 from ui.widgets.card import card
@@ -212,7 +213,7 @@ class OverviewScreen(Screen):
             self.status.show()
 
         self.transact(
-            "reminder",
+            TransactionKind.REMINDER,
             fen,
             lambda k: ctx.backend.set_reminder_threshold(fen, idempotency_key=k),
             lambda _setting: "",

@@ -24,6 +24,7 @@ from kiosk import disputes as kd
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
 from kiosk.records import client_fetch, fetch_kind
+from kiosk.transactions import TransactionKind
 from printer.document import Document
 from printer.receipts import build_transaction_receipt
 from ui.context import AppContext
@@ -33,13 +34,6 @@ from ui.screens.bills.print_panel import PrintPanel
 from ui.widgets.touch_scroll import enable_touch_scroll
 
 MAX_CANDIDATES = 200
-# Display texts of kiosk.bills.DISPUTE_REASONS (the backend receives the Chinese reason).
-REASON_KEYS = (
-    "dispute.reason_not_ordered",
-    "dispute.reason_cancelled",
-    "dispute.reason_wrong_price",
-    "dispute.reason_not_used",
-)
 
 
 class DisputeScreen(Screen):
@@ -66,8 +60,8 @@ class DisputeScreen(Screen):
         self.layout_.addWidget(self.reason_caption)
         reasons = QGridLayout()
         self.reason_group = QButtonGroup(self)
-        self.reason_buttons: dict[str, QPushButton] = {}
-        for index, reason in enumerate(kd.DISPUTE_REASONS):
+        self.reason_buttons: dict[kd.DisputeReason, QPushButton] = {}
+        for index, reason in enumerate(kd.DisputeReason):
             button = QPushButton()
             button.setObjectName("reasonButton")
             button.setCheckable(True)
@@ -98,7 +92,7 @@ class DisputeScreen(Screen):
         self.target: kd.DisputeTarget | None = None
         self.candidates: list[m.Record] = []
         self.dispute: m.Dispute | None = None
-        self.disputed: tuple[m.Record, str] | None = None
+        self.disputed: tuple[m.Record, kd.DisputeReason] | None = None
 
     # Screen API ---------------------------------------------------------------------------
     def enter(self, params: Any) -> None:
@@ -116,8 +110,8 @@ class DisputeScreen(Screen):
     def retranslate(self) -> None:
         super().retranslate()
         self.reason_caption.setText(self.tr("dispute.reason"))
-        for key, button in zip(REASON_KEYS, self.reason_buttons.values(), strict=True):
-            button.setText(self.tr(key))
+        for reason, button in self.reason_buttons.items():
+            button.setText(self.tr(reason.text_key))
         self.confirm_button.setText(self.tr("dispute.confirm"))
         self.receipt_button.setText(self.tr("dispute.print_receipt"))
         self.print_panel.retranslate()
@@ -217,7 +211,7 @@ class DisputeScreen(Screen):
         row = self.charges.currentRow()
         return self.candidates[row] if 0 <= row < len(self.candidates) else None
 
-    def selected_reason(self) -> str | None:
+    def selected_reason(self) -> kd.DisputeReason | None:
         return next((r for r, b in self.reason_buttons.items() if b.isChecked()), None)
 
     def _on_charges_current_row_changed(self, _row: int) -> None:
@@ -239,9 +233,9 @@ class DisputeScreen(Screen):
             self._show_result(dispute)
 
         self.transact(
-            "dispute",
+            TransactionKind.DISPUTE,
             (record.record_id, reason),
-            lambda k: ctx.backend.open_dispute(record.record_id, reason, idempotency_key=k),
+            lambda k: ctx.backend.open_dispute(record.record_id, reason.value, idempotency_key=k),
             lambda d: d.number,
             done,
             amount_fen=record.fee_fen,

@@ -25,6 +25,7 @@ from kiosk import invoices as ki
 from kiosk.backend import models as m
 from kiosk.backend.errors import Conflict
 from kiosk.idle import ScreenKind
+from kiosk.transactions import TransactionKind
 from printer.document import Document
 from ui.context import AppContext
 from ui.screens.base import Screen
@@ -304,7 +305,7 @@ class InvoiceScreen(Screen):
 
         # One key per month: a retry after a lost answer cannot issue a second invoice.
         self.transact(
-            "invoice",
+            TransactionKind.INVOICE,
             month,
             lambda k: ctx.backend.issue_invoice(month, idempotency_key=k),
             lambda invoice: invoice.invoice_number,

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 from common.masking import mask_phone
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
-from kiosk.line import PasswordProblem, confirmation_problem, password_problem
+from kiosk.line import confirmation_problem, password_problem
+from kiosk.transactions import TransactionKind
 from ui.context import AppContext
 from ui.screens.base import Screen
 from ui.screens.bills.print_panel import PrintPanel
@@ -26,15 +27,6 @@ from ui.screens.line.receipt import ResultCard, offer_receipt
 from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.keypad import Keypad
-
-PROBLEM_KEYS: dict[PasswordProblem, str] = {
-    PasswordProblem.NOT_SIX_DIGITS: "line.pw_not_six",
-    PasswordProblem.SAME_DIGITS: "line.pw_same",
-    PasswordProblem.SEQUENCE: "line.pw_sequence",
-    PasswordProblem.FROM_NUMBER: "line.pw_from_number",
-    PasswordProblem.REPEATED: "line.pw_repeated",
-    PasswordProblem.MISMATCH: "line.pw_mismatch",
-}
 
 
 class EntryStep(enum.Enum):
@@ -151,7 +143,7 @@ class PasswordResetScreen(Screen):
         if self.step is EntryStep.FIRST:
             problem = password_problem(digits, customer.phone)
             if problem is not None:
-                self.show_error(self.tr(PROBLEM_KEYS[problem]))
+                self.show_error(self.tr(problem.text_key))
                 return
             self._first = digits
             self.step = EntryStep.SECOND
@@ -160,7 +152,7 @@ class PasswordResetScreen(Screen):
         problem = confirmation_problem(self._first, digits)
         if problem is not None:
             self._start_over()
-            self.show_error(self.tr(PROBLEM_KEYS[problem]))
+            self.show_error(self.tr(problem.text_key))
             return
         self._new, self._first = digits, ""
         # The transaction's choice: a token for this attempt, never the password itself.
@@ -192,7 +184,7 @@ class PasswordResetScreen(Screen):
             return
         ctx = self.ctx
         self.transact(
-            "password_reset",
+            TransactionKind.PASSWORD_RESET,
             attempt,
             lambda key: ctx.backend.reset_password(password, idempotency_key=key),
             lambda r: r.transaction_id,

@@ -15,6 +15,7 @@ from common.masking import mask_phone
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
 from kiosk.line import LineAction, available_action
+from kiosk.transactions import TransactionKind
 from ui.context import AppContext
 from ui.screens.base import Screen
 from ui.screens.bills.print_panel import PrintPanel
@@ -224,7 +225,7 @@ class LineStatusScreen(Screen):
 
         # One key per action: a retry after a lost answer cannot suspend (or resume) twice.
         self.transact(
-            action.value,
+            TransactionKind(action.value),
             action,
             call,
             lambda r: r.transaction_id,

@@ -18,6 +18,7 @@ from common.hall_time import hall_now, to_hall
 from common.money import fen_to_capitals, format_fen
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
+from kiosk.transactions import TransactionKind
 from printer.document import Document
 from printer.receipts.payment import PaymentReceipt, build_payment_receipt
 from ui.context import AppContext
@@ -120,7 +121,7 @@ class PayScreen(Screen):
         ctx = self.ctx
         # A retry of the same amount after a lost answer reuses its key: one order, not two.
         self.transact(
-            "payment",
+            TransactionKind.PAYMENT,
             fen,
             lambda k: ctx.backend.create_payment(fen, idempotency_key=k),
             lambda order: order.order_id,

@@ -24,6 +24,7 @@ from kiosk import agreements as ka
 from kiosk import plans as kp
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
+from kiosk.transactions import TransactionKind
 from printer.document import Document
 from printer.receipts import build_transaction_receipt
 from ui.context import AppContext
@@ -350,7 +351,7 @@ class PlanCompareScreen(Screen):
         ctx, version = self.ctx, agreement.version
         self.consented = agreement
         self.transact(
-            "plan_change",
+            TransactionKind.PLAN_CHANGE,
             (code, version),
             lambda k: ctx.backend.change_plan(code, version, idempotency_key=k),
             lambda change: change.transaction_id,

@@ -28,6 +28,7 @@ from kiosk.backend import errors as be
 from kiosk.backend import models as m
 from kiosk.backend.factors import Access
 from kiosk.idle import ScreenKind
+from kiosk.transactions import TransactionKind
 from printer.document import Document
 from printer.receipts import build_transaction_receipt
 from ui.context import AppContext
@@ -273,7 +274,7 @@ class ServicesScreen(Screen):
         self.print_panel.reset()
         ctx = self.ctx
         self.transact(
-            "service_cancel",
+            TransactionKind.SERVICE_CANCEL,
             ("cancel", code),
             lambda k: ctx.backend.cancel_service(code, idempotency_key=k),
             lambda change: change.transaction_id,
@@ -348,7 +349,7 @@ class ServicesScreen(Screen):
         ctx, code, version = self.ctx, service.code, agreement.version
         self.consented = agreement
         self.transact(
-            "service_quote",
+            TransactionKind.SERVICE_QUOTE,
             ("quote", code, version),
             lambda k: ctx.backend.order_service(code, version, idempotency_key=k),
             lambda quote: quote.quote_id,
@@ -395,7 +396,7 @@ class ServicesScreen(Screen):
         # One key per (quote, code): the same code after a lost answer is applied once; a
         # different code is a new request (the backend would refuse a reused key for it).
         self.transact(
-            "service_order",
+            TransactionKind.SERVICE_ORDER,
             (quote_id, code),
             lambda k: ctx.backend.confirm_order(quote_id, code, idempotency_key=k),
             lambda change: change.transaction_id,
