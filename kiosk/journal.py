@@ -176,18 +176,16 @@ def journaled(
     typed refusal marks it failed, a lost answer marks it unknown — the caller retries with
     the same ``key``, which the backend answers without applying twice.
     """
-    from kiosk.backend.errors import BackendError, BackendTimeout, BackendUnavailable
+    from kiosk.backend.errors import BackendError
 
     existing = {e.idempotency_key: e for e in journal.unresolved()}
     if key not in existing:
         journal.begin(kind, key, phone, amount_fen)
     try:
         result = call(key)
-    except (BackendTimeout, BackendUnavailable) as exc:
-        journal.finish(key, EntryStatus.UNKNOWN, error_code=exc.code)
-        raise
     except BackendError as exc:
-        journal.finish(key, EntryStatus.FAILED, error_code=exc.code)
+        status = EntryStatus.UNKNOWN if exc.outcome_unknown else EntryStatus.FAILED
+        journal.finish(key, status, error_code=exc.code)
         raise
     journal.finish(key, EntryStatus.DONE, transaction_id=transaction_id(result))
     return result

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.backend.errors import BackendError, BackendTimeout, BackendUnavailable
+from kiosk.backend.errors import BackendError
 from kiosk.backend.models import TransactionState
 from kiosk.journal import EntryStatus, Journal
 
@@ -42,10 +42,10 @@ def reconcile(
     for index, entry in enumerate(entries):
         try:
             state = lookup(entry.idempotency_key)
-        except (BackendUnavailable, BackendTimeout):
-            still_unknown += len(entries) - index  # the backend is away: ask again next start
-            break
         except BackendError as exc:
+            if exc.outcome_unknown:  # no answer: the backend is away, ask again next start
+                still_unknown += len(entries) - index
+                break
             log.warning("journal entry %d could not be reconciled: %s", entry.id, exc.code)
             still_unknown += 1
             continue

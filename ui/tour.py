@@ -86,9 +86,14 @@ class Tour:
                 raise TourError(f"timed out waiting for {what}")
             self.pump(30)
 
-    def tap(self, widget: QWidget) -> None:
-        if not widget.isVisible() or not widget.isEnabled():
-            raise TourError(f"cannot tap {widget.objectName() or type(widget).__name__}")
+    def tap(self, widget: QWidget, timeout: float = 2.0) -> None:
+        """Tap ``widget`` once it can be tapped. A widget added to a shown layout becomes
+        visible one event-loop turn later (Qt queues the show), so a step that found a freshly
+        built row a moment ago waits for it instead of failing by chance."""
+        try:
+            self.wait_until("", lambda: widget.isVisible() and widget.isEnabled(), timeout)
+        except TourError:
+            raise TourError(f"cannot tap {widget.objectName() or type(widget).__name__}") from None
         QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
         self.pump(60)
 

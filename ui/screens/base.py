@@ -134,7 +134,7 @@ class Screen(QFrame):
         key, masked number and amount is written before the call leaves. Retrying the same
         choice after a lost answer reuses its key, so the backend applies it once.
         """
-        from kiosk.backend.errors import BackendTimeout, BackendUnavailable
+        from kiosk.backend.errors import outcome_unknown
         from kiosk.idempotency import IdempotencyKeys
 
         if self._keys is None:
@@ -157,7 +157,7 @@ class Screen(QFrame):
             on_done(result)
 
         def failed(exc: Exception) -> None:
-            if not isinstance(exc, BackendTimeout | BackendUnavailable):
+            if not outcome_unknown(exc):
                 keys.settle()  # a definite refusal: nothing happened, a retry is a new attempt
             if on_error is not None:
                 on_error(exc)

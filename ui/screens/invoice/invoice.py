@@ -25,6 +25,7 @@ from kiosk import invoices as ki
 from kiosk.backend import models as m
 from kiosk.backend.errors import Conflict
 from kiosk.idle import ScreenKind
+from kiosk.printing import PrintState
 from kiosk.transactions import TransactionKind
 from printer.document import Document
 from ui.context import AppContext
@@ -252,7 +253,9 @@ class InvoiceScreen(Screen):
         self.issue_button.setVisible(invoice is None and not asking)
         self.issue_button.setEnabled(not self.loading)
         printable = month in self.issued_here and month not in self.printed
-        self.print_button.setVisible(printable and self.print_panel.state in ("idle", "failed"))
+        self.print_button.setVisible(
+            printable and self.print_panel.state in (PrintState.IDLE, PrintState.FAILED)
+        )
         # While the confirmation asks, it says all the card would (and the screen stays short).
         self.invoice_card.setVisible(not asking)
 
@@ -339,5 +342,5 @@ class InvoiceScreen(Screen):
         self.print_button.hide()
         # Kept for staff: the counter reprints an invoice from this copy.
         self.print_panel.offer(build, printed, keep_copy=True)
-        if self.print_panel.state == "failed":  # no printer at all
+        if self.print_panel.state is PrintState.FAILED:  # no printer at all
             self._show_state()

@@ -193,9 +193,9 @@ class PasswordResetScreen(Screen):
         )
 
     def _on_reset_failed(self, exc: Exception) -> None:
-        from kiosk.backend.errors import BackendTimeout, BackendUnavailable
+        from kiosk.backend.errors import outcome_unknown
 
-        if isinstance(exc, BackendTimeout | BackendUnavailable) and self._new:
+        if outcome_unknown(exc) and self._new:
             # The answer was lost: the same confirmation again reuses the same key, so the
             # backend applies the new password at most once.
             self._ask()

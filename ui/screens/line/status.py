@@ -234,10 +234,10 @@ class LineStatusScreen(Screen):
         )
 
     def _on_failed(self, exc: Exception) -> None:
-        from kiosk.backend.errors import BackendTimeout, BackendUnavailable, Conflict
+        from kiosk.backend.errors import Conflict, outcome_unknown
 
         action = self.asking
-        if isinstance(exc, BackendTimeout | BackendUnavailable) and action is not None:
+        if outcome_unknown(exc) and action is not None:
             self._ask(action)  # the same confirmation retries with the same key
             return
         self.asking = None

@@ -359,7 +359,7 @@ class ServicesScreen(Screen):
         )
 
     def _on_quote_failed(self, exc: Exception) -> None:
-        if isinstance(exc, be.BackendTimeout | be.BackendUnavailable):
+        if be.outcome_unknown(exc):
             self.confirm.confirm_button.setEnabled(True)  # the same question may be retried
             return
         self.consented = None
@@ -412,7 +412,7 @@ class ServicesScreen(Screen):
             self.show_error(describe(exc, self.ctx.translator, context="sms"))
             self.code_page.keypad.reset()
             return
-        if isinstance(exc, be.BackendTimeout | be.BackendUnavailable):
+        if be.outcome_unknown(exc):
             return  # the same code may be sent again: it reuses its key
         # Locked, expired or already answered: this order is over; show the truth again.
         message = self.error.text()
