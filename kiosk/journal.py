@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS journal (
 class EntryStatus(enum.StrEnum):
     PENDING = "pending"  # written before the call; still pending after a crash = unknown
     DONE = "done"
-    FAILED = "failed"  # the backend refused it: nothing happened
+    FAILED = "failed"  # the backend refused it, or settlement fenced it: nothing happened
     UNKNOWN = "unknown"  # no answer (timeout, connection lost): it may or may not have happened
 
 
@@ -61,6 +61,7 @@ class JournalEntry:
     status: EntryStatus
     transaction_id: str | None
     error_code: str | None
+    updated_at: dt.datetime  # the last send (begin/resend) or the last outcome written
 
 
 class JournalError(RuntimeError):
@@ -100,6 +101,21 @@ class Journal:
             (now, now, str(kind), key, mask_phone(phone), amount_fen, EntryStatus.PENDING.value),
         )
 
+    def resend(self, key: str) -> None:
+        """The same transaction is sent again (a retry with its key): the age guard of
+        :mod:`kiosk.reconcile` counts from now, so the retry in flight is not settled."""
+        self._write(
+            "UPDATE journal SET status = ?, updated_at = ? WHERE idempotency_key = ?"
+            " AND status IN (?, ?)",
+            (
+                EntryStatus.PENDING.value,
+                self._clock().isoformat(),
+                key,
+                EntryStatus.PENDING.value,
+                EntryStatus.UNKNOWN.value,
+            ),
+        )
+
     def finish(
         self,
         key: str,
@@ -121,6 +137,13 @@ class Journal:
             (EntryStatus.PENDING.value, EntryStatus.UNKNOWN.value),
         )
 
+    def unfenced_failures(self, code: str) -> list[JournalEntry]:
+        """Entries failed with ``code``: versions before the settlement fence wrote it for "the
+        backend did not know the key", which was not final; they are settled again."""
+        return self._select(
+            "WHERE status = ? AND error_code = ? ORDER BY id", (EntryStatus.FAILED.value, code)
+        )
+
     def recent(self, limit: int = 50) -> list[JournalEntry]:
         return self._select("ORDER BY id DESC LIMIT ?", (limit,))
 
@@ -140,7 +163,7 @@ class Journal:
             try:
                 rows = self._db.execute(
                     "SELECT id, created_at, kind, idempotency_key, masked_phone, amount_fen,"
-                    " status, transaction_id, error_code FROM journal " + tail,
+                    " status, transaction_id, error_code, updated_at FROM journal " + tail,
                     params,
                 ).fetchall()
             except sqlite3.Error as exc:
@@ -156,6 +179,7 @@ class Journal:
                 EntryStatus(row[6]),
                 row[7],
                 row[8],
+                dt.datetime.fromisoformat(row[9]),
             )
             for row in rows
         ]
@@ -178,8 +202,10 @@ def journaled(
     """
     from kiosk.backend.errors import BackendError
 
-    existing = {e.idempotency_key: e for e in journal.unresolved()}
-    if key not in existing:
+    existing = {e.idempotency_key for e in journal.unresolved()}
+    if key in existing:
+        journal.resend(key)
+    else:
         journal.begin(kind, key, phone, amount_fen)
     try:
         result = call(key)

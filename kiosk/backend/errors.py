@@ -114,6 +114,13 @@ class AgreementOutdated(Conflict):
     code = "agreement_outdated"
 
 
+class KeyAbandoned(Conflict):
+    """The journal's settlement already fenced this transaction's key as not applied: the
+    request was refused for good and nothing happened. A new attempt needs a new key."""
+
+    code = "idempotency_key_abandoned"
+
+
 class NotFound(BackendError):  # noqa: N818 - names are the contract the UI codes against
     """The addressed object (order, record, month, service) does not exist for this customer."""
 
@@ -142,7 +149,10 @@ def _codes(base: type[BackendError]) -> dict[str, type[BackendError]]:
     return found
 
 
-PROBLEM_TYPES: dict[str, type[BackendError]] = _codes(BackendError)
+PROBLEM_TYPES: dict[str, type[BackendError]] = {
+    **_codes(BackendError),
+    "busy": BackendUnavailable,  # the server's store is busy (503): no answer, like 5xx
+}
 """Every problem code the kiosk knows, to its error class (built from the classes above)."""
 
 

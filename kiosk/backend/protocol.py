@@ -7,6 +7,7 @@ test can hand them a small stand-in that mypy checks like the real client.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Protocol
 
 from kiosk.backend import models as m
@@ -107,6 +108,11 @@ class Backend(Protocol):
     ) -> m.SpamReport: ...
 
     def transaction_state(self, key: str) -> m.TransactionState: ...
+
+    def settle_transaction(self, key: str) -> m.TransactionState: ...
+
+    @property
+    def longest_call(self) -> dt.timedelta: ...
 
     def report_status(self, report: StatusReport) -> None: ...
 

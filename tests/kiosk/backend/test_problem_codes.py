@@ -12,17 +12,26 @@ from kiosk.i18n import load_catalogue
 
 # Codes whose words are not error.<code>: refined by their fields and the screen's context
 # (ui/errors.py), or asked again by their screen (an outdated agreement), or the base class.
-WORDED_ELSEWHERE = {"auth_failed", "locked", "invalid_input", "agreement_outdated", "backend_error"}
+# A fenced key (idempotency_key_abandoned) and the base class get the generic message.
+WORDED_ELSEWHERE = {
+    "auth_failed",
+    "locked",
+    "invalid_input",
+    "agreement_outdated",
+    "backend_error",
+    "idempotency_key_abandoned",
+}
+ALIASES = {"busy": "unavailable"}  # server codes that mean what another code means
 
 
 def test_every_problem_code_parses_to_its_own_class() -> None:
-    assert len(be.PROBLEM_TYPES) == 13
+    assert len(be.PROBLEM_TYPES) == 15
     for code, cls in be.PROBLEM_TYPES.items():
         if cls is be.BackendError:
             continue
         error = error_from_problem(400, {"code": code, "detail": "详情"})
         assert type(error) is cls, code
-        assert error.code == code
+        assert error.code == ALIASES.get(code, code)
 
 
 def test_an_unknown_code_is_a_plain_error_or_unavailable_by_status() -> None:
@@ -36,14 +45,14 @@ def test_every_code_has_the_customers_words(locale: str) -> None:
     missing = [
         code
         for code in be.PROBLEM_TYPES
-        if code not in WORDED_ELSEWHERE and f"error.{code}" not in catalogue
+        if code not in WORDED_ELSEWHERE | set(ALIASES) and f"error.{code}" not in catalogue
     ]
     assert missing == []
 
 
 def test_only_a_lost_answer_leaves_the_outcome_unknown() -> None:
     unknown = {code for code, cls in be.PROBLEM_TYPES.items() if cls.outcome_unknown}
-    assert unknown == {"timeout", "unavailable"}
+    assert unknown == {"timeout", "unavailable", "busy"}
     assert be.outcome_unknown(be.BackendTimeout())
     assert not be.outcome_unknown(be.Conflict("已处理"))
     assert not be.outcome_unknown(ValueError("not a backend error"))

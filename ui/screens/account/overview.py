@@ -216,7 +216,7 @@ class OverviewScreen(Screen):
             TransactionKind.REMINDER,
             fen,
             lambda k: ctx.backend.set_reminder_threshold(fen, idempotency_key=k),
-            lambda _setting: "",
+            lambda setting: setting.transaction_id,
             saved,
             amount_fen=fen,
         )
