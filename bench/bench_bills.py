@@ -123,9 +123,10 @@ def _measure(url: str, latest_code: Callable[[str], str], tmp: Path) -> list[Res
     from kiosk.config import BackendConfig, Config
     from kiosk.records import DetailTab, RecordQuery, client_fetch, fetch_all
     from kiosk.session import Customer
+    from ui.app import ShellOptions, build_shell, create_application, teardown
     from ui.background import BackgroundRunner
     from ui.context import BackendHandle, Services
-    from ui.main import ShellOptions, build_shell, create_application, default_installers, teardown
+    from ui.features import discover
     from ui.screens.bills.details import DetailsScreen
 
     app = create_application(["bench-bills"])
@@ -142,7 +143,7 @@ def _measure(url: str, latest_code: Callable[[str], str], tmp: Path) -> list[Res
         app,
         ShellOptions(
             runner=BackgroundRunner(),
-            installers=default_installers(),
+            installers=discover(),
             services=Services(backend=handle),
         ),
     )

@@ -1,4 +1,4 @@
-"""What every screen may use, built once by the composition root (ui/main.py)."""
+"""What every screen may use, built once by the composition root (ui/app.py)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QStackedWidget
 
-from ui.screens.base import Screen
+from ui.screen import Screen
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from ui.idle_watcher import IdleWatcher
 from ui.lockdown import Lockdown
 from ui.main_window import MainWindow
 from ui.navigator import HOME, Navigator
-from ui.screens.base import Screen
+from ui.screen import Screen
 from ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def _identify(ctx: AppContext) -> Screen:
 
 
 class Shell(QObject):
-    """The kiosk's behaviour between screens. Built once by ui.main.build_shell."""
+    """The kiosk's behaviour between screens. Built once by ui.app.build_shell."""
 
     session_ended = Signal(object)  # EndReason
     large_text_changed = Signal(bool)

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from kiosk.config import Config
 from kiosk.demo_stack import DemoEndpoints
-from ui.main import ShellOptions, default_installers, show
+from ui.app import ShellOptions, show
+from ui.features import discover
 from ui.shell import Shell
 
 log = logging.getLogger(__name__)
@@ -174,7 +175,7 @@ def run_tour(config: Config, endpoints: DemoEndpoints, outdir: Path) -> int:
     for old in outdir.glob("*.png"):
         old.unlink()
     clock = TourClock()
-    shell = start_shell(config, ShellOptions(clock=clock, installers=default_installers()))
+    shell = start_shell(config, ShellOptions(clock=clock, installers=discover()))
     show(shell, fullscreen=False)
     tour = Tour(shell, endpoints, clock, outdir)
     try:

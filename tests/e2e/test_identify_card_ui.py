@@ -19,9 +19,8 @@ from kiosk.backend.factors import Access, Factor
 from kiosk.config import BackendConfig, Config, DevicesConfig
 from tests.fixtures.live_backend import LiveBackend
 from tests.fixtures.qt import show_painted
-from ui.app import start_shell, stop_shell
-from ui.installers import install_account
-from ui.main import ShellOptions
+from ui.app import ShellOptions, start_shell, stop_shell
+from ui.screens.account.install import features as install_account
 from ui.screens.identify.screen import IdentifyScreen
 from ui.shell import Shell
 

@@ -25,10 +25,11 @@ from kiosk.session import Customer, EndReason
 from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend, start_backend
 from tests.fixtures.qt import show_painted
 from tests.ui.conftest import ManualClock
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Lazy, Services
 from ui.devices.printer import PrinterAdapter
-from ui.main import ShellOptions, build_shell, default_installers, teardown
+from ui.features import discover
 from ui.screens.bills.details import DetailsScreen
 from ui.screens.bills.dispute import DisputeScreen
 from ui.screens.bills.month import MonthBillScreen
@@ -77,7 +78,7 @@ def bills_shell(
     journal = Lazy(lambda: Journal(tmp_path / "journal.sqlite3"), lambda j: j.close())
     services = Services(backend=handle, printer=adapter, journal=journal)
     options = ShellOptions(
-        runner=SyncRunner(), clock=clock, installers=default_installers(), services=services
+        runner=SyncRunner(), clock=clock, installers=discover(), services=services
     )
     shell = build_shell(config, app, options)
     show_painted(shell)

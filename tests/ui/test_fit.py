@@ -13,9 +13,10 @@ from kiosk.config import Config, UiConfig
 from kiosk.i18n import load_catalogue
 from tests.fixtures.backend_stub import StubBackend
 from tests.fixtures.qt import show_painted
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Services
-from ui.main import ShellOptions, build_shell, default_installers, teardown
+from ui.features import discover
 from ui.screens.identify.screen import IdentifyScreen
 from ui.shell import Shell
 
@@ -28,7 +29,7 @@ def _never() -> StubBackend:
 def shell(request: pytest.FixtureRequest, app: QApplication) -> Iterator[Shell]:
     config = Config(ui=UiConfig(large_text=request.param, fullscreen=False))
     services = Services(backend=BackendHandle(_never))
-    options = ShellOptions(runner=SyncRunner(), services=services, installers=default_installers())
+    options = ShellOptions(runner=SyncRunner(), services=services, installers=discover())
     built = build_shell(config, app, options)
     show_painted(built)
     yield built

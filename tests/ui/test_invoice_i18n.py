@@ -25,5 +25,3 @@ def test_every_key_used_exists_in_both_languages() -> None:
     assert sorted(k for k in used if k not in zh or k not in en) == []
     for key in used:
         assert placeholders(zh[key]) == placeholders(en[key]), key
-
-

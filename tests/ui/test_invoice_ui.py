@@ -28,10 +28,11 @@ from kiosk.printing import ReceiptPrinter
 from kiosk.session import Customer, EndReason
 from tests.fixtures.backend_stub import StubBackend
 from tests.fixtures.qt import ManualClock, show_painted
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Lazy, Services
 from ui.devices.printer import PrinterAdapter
-from ui.main import ShellOptions, build_shell, default_installers, teardown
+from ui.features import discover
 from ui.screens.invoice.invoice import InvoiceScreen
 from ui.shell import Shell
 
@@ -136,7 +137,7 @@ def _shell(
         journal=journal,
     )
     options = ShellOptions(
-        runner=SyncRunner(), clock=clock, installers=default_installers(), services=services
+        runner=SyncRunner(), clock=clock, installers=discover(), services=services
     )
     shell = build_shell(config, app, options)
     show_painted(shell)

@@ -13,10 +13,10 @@ from kiosk.config import Config, UiConfig
 from kiosk.session import Customer
 from tests.fixtures.qt import show_painted
 from tests.ui.line_fakes import PHONE, LineBackend
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import Lazy, Services
-from ui.main import ShellOptions, build_shell, teardown
-from ui.screens.line.install import install_line
+from ui.screens.line.install import features as install_line
 from ui.screens.line.password import PasswordResetScreen
 from ui.screens.line.status import LineStatusScreen
 from ui.shell import Shell

@@ -19,11 +19,11 @@ from kiosk.config import Config
 from kiosk.session import Customer
 from tests.fixtures.backend_stub import StubBackend
 from tests.fixtures.qt import show_painted
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import BackgroundRunner
 from ui.context import BackendHandle, Services
-from ui.installers import install_pay
-from ui.main import ShellOptions, build_shell, teardown
 from ui.screens.pay import pay
+from ui.screens.pay.install import features as install_pay
 from ui.shell import Shell
 
 PHONE = "13912345678"

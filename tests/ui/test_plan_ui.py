@@ -20,11 +20,11 @@ from kiosk.config import Config
 from kiosk.session import Customer, EndReason
 from tests.fixtures.backend_stub import StubBackend
 from tests.fixtures.qt import ManualClock, show_painted
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Services
-from ui.main import ShellOptions, build_shell, teardown
 from ui.screens.plan.compare import PlanCompareScreen
-from ui.screens.plan.install import install_plan
+from ui.screens.plan.install import features as install_plan
 from ui.screens.plan.plans import PlansScreen
 from ui.shell import Shell
 

@@ -19,10 +19,10 @@ from kiosk.config import Config, UiConfig
 from kiosk.session import Customer
 from tests.fixtures.backend_stub import StubBackend
 from tests.fixtures.qt import show_painted
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Services
-from ui.main import ShellOptions, build_shell, teardown
-from ui.screens.services.install import install_services
+from ui.screens.services.install import features as install_services
 from ui.screens.services.services import ServicesScreen
 from ui.shell import Shell
 

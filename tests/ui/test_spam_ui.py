@@ -27,8 +27,8 @@ from kiosk.printing import ReceiptPrinter
 from kiosk.session import EndReason
 from tests.fixtures.qt import ManualClock
 from tests.ui.test_invoice_ui import CareBackend, _shell, needed_height
+from ui.app import teardown
 from ui.devices.printer import PrinterAdapter
-from ui.main import teardown
 from ui.screens.invoice.spam import SpamScreen
 from ui.shell import Shell
 

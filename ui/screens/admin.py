@@ -23,7 +23,7 @@ from kiosk.transactions import TransactionKind
 from printer.escpos.status import PrinterStatus
 from ui.context import AppContext
 from ui.errors import describe
-from ui.screens.base import Screen
+from ui.screen import Screen
 from ui.widgets.keypad import Keypad
 
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QWidget
 from kiosk.idle import ScreenKind
 from ui.context import AppContext
 from ui.features import Feature, FeatureRegistry
-from ui.screens.base import Screen
+from ui.screen import Screen
 from ui.widgets.tile import Tile
 
 COLUMNS = 4

@@ -18,7 +18,7 @@ from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
 from kiosk.transactions import TransactionKind
 from ui.context import AppContext
-from ui.screens.base import Screen
+from ui.screen import Screen
 from ui.widgets.card import card
 
 REMINDER_CHOICES_FEN = (500, 1000, 2000, 3000, 5000)

@@ -31,17 +31,17 @@ from printer.receipts import DetailSlip, build_detail_slip
 from printer.statement import format_duration, format_volume
 from ui.context import AppContext
 from ui.models.records_model import RecordsModel
-from ui.screens.base import Screen
-from ui.screens.bills.common import (
+from ui.screen import Screen
+from ui.screens.bills.output import StatementOutput
+from ui.screens.bills.statement_job import SavedStatement, statement_job
+from ui.shared.customer import (
     doc_customer,
     doc_terminal,
     open_screen,
     take_pending,
     with_bills,
 )
-from ui.screens.bills.output import StatementOutput
-from ui.screens.bills.print_panel import PrintPanel
-from ui.screens.bills.statement_job import SavedStatement, statement_job
+from ui.widgets.print_panel import PrintPanel
 from ui.widgets.touch_scroll import enable_touch_scroll
 
 ROW_HEIGHT = 72

@@ -28,9 +28,9 @@ from kiosk.transactions import TransactionKind
 from printer.document import Document
 from printer.receipts import build_transaction_receipt
 from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.bills.common import doc_customer, doc_terminal, take_pending, with_bills
-from ui.screens.bills.print_panel import PrintPanel
+from ui.screen import Screen
+from ui.shared.customer import doc_customer, doc_terminal, take_pending, with_bills
+from ui.widgets.print_panel import PrintPanel
 from ui.widgets.touch_scroll import enable_touch_scroll
 
 MAX_CANDIDATES = 200

@@ -26,17 +26,17 @@ from kiosk.idle import ScreenKind
 from printer.document import Document
 from printer.receipts import BillSlip, build_bill_slip
 from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.bills.common import (
+from ui.screen import Screen
+from ui.screens.bills.overview import change_text
+from ui.shared.customer import (
     doc_customer,
     doc_terminal,
     open_screen,
     take_pending,
     with_bills,
 )
-from ui.screens.bills.overview import change_text
-from ui.screens.bills.print_panel import PrintPanel
 from ui.widgets.card import card
+from ui.widgets.print_panel import PrintPanel
 from ui.widgets.touch_scroll import enable_touch_scroll
 
 HIGHLIGHT_KEYS = {

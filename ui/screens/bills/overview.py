@@ -13,10 +13,10 @@ from kiosk.backend import models as m
 from kiosk.backend.factors import Access
 from kiosk.idle import ScreenKind
 from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.bills.common import open_screen, with_bills
+from ui.screen import Screen
 from ui.screens.bills.output import StatementOutput
 from ui.screens.bills.statement_job import SavedStatement, statement_job
+from ui.shared.customer import open_screen, with_bills
 from ui.widgets.bill_chart import BillChart
 from ui.widgets.card import card
 

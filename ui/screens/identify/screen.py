@@ -16,7 +16,7 @@ from kiosk.idle import ScreenKind
 from kiosk.session import Customer
 from ui.context import AppContext
 from ui.errors import describe
-from ui.screens.base import Screen
+from ui.screen import Screen
 from ui.screens.identify.card_page import CardPage
 from ui.screens.identify.pages import ChoicePage, Page, PasswordPage, PhonePage, SmsPage
 

@@ -29,11 +29,11 @@ from kiosk.printing import PrintState
 from kiosk.transactions import TransactionKind
 from printer.document import Document
 from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.bills.common import doc_customer, doc_terminal, with_bills
-from ui.screens.bills.print_panel import PrintPanel
+from ui.screen import Screen
+from ui.shared.customer import doc_customer, doc_terminal, with_bills
 from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
+from ui.widgets.print_panel import PrintPanel
 
 MONTH_BUTTON_HEIGHT = 120
 ROW_KEYS = {

@@ -21,12 +21,12 @@ from kiosk.idle import ScreenKind
 from kiosk.line import confirmation_problem, password_problem
 from kiosk.transactions import TransactionKind
 from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.bills.print_panel import PrintPanel
+from ui.screen import Screen
 from ui.screens.line.receipt import ResultCard, offer_receipt
 from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.keypad import Keypad
+from ui.widgets.print_panel import PrintPanel
 
 
 class EntryStep(enum.Enum):

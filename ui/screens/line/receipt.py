@@ -12,10 +12,10 @@ from kiosk.line import line_receipt
 from printer.document import Document
 from printer.receipts import build_transaction_receipt
 from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.bills.common import doc_customer, doc_terminal
-from ui.screens.bills.print_panel import PrintPanel
+from ui.screen import Screen
+from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.card import card
+from ui.widgets.print_panel import PrintPanel
 
 
 class ResultCard:

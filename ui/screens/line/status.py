@@ -17,11 +17,11 @@ from kiosk.idle import ScreenKind
 from kiosk.line import LineAction, available_action
 from kiosk.transactions import TransactionKind
 from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.bills.print_panel import PrintPanel
+from ui.screen import Screen
 from ui.screens.line.receipt import ResultCard, offer_receipt
 from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
+from ui.widgets.print_panel import PrintPanel
 
 STATUS_KEYS: dict[m.LineStatus, str] = {
     m.LineStatus.NORMAL: "line.status_normal",

@@ -22,10 +22,10 @@ from kiosk.transactions import TransactionKind
 from printer.document import Document
 from printer.receipts.payment import PaymentReceipt, build_payment_receipt
 from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.bills.common import doc_customer, doc_terminal
-from ui.screens.bills.print_panel import PrintPanel
+from ui.screen import Screen
+from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.card import card
+from ui.widgets.print_panel import PrintPanel
 from ui.widgets.qr_code import QrCode
 
 AMOUNTS_FEN = (2000, 3000, 5000, 10000, 20000, 30000)

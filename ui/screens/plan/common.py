@@ -7,8 +7,8 @@ from collections.abc import Callable
 from common.money import format_fen
 from kiosk import plans as kp
 from kiosk.backend import models as m
-from ui.screens.base import Screen
-from ui.screens.bills.common import BILLS_CACHE
+from ui.screen import Screen
+from ui.shared.customer import BILLS_CACHE
 
 COMPARE = "plan_compare"  # the comparison screen's id
 

@@ -28,12 +28,12 @@ from kiosk.transactions import TransactionKind
 from printer.document import Document
 from printer.receipts import build_transaction_receipt
 from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.bills.common import doc_customer, doc_terminal
-from ui.screens.bills.print_panel import PrintPanel
+from ui.screen import Screen
 from ui.screens.plan.common import COMPARE, difference_text
+from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
+from ui.widgets.print_panel import PrintPanel
 
 # Rows of the comparison (label keys); the values come from _cells.
 ROW_KEYS = (

@@ -15,7 +15,7 @@ from common.money import format_fen
 from kiosk import plans as kp
 from kiosk.idle import ScreenKind
 from ui.context import AppContext
-from ui.screens.base import Screen
+from ui.screen import Screen
 from ui.screens.plan.common import COMPARE, advice_text, allowance_text, load_options, usage_text
 from ui.widgets.card import card
 

@@ -33,12 +33,12 @@ from printer.document import Document
 from printer.receipts import build_transaction_receipt
 from ui.context import AppContext
 from ui.errors import describe
-from ui.screens.base import Screen
-from ui.screens.bills.common import doc_customer, doc_terminal, open_screen, take_pending
-from ui.screens.bills.print_panel import PrintPanel
+from ui.screen import Screen
 from ui.screens.services.code_page import CodePage
 from ui.screens.services.rows import ServiceColumn, service_row
+from ui.shared.customer import doc_customer, doc_terminal, open_screen, take_pending
 from ui.widgets.confirm import ConfirmPanel
+from ui.widgets.print_panel import PrintPanel
 
 SCREEN_ID = "services"
 

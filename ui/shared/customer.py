@@ -1,5 +1,5 @@
-"""What the bill screens share: the cached bills, the customer and terminal for documents,
-and opening a screen that needs a higher identification level."""
+"""What features share about the customer: the session's bills (fetched once), the customer
+and terminal as documents name them, and opening a screen that needs a higher level."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from kiosk.backend import models as m
 from kiosk.backend.factors import Access
 from printer import statement as st
 from ui.context import AppContext
-from ui.screens.base import Screen
+from ui.screen import Screen
 
 BILLS_CACHE = "bills:list"  # list[MonthBill], newest first (session cache: wiped at the end)
 PENDING = "bills:pending"  # (screen id, params) waiting for identification to finish
