@@ -128,6 +128,7 @@ def _measure(url: str, latest_code: Callable[[str], str], tmp: Path) -> list[Res
     from ui.context import BackendHandle, Services
     from ui.features import discover
     from ui.screens.bills.details import DetailsScreen
+    from ui.screens.bills.params import DetailsParams
 
     app = create_application(["bench-bills"])
     config = dataclasses.replace(
@@ -154,7 +155,7 @@ def _measure(url: str, latest_code: Callable[[str], str], tmp: Path) -> list[Res
     ticker = _Ticker()
     ticker.start()
     shell.ctx.sessions.identify(Customer(HEAVY, "王*然", "动感地带", {Factor.PASSWORD, Factor.SMS}))
-    shell.navigator.go("details", {"month": MONTHS[-1], "tab": DetailTab.DATA})
+    shell.navigator.go("details", DetailsParams(MONTHS[-1], DetailTab.DATA))
     screen = shell.navigator.current
     assert isinstance(screen, DetailsScreen)
     model, table = screen.model, screen.table

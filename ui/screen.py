@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
@@ -12,6 +12,7 @@ from kiosk.idle import ScreenKind
 from ui.context import AppContext
 
 if TYPE_CHECKING:
+    from kiosk.backend.factors import Access
     from kiosk.idempotency import IdempotencyKeys
     from kiosk.transactions import TransactionKind
 
@@ -35,10 +36,12 @@ class Screen(QFrame):
     """A full-screen page in the navigator's stack (a QFrame: style sheets paint its background).
 
     Subclasses set ``screen_id``, ``kind`` and ``title_key``, build their widgets in
-    ``__init__`` and fill them in ``enter``. ``navigate`` asks the navigator to go elsewhere.
+    ``__init__`` and fill them in ``enter``. A screen that takes parameters declares a frozen
+    ``Params`` type and receives one of those or None (opened from a tile, or "back").
+    :meth:`open` goes elsewhere (ui/navigation.py: identification first when needed).
     """
 
-    navigate = Signal(str, object)  # screen id, params
+    navigate = Signal(object)  # a ui.navigation.Destination
     kind_changed = Signal(object)  # ScreenKind: a transaction finished (FINISHED) and back
     replace = Signal(str, object)  # same, without remembering this screen for "back"
     go_home = Signal()
@@ -164,6 +167,13 @@ class Screen(QFrame):
 
         self.fetch(op, done, busy_key=busy_key, on_error=failed)
 
+    def open(self, target: str, params: object = None, level: Access | None = None) -> None:
+        """Go to ``target`` with its ``Params``; when the session lacks ``level``, the
+        customer identifies first and lands on ``target`` with the same ``params``."""
+        from ui.navigation import Destination
+
+        self.navigate.emit(Destination(target, params, level))
+
     def finish(self) -> None:
         """The customer's transaction is done: the kiosk goes home after
         ``timeouts.after_transaction`` seconds without a touch, counting down on this screen."""
@@ -198,7 +208,7 @@ class Screen(QFrame):
         self.error.hide()
         self.status.hide()
 
-    def enter(self, params: Any) -> None:
+    def enter(self, params: object) -> None:
         """Called each time the screen is shown; ``params`` come from the caller."""
 
     def leave(self) -> None:

@@ -34,6 +34,7 @@ from ui.screens.bills.details import DetailsScreen
 from ui.screens.bills.dispute import DisputeScreen
 from ui.screens.bills.month import MonthBillScreen
 from ui.screens.bills.overview import BillsScreen
+from ui.screens.bills.params import DetailsParams, MonthParams
 from ui.shell import Shell
 
 PHONE = "13800138000"
@@ -121,7 +122,7 @@ def test_chart_tap_opens_the_month_with_explained_categories(
 def test_details_page_on_demand_every_record_once_and_masked(
     bills_shell: Shell, qtbot: QtBot, own_backend: LiveBackend
 ) -> None:
-    bills_shell.navigator.go("details", {"month": "2026-10"})
+    bills_shell.navigator.go("details", DetailsParams("2026-10"))
     screen = _current(bills_shell)
     assert isinstance(screen, DetailsScreen)
     model = screen.model
@@ -149,7 +150,7 @@ def test_detail_slip_prints_once_per_session(
     bills_shell: Shell, qtbot: QtBot, printer_emulator: PrinterEmulator
 ) -> None:
     before = len(printer_emulator.receipts())
-    bills_shell.navigator.go("details", {"month": "2026-10"})
+    bills_shell.navigator.go("details", DetailsParams("2026-10"))
     screen = _current(bills_shell)
     assert isinstance(screen, DetailsScreen)
     screen.tab_buttons[next(iter(screen.tab_buttons))].click()
@@ -207,7 +208,7 @@ def test_dispute_an_sp_charge_refunds_twice(
 
 
 def test_pdf_statement_is_saved_with_the_month(bills_shell: Shell, tmp_path: Path) -> None:
-    bills_shell.navigator.go("details", {"month": "2026-09"})
+    bills_shell.navigator.go("details", DetailsParams("2026-09"))
     screen = _current(bills_shell)
     assert isinstance(screen, DetailsScreen)
     screen.pdf_button.click()
@@ -222,7 +223,7 @@ def test_pdf_statement_is_saved_with_the_month(bills_shell: Shell, tmp_path: Pat
 def test_paper_out_is_a_calm_message_and_the_slip_can_be_retried(
     bills_shell: Shell, qtbot: QtBot, printer_emulator: PrinterEmulator
 ) -> None:
-    bills_shell.navigator.go("bill", {"month": "2026-10"})
+    bills_shell.navigator.go("bill", MonthParams("2026-10"))
     screen = _current(bills_shell)
     assert isinstance(screen, MonthBillScreen)
     printer_emulator.set_paper("out")
@@ -239,7 +240,7 @@ def test_paper_out_is_a_calm_message_and_the_slip_can_be_retried(
 
 
 def test_full_numbers_only_with_id_card_and_sms_and_english(bills_shell: Shell) -> None:
-    bills_shell.navigator.go("details", {"month": "2026-10"})
+    bills_shell.navigator.go("details", DetailsParams("2026-10"))
     screen = _current(bills_shell)
     assert isinstance(screen, DetailsScreen)
     assert not screen.numbers_button.isVisibleTo(screen)  # password + SMS: masked only
@@ -263,7 +264,7 @@ def test_full_numbers_only_with_id_card_and_sms_and_english(bills_shell: Shell) 
 
 def test_session_end_drops_everything(bills_shell: Shell) -> None:
     # Last in the module: ending the session logs the shared client out.
-    bills_shell.navigator.go("details", {"month": "2026-10"})
+    bills_shell.navigator.go("details", DetailsParams("2026-10"))
     screen = _current(bills_shell)
     assert isinstance(screen, DetailsScreen)
     assert screen.model.rowCount() > 0

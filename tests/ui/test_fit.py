@@ -17,6 +17,7 @@ from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Services
 from ui.features import discover
+from ui.navigation import Destination
 from ui.screens.identify.screen import IdentifyScreen
 from ui.shell import Shell
 
@@ -38,7 +39,7 @@ def shell(request: pytest.FixtureRequest, app: QApplication) -> Iterator[Shell]:
 
 
 def test_identification_pages_fit_1080p(shell: Shell) -> None:
-    shell.navigator.go("identify", {"target": "home", "level": Access.DETAILS})
+    shell.navigator.go("identify", Destination("home", None, Access.DETAILS))
     screen = shell.navigator.current
     assert isinstance(screen, IdentifyScreen)
     for page in screen._page_of.values():

@@ -57,7 +57,7 @@ class AdminPinScreen(Screen):
         if self.ctx.config.admin.check_pin(pin):
             self._failures = 0
             self.unlocked.emit()
-            self.navigate.emit("admin", None)
+            self.open("admin")
             return
         self._failures += 1
         self.keypad.reset()

@@ -71,7 +71,7 @@ class OverviewScreen(Screen):
         self.layout_.addStretch(1)
         self.bills_button = QPushButton()
         self.bills_button.setProperty("kind", "primary")
-        self.bills_button.clicked.connect(lambda: self.navigate.emit("bills", None))
+        self.bills_button.clicked.connect(lambda: self.open("bills"))
         actions = QHBoxLayout()
         actions.addWidget(self.bills_button)
         actions.addStretch(1)

@@ -3,8 +3,6 @@ amount when the rules confirm it, and the customer takes a receipt with the disp
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,7 +27,7 @@ from printer.document import Document
 from printer.receipts import build_transaction_receipt
 from ui.context import AppContext
 from ui.screen import Screen
-from ui.shared.customer import doc_customer, doc_terminal, take_pending, with_bills
+from ui.shared.customer import doc_customer, doc_terminal, with_bills
 from ui.widgets.print_panel import PrintPanel
 from ui.widgets.touch_scroll import enable_touch_scroll
 
@@ -39,6 +37,7 @@ MAX_CANDIDATES = 200
 class DisputeScreen(Screen):
     """Flag a wrong charge (needs Access.DETAILS)."""
 
+    Params = kd.DisputeTarget
     screen_id = "dispute"
     kind = ScreenKind.ORDINARY
     title_key = "dispute.title"
@@ -95,8 +94,7 @@ class DisputeScreen(Screen):
         self.disputed: tuple[m.Record, kd.DisputeReason] | None = None
 
     # Screen API ---------------------------------------------------------------------------
-    def enter(self, params: Any) -> None:
-        params = take_pending(self.ctx, self.screen_id, params)
+    def enter(self, params: object) -> None:
         self._clear()
         self.retranslate()
         if isinstance(params, kd.DisputeTarget):

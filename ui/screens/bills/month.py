@@ -3,8 +3,6 @@ highlights (new VAS/SP charge, roaming, spike) and a "this is wrong" button per 
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -28,11 +26,10 @@ from printer.receipts import BillSlip, build_bill_slip
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.screens.bills.overview import change_text
+from ui.screens.bills.params import DetailsParams, MonthParams
 from ui.shared.customer import (
     doc_customer,
     doc_terminal,
-    open_screen,
-    take_pending,
     with_bills,
 )
 from ui.widgets.card import card
@@ -104,6 +101,7 @@ class CategoryCard(QFrame):
 class MonthBillScreen(Screen):
     """One month's bill, explained."""
 
+    Params = MonthParams
     screen_id = "bill"
     kind = ScreenKind.READING
     title_key = "bill.title"
@@ -138,9 +136,9 @@ class MonthBillScreen(Screen):
         self.cards: list[CategoryCard] = []
         self.month = ""
 
-    def enter(self, params: Any) -> None:
-        params = take_pending(self.ctx, self.screen_id, params) or {}
-        self.month = params.get("month", self.month)
+    def enter(self, params: object) -> None:
+        if isinstance(params, MonthParams):
+            self.month = params.month
         self.print_panel.reset()
         self.retranslate()
         with_bills(self, self._got_bills)
@@ -216,10 +214,10 @@ class MonthBillScreen(Screen):
 
     # Actions -------------------------------------------------------------------------------
     def dispute(self, target: kd.DisputeTarget) -> None:
-        open_screen(self, "dispute", target, Access.DETAILS)
+        self.open("dispute", target, Access.DETAILS)
 
     def _on_details_button_clicked(self) -> None:
-        open_screen(self, "details", {"month": self.month}, Access.DETAILS)
+        self.open("details", DetailsParams(self.month), Access.DETAILS)
 
     def _on_print_button_clicked(self) -> None:
         bill = self.bill

@@ -16,6 +16,7 @@ from kiosk.idle import ScreenKind
 from kiosk.session import Customer
 from ui.context import AppContext
 from ui.errors import describe
+from ui.navigation import Destination
 from ui.screen import Screen
 from ui.screens.identify.card_page import CardPage
 from ui.screens.identify.pages import ChoicePage, Page, PasswordPage, PhonePage, SmsPage
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 class IdentifyScreen(Screen):
     """Asks only for what the chosen function still needs, then opens it."""
 
+    Params = Destination
     screen_id = "identify"
     kind = ScreenKind.ENTRY
     title_key = "identify.title"
@@ -61,14 +63,15 @@ class IdentifyScreen(Screen):
             reader.read_failed.connect(self.card_page.on_read_failed)
             reader.ready_changed.connect(self.card_page.set_reader_ready)
         self.state: IdentifyState | None = None
-        self.target: str | None = None
+        self.continuation: Destination | None = None
         self.step = Step.PHONE
 
     # Screen API ---------------------------------------------------------------------------
-    def enter(self, params: Any) -> None:
-        params = params or {}
-        self.target = params.get("target")
-        level = params.get("level", m.Access.SUMMARY)
+    def enter(self, params: object) -> None:
+        # The continuation: where the customer was going, handed back unchanged when done.
+        self.continuation = params if isinstance(params, Destination) else None
+        level = self.continuation.level if self.continuation else None
+        level = level or m.Access.SUMMARY
         customer = self.ctx.sessions.current.customer
         self.state = IdentifyState(
             level=level,
@@ -85,7 +88,7 @@ class IdentifyScreen(Screen):
 
     def reset(self) -> None:
         self.state = None
-        self.target = None
+        self.continuation = None
         for page in self._page_of.values():
             page.clear()
 
@@ -128,9 +131,9 @@ class IdentifyScreen(Screen):
         page.adjustSize()
 
     def _finish(self) -> None:
-        target = self.target
-        if target:
-            self.replace.emit(target, None)
+        continuation = self.continuation
+        if continuation is not None:
+            self.replace.emit(continuation.target, continuation.params)
         else:
             self.go_home.emit()
 

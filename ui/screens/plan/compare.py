@@ -13,7 +13,6 @@ word: a plan already booked elsewhere meanwhile is refused there and said calmly
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
@@ -29,7 +28,7 @@ from printer.document import Document
 from printer.receipts import build_transaction_receipt
 from ui.context import AppContext
 from ui.screen import Screen
-from ui.screens.plan.common import COMPARE, difference_text
+from ui.screens.plan.common import COMPARE, CompareParams, difference_text
 from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
@@ -50,6 +49,7 @@ RESULT_KEYS = ("plan.confirm_to", "plan.confirm_date", "plan.transaction")
 class PlanCompareScreen(Screen):
     """Current vs chosen plan; 办理 books the chosen one from next month."""
 
+    Params = CompareParams
     screen_id = COMPARE
     kind = ScreenKind.READING
     title_key = "plan.compare_title"
@@ -147,10 +147,10 @@ class PlanCompareScreen(Screen):
         self._clear()
 
     # Screen API ---------------------------------------------------------------------------
-    def enter(self, params: Any) -> None:
-        if isinstance(params, tuple) and isinstance(params[0], kp.PlanOptions):
+    def enter(self, params: object) -> None:
+        if isinstance(params, CompareParams):
             self._clear()
-            self.options, self.code = params[0], str(params[1])
+            self.options, self.code = params.options, params.code
         self.retranslate()
         if self.options is None:  # nothing chosen (e.g. "back" into a wiped screen)
             QTimer.singleShot(0, self.go_back.emit)  # after the navigator finished showing us

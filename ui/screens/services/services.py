@@ -14,7 +14,7 @@ onto the receipt, and an agreement updated meanwhile is fetched and asked again.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -23,7 +23,6 @@ from common.masking import mask_phone
 from common.money import format_fen
 from kiosk import agreements as ka
 from kiosk import services as ks
-from kiosk.authz import satisfies
 from kiosk.backend import errors as be
 from kiosk.backend import models as m
 from kiosk.backend.factors import Access
@@ -33,19 +32,28 @@ from printer.document import Document
 from printer.receipts import build_transaction_receipt
 from ui.context import AppContext
 from ui.errors import describe
+from ui.navigation import level_enough
 from ui.screen import Screen
 from ui.screens.services.code_page import CodePage
 from ui.screens.services.rows import ServiceColumn, service_row
-from ui.shared.customer import doc_customer, doc_terminal, open_screen, take_pending
+from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.print_panel import PrintPanel
 
 SCREEN_ID = "services"
 
 
+@dataclass(frozen=True)
+class ServicesParams:
+    """Opened with a service to order: back from identification, its question is asked."""
+
+    order: str | None = None
+
+
 class ServicesScreen(Screen):
     """The lists, the order question, the SMS code, and the receipt of what was done."""
 
+    Params = ServicesParams
     screen_id = SCREEN_ID
     kind = ScreenKind.ORDINARY
     title_key = "services.title"
@@ -107,12 +115,11 @@ class ServicesScreen(Screen):
         self._clear()
 
     # Screen API ---------------------------------------------------------------------------
-    def enter(self, params: Any) -> None:
-        params = take_pending(self.ctx, self.screen_id, params)
+    def enter(self, params: object) -> None:
         self._clear()
         self.retranslate()
-        if isinstance(params, dict) and isinstance(params.get("order"), str):
-            self._open_order = params["order"]
+        if isinstance(params, ServicesParams) and params.order is not None:
+            self._open_order = params.order
         self._load()
 
     def reset(self) -> None:
@@ -286,11 +293,9 @@ class ServicesScreen(Screen):
     def _on_order_clicked(self, service: m.Service) -> None:
         if self.loading:
             return
-        customer = self.ctx.sessions.current.customer
-        held = customer.factors if customer is not None else set()
-        if not satisfies(held, Access.SENSITIVE):
+        if not level_enough(self.ctx.sessions.current.customer, Access.SENSITIVE):
             # Identification adds the ID card and SMS code, then comes back to this question.
-            open_screen(self, SCREEN_ID, {"order": service.code}, Access.SENSITIVE)
+            self.open(SCREEN_ID, ServicesParams(order=service.code), Access.SENSITIVE)
             return
         self._ask_with_agreement(service)
 
