@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -13,10 +14,12 @@ from ui.context import AppContext
 
 if TYPE_CHECKING:
     from kiosk.backend.factors import Access
-    from kiosk.idempotency import IdempotencyKeys
+    from kiosk.flows.transaction import TransactionFlow
     from kiosk.transactions import TransactionKind
+    from ui.widgets.confirm import ConfirmPanel
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def is_customer_error(exc: Exception) -> bool:
@@ -78,7 +81,7 @@ class Screen(QFrame):
         self.layout_.addWidget(self.error)
         self.layout_.addWidget(self.home_countdown)
         self.loading = False
-        self._keys: IdempotencyKeys | None = None
+        self._flows: dict[TransactionKind, TransactionFlow] = {}
 
     def tr(self, key: str, /, **values: object) -> str:  # type: ignore[override]
         return self.ctx.translator.tr(key, **values)
@@ -119,6 +122,14 @@ class Screen(QFrame):
 
         self.ctx.runner.run(op, done, failed, guard=self.ctx.sessions.guard())
 
+    def flow(self, kind: TransactionKind) -> TransactionFlow:
+        """This screen's lifecycle of ``kind`` transactions (kiosk/flows/transaction.py)."""
+        from kiosk.flows.transaction import TransactionFlow
+
+        if kind not in self._flows:
+            self._flows[kind] = TransactionFlow(kind)
+        return self._flows[kind]
+
     def transact(
         self,
         kind: TransactionKind,
@@ -130,20 +141,25 @@ class Screen(QFrame):
         amount_fen: int | None = None,
         busy_key: str = "common.saving",
         on_error: Callable[[Exception], None] | None = None,
+        confirm: ConfirmPanel | None = None,
     ) -> None:
         """A mutating backend call ``call(idempotency_key)`` for the customer's ``choice``.
 
         Runs in the background under the journal (when the kiosk keeps one): the entry with the
-        key, masked number and amount is written before the call leaves. Retrying the same
-        choice after a lost answer reuses its key, so the backend applies it once.
+        key, masked number and amount is written before the call leaves. The lifecycle is the
+        screen's :meth:`flow` of ``kind``, and a lost answer is handled here, the same for
+        every transaction: the customer is told it may have happened, the ``confirm``ation
+        (when the screen has one) stays open, and confirming again resends the same choice
+        with the same key, so the backend applies it once. ``on_error`` hears the other
+        failures (and lost answers on screens without a confirmation).
         """
-        from kiosk.backend.errors import outcome_unknown
-        from kiosk.idempotency import IdempotencyKeys
+        from kiosk.flows.transaction import Phase
 
-        if self._keys is None:
-            self._keys = IdempotencyKeys()
-        keys = self._keys
-        key = keys.key_for(choice)
+        flow = self.flow(kind)
+        if flow.phase is Phase.SENDING:
+            log.info("a %s request is still out: tap ignored", kind.value)
+            return
+        key = flow.send(choice)
         ctx = self.ctx
         customer = ctx.sessions.current.customer
         phone = customer.phone if customer is not None else ""
@@ -156,12 +172,16 @@ class Screen(QFrame):
             return journaled(ctx.journal, kind, key, phone, call, transaction_id, amount_fen)
 
         def done(result: T) -> None:
-            keys.settle()
+            flow.answered()
             on_done(result)
 
         def failed(exc: Exception) -> None:
-            if not outcome_unknown(exc):
-                keys.settle()  # a definite refusal: nothing happened, a retry is a new attempt
+            flow.failed(exc)
+            if flow.retry_reuses_key:
+                self.show_error(self.tr("error.outcome_unknown"))
+                if confirm is not None:
+                    confirm.reopen()
+                    return
             if on_error is not None:
                 on_error(exc)
 
@@ -191,7 +211,8 @@ class Screen(QFrame):
 
     def wipe(self) -> None:
         """Session end: forget keys in flight, restore the kind, drop what the screen shows."""
-        self._keys = None
+        for flow in self._flows.values():
+            flow.reset()
         self.restore_kind()
         self.reset()
 

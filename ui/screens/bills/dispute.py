@@ -23,12 +23,11 @@ from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
 from kiosk.records import client_fetch, fetch_kind
 from kiosk.transactions import TransactionKind
-from printer.document import Document
-from printer.receipts import build_transaction_receipt
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.shared.customer import doc_customer, doc_terminal, with_bills
 from ui.widgets.print_panel import PrintPanel
+from ui.widgets.result_card import offer_receipt
 from ui.widgets.touch_scroll import enable_touch_scroll
 
 MAX_CANDIDATES = 200
@@ -272,8 +271,4 @@ class DisputeScreen(Screen):
             hall_now(),
         )
 
-        def build() -> Document:
-            return build_transaction_receipt(receipt, hall_now())
-
-        # A transaction receipt: staff may reprint it (masked data only).
-        self.print_panel.offer(build, None, keep_copy=True)
+        offer_receipt(self.print_panel, receipt)

@@ -315,6 +315,7 @@ class InvoiceScreen(Screen):
             done,
             amount_fen=self._amount_of(month),
             on_error=failed,
+            confirm=self.confirm,
         )
 
     # Printing -----------------------------------------------------------------------------

@@ -24,8 +24,6 @@ from kiosk import spam as ks
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
 from kiosk.transactions import TransactionKind
-from printer.document import Document
-from printer.receipts import build_transaction_receipt
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.shared.customer import doc_customer, doc_terminal
@@ -33,6 +31,7 @@ from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.keypad import Keypad
 from ui.widgets.print_panel import PrintPanel
+from ui.widgets.result_card import offer_receipt
 
 
 class SpamScreen(Screen):
@@ -250,9 +249,9 @@ class SpamScreen(Screen):
             self._offer_receipt()
             self.finish()
 
-        def failed(_exc: Exception) -> None:
+        def failed(_exc: Exception) -> None:  # refused: back to the form, the message says why
             self.confirm.close_question()
-            self.form.show()  # the message says why; the same report can be sent again
+            self.form.show()
 
         # One key per report: a retry after a lost answer is not filed twice.
         self.transact(
@@ -262,6 +261,7 @@ class SpamScreen(Screen):
             lambda report: report.report_id,
             done,
             on_error=failed,
+            confirm=self.confirm,
         )
 
     def _show_result(self, report: m.SpamReport) -> None:
@@ -302,8 +302,4 @@ class SpamScreen(Screen):
             hall_now(),
         )
 
-        def build() -> Document:
-            return build_transaction_receipt(receipt, hall_now())
-
-        # A transaction receipt (masked data only): staff may reprint it.
-        self.print_panel.offer(build, None, keep_copy=True)
+        offer_receipt(self.print_panel, receipt)

@@ -18,15 +18,16 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 from common.masking import mask_phone
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
-from kiosk.line import confirmation_problem, password_problem
+from kiosk.line import confirmation_problem, line_receipt, password_problem
 from kiosk.transactions import TransactionKind
 from ui.context import AppContext
 from ui.screen import Screen
-from ui.screens.line.receipt import ResultCard, offer_receipt
+from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.keypad import Keypad
 from ui.widgets.print_panel import PrintPanel
+from ui.widgets.result_card import ResultCard, offer_receipt
 
 
 class EntryStep(enum.Enum):
@@ -190,16 +191,11 @@ class PasswordResetScreen(Screen):
             lambda r: r.transaction_id,
             self._on_reset_done,
             on_error=self._on_reset_failed,
+            confirm=self.confirm_panel,
         )
 
-    def _on_reset_failed(self, exc: Exception) -> None:
-        from kiosk.backend.errors import outcome_unknown
-
-        if outcome_unknown(exc) and self._new:
-            # The answer was lost: the same confirmation again reuses the same key, so the
-            # backend applies the new password at most once.
-            self._ask()
-            return
+    def _on_reset_failed(self, _exc: Exception) -> None:
+        # Refused (a lost answer keeps the confirmation open: Screen.transact).
         error = self.error.text()
         self._start_over()
         self.show_error(error)
@@ -218,4 +214,7 @@ class PasswordResetScreen(Screen):
 
     def _on_receipt_clicked(self) -> None:
         if self.result is not None:
-            offer_receipt(self.ctx, self.print_panel, self.result)
+            offer_receipt(
+                self.print_panel,
+                line_receipt(self.result, doc_terminal(self.ctx), doc_customer(self.ctx)),
+            )

@@ -24,8 +24,6 @@ from kiosk import plans as kp
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
 from kiosk.transactions import TransactionKind
-from printer.document import Document
-from printer.receipts import build_transaction_receipt
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.screens.plan.common import COMPARE, CompareParams, difference_text
@@ -33,6 +31,7 @@ from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.print_panel import PrintPanel
+from ui.widgets.result_card import offer_receipt
 
 # Rows of the comparison (label keys); the values come from _cells.
 ROW_KEYS = (
@@ -358,6 +357,7 @@ class PlanCompareScreen(Screen):
             self._on_changed,
             busy_key="plan.changing",
             on_error=self._on_change_failed,
+            confirm=self.confirm,
         )
 
     def _on_change_failed(self, exc: Exception) -> None:
@@ -414,8 +414,4 @@ class PlanCompareScreen(Screen):
             change, doc_terminal(self.ctx), doc_customer(self.ctx), hall_now(), self.consented
         )
 
-        def build() -> Document:
-            return build_transaction_receipt(receipt, hall_now())
-
-        # A transaction receipt: staff may reprint it (masked data only).
-        self.print_panel.offer(build, None, keep_copy=True)
+        offer_receipt(self.print_panel, receipt)

@@ -28,8 +28,6 @@ from kiosk.backend import models as m
 from kiosk.backend.factors import Access
 from kiosk.idle import ScreenKind
 from kiosk.transactions import TransactionKind
-from printer.document import Document
-from printer.receipts import build_transaction_receipt
 from ui.context import AppContext
 from ui.errors import describe
 from ui.navigation import level_enough
@@ -39,6 +37,7 @@ from ui.screens.services.rows import ServiceColumn, service_row
 from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.print_panel import PrintPanel
+from ui.widgets.result_card import offer_receipt
 
 SCREEN_ID = "services"
 
@@ -361,12 +360,10 @@ class ServicesScreen(Screen):
             self._quoted,
             busy_key="services.sending",
             on_error=self._on_quote_failed,
+            confirm=self.confirm,
         )
 
     def _on_quote_failed(self, exc: Exception) -> None:
-        if be.outcome_unknown(exc):
-            self.confirm.confirm_button.setEnabled(True)  # the same question may be retried
-            return
         self.consented = None
         if isinstance(exc, be.AgreementOutdated) and self.ordering is not None:
             # The operator updated the text meanwhile: read the new one and agree again.
@@ -417,8 +414,8 @@ class ServicesScreen(Screen):
             self.show_error(describe(exc, self.ctx.translator, context="sms"))
             self.code_page.keypad.reset()
             return
-        if be.outcome_unknown(exc):
-            return  # the same code may be sent again: it reuses its key
+        if self.flow(TransactionKind.SERVICE_ORDER).retry_reuses_key:
+            return  # the same code may be typed again: it reuses its key
         # Locked, expired or already answered: this order is over; show the truth again.
         message = self.error.text()
         if isinstance(exc, be.Conflict | be.NotFound):
@@ -466,8 +463,4 @@ class ServicesScreen(Screen):
         else:
             receipt = ks.cancel_receipt(change, terminal, customer, now)
 
-        def build() -> Document:
-            return build_transaction_receipt(receipt, hall_now())
-
-        # A transaction receipt: staff may reprint it (masked data only).
-        self.print_panel.offer(build, None, keep_copy=True)
+        offer_receipt(self.print_panel, receipt)
