@@ -189,7 +189,7 @@ class AdminScreen(Screen):
                 "admin.reconciled",
                 done=result.done,
                 failed=result.not_applied,
-                unknown=result.still_unknown,
+                unknown=result.still_unknown + result.waiting,  # held back: not yet known
             )
         )
         self.status.show()
