@@ -9,7 +9,6 @@ whole window).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import signal
@@ -41,7 +40,6 @@ from ui.widgets.header import Header
 
 if TYPE_CHECKING:
     from kiosk.backend.client import BackendClient
-    from kiosk.demo_stack import DemoEndpoints
     from kiosk.devices.idcard.poller import CardEvent, CardPoller
     from kiosk.journal import Journal
 
@@ -188,28 +186,6 @@ def build_services(config: Config) -> Services:
             )
         )
     return services
-
-
-def demo_config(base: Config, endpoints: DemoEndpoints) -> Config:
-    """The demo's configuration: the embedded backend and the emulators' ports."""
-    from kiosk.demo_stack import DEMO_TERMINAL_TOKEN
-
-    devices = dataclasses.replace(
-        base.devices,
-        card_reader=endpoints.card_reader.port if endpoints.card_reader else "",
-        printer=endpoints.printer.port if endpoints.printer else "",
-    )
-    backend = dataclasses.replace(
-        base.backend, url=endpoints.backend_url, terminal_token=DEMO_TERMINAL_TOKEN
-    )
-    ui = dataclasses.replace(base.ui, fullscreen=False)
-    return dataclasses.replace(
-        base,
-        backend=backend,
-        devices=devices,
-        ui=ui,
-        journal_path=str(endpoints.workdir / "journal.sqlite3"),
-    )
 
 
 def start_shell(config: Config, options: ShellOptions | None = None) -> Shell:

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from common.masking import mask_name
+from demo.stack import DemoEndpoints, Endpoint
 from kiosk.backend.models import SmsMessage
-from kiosk.demo_stack import DemoEndpoints, Endpoint
 from ui.shell import Shell
 
 log = logging.getLogger(__name__)

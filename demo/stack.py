@@ -134,7 +134,7 @@ class DemoStack:
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
         # Resolved once and pinned on the backend, so the demo data, the backend and the tour
         # agree on the month even when the run crosses midnight.
-        self.today = (today or os.environ.get(DEMO_TODAY_ENV) or hall_now().date().isoformat())
+        self.today = today or os.environ.get(DEMO_TODAY_ENV) or hall_now().date().isoformat()
         self.business_date = dt.date.fromisoformat(self.today)
         self.devices = devices
         self.timeout = startup_timeout
@@ -165,9 +165,7 @@ class DemoStack:
             printer = self._start_emulator(
                 "printer", ["--link", str(self.workdir / "printer"), "--out", str(receipts)]
             )
-        return DemoEndpoints(
-            backend_url, card, printer, receipts, self.workdir, self.business_date
-        )
+        return DemoEndpoints(backend_url, card, printer, receipts, self.workdir, self.business_date)
 
     def stop(self) -> None:
         for child in reversed(self._children):
@@ -208,6 +206,7 @@ class DemoStack:
             time.sleep(0.1)
         url = f"http://127.0.0.1:{port_file.read_text().strip()}"
         import requests  # only the demo needs it here; the kiosk's start-up stays light
+
         while True:
             try:
                 if requests.get(f"{url}/v1/health", timeout=2).ok:
