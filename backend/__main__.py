@@ -44,6 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds before an SMS code may be re-sent (tests may use 0)",
     )
 
+    serve.add_argument("--tls-cert", type=Path, help="serve HTTPS with this certificate (PEM)")
+    serve.add_argument("--tls-key", type=Path, help="the certificate's private key (PEM)")
+    serve.add_argument(
+        "--tls-client-ca",
+        type=Path,
+        help="require client certificates signed by this CA (mutual TLS)",
+    )
+
     seed = sub.add_parser("seed", help="fill an empty database with demo data")
     seed.add_argument("--db", default=DEFAULT_DB)
     seed.add_argument(
@@ -70,7 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve" and (
+        bool(args.tls_cert) != bool(args.tls_key) or (args.tls_client_ca and not args.tls_cert)
+    ):
+        parser.error("--tls-cert and --tls-key go together; --tls-client-ca needs both")
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -117,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         add_terminal(engine, args.terminal_id, args.token, args.name or args.terminal_id)
         return 0
     from backend.api.app import create_app
-    from backend.server import serve
+    from backend.server import TlsFiles, serve
 
     app = create_app(
         engine,
@@ -125,7 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         demo_mode=args.demo,
         sms_resend_after=dt.timedelta(seconds=max(0, args.sms_resend_after)),
     )
-    serve(app, args.host, args.port, args.port_file)
+    tls = TlsFiles(args.tls_cert, args.tls_key, args.tls_client_ca) if args.tls_cert else None
+    serve(app, args.host, args.port, args.port_file, tls)
     return 0
 
 

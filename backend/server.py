@@ -7,7 +7,9 @@ import os
 import socket
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -43,8 +45,25 @@ class _Server(uvicorn.Server):
         log.info("backend listening on port %d", self._port)
 
 
-def serve(app: FastAPI, host: str, port: int, port_file: Path | None = None) -> None:
-    """Bind, then serve until SIGINT/SIGTERM."""
+@dataclass(frozen=True)
+class TlsFiles:
+    """HTTPS for the API: the server's certificate and key (PEM), and optionally the CA whose
+    client certificates it demands (mutual TLS: a terminal without one is refused in the
+    handshake, before any byte of HTTP is read)."""
+
+    cert: Path
+    key: Path
+    client_ca: Path | None = None
+
+
+def serve(
+    app: FastAPI,
+    host: str,
+    port: int,
+    port_file: Path | None = None,
+    tls: TlsFiles | None = None,
+) -> None:
+    """Bind, then serve until SIGINT/SIGTERM (over TLS when ``tls`` is given)."""
     # Handlers run in worker threads and hand results back to the event loop thread; with the
     # default 5 ms GIL switch interval each hand-over can wait that long under load.
     sys.setswitchinterval(0.0005)
@@ -65,5 +84,18 @@ def serve(app: FastAPI, host: str, port: int, port_file: Path | None = None) -> 
         log_config=None,
         timeout_keep_alive=30,
         backlog=2048,
+        **_ssl_options(tls),
     )
     _Server(config, bound, port_file).run(sockets=[sock])
+
+
+def _ssl_options(tls: TlsFiles | None) -> dict[str, Any]:
+    if tls is None:
+        return {}
+    import ssl
+
+    options: dict[str, Any] = {"ssl_certfile": str(tls.cert), "ssl_keyfile": str(tls.key)}
+    if tls.client_ca is not None:
+        options["ssl_ca_certs"] = str(tls.client_ca)
+        options["ssl_cert_reqs"] = ssl.CERT_REQUIRED
+    return options

@@ -31,8 +31,9 @@ def register(subparsers: Any) -> None:
 
 
 def demo_config(base: Config, endpoints: DemoEndpoints) -> Config:
-    """The demo's configuration: the embedded backend and the emulators' ports."""
-    from demo.stack import DEMO_TERMINAL_TOKEN
+    """The demo's configuration: the embedded backend (as the demo terminal, the only one it
+    knows), the emulators' ports."""
+    from kiosk.config import DEMO_TERMINAL_ID, DEMO_TERMINAL_TOKEN
 
     devices = dataclasses.replace(
         base.devices,
@@ -45,6 +46,7 @@ def demo_config(base: Config, endpoints: DemoEndpoints) -> Config:
     ui = dataclasses.replace(base.ui, fullscreen=False)
     return dataclasses.replace(
         base,
+        terminal=dataclasses.replace(base.terminal, id=DEMO_TERMINAL_ID),
         backend=backend,
         devices=devices,
         ui=ui,

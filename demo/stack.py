@@ -27,8 +27,6 @@ from common.hall_time import hall_now
 
 log = logging.getLogger(__name__)
 
-DEMO_TERMINAL_ID = "KIOSK-DEMO-01"
-DEMO_TERMINAL_TOKEN = "demo-terminal-token"
 DEMO_TODAY_ENV = "KIOSK_DEMO_TODAY"
 
 

@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "demo.commands",  # demo (and the tour): found by name, no runtime module imports demo
     "kiosk.commands.idcard",
     "kiosk.commands.printer",
+    "kiosk.commands.admin",
 )
 
 

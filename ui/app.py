@@ -144,6 +144,9 @@ def backend_factory(config: Config) -> Callable[[], BackendClient]:
             config.backend.terminal_token,
             connect_timeout=config.backend.connect_timeout,
             read_timeout=config.backend.read_timeout,
+            ca_file=config.backend.ca_file,
+            client_cert=config.backend.client_cert,
+            client_key=config.backend.client_key,
         )
 
     return make

@@ -36,6 +36,21 @@ T = TypeVar("T")
 _RETRYABLE_STATUS = frozenset({502, 503, 504})
 
 
+def _tls_reason(exc: requests.exceptions.SSLError) -> str:
+    """The OpenSSL reason (e.g. CERTIFICATE_VERIFY_FAILED), never a URL with a query."""
+    text = str(exc)
+    for reason in (
+        "CERTIFICATE_VERIFY_FAILED",
+        "certificate required",
+        "WRONG_VERSION_NUMBER",
+        "hostname mismatch",
+        "unknown ca",
+    ):
+        if reason.lower() in text.lower():
+            return reason
+    return type(exc).__name__
+
+
 def new_idempotency_key() -> str:
     """A fresh key for one logical mutation; journal it to reuse it after a crash."""
     return str(uuid.uuid4())
@@ -54,7 +69,13 @@ class BackendClient:
         read_timeout: float = 10.0,
         retries: int = 2,
         backoff_s: float = 0.2,
+        ca_file: str = "",
+        client_cert: str = "",
+        client_key: str = "",
     ) -> None:
+        """``ca_file`` pins the CA that signed the backend's certificate (https only; empty
+        means the default trust store, which only tests and demos use); ``client_cert`` and
+        ``client_key`` (PEM) answer a backend that asks for mutual TLS."""
         self._base = base_url.rstrip("/")
         self._timeout = (connect_timeout, read_timeout)
         self._retries = max(0, retries)
@@ -62,6 +83,13 @@ class BackendClient:
         self._http = requests.Session()
         # The backend sits on the operator's network: proxies from the environment never apply.
         self._http.trust_env = False
+        # trust_env False also keeps REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE out: with verify set to
+        # a file, urllib3 loads that file and never the system store, so only the operator's
+        # CA can vouch for the backend.
+        if ca_file:
+            self._http.verify = ca_file
+        if client_cert:
+            self._http.cert = (client_cert, client_key)
         self._http.headers.update(
             {
                 "Authorization": f"Bearer {terminal_token}",
@@ -431,6 +459,10 @@ class BackendClient:
                     headers=headers,
                     timeout=self._timeout,
                 )
+            except requests.exceptions.SSLError as exc:
+                # Not retried: a certificate that does not verify will not verify in 0.2 s.
+                log.warning("%s %s: TLS refused (%s)", method, path, _tls_reason(exc))
+                raise e.BackendUntrusted("TLS handshake refused") from exc
             except requests.exceptions.ConnectTimeout:
                 last = e.BackendUnavailable("connect timeout")
             except requests.exceptions.ReadTimeout:
