@@ -39,6 +39,7 @@ def demo_config(base: Config, endpoints: DemoEndpoints) -> Config:
         base.devices,
         card_reader=endpoints.card_reader.port if endpoints.card_reader else "",
         printer=endpoints.printer.port if endpoints.printer else "",
+        cash_acceptor=endpoints.cash_acceptor.port if endpoints.cash_acceptor else "",
     )
     backend = dataclasses.replace(
         base.backend, url=endpoints.backend_url, terminal_token=DEMO_TERMINAL_TOKEN

@@ -53,6 +53,7 @@ class DemoEndpoints:
     workdir: Path
     # The date the backend bills by (pinned for the whole run): the tour counts months from it.
     business_date: dt.date
+    cash_acceptor: Endpoint | None = None
 
 
 def _die_with_parent() -> None:
@@ -157,13 +158,16 @@ class DemoStack:
         receipts = self.workdir / "receipts"
         receipts.mkdir(parents=True, exist_ok=True)
         backend_url = self._start_backend()
-        card = printer = None
+        card = printer = cash = None
         if self.devices:
             card = self._start_emulator("idcard", ["--link", str(self.workdir / "idcard")])
             printer = self._start_emulator(
                 "printer", ["--link", str(self.workdir / "printer"), "--out", str(receipts)]
             )
-        return DemoEndpoints(backend_url, card, printer, receipts, self.workdir, self.business_date)
+            cash = self._start_emulator("cash", ["--link", str(self.workdir / "cash")])
+        return DemoEndpoints(
+            backend_url, card, printer, receipts, self.workdir, self.business_date, cash
+        )
 
     def stop(self) -> None:
         for child in reversed(self._children):

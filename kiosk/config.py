@@ -96,6 +96,9 @@ class DevicesConfig:
     printer_baud: int = 115200
     printer_profile: str = "generic-80"
     a4_printer: str = ""  # a CUPS queue name; empty means "save PDF only"
+    cash_acceptor: str = ""  # ccTalk bill validator; empty means "no cash at this terminal"
+    cash_acceptor_baud: int = 9600
+    cash_acceptor_echo: bool = False  # single-wire bus: our own bytes come back first
 
 
 @dataclass(frozen=True)

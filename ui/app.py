@@ -40,6 +40,7 @@ from ui.widgets.header import Header
 
 if TYPE_CHECKING:
     from kiosk.backend.client import BackendClient
+    from kiosk.cash.desk import CashDesk
     from kiosk.devices.idcard.poller import CardEvent, CardPoller
     from kiosk.journal import Journal
 
@@ -161,6 +162,22 @@ def journal_factory(config: Config) -> Callable[[], Journal]:
     return make
 
 
+def cash_factory(config: Config) -> Callable[[], CashDesk]:
+    def make() -> CashDesk:
+        from kiosk.cash.setup import desk_from_config
+
+        # Its own client: the desk's reporter thread never shares a connection pool.
+        return desk_from_config(config, backend_factory(config)())
+
+    return make
+
+
+def _close_cash(desk: CashDesk) -> None:
+    from kiosk.cash.setup import close_desk
+
+    close_desk(desk)
+
+
 def build_services(config: Config) -> Services:
     """A lazily built backend client and a device adapter for every configured port."""
     services = Services(
@@ -179,6 +196,8 @@ def build_services(config: Config) -> Services:
             return CardPoller(lambda: SerialCardReader(url, baud), on_event)
 
         services.card_reader = CardReaderAdapter(poller)
+    if config.devices.cash_acceptor:
+        services.cash = Lazy(cash_factory(config), _close_cash)
     if config.devices.printer:
         from kiosk.printing import ReceiptPrinter
         from ui.devices.printer import PrinterAdapter
@@ -221,11 +240,14 @@ def warm_up(
     def job() -> object:
         assert services.backend is not None
         client = services.backend.get()
-        if services.journal is None:
-            return None
-        from kiosk.reconcile import reconcile
+        result: object = None
+        if services.journal is not None:
+            from kiosk.reconcile import reconcile
 
-        return reconcile(services.journal.get(), client, clock())
+            result = reconcile(services.journal.get(), client, clock())
+        if services.cash is not None:
+            services.cash.get()  # starts the acceptor; completes cash orders left open
+        return result
 
     return job
 
@@ -262,11 +284,20 @@ def stop_shell(shell: Shell) -> None:
         services.backend.close()
     if services.journal is not None:
         services.journal.close()
+    if services.cash is not None:
+        services.cash.close()
 
 
 def run_interactive(config: Config, extra: Callable[[Shell], None] | None = None) -> int:
     """Show the kiosk and run the event loop until the admin exits it."""
+    from ui.service_monitor import ServiceMonitor
+    from ui.watchdog import start_watchdog
+
     shell = start_shell(config)
+    watchdog = start_watchdog(shell.home_screen, shell)  # READY=1 after the first frame
+    monitor = ServiceMonitor(shell)  # paper out, backend unreachable: say so, recover
+    if watchdog is not None:  # `systemctl status kiosk` shows the service state
+        monitor.state_changed.connect(lambda line: watchdog.notifier.send(f"STATUS={line}"))
     show(shell, fullscreen=config.ui.fullscreen)
     if extra is not None:
         extra(shell)
@@ -280,5 +311,8 @@ def run_interactive(config: Config, extra: Callable[[Shell], None] | None = None
     signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)  # systemd stop / kill: shut down cleanly too
     code = shell.app.exec()
+    monitor.stop()
+    if watchdog is not None:
+        watchdog.stop()
     stop_shell(shell)
     return int(code)

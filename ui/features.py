@@ -48,6 +48,9 @@ class Feature:
     screens: tuple[tuple[str, ScreenFactory], ...]  # (screen id, factory)
     order: int = 100
     needs_backend: bool = True
+    # True for a function that exists only to print (an invoice): disabled while the printer
+    # cannot print. Functions that merely offer a receipt stay open.
+    needs_paper: bool = False
 
     @property
     def title_key(self) -> str:

@@ -158,6 +158,7 @@ def _codes(base: type[BackendError]) -> dict[str, type[BackendError]]:
 PROBLEM_TYPES: dict[str, type[BackendError]] = {
     **_codes(BackendError),
     "busy": BackendUnavailable,  # the server's store is busy (503): no answer, like 5xx
+    "cash_notes_missing": Conflict,  # a cash order's notes do not add up: refused as it stands
 }
 """Every problem code the kiosk knows, to its error class (built from the classes above)."""
 

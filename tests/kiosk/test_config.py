@@ -29,7 +29,7 @@ def test_demo_defaults_need_no_file() -> None:
 def test_example_file_loads() -> None:
     config = load_config(ROOT / "assets" / "kiosk.example.toml")
     assert config.terminal.id == "BJ-CY-0001"
-    assert config.devices.card_reader == "/dev/ttyUSB0"
+    assert config.devices.card_reader == "/dev/kiosk-idcard"  # udev stable name (deploy/)
     assert config.timeouts.reading == 120.0
 
 

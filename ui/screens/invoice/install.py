@@ -18,6 +18,7 @@ def features(ctx: AppContext) -> tuple[Feature, ...]:
             level=Access.SUMMARY,
             screens=(("invoice", lazy_screen("ui.screens.invoice.invoice:InvoiceScreen")),),
             order=80,
+            needs_paper=True,  # issued once, printed in the same session: no paper, no invoice
         ),
         Feature(
             key="spam",
