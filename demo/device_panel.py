@@ -29,7 +29,7 @@ from ui.shell import Shell
 
 log = logging.getLogger(__name__)
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
 CARDHOLDERS = ASSETS / "demo" / "cardholders.json"
 STYLE = ASSETS / "styles" / "device_panel.qss"
 CASH_NOTES = (1, 5, 10, 20, 50, 100)

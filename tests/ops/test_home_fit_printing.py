@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config, UiConfig
 from tests.fixtures.qt import show_painted
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Services
-from ui.app import ShellOptions, build_shell, teardown
 from ui.features import discover
 from ui.shell import Shell
 

@@ -20,8 +20,7 @@ from kiosk.config import BackendConfig, Config, DevicesConfig, TerminalConfig
 from kiosk.service_state import Backend, Printing
 from tests.fixtures.live_backend import LiveBackend
 from tests.fixtures.qt import show_painted
-from ui.app import start_shell, stop_shell
-from ui.app import ShellOptions
+from ui.app import ShellOptions, start_shell, stop_shell
 from ui.features import discover
 from ui.service_monitor import ServiceMonitor
 from ui.shell import Shell

@@ -21,11 +21,12 @@ WORDED_ELSEWHERE = {
     "backend_error",
     "idempotency_key_abandoned",
 }
-ALIASES = {"busy": "unavailable"}  # server codes that mean what another code means
+# Server codes that mean what another code means.
+ALIASES = {"busy": "unavailable", "cash_notes_missing": "conflict"}
 
 
 def test_every_problem_code_parses_to_its_own_class() -> None:
-    assert len(be.PROBLEM_TYPES) == 15
+    assert len(be.PROBLEM_TYPES) == 16
     for code, cls in be.PROBLEM_TYPES.items():
         if cls is be.BackendError:
             continue

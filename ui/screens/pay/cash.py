@@ -23,9 +23,9 @@ from printer.statement import Customer
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.shared.customer import doc_terminal
-from ui.widgets.print_panel import PrintPanel
 from ui.widgets.card import card
 from ui.widgets.keypad import Keypad
+from ui.widgets.print_panel import PrintPanel
 
 if TYPE_CHECKING:
     from kiosk.backend.cash import CashOrder
