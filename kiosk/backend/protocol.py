@@ -36,7 +36,9 @@ class Backend(Protocol):
         id_number: str,
         name: str,
         card_type: str,
+        valid_from: str,
         valid_to: str,
+        photo_sha256: str,
         phone: str,
     ) -> m.Session: ...
 
