@@ -25,9 +25,9 @@ from kiosk.voice.guide import VoiceGuide
 from kiosk.voice.library import PromptLibrary, prompt_file
 from kiosk.voice.prompts import Prompt
 from tests.fixtures.qt import ManualClock, show_painted
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Services
-from ui.app import ShellOptions, build_shell, teardown
 from ui.screen import Screen
 from ui.screens.identify.screen import IdentifyScreen
 from ui.shell import Shell
