@@ -22,6 +22,7 @@ from ui.screens.base import Screen
 from ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from ui.loop_probe import LoopProbe
     from ui.screens.admin import AdminPinScreen, AdminScreen
     from ui.status_reporter import StatusReporter
 
@@ -75,6 +76,7 @@ class Shell(QObject):
         self.large_text = ctx.config.ui.large_text
         self._watching_input = False
         self.status_reporter: StatusReporter | None = None  # set by ui.app.start_shell
+        self.loop_probe: LoopProbe | None = None  # set by ui.main.build_shell
         self.navigator = Navigator(window.stack)
         self.home_screen = HomeScreen(ctx, registry)
         self.navigator.add(self.home_screen)

@@ -1,0 +1,135 @@
+"""The event-loop probe: a timer that measures its own lateness.
+
+A touch kiosk feels broken long before it crashes: a GUI thread blocked by a journal write, a
+slow import or a worker holding the GIL makes taps land late. The probe ticks every
+``interval_ms`` on a precise timer and records how much later than asked each tick came — the
+longest such *stall* is what a customer would have felt. Start-up (the first paint and the
+screens built ahead of time, one per event-loop turn) is measured apart, because it happens
+before any customer can touch the screen.
+
+The figures go to the log at exit and, when ``KIOSK_LOOP_PROBE`` names a file, to that file as
+JSON each time the maximum grows (so a kiosk killed with SIGKILL still leaves its figure) and
+at stop. The fault suite and the soak read that file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer
+
+log = logging.getLogger(__name__)
+
+PROBE_FILE_ENV = "KIOSK_LOOP_PROBE"
+INTERVAL_MS = 20
+# Written again only when the maximum grew by at least this much: the write itself must not
+# become a stall.
+_REWRITE_STEP_MS = 1.0
+
+
+@dataclass(frozen=True)
+class LoopStalls:
+    """What the probe saw; milliseconds."""
+
+    max_stall_ms: float
+    startup_max_stall_ms: float
+    ticks: int
+    pid: int
+
+
+class LoopProbe(QObject):
+    """Ticks on the GUI thread; ``ready()`` tells when start-up is over."""
+
+    def __init__(
+        self,
+        ready: Callable[[], bool],
+        *,
+        interval_ms: int = INTERVAL_MS,
+        report_path: Path | None = None,
+        clock: Callable[[], float] = time.perf_counter,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._ready = ready
+        self._interval_s = interval_ms / 1000
+        self._path = report_path
+        self._clock = clock
+        self._last = 0.0
+        self._running = False
+        self._max_s = 0.0
+        self._startup_max_s = 0.0
+        self._written_ms = -1.0
+        self._ticks = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._tick)
+
+    @classmethod
+    def from_environment(
+        cls, ready: Callable[[], bool], parent: QObject | None = None
+    ) -> LoopProbe:
+        """The composition root's probe; the report file comes from ``KIOSK_LOOP_PROBE``."""
+        path = os.environ.get(PROBE_FILE_ENV, "")
+        return cls(ready, report_path=Path(path) if path else None, parent=parent)
+
+    def start(self) -> None:
+        """Start ticking (after the first paint: the ``Qt`` namespace is not loaded before)."""
+        from PySide6.QtCore import Qt
+
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._last = self._clock()
+        self._running = True
+        self._timer.start()
+
+    def stop(self) -> None:
+        """Stop ticking; log the figures and write the file a last time."""
+        if not self._running:
+            return
+        self._running = False
+        self._timer.stop()
+        stalls = self.stalls()
+        log.info(
+            "event loop: max stall %.1f ms after start-up (%.1f ms during it), %d ticks",
+            stalls.max_stall_ms,
+            stalls.startup_max_stall_ms,
+            stalls.ticks,
+        )
+        self._write(stalls)
+
+    def stalls(self) -> LoopStalls:
+        return LoopStalls(
+            round(self._max_s * 1000, 1),
+            round(self._startup_max_s * 1000, 1),
+            self._ticks,
+            os.getpid(),
+        )
+
+    def _tick(self) -> None:
+        now = self._clock()
+        late = max(0.0, now - self._last - self._interval_s)
+        self._last = now
+        self._ticks += 1
+        if not self._ready():
+            self._startup_max_s = max(self._startup_max_s, late)
+            return
+        if late > self._max_s:
+            self._max_s = late
+            if late * 1000 - self._written_ms >= _REWRITE_STEP_MS:
+                self._write(self.stalls())
+
+    def _write(self, stalls: LoopStalls) -> None:
+        if self._path is None:
+            return
+        self._written_ms = stalls.max_stall_ms
+        tmp = self._path.with_name(self._path.name + ".tmp")
+        try:
+            tmp.write_text(json.dumps(asdict(stalls)), encoding="utf-8")
+            os.replace(tmp, self._path)
+        except OSError as exc:  # a full disk must not take the kiosk down with it
+            log.warning("loop probe file not written: %s", type(exc).__name__)
