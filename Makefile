@@ -12,7 +12,7 @@ DEBS := python3-venv fonts-wqy-microhei xvfb poppler-utils libegl1 libgl1 libxkb
         libxcb-image0 libxcb-xkb1 libglib2.0-0
 QT_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: demo test bench tour lint setup system-deps clean openapi
+.PHONY: demo test bench tour lint setup system-deps clean openapi faults soak
 
 demo: setup
 	$(BIN)/kiosk demo
@@ -22,6 +22,10 @@ test: setup
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(QT_ENV) $(BIN)/python -m pytest -q
+
+# The fault suite at full counts (CI runs tests/faults/ with reduced counts): reports/faults.json
+faults: setup
+	$(QT_ENV) KIOSK_FAULTS=full $(BIN)/python -m pytest -q tests/faults
 
 bench: setup
 	$(QT_ENV) $(BIN)/python -m bench

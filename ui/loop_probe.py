@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 PROBE_FILE_ENV = "KIOSK_LOOP_PROBE"
 INTERVAL_MS = 20
+STALL_LOG_S = 0.05  # a stall a customer feels is worth a log line
 # Written again only when the maximum grew by at least this much: the write itself must not
 # become a stall.
 _REWRITE_STEP_MS = 1.0
@@ -66,6 +67,7 @@ class LoopProbe(QObject):
         self._startup_max_s = 0.0
         self._written_ms = -1.0
         self._ticks = 0
+        self._was_ready = False
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._tick)
@@ -115,9 +117,13 @@ class LoopProbe(QObject):
         late = max(0.0, now - self._last - self._interval_s)
         self._last = now
         self._ticks += 1
-        if not self._ready():
+        # A stall belongs to start-up when start-up was not over before it began.
+        was_ready, self._was_ready = self._was_ready, self._ready()
+        if not was_ready:
             self._startup_max_s = max(self._startup_max_s, late)
             return
+        if late > STALL_LOG_S:
+            log.info("event loop stalled %.0f ms", late * 1000)
         if late > self._max_s:
             self._max_s = late
             if late * 1000 - self._written_ms >= _REWRITE_STEP_MS:

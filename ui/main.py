@@ -95,8 +95,8 @@ def build_shell(config: Config, app: QApplication, options: ShellOptions | None 
     shell = Shell(ctx, app, window, registry, watcher, lockdown)
     if isinstance(ctx.runner, BackgroundRunner):
         ctx.runner.on_result = watcher.activity  # network answers count as activity
-    # The probe measures the event loop's stalls once start-up (prebuilt screens) is over.
-    probe = LoopProbe.from_environment(lambda: shell.navigator.pending() == 0, parent=shell)
+    # The probe measures the event loop's stalls apart before and after start-up is over.
+    probe = LoopProbe.from_environment(lambda: shell.started_up, parent=shell)
     shell.loop_probe = probe
     after_first_paint(shell.home_screen, probe.start)
     if opts.watch_input_after_first_paint:
@@ -127,6 +127,10 @@ def teardown(shell: Shell) -> None:
     shell.stop()
     if shell.loop_probe is not None:
         shell.loop_probe.stop()
+    if shell.started_up:
+        from ui.heap import thaw
+
+        thaw()
     runner = shell.ctx.runner
     if isinstance(runner, BackgroundRunner):
         runner.wait_idle()

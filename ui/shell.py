@@ -77,6 +77,7 @@ class Shell(QObject):
         self._watching_input = False
         self.status_reporter: StatusReporter | None = None  # set by ui.app.start_shell
         self.loop_probe: LoopProbe | None = None  # set by ui.main.build_shell
+        self.started_up = False  # every screen built, the start-up heap frozen
         self.navigator = Navigator(window.stack)
         self.home_screen = HomeScreen(ctx, registry)
         self.navigator.add(self.home_screen)
@@ -221,6 +222,11 @@ class Shell(QObject):
     def _on_prebuild_timeout(self) -> None:
         if self.navigator.build_next():
             self._prebuild.start(0)
+        else:  # start-up is over: keep its objects out of later collections (ui/heap.py)
+            from ui.heap import freeze_startup_heap
+
+            freeze_startup_heap()
+            self.started_up = True
 
     def _on_navigator_changed(self, screen: Any) -> None:
         assert isinstance(screen, Screen)
