@@ -17,9 +17,10 @@ from ui.main import build_shell, teardown
 
 
 def _block_gui(ms: float) -> None:
-    """Keep the GUI thread busy (a stand-in for a blocking call on it)."""
-    end = time.perf_counter() + ms / 1000
-    while time.perf_counter() < end:
+    """Keep the GUI thread busy for ``ms`` of its own CPU time (a stand-in for work done on
+    it): on a loaded machine the wall-clock stall is longer, the self stall is this."""
+    end = time.thread_time() + ms / 1000
+    while time.thread_time() < end:
         pass
 
 
@@ -53,7 +54,9 @@ def test_a_blocked_gui_thread_is_measured_and_written(app: QApplication, tmp_pat
     stalls = probe.stalls()
     assert stalls.startup_max_stall_ms >= 120
     assert quiet < 100  # the start-up stall is not counted as a running one
-    assert 100 <= stalls.max_stall_ms < 1000
+    assert stalls.max_stall_ms >= 100
+    # Work on the GUI thread is the kiosk's own stall, however loaded the machine is.
+    assert 100 <= stalls.max_self_stall_ms <= stalls.max_stall_ms
     written = json.loads(path.read_text("utf-8"))  # written when the maximum grew
     assert written["max_stall_ms"] == stalls.max_stall_ms
     probe.stop()

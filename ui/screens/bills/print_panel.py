@@ -156,7 +156,10 @@ class PrintPanel(QFrame):
 
     def _failed(self, exc: Exception) -> None:
         log.info("printing failed: %s", type(exc).__name__)
-        self._finish("failed", describe(exc, self.ctx.translator, context="print"))
+        text = describe(exc, self.ctx.translator, context="print")
+        if self.slip is not None and self.slip.keep_copy and self.state == "printing":
+            text += " " + self.tr("print.kept_for_staff")  # kiosk/printing.py kept the copy
+        self._finish("failed", text)
 
     def _finish(self, state: str, text: str) -> None:
         self.printing = False
