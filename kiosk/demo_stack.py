@@ -199,6 +199,7 @@ class DemoStack:
             time.sleep(0.1)
         url = f"http://127.0.0.1:{port_file.read_text().strip()}"
         import requests  # only the demo needs it here; the kiosk's start-up stays light
+
         while True:
             try:
                 if requests.get(f"{url}/v1/health", timeout=2).ok:

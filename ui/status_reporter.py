@@ -68,7 +68,8 @@ class StatusReporter(QObject):
         uptime_s = self._monotonic() - self._started
 
         def job() -> StatusReport:
-            unresolved = len(ctx.journal.unresolved()) if services.journal is not None else 0
+            journal = ctx.journal if services.journal is not None else None
+            unresolved = len(journal.unresolved()) if journal is not None else 0
             report = build_report(
                 app_version=__version__,
                 reader_configured=reader is not None,
@@ -78,6 +79,7 @@ class StatusReporter(QObject):
                 journal_unresolved=unresolved,
                 in_session=in_session,
                 uptime_s=uptime_s,
+                journal_writable=journal.writable if journal is not None else True,
             )
             ctx.backend.report_status(report)
             return report

@@ -18,6 +18,7 @@ disk) at the exact step and then kill the process at a random moment inside it.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -159,6 +160,7 @@ class Driver:
 
                 def failed(exc: Exception) -> None:
                     outcome["error"] = exc
+                    outcome["shown"] = "" if screen.error.isHidden() else screen.error.text()
                     finished.set()
 
                 screen.transact(
@@ -178,6 +180,7 @@ class Driver:
             kind=kind,
             outcome="done" if "result" in outcome else "error",
             error=getattr(error, "code", type(error).__name__) if error else None,
+            shown=outcome.get("shown", ""),
         )
         return outcome.get("result")
 
@@ -324,19 +327,39 @@ class Driver:
         import random
 
         try:
+            # Every step runs after start-up (all screens built), where the probe measures.
+            while not self.shell.started_up:
+                threading.Event().wait(0.05)
             self.wait_settled()
             steps = self.plan.get("steps", [])
             if steps:
                 self.identify(self.plan["phone"])
             rng = random.Random(self.plan.get("seed", 0))
             for index, kind in enumerate(steps):
+                if index == self.plan.get("disk_full_before"):
+                    fill_disk(Path(self.ctx.config.journal_path), self.plan["disk_full_mode"])
+                    emit("disk_full")
                 self.run_step(index, kind, rng)
-            emit("bye")
+            if self.plan.get("report_status"):
+                self.report_status()
+            probe = self.shell.loop_probe
+            emit("bye", stalls=dataclasses.asdict(probe.stalls()) if probe else None)
         except BaseException as exc:  # reported to the harness as a crash of the kiosk
             emit("crash", error=f"{type(exc).__name__}: {exc}")
             log.exception("driver failed")
         finally:
             self.bridge.run(self.quit)
+
+    def report_status(self) -> None:
+        """Send the health report now instead of within the minute; emit its problem codes."""
+        reporter = self.shell.status_reporter
+        before = reporter.sent
+        self.bridge.run(reporter.report_now)
+        deadline = time.monotonic() + 20
+        while reporter.sent is before and time.monotonic() < deadline:
+            threading.Event().wait(0.05)
+        sent = reporter.sent
+        emit("reported", problems=list(sent.problems) if sent is not None else None)
 
     def quit(self) -> None:
         from kiosk.session import EndReason
@@ -344,6 +367,34 @@ class Driver:
         self.shell.end_session(EndReason.CUSTOMER)
         self.shell.lockdown.allow_exit()
         self.shell.app.quit()
+
+
+def fill_disk(journal: Path, mode: str) -> None:
+    """Make the journal's disk full, for real.
+
+    ``tmpfs``: the journal lives on a small tmpfs (the harness mounted it in a private mount
+    namespace); fill it with a file until the kernel answers ENOSPC. ``rlimit``: where no
+    mount is allowed, give this process a file-size limit of 0 (RLIMIT_FSIZE), so each write
+    to a file fails in the kernel with EFBIG (SIGXFSZ is ignored).
+    """
+    import errno
+    import resource
+
+    if mode == "tmpfs":
+        fd = os.open(journal.parent / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            while True:
+                os.write(fd, b"\0" * 4096)
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+        finally:
+            os.close(fd)
+        return
+    # The kernel checks every write's end offset against the limit, so a limit of 0 fails
+    # each write to a file (appends and rewrites alike, as no free block does); pipes and the
+    # memory-mapped WAL index are not files written with write(2), so logs and reads go on.
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -360,6 +411,11 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging()
     config = load_config(args.config)
     plan = json.loads(args.plan.read_text("utf-8"))
+    if plan.get("disk_full_mode") == "rlimit":
+        import signal
+
+        # A write past RLIMIT_FSIZE then fails with EFBIG instead of killing the process.
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     shell = start_shell(config)
     show(shell, fullscreen=False)
     bridge = GuiBridge()

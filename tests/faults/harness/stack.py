@@ -35,12 +35,13 @@ class Terminal:
     workdir: Path
     backend_url: str
     read_timeout_s: float = 2.0
+    journal_dir: Path | None = None  # default: the workdir
     lives: int = 0
     crashes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.journal = self.workdir / "journal.sqlite3"
+        self.journal = (self.journal_dir or self.workdir) / "journal.sqlite3"
         self.config = self.workdir / "kiosk.toml"
         self.config.write_text(
             "\n".join(
@@ -66,11 +67,19 @@ class Terminal:
         phone: str = "",
         steps: list[str] | None = None,
         seed: int = 0,
+        *,
+        extra: dict[str, object] | None = None,
+        wrap: list[str] | None = None,
     ) -> KioskProcess:
+        """One life of the kiosk; ``extra`` goes into its plan, ``wrap`` runs it under
+        another command (``unshare ... sh -c 'mount ...; exec "$@"'``)."""
         self.lives += 1
         life = self.lives
         plan = self.workdir / f"plan-{life}.json"
-        plan.write_text(json.dumps({"phone": phone, "steps": steps or [], "seed": seed}), "utf-8")
+        plan.write_text(
+            json.dumps({"phone": phone, "steps": steps or [], "seed": seed, **(extra or {})}),
+            "utf-8",
+        )
         probe = self.workdir / f"probe-{life}.json"
         env = {
             **os.environ,
@@ -78,9 +87,9 @@ class Terminal:
             "PYTHONUNBUFFERED": "1",
             "KIOSK_LOOP_PROBE": str(probe),
         }
-        stderr = (self.workdir / f"kiosk-{life}.log").open("wb")
         process = subprocess.Popen(
             [
+                *(wrap or []),
                 sys.executable,
                 "-m",
                 "tests.faults.harness.driver",
@@ -93,10 +102,9 @@ class Terminal:
             env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=stderr,
+            stderr=subprocess.PIPE,  # a pipe, not a file: a file-size limit must not hit it
         )
-        stderr.close()
-        return KioskProcess(self, life, process, probe)
+        return KioskProcess(self, life, process, probe, self.workdir / f"kiosk-{life}.log")
 
     def settle(self, rounds: int = 4) -> int:
         """Start the kiosk with nothing to do until its start-up leaves nothing unresolved;
@@ -124,7 +132,12 @@ class KioskProcess:
     """One running kiosk: read its events, answer ``go``, kill it."""
 
     def __init__(
-        self, terminal: Terminal, life: int, process: subprocess.Popen[bytes], probe: Path
+        self,
+        terminal: Terminal,
+        life: int,
+        process: subprocess.Popen[bytes],
+        probe: Path,
+        log_path: Path,
     ) -> None:
         self.terminal = terminal
         self.life = life
@@ -135,6 +148,17 @@ class KioskProcess:
         assert process.stdout is not None
         self._reader = threading.Thread(target=self._read, args=(process.stdout,), daemon=True)
         self._reader.start()
+        assert process.stderr is not None
+        self._logger = threading.Thread(
+            target=self._copy_log, args=(process.stderr, log_path), daemon=True
+        )
+        self._logger.start()
+
+    @staticmethod
+    def _copy_log(stream: IO[bytes], path: Path) -> None:
+        with path.open("wb") as log:
+            for raw in iter(stream.readline, b""):
+                log.write(raw)
 
     def _read(self, stream: IO[bytes]) -> None:
         for raw in iter(stream.readline, b""):
@@ -200,8 +224,10 @@ class KioskProcess:
             with contextlib.suppress(BrokenPipeError):
                 self.process.stdin.close()
         self._reader.join(timeout=10)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        self._logger.join(timeout=10)
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
 
 
 class DatabaseLock:
