@@ -104,6 +104,17 @@ class LoopProbe(QObject):
         self._running = True
         self._timer.start()
 
+    def pause(self) -> None:
+        """Stop measuring for a while: work a test harness does on the GUI thread (the soak's
+        heap scan) is not the kiosk's stall."""
+        self._timer.stop()
+
+    def resume(self) -> None:
+        if self._running:
+            self._waited_ns = self._runqueue_wait_ns()
+            self._last = self._clock()
+            self._timer.start()
+
     def stop(self) -> None:
         """Stop ticking; log the figures and write the file a last time."""
         if not self._running:

@@ -88,6 +88,7 @@ class IdentifyScreen(Screen):
         self.target = None
         for page in self._page_of.values():
             page.clear()
+            page.forget()
 
     def retranslate(self) -> None:
         super().retranslate()
