@@ -27,6 +27,10 @@ test: setup
 faults: setup
 	$(QT_ENV) KIOSK_FAULTS=full $(BIN)/python -m pytest -q tests/faults
 
+# 500 scripted customer journeys, memory and personal-data checks: reports/soak.json
+soak: setup
+	$(QT_ENV) KIOSK_SOAK=full $(BIN)/python -m pytest -q tests/soak
+
 bench: setup
 	$(QT_ENV) $(BIN)/python -m bench
 	$(BIN)/python scripts/bench_table.py
