@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS journal (
 class EntryStatus(enum.StrEnum):
     PENDING = "pending"  # written before the call; still pending after a crash = unknown
     DONE = "done"
-    FAILED = "failed"  # the backend refused it: nothing happened
+    FAILED = "failed"  # the backend refused it, or settlement fenced it: nothing happened
     UNKNOWN = "unknown"  # no answer (timeout, connection lost): it may or may not have happened
 
 
@@ -60,6 +60,7 @@ class JournalEntry:
     status: EntryStatus
     transaction_id: str | None
     error_code: str | None
+    updated_at: dt.datetime  # the last send (begin/resend) or the last outcome written
 
 
 class JournalError(RuntimeError):
@@ -104,6 +105,21 @@ class Journal:
             (now, now, kind, key, mask_phone(phone), amount_fen, EntryStatus.PENDING.value),
         )
 
+    def resend(self, key: str) -> None:
+        """The same transaction is sent again (a retry with its key): the age guard of
+        :mod:`kiosk.reconcile` counts from now, so the retry in flight is not settled."""
+        self._write(
+            "UPDATE journal SET status = ?, updated_at = ? WHERE idempotency_key = ?"
+            " AND status IN (?, ?)",
+            (
+                EntryStatus.PENDING.value,
+                self._clock().isoformat(),
+                key,
+                EntryStatus.PENDING.value,
+                EntryStatus.UNKNOWN.value,
+            ),
+        )
+
     def finish(
         self,
         key: str,
@@ -123,6 +139,13 @@ class Journal:
         return self._select(
             "WHERE status IN (?, ?) ORDER BY id",
             (EntryStatus.PENDING.value, EntryStatus.UNKNOWN.value),
+        )
+
+    def unfenced_failures(self, code: str) -> list[JournalEntry]:
+        """Entries failed with ``code``: versions before the settlement fence wrote it for "the
+        backend did not know the key", which was not final; they are settled again."""
+        return self._select(
+            "WHERE status = ? AND error_code = ? ORDER BY id", (EntryStatus.FAILED.value, code)
         )
 
     def recent(self, limit: int = 50) -> list[JournalEntry]:
@@ -148,7 +171,7 @@ class Journal:
             try:
                 rows = self._db.execute(
                     "SELECT id, created_at, kind, idempotency_key, masked_phone, amount_fen,"
-                    " status, transaction_id, error_code FROM journal " + tail,
+                    " status, transaction_id, error_code, updated_at FROM journal " + tail,
                     params,
                 ).fetchall()
             except sqlite3.Error as exc:
@@ -164,6 +187,7 @@ class Journal:
                 EntryStatus(row[6]),
                 row[7],
                 row[8],
+                dt.datetime.fromisoformat(row[9]),
             )
             for row in rows
         ]
@@ -186,8 +210,10 @@ def journaled(
     """
     from kiosk.backend.errors import BackendError, BackendTimeout, BackendUnavailable
 
-    existing = {e.idempotency_key: e for e in journal.unresolved()}
-    if key not in existing:
+    existing = {e.idempotency_key for e in journal.unresolved()}
+    if key in existing:
+        journal.resend(key)
+    else:
         journal.begin(kind, key, phone, amount_fen)
     try:
         result = call(key)

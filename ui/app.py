@@ -117,8 +117,9 @@ def start_shell(config: Config, options: ShellOptions | None = None) -> Shell:
     shell = build_shell(config, app, opts)
     if services.backend is not None:
         # After the first paint: a worker importing requests would compete for the GIL.
-        job = warm_up(services, dt.datetime.now(dt.UTC))
-        QTimer.singleShot(WARMUP_DELAY_MS, lambda: shell.ctx.runner.run(job, _ignore, _log_warmup))
+        job = warm_up(services)
+        settled = _settle_again_when_due(shell, job)
+        QTimer.singleShot(WARMUP_DELAY_MS, lambda: shell.ctx.runner.run(job, settled, _log_warmup))
         from ui.status_reporter import StatusReporter
 
         shell.status_reporter = StatusReporter(shell.ctx, parent=shell)
@@ -127,9 +128,12 @@ def start_shell(config: Config, options: ShellOptions | None = None) -> Shell:
     return shell
 
 
-def warm_up(services: Services, started_at: dt.datetime) -> Callable[[], object]:
+def warm_up(
+    services: Services, now: Callable[[], dt.datetime] | None = None
+) -> Callable[[], object]:
     """The start-up job: build the backend client, then settle the journal's entries left
-    unresolved by an earlier run (power cut, lost answer)."""
+    unresolved by an earlier run (power cut, lost answer), as far as the age guard allows."""
+    clock = now or (lambda: dt.datetime.now(dt.UTC))
 
     def job() -> object:
         assert services.backend is not None
@@ -138,13 +142,24 @@ def warm_up(services: Services, started_at: dt.datetime) -> Callable[[], object]
             return None
         from kiosk.reconcile import reconcile
 
-        return reconcile(services.journal.get(), client.transaction_state, started_at)
+        return reconcile(services.journal.get(), client, clock())
 
     return job
 
 
-def _ignore(_result: object) -> None:
-    return None
+def _settle_again_when_due(shell: Shell, job: Callable[[], object]) -> Callable[[object], None]:
+    """Entries the age guard held back at start-up (sent moments before a crash) are settled
+    when it allows, not only at the next start."""
+
+    def on_result(result: object) -> None:
+        due = getattr(result, "next_due", None)
+        if not isinstance(due, dt.datetime):
+            return
+        wait_ms = max(0, int((due - dt.datetime.now(dt.UTC)).total_seconds() * 1000)) + 1000
+        # With the shell as context: the timer dies with it.
+        QTimer.singleShot(wait_ms, shell, lambda: shell.ctx.runner.run(job, on_result, _log_warmup))
+
+    return on_result
 
 
 def _log_warmup(exc: Exception) -> None:

@@ -305,7 +305,16 @@ def set_reminder(body: ReminderIn, cust: Summary, st: State, key: IdemKey) -> JS
             .where(t.lines.c.id == line.id)
             .values(reminder_threshold_fen=body.threshold_fen)
         )
-        return ReminderOut(threshold_fen=body.threshold_fen)
+        # A transaction like any other: its number is the reference the kiosk journals.
+        tx = record_transaction(
+            conn,
+            line_id=line.id,
+            terminal_id=cust.terminal_id,
+            kind="reminder",
+            now=st.clock.now(),
+            detail="off" if body.threshold_fen is None else str(body.threshold_fen),
+        )
+        return ReminderOut(threshold_fen=body.threshold_fen, transaction_id=tx)
 
     fp = fingerprint("reminder", cust.line_id, body.model_dump())
     return run_idempotent(st, cust.terminal_id, key, fp, op)

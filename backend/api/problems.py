@@ -98,6 +98,19 @@ class AgreementOutdated(Conflict):
     status, code, title = 409, "agreement_outdated", "Agreement updated"
 
 
+class KeyAbandoned(Conflict):
+    """Settlement fenced this Idempotency-Key before the request got to apply: refused for
+    good, nothing applied (the terminal has already recorded it as not applied)."""
+
+    status, code, title = 409, "idempotency_key_abandoned", "Idempotency-Key abandoned"
+
+
+class Busy(ApiError):  # noqa: N818 - named after the problem codes
+    """The database stayed locked past its busy timeout: nothing was decided, ask again."""
+
+    status, code, title = 503, "busy", "Busy, try again"
+
+
 class InvalidInput(ApiError):  # noqa: N818 - named after the problem codes
     """Validation refused the input; ``field`` in the body."""
 

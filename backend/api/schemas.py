@@ -429,9 +429,10 @@ class SpamOut(BaseModel):
 
 
 class ReminderOut(BaseModel):
-    """Reminder setting."""
+    """Reminder setting, with the transaction that set it."""
 
     threshold_fen: int | None
+    transaction_id: str
 
 
 class SmsMessageOut(BaseModel):
@@ -453,6 +454,9 @@ class TransactionStateOut(BaseModel):
 
     key: str
     applied: bool
+    abandoned: bool = Field(
+        False, description="Settled as not applied: a request with this key is refused for good"
+    )
     status_code: int | None = Field(None, description="HTTP status of the stored answer")
     reference: str | None = Field(
         None, description="The transaction's own number (order, dispute, invoice ...), if any"

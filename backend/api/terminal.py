@@ -1,10 +1,11 @@
-"""The terminal's own calls (no customer session): its health report, and reconciliation of
+"""The terminal's own calls (no customer session): its health report, and settlement of
 its journal.
 
 After a power cut or a lost answer, the kiosk's journal names mutations it sent without
-knowing their outcome. The key is stored in the same database transaction that applies a
-mutation (see idem.py), so "not found" means the mutation did not happen and never will
-under that key's answer, and "found" returns the stored answer's reference.
+knowing their outcome. ``POST /v1/terminal/transactions/{key}/settle`` gives the final answer:
+the stored result of the applied mutation, or — when none is stored — it fences the key as
+abandoned in the same database, so the mutation can never be applied later under that key
+(idem.py). ``GET`` on the key only peeks and decides nothing: "not yet" there is no verdict.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi import APIRouter, Path, Response
 from sqlalchemy import select
 
 from backend.api.deps import State, TerminalId
+from backend.api.idem import KeyOutcome, settle
 from backend.api.schemas import TerminalStatusIn, TransactionStateOut
 from backend.db import tables as t
 from backend.ops.terminals import store_status
@@ -42,30 +44,62 @@ def reference_of(body: object) -> str | None:
     return None
 
 
+KeyPath = Path(min_length=1, max_length=64)
+
+
 @router.get(
     "/transactions/{key}",
     response_model=TransactionStateOut,
-    summary="Was the mutation with this Idempotency-Key applied? (reconciliation)",
+    summary="Peek at a key: applied, abandoned or not (yet) — no verdict",
 )
 def transaction_state(
-    st: State,
-    terminal_id: TerminalId,
-    key: str = Path(min_length=1, max_length=64),
+    st: State, terminal_id: TerminalId, key: str = KeyPath
 ) -> TransactionStateOut:
-    """Only this terminal's own keys are visible; the answer holds no personal data."""
+    """Read-only: ``applied: false`` with ``abandoned: false`` means the mutation may still
+    arrive. Only this terminal's own keys are visible; the answer holds no personal data."""
+    c = t.idempotency.c
     with st.engine.connect() as conn:
         row = conn.execute(
-            select(t.idempotency.c.status_code, t.idempotency.c.body).where(
-                (t.idempotency.c.terminal_id == terminal_id) & (t.idempotency.c.key == key)
+            select(c.status_code, c.body, c.outcome).where(
+                (c.terminal_id == terminal_id) & (c.key == key)
             )
         ).first()
-    if row is None or not row.body:
-        return TransactionStateOut(key=key, applied=False, status_code=None, reference=None)
+    if row is None or row.outcome == KeyOutcome.ABANDONED or not row.body:
+        abandoned = row is not None and row.outcome == KeyOutcome.ABANDONED
+        return TransactionStateOut(
+            key=key, applied=False, abandoned=abandoned, status_code=None, reference=None
+        )
     return TransactionStateOut(
         key=key,
         applied=True,
+        abandoned=False,
         status_code=row.status_code,
         reference=reference_of(json.loads(row.body)),
+    )
+
+
+@router.post(
+    "/transactions/{key}/settle",
+    response_model=TransactionStateOut,
+    summary="Settle a key for good: the applied result, or the key fenced as abandoned",
+)
+def settle_transaction(
+    st: State, terminal_id: TerminalId, key: str = KeyPath
+) -> TransactionStateOut:
+    """Final: ``applied`` with the stored answer's reference, or ``abandoned`` — a request
+    carrying the key later is refused (409 ``idempotency_key_abandoned``), nothing applied.
+    Asking again returns the same verdict; other terminals' keys are never touched."""
+    verdict = settle(st.engine, st.clock.now(), terminal_id, key)
+    if verdict.outcome is KeyOutcome.ABANDONED:
+        return TransactionStateOut(
+            key=key, applied=False, abandoned=True, status_code=None, reference=None
+        )
+    return TransactionStateOut(
+        key=key,
+        applied=True,
+        abandoned=False,
+        status_code=verdict.status_code,
+        reference=reference_of(verdict.body),
     )
 
 

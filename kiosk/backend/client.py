@@ -11,6 +11,7 @@ sent with every later call; :meth:`BackendClient.end_session` forgets it.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 import uuid
@@ -319,10 +320,29 @@ class BackendClient:
         )
 
     def transaction_state(self, key: str) -> m.TransactionState:
-        """Was the mutation sent with ``key`` applied? Terminal-level (no customer session):
-        the journal asks this at start-up for transactions whose answer was lost."""
+        """Peek: was the mutation sent with ``key`` applied (or abandoned) so far? Decides
+        nothing — a request still inside the backend may apply later. Terminal-level."""
         data = self._get(f"/v1/terminal/transactions/{quote(key, safe='')}")
         return self._parsed(parse.transaction_state, data)
+
+    def settle_transaction(self, key: str) -> m.TransactionState:
+        """The final answer for ``key``: applied (with its reference), or abandoned — the
+        backend then refuses the key for good, so "not applied" stays true. Retried like a
+        GET: settling twice gives the same verdict. Terminal-level (no customer session)."""
+        path = f"/v1/terminal/transactions/{quote(key, safe='')}/settle"
+        data = self._call("POST", path, retry=True)
+        if not isinstance(data, dict):
+            raise e.BackendError("unexpected answer shape")
+        return self._parsed(parse.transaction_state, data)
+
+    @property
+    def longest_call(self) -> dt.timedelta:
+        """How long one call of this client can stay in flight, retries and backoff included:
+        after that the terminal itself can no longer deliver it (the journal's age guard)."""
+        attempts = 1 + self._retries
+        connect, read = self._timeout
+        backoff = sum(self._backoff_s * 2**i for i in range(self._retries))
+        return dt.timedelta(seconds=attempts * (connect + read) + backoff)
 
     def report_status(self, report: StatusReport) -> None:
         """The terminal's health report (PUT, not retried: the next one follows in a minute)."""

@@ -104,6 +104,13 @@ class AgreementOutdated(Conflict):
     code = "agreement_outdated"
 
 
+class KeyAbandoned(Conflict):
+    """The journal's settlement already fenced this transaction's key as not applied: the
+    request was refused for good and nothing happened. A new attempt needs a new key."""
+
+    code = "idempotency_key_abandoned"
+
+
 class NotFound(BackendError):  # noqa: N818 - names are the contract the UI codes against
     """The addressed object (order, record, month, service) does not exist for this customer."""
 

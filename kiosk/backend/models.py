@@ -356,9 +356,11 @@ class SpamReport:
 
 @dataclass(frozen=True)
 class ReminderSetting:
-    """The balance reminder threshold now in force (``None``: no reminder)."""
+    """The balance reminder threshold now in force (``None``: no reminder), and the backend's
+    number of the transaction that set it (kept by the journal like any other)."""
 
     threshold_fen: int | None
+    transaction_id: str
 
 
 @dataclass(frozen=True)
@@ -372,8 +374,12 @@ class SmsMessage:
 
 @dataclass(frozen=True)
 class TransactionState:
-    """The backend's answer to "was the mutation with this key applied?" (reconciliation)."""
+    """The backend's answer to "was the mutation with this key applied?" (reconciliation).
+
+    From settlement it is final: ``applied``, or ``abandoned`` (fenced: never applied, ever).
+    From the read-only peek, neither flag means "not so far"."""
 
     key: str
     applied: bool
     reference: str | None
+    abandoned: bool = False

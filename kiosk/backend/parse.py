@@ -316,7 +316,9 @@ def spam_report(d: Json) -> m.SpamReport:
 
 def reminder(d: Json) -> m.ReminderSetting:
     """Parse the reminder threshold setting."""
-    return m.ReminderSetting(threshold_fen=_opt_int(d.get("threshold_fen")))
+    return m.ReminderSetting(
+        threshold_fen=_opt_int(d.get("threshold_fen")), transaction_id=str(d["transaction_id"])
+    )
 
 
 def sms_message(d: Json) -> m.SmsMessage:
@@ -329,5 +331,8 @@ def sms_message(d: Json) -> m.SmsMessage:
 def transaction_state(d: Json) -> m.TransactionState:
     """Parse the reconciliation answer for one idempotency key."""
     return m.TransactionState(
-        key=str(d["key"]), applied=bool(d["applied"]), reference=_opt_str(d.get("reference"))
+        key=str(d["key"]),
+        applied=bool(d["applied"]),
+        reference=_opt_str(d.get("reference")),
+        abandoned=bool(d.get("abandoned", False)),
     )

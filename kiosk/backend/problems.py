@@ -50,6 +50,8 @@ def error_from_problem(status: int, problem: Mapping[str, Any]) -> e.BackendErro
         "session_expired": e.SessionExpired,
         "conflict": e.Conflict,
         "agreement_outdated": e.AgreementOutdated,
+        "idempotency_key_abandoned": e.KeyAbandoned,
+        "busy": e.BackendUnavailable,
         "not_found": e.NotFound,
     }
     if code in simple:

@@ -207,7 +207,12 @@ def test_reminder_threshold_is_for_prepaid_lines(
             1000,
         )
         assert overview.days_until_suspension == 6  # next month's fees on 12-01 exceed ¥3.50
-        assert client.set_reminder_threshold(2000).threshold_fen == 2000
+        setting = client.set_reminder_threshold(2000)
+        assert setting.threshold_fen == 2000
+        assert own_backend.query(
+            "SELECT kind, detail FROM transactions WHERE transaction_id = ?",
+            setting.transaction_id,
+        ) == [("reminder", "2000")]
         assert client.overview().reminder_threshold_fen == 2000
         with pytest.raises(e.InvalidInput):
             client.set_reminder_threshold(1234)

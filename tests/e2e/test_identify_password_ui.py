@@ -91,7 +91,9 @@ def test_password_then_sms_code_reaches_details(
     assert kiosk.ctx.sessions.current.has(Factor.PASSWORD, Factor.SMS)
 
 
-def test_reminder_threshold_is_saved_and_journaled(kiosk: Shell, qtbot: QtBot) -> None:
+def test_reminder_threshold_is_saved_and_journaled(
+    kiosk: Shell, qtbot: QtBot, live_backend: LiveBackend
+) -> None:
     screen = _start(kiosk, qtbot, "13912345678", Access.SUMMARY)  # 神州行, pre-paid
     qtbot.mouseClick(
         next(b for c, b in screen.choice_page.buttons.items() if c == (Factor.PASSWORD,)),
@@ -109,3 +111,8 @@ def test_reminder_threshold_is_saved_and_journaled(kiosk: Shell, qtbot: QtBot) -
     assert overview.reminder_buttons[2000].isChecked()
     [entry] = [e for e in kiosk.ctx.journal.recent() if e.kind == "reminder"]
     assert entry.status.value == "done" and entry.masked_phone == "139****5678"
+    # The backend's own transaction number, like every other kind (it used to be '').
+    assert entry.transaction_id and entry.transaction_id.startswith("TX")
+    assert live_backend.query(
+        "SELECT kind, detail FROM transactions WHERE transaction_id = ?", entry.transaction_id
+    ) == [("reminder", "2000")]

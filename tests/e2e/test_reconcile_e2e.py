@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.backend.errors import KeyAbandoned
 from kiosk.journal import EntryStatus, Journal
 from kiosk.reconcile import NOT_APPLIED, Reconciliation
 from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend, start_backend
@@ -57,7 +58,12 @@ def test_restart_settles_the_journal_and_a_retry_charges_once(
         journal=Lazy(lambda: Journal(path), lambda j: j.close()),
     )
     try:
-        result = warm_up(services, dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1))()
+        # Right after the cut the age guard holds both back (run 1 may still be sending)...
+        held = warm_up(services)()
+        assert isinstance(held, Reconciliation) and held.waiting == 2 and held.next_due
+        # ... and once it has passed they are settled for good.
+        due = held.next_due + dt.timedelta(seconds=1)  # both were journaled within a second
+        result = warm_up(services, lambda: due)()
         assert result == Reconciliation(done=1, not_applied=1, still_unknown=0)
         entries = {e.idempotency_key: e for e in services.journal.get().recent()}  # type: ignore[union-attr]
         assert entries["pay-applied-1"].status is EntryStatus.DONE
@@ -73,6 +79,9 @@ def test_restart_settles_the_journal_and_a_retry_charges_once(
     with backend.client() as client:
         client.identify_password(PHONE, DEMO_PASSWORD)
         again = client.create_payment(5000, idempotency_key="pay-applied-1")
-        assert client.transaction_state("pay-never-sent").applied is False
+        assert client.transaction_state("pay-never-sent").abandoned is True
+        # The order journaled but never sent can never be created under its key now.
+        with pytest.raises(KeyAbandoned):
+            client.create_payment(2000, idempotency_key="pay-never-sent")
     assert again.order_id == order.order_id
     assert _orders(backend) == [(order.order_id, 5000)]

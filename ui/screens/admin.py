@@ -25,9 +25,6 @@ from ui.errors import describe
 from ui.screens.base import Screen
 from ui.widgets.keypad import Keypad
 
-# Journal entries younger than this may be retried by a customer right now: not reconciled.
-RECENT = dt.timedelta(minutes=1)
-
 
 class AdminPinScreen(Screen):
     """Shuffled keypad for the admin PIN; three wrong PINs send the terminal back home."""
@@ -176,13 +173,12 @@ class AdminScreen(Screen):
 
     def _on_reconcile_button_clicked(self) -> None:
         """Settle unresolved journal entries now (e.g. after the network came back), not only
-        at the next start. Entries of the last minute are left alone: a customer may be
-        retrying one of them with the same key."""
+        at the next start. The age guard of kiosk.reconcile leaves alone what this terminal
+        may still be sending (a customer retrying with the same key)."""
         ctx = self.ctx
 
         def job() -> Reconciliation:
-            before = dt.datetime.now(dt.UTC) - RECENT
-            return reconcile(ctx.journal, ctx.backend.transaction_state, before)
+            return reconcile(ctx.journal, ctx.backend, dt.datetime.now(dt.UTC))
 
         self.fetch(job, self._on_reconciled)
 

@@ -215,7 +215,7 @@ class OverviewScreen(Screen):
             "reminder",
             fen,
             lambda k: ctx.backend.set_reminder_threshold(fen, idempotency_key=k),
-            lambda _setting: "",
+            lambda setting: setting.transaction_id,
             saved,
             amount_fen=fen,
         )
