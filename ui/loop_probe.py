@@ -7,11 +7,14 @@ longest such *stall* is what a customer would have felt. Start-up (the first pai
 screens built ahead of time, one per event-loop turn) is measured apart, because it happens
 before any customer can touch the screen.
 
-On a shared machine the operating system may also keep the runnable GUI thread off the CPU;
-that is not the kiosk's doing, so the probe reads the GUI thread's run-queue wait from
-``/proc/thread-self/schedstat`` (Linux) and reports both the wall-clock stall and the *self*
-stall, the wall-clock lateness minus the time the thread waited for a CPU. A thread waiting for
-the GIL or blocked in a call sleeps, it does not queue: those stalls stay in the self figure.
+On a shared machine the operating system may also keep the kiosk's runnable threads off the
+CPUs: the GUI thread itself, or a worker holding the GIL the GUI thread waits for. That is not
+the kiosk's doing, so the probe reads how long the process's threads waited, runnable, for a
+CPU (``/proc/self/task/*/schedstat``, Linux) and reports both the wall-clock stall and the
+*self* stall: the lateness minus that run-queue wait and minus the CPU time the hypervisor
+took from the machine (``steal`` in /proc/stat: a virtual machine's threads cannot see it).
+Work on the GUI thread, a GIL held by a running worker and a blocking call all stay in the self
+figure.
 
 The figures go to the log at exit and, when ``KIOSK_LOOP_PROBE`` names a file, to that file as
 JSON each time the maximum grows (so a kiosk killed with SIGKILL still leaves its figure) and
@@ -34,6 +37,7 @@ log = logging.getLogger(__name__)
 
 PROBE_FILE_ENV = "KIOSK_LOOP_PROBE"
 INTERVAL_MS = 20
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 STALL_LOG_S = 0.05  # a stall a customer feels is worth a log line
 # Written again only when the maximum grew by at least this much: the write itself must not
 # become a stall.
@@ -73,7 +77,7 @@ class LoopProbe(QObject):
         self._max_s = 0.0
         self._max_self_s = 0.0
         self._startup_max_s = 0.0
-        self._schedstat: int | None = None
+        self._runqueue = _RunQueueClock()
         self._waited_ns = 0
         self._written_ms = -1.0
         self._ticks = 0
@@ -95,11 +99,7 @@ class LoopProbe(QObject):
         from PySide6.QtCore import Qt
 
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        try:  # opened here, on the GUI thread: thread-self names this thread
-            self._schedstat = os.open("/proc/thread-self/schedstat", os.O_RDONLY)
-        except OSError:
-            self._schedstat = None
-        self._waited_ns = self._runqueue_wait_ns()
+        self._waited_ns = self._runqueue.waited_ns(refresh=True)
         self._last = self._clock()
         self._running = True
         self._timer.start()
@@ -111,7 +111,7 @@ class LoopProbe(QObject):
 
     def resume(self) -> None:
         if self._running:
-            self._waited_ns = self._runqueue_wait_ns()
+            self._waited_ns = self._runqueue.waited_ns(refresh=True)
             self._last = self._clock()
             self._timer.start()
 
@@ -121,9 +121,7 @@ class LoopProbe(QObject):
             return
         self._running = False
         self._timer.stop()
-        if self._schedstat is not None:
-            os.close(self._schedstat)
-            self._schedstat = None
+        self._runqueue.close()
         stalls = self.stalls()
         log.info(
             "event loop: max stall %.1f ms after start-up (%.1f ms during it), %d ticks",
@@ -146,8 +144,8 @@ class LoopProbe(QObject):
         now = self._clock()
         late = max(0.0, now - self._last - self._interval_s)
         self._last = now
-        waited_ns = self._runqueue_wait_ns()
-        queued_s, self._waited_ns = (waited_ns - self._waited_ns) / 1e9, waited_ns
+        waited_ns = self._runqueue.waited_ns(refresh=self._ticks % 50 == 0)
+        queued_s, self._waited_ns = max(0, waited_ns - self._waited_ns) / 1e9, waited_ns
         self_late = max(0.0, late - queued_s)
         self._ticks += 1
         # A stall belongs to start-up when start-up was not over before it began.
@@ -167,15 +165,6 @@ class LoopProbe(QObject):
         if grown >= _REWRITE_STEP_MS:
             self._write(self.stalls())
 
-    def _runqueue_wait_ns(self) -> int:
-        """Nanoseconds this thread has spent runnable but off the CPU (0 if unknown)."""
-        if self._schedstat is None:
-            return 0
-        try:
-            return int(os.pread(self._schedstat, 100, 0).split()[1])
-        except (OSError, ValueError, IndexError):
-            return 0
-
     def _write(self, stalls: LoopStalls) -> None:
         if self._path is None:
             return
@@ -186,3 +175,65 @@ class LoopProbe(QObject):
             os.replace(tmp, self._path)
         except OSError as exc:  # a full disk must not take the kiosk down with it
             log.warning("loop probe file not written: %s", type(exc).__name__)
+
+
+class _RunQueueClock:
+    """Nanoseconds the process's threads have spent runnable but off a CPU, summed.
+
+    One open ``schedstat`` per thread, read with ``pread`` (cheap enough for every tick); the
+    thread list is refreshed now and then. A thread that ended takes its share with it (the
+    probe ignores a sum that drops) and a new one counts from when it is first seen: both err
+    towards a larger self stall. Without
+    ``/proc`` (not Linux) it reads 0 and the self stall is the wall-clock stall.
+    """
+
+    def __init__(self) -> None:
+        self._fds: dict[str, int] = {}
+        try:
+            self._stat: int | None = os.open("/proc/stat", os.O_RDONLY)
+        except OSError:
+            self._stat = None
+
+    def waited_ns(self, *, refresh: bool = False) -> int:
+        if refresh:
+            self._refresh()
+        total = self._stolen_ns()
+        for tid, fd in list(self._fds.items()):
+            try:
+                total += int(os.pread(fd, 100, 0).split()[1])
+            except (OSError, ValueError, IndexError):
+                os.close(fd)
+                del self._fds[tid]
+        return total
+
+    def _stolen_ns(self) -> int:
+        """Time the hypervisor ran something else on this machine's CPUs (``steal`` in
+        /proc/stat, all CPUs): a virtual machine's threads cannot see it as run-queue wait."""
+        if self._stat is None:
+            return 0
+        try:
+            fields = os.pread(self._stat, 200, 0).split(b"\n", 1)[0].split()
+            return int(fields[8]) * 1_000_000_000 // _CLOCK_TICKS
+        except (OSError, ValueError, IndexError):
+            return 0
+
+    def _refresh(self) -> None:
+        try:
+            tids = set(os.listdir("/proc/self/task"))
+        except OSError:
+            return
+        for tid in set(self._fds) - tids:
+            os.close(self._fds.pop(tid))
+        for tid in tids - set(self._fds):
+            try:
+                self._fds[tid] = os.open(f"/proc/self/task/{tid}/schedstat", os.O_RDONLY)
+            except OSError:
+                continue
+
+    def close(self) -> None:
+        for fd in self._fds.values():
+            os.close(fd)
+        self._fds.clear()
+        if self._stat is not None:
+            os.close(self._stat)
+            self._stat = None

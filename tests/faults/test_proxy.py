@@ -3,8 +3,9 @@
 Each run arms one fault for one transaction. Half the runs let the kiosk retry the way it does
 (the client re-sends with the same key, then the customer's "try again"); the other half kill
 the kiosk right after the fault, so the start-up reconciliation has to find out what happened.
-The late-delivery runs that deliver the held request only after the restarted kiosk settled
-are the network form of issue 10's defect 1 and wait for the settlement fence.
+The late-delivery runs deliver the held request only after the restarted kiosk settled its
+key: the network form of issue 10's defect 1, which the settlement fence answers (the late
+request is refused, nothing applied).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from tests.faults.harness.stack import Terminal
 from tests.fixtures.live_backend import LiveBackend, start_backend
 
 RUNS_PER_FAULT = 7 if FULL else 1  # full: 35 runs
-LATE_RUNS = 4 if FULL else 1
+LATE_RUNS = 3 if FULL else 1
 FIRE_TIMEOUT_S = 30.0
 
 
@@ -93,11 +94,6 @@ def test_network_faults_never_lose_or_double_a_transaction(
     _assert_clean(ledger, len(plan), proxy)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10 item 1: the settlement fence (branch rel) is not merged yet; a request"
-    " delivered after the restarted kiosk settled its key as not applied is applied",
-)
 @pytest.mark.timeout(600 if FULL else 300)
 def test_late_delivery_after_the_kiosk_settled(
     backend: LiveBackend, proxy: FaultProxy, tmp_path: Path
@@ -114,7 +110,7 @@ def test_late_delivery_after_the_kiosk_settled(
         kiosk.go()
         assert proxy.fired.wait(FIRE_TIMEOUT_S)
         kiosk.kill()  # the customer walked away / the power failed while it was held
-        restarted = terminal.start()
+        restarted = terminal.start(extra={"settle": True})  # settles once the age guard allows
         restarted.wait_for("settled")
         settled.set()  # now the held request reaches the backend
         restarted.wait_for("bye")

@@ -1,9 +1,10 @@
 """Compare the kiosk's journal with the backend's rows after the faults.
 
 The backend writes its idempotency row in the same database transaction as the mutation, so a
-row with a stored answer is the truth of "applied". For every journal entry the kiosk's final
-verdict must match it; every effect row (payments, disputes, ...) must be accounted for by
-exactly one applied key; and no applied key may be missing from the journal.
+row with outcome ``applied`` and a stored answer is the truth of "applied" (``abandoned`` rows
+are keys the settlement fenced: nothing was applied under them). For every journal entry the
+kiosk's final verdict must match it; every effect row (payments, disputes, ...) must be
+accounted for by exactly one applied key; and no applied key may be missing from the journal.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from typing import Any
 from tests.faults.harness.runs import FULL
 from tests.fixtures.live_backend import LiveBackend
 
-# The rows each applied mutation adds (the reminder only updates the line).
+# The rows each applied mutation adds.
 EFFECTS: dict[str, dict[str, int]] = {
     "payment": {"payments": 1},
     "dispute": {"disputes": 1, "transactions": 1},
-    "reminder": {},
+    "reminder": {"transactions": 1},
     "plan_change": {"transactions": 1},
     "service_quote": {"order_quotes": 1},
     "service_order": {"transactions": 1, "subscriptions": 1},
@@ -81,9 +82,10 @@ class Ledger:
 def _applied_keys(backend: LiveBackend, terminal_id: str) -> dict[str, int]:
     """Keys whose mutation committed (a stored 2xx answer), with the stored status."""
     rows = backend.query(
-        "SELECT key, status_code, body FROM idempotency WHERE terminal_id = ?", terminal_id
+        "SELECT key, status_code, body, outcome FROM idempotency WHERE terminal_id = ?",
+        terminal_id,
     )
-    return {r[0]: int(r[1]) for r in rows if r[2] and 200 <= int(r[1]) < 300}
+    return {r[0]: int(r[1]) for r in rows if r[3] == "applied" and r[2] and 200 <= int(r[1]) < 300}
 
 
 def _journal(path: Path) -> list[tuple[str, str, str, str | None]]:

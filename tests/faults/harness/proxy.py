@@ -109,7 +109,7 @@ class FaultProxy:
     """Listens on 127.0.0.1:0; ``url`` is what the kiosk is configured with."""
 
     upstream: tuple[str, int]
-    hold_s: float = 3.5  # delay and late delivery: longer than the kiosk's 2 s read timeout
+    hold_s: float = 2.5  # delay and late delivery: longer than the kiosk's 1.5 s read timeout
     armed: Fault | None = None
     fired: threading.Event = field(default_factory=threading.Event)
     release_late: threading.Event = field(default_factory=threading.Event)

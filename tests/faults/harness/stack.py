@@ -34,7 +34,8 @@ class Terminal:
 
     workdir: Path
     backend_url: str
-    read_timeout_s: float = 2.0
+    read_timeout_s: float = 1.5
+    connect_timeout_s: float = 0.5
     journal_dir: Path | None = None  # default: the workdir
     lives: int = 0
     crashes: list[str] = field(default_factory=list)
@@ -50,7 +51,7 @@ class Terminal:
                     "[backend]",
                     f'url = "{self.backend_url}"',
                     'terminal_token = "demo-terminal-token"',
-                    "connect_timeout = 1.0",
+                    f"connect_timeout = {self.connect_timeout_s}",
                     f"read_timeout = {self.read_timeout_s}",
                     "[terminal]",
                     'id = "KIOSK-DEMO-01"',
@@ -111,13 +112,30 @@ class Terminal:
         returns the number still unresolved after the last round."""
         unresolved = -1
         for _ in range(rounds):
-            kiosk = self.start()
+            kiosk = self.start(extra={"settle": True})
             unresolved = int(kiosk.wait_for("settled")["unresolved"])
             kiosk.wait_for("bye")
             kiosk.wait_exit()
             if unresolved == 0:
                 break
         return unresolved
+
+    def settle_guard_s(self) -> float:
+        """How long after an entry's last write the kiosk may settle it (kiosk/reconcile.py)."""
+        from kiosk.backend.client import BackendClient
+        from kiosk.reconcile import SETTLE_MARGIN
+
+        client = BackendClient(
+            self.backend_url,
+            "x",
+            "x",
+            connect_timeout=self.connect_timeout_s,
+            read_timeout=self.read_timeout_s,
+        )
+        try:
+            return (client.longest_call + SETTLE_MARGIN).total_seconds()
+        finally:
+            client.close()
 
     def max_stall_ms(self, figure: str = "max_self_stall_ms") -> float:
         """The worst event-loop stall over every life (after each life's start-up): the self
