@@ -7,7 +7,9 @@ contain the whole string, so they never match.
 Python side: every object the collector tracks is walked and each ``str``/``bytes``/
 ``bytearray`` it refers to (its own fields, a dict's keys and values, a list's items...) is
 searched. Objects frozen at start-up (ui/heap.py) are invisible to ``gc.get_objects``, yet a
-frozen dict may hold a string set later, so the heap is unfrozen for the scan and frozen again.
+frozen dict may hold a string set later, so the heap is unfrozen for the scan and frozen again;
+dicts and tuples the collector stopped tracking (they hold only atoms) are reached through
+whatever holds them.
 Qt side: the text of every widget (labels, buttons, line edits, lists, combo boxes, tool tips).
 """
 
@@ -85,35 +87,69 @@ def _describe_dict(holder: dict[object, object]) -> str:
 
 
 def python_findings(needles: Needles, exclude: Iterable[object] = ()) -> list[Finding]:
-    """Objects reachable in the kiosk process holding a needle (after a full collection)."""
+    """Objects reachable in the kiosk process holding a needle (after a full collection).
+
+    A fast pass first: every string and byte string any tracked object refers to, joined with
+    NUL (no needle holds one, so no match spans two of them) and searched in C. Only when it
+    finds something does the slow pass walk object by object to name the holder.
+    """
     skip = {id(o) for o in exclude} | {id(needles), id(needles.texts), id(needles.blobs)}
     own = {id(n) for n in needles.texts} | {id(b) for b in needles.blobs}
     gc.unfreeze()
     gc.collect()
-    found: list[Finding] = []
     try:
-        for holder in gc.get_objects():
-            if id(holder) in skip:
-                continue
-            for ref in gc.get_referents(holder):
-                if id(ref) in own:
-                    continue
-                kind = type(ref)
-                if kind is str:
-                    for i, text in enumerate(needles.texts):
-                        if text in ref:  # type: ignore[operator]
-                            found.append(
-                                Finding(_describe(holder, ref), f"{needles.label}[{i}] str")
-                            )
-                elif kind is bytes or kind is bytearray:
-                    for i, blob in enumerate(needles.blobs):
-                        if blob in ref:  # type: ignore[operator]
-                            found.append(
-                                Finding(_describe(holder, ref), f"{needles.label}<{i}> bytes")
-                            )
+        holders = [o for o in gc.get_objects() if id(o) not in skip]
+        refs = gc.get_referents(*holders)
+        # The collector stops tracking dicts and tuples that hold only atoms (strings, bytes,
+        # numbers): invisible to get_objects, they are reached through their holders here.
+        untracked = _untracked_containers(refs, skip)
+        holders += untracked
+        refs += gc.get_referents(*untracked)
+        texts = "\0".join(r for r in refs if type(r) is str and id(r) not in own)
+        blobs = b"\0".join(
+            r for r in refs if (type(r) is bytes or type(r) is bytearray) and id(r) not in own
+        )
+        hit = any(t in texts for t in needles.texts) or any(b in blobs for b in needles.blobs)
+        del refs, texts, blobs
+        return _holders(needles, holders, own) if hit else []
     finally:
-        gc.collect()
         gc.freeze()
+
+
+def _untracked_containers(refs: list[object], skip: set[int]) -> list[object]:
+    found: list[object] = []
+    seen: set[int] = set()
+    layer = refs
+    while layer:
+        nxt = [
+            r
+            for r in layer
+            if type(r) in (dict, tuple, list)
+            and not gc.is_tracked(r)
+            and id(r) not in seen
+            and id(r) not in skip
+        ]
+        seen.update(id(r) for r in nxt)
+        found += nxt
+        layer = gc.get_referents(*nxt) if nxt else []
+    return found
+
+
+def _holders(needles: Needles, holders: list[object], own: set[int]) -> list[Finding]:
+    found: list[Finding] = []
+    for holder in holders:
+        for ref in gc.get_referents(holder):
+            if id(ref) in own:
+                continue
+            kind = type(ref)
+            if kind is str:
+                for i, text in enumerate(needles.texts):
+                    if text in ref:  # type: ignore[operator]
+                        found.append(Finding(_describe(holder, ref), f"{needles.label}[{i}] str"))
+            elif kind is bytes or kind is bytearray:
+                for i, blob in enumerate(needles.blobs):
+                    if blob in ref:  # type: ignore[operator]
+                        found.append(Finding(_describe(holder, ref), f"{needles.label}<{i}> bytes"))
     return found
 
 
