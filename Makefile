@@ -26,10 +26,12 @@ test: setup
 # The fault suite at full counts (CI runs tests/faults/ with reduced counts): reports/faults.json
 faults: setup
 	$(QT_ENV) KIOSK_FAULTS=full $(BIN)/python -m pytest -q tests/faults
+	$(BIN)/python scripts/reliability_table.py
 
 # 500 scripted customer journeys, memory and personal-data checks: reports/soak.json
 soak: setup
 	$(QT_ENV) KIOSK_SOAK=full $(BIN)/python -m pytest -q tests/soak
+	$(BIN)/python scripts/reliability_table.py
 
 bench: setup
 	$(QT_ENV) $(BIN)/python -m bench

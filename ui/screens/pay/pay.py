@@ -114,10 +114,16 @@ class PayScreen(Screen):
             return
         ctx = self.ctx
         # A retry of the same amount after a lost answer reuses its key: one order, not two.
+        def create(key: str) -> m.PaymentOrder:
+            from ui.widgets.qr_code import load_encoder
+
+            load_encoder()  # on this worker, before the order's QR code is drawn
+            return ctx.backend.create_payment(fen, idempotency_key=key)
+
         self.transact(
             "payment",
             fen,
-            lambda k: ctx.backend.create_payment(fen, idempotency_key=k),
+            create,
             lambda order: order.order_id,
             self._show_order,
             amount_fen=fen,
