@@ -113,6 +113,7 @@ class PayScreen(Screen):
         if self.ctx.sessions.current.customer is None:
             return
         ctx = self.ctx
+
         # A retry of the same amount after a lost answer reuses its key: one order, not two.
         def create(key: str) -> m.PaymentOrder:
             from ui.widgets.qr_code import load_encoder
