@@ -41,6 +41,7 @@ CARDS = {
     for c in json.loads((REPO / "assets/demo/cardholders.json").read_text("utf-8"))["cards"]
 }
 SETTLE_TIMEOUT_S = 60.0  # the age guard alone is ~17 s with the harness's timeouts
+SESSION_END_MEASURED_MS = 500  # the home screen after the session end, before exiting
 RETRIES = 2  # a customer pressing "try again" after a lost answer (same choice, same key)
 
 
@@ -123,6 +124,21 @@ class Driver:
         done.wait(10)
         emit("identified")
 
+    @staticmethod
+    def _with_retries(action: Callable[[], None]) -> None:
+        """Identification is not a transaction: on a loaded machine a read may time out, and
+        the customer simply tries again."""
+        from kiosk.backend.errors import BackendTimeout, BackendUnavailable
+
+        for attempt in range(3):
+            try:
+                action()
+                return
+            except (BackendTimeout, BackendUnavailable) as exc:
+                if attempt == 2:
+                    raise
+                emit("identify_retry", error=exc.code)
+
     def sms_code(self, phone: str) -> str:
         for message in self.ctx.backend.demo_read_sms(phone):
             found = re.search(r"(?<!\d)(\d{6})(?!\d)", message.text)
@@ -186,7 +202,20 @@ class Driver:
         return outcome.get("result")
 
     def run_step(self, index: int, kind: str, rng: Any) -> None:
-        """Prepare and perform one transaction of ``kind`` for the identified customer."""
+        """Prepare and perform one transaction of ``kind`` for the identified customer; a read
+        that times out while preparing is tried again, as a customer taps again."""
+        from kiosk.backend.errors import BackendTimeout, BackendUnavailable
+
+        for attempt in range(3):
+            try:
+                self._run_step(index, kind, rng)
+                return
+            except (BackendTimeout, BackendUnavailable) as exc:
+                if attempt == 2:
+                    raise
+                emit("prepare_retry", index=index, kind=kind, error=exc.code)
+
+    def _run_step(self, index: int, kind: str, rng: Any) -> None:
         b = self.ctx.backend
         t = self.transact
         if kind == "payment":
@@ -335,7 +364,7 @@ class Driver:
                 self.wait_settled()  # a life that only settles (the harness waits for it)
             steps = self.plan.get("steps", [])
             if steps:
-                self.identify(self.plan["phone"])
+                self._with_retries(lambda: self.identify(self.plan["phone"]))
             rng = random.Random(self.plan.get("seed", 0))
             for index, kind in enumerate(steps):
                 if index == self.plan.get("disk_full_before"):
@@ -364,11 +393,21 @@ class Driver:
         emit("reported", problems=list(sent.problems) if sent is not None else None)
 
     def quit(self) -> None:
+        """End the session (measured: a customer sees it), then exit (not measured: the
+        probe stops first, so shutting the process down is not counted as a stall)."""
+        from PySide6.QtCore import QTimer
+
         from kiosk.session import EndReason
 
         self.shell.end_session(EndReason.CUSTOMER)
-        self.shell.lockdown.allow_exit()
-        self.shell.app.quit()
+
+        def exit_now() -> None:
+            if self.shell.loop_probe is not None:
+                self.shell.loop_probe.stop()
+            self.shell.lockdown.allow_exit()
+            self.shell.app.quit()
+
+        QTimer.singleShot(SESSION_END_MEASURED_MS, exit_now)
 
 
 def _log_slow_collections() -> None:

@@ -194,6 +194,7 @@ class KioskProcess:
             raise KioskCrashedError(f"life {self.life}: no event in {timeout:.0f} s") from None
         if event["event"] == "crash":
             self.terminal.crashes.append(f"life {self.life}: {event['error']}")
+            self.kill()  # its pipes are closed before the error goes up
             raise KioskCrashedError(event["error"])
         if event["event"] == "eof" and not self.killed:
             code = self.process.wait(timeout=30)
