@@ -43,6 +43,7 @@ VALID_CARDS = [p for p, c in CARDS.items() if c["valid_to"] == "长期" or c["va
 PREPAID = [p for p in VALID_CARDS if CARDS[p]["brand"] == "神州行"]
 DEMO_PASSWORD = "864213"
 PRINT_EVERY = 6  # every 6th top-up prints its receipt on the emulated printer
+PROGRESS_EVERY = 25
 
 
 def _rss_mb() -> float:
@@ -212,19 +213,46 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             rss.append(_rss_mb())
             if found:
                 break  # the first leak is the one to fix; the report names it
+            if (n + 1) % PROGRESS_EVERY == 0:  # so a run cut short still tells how far it got
+                partial = _report(
+                    args,
+                    rss,
+                    kinds,
+                    walk.printed,
+                    findings,
+                    probe.stalls(),
+                    started,
+                    scan_s,
+                    "in progress",
+                )
+                args.report.write_text(json.dumps(partial, ensure_ascii=False, indent=2), "utf-8")
     except Exception as exc:  # reported, so the test shows what went wrong
         error = f"{type(exc).__name__}: {exc}"
     finally:
         stalls = shell.loop_probe.stalls() if shell.loop_probe is not None else None
         stop_shell(shell)
+    return _report(args, rss, kinds, walk.printed, findings, stalls, started, scan_s, error)
+
+
+def _report(
+    args: argparse.Namespace,
+    rss: list[float],
+    kinds: dict[str, int],
+    printed: int,
+    findings: list[tuple[int, Any]],
+    stalls: Any,
+    started: float,
+    scan_s: float,
+    error: str,
+) -> dict[str, Any]:
     start = args.rss_from - 1
     growth = rss[-1] - rss[start] if len(rss) > start else 0.0
     marks = sorted({0, start, len(rss) - 1})
     return {
         "journeys": len(rss),
         "journeys_planned": args.journeys,
-        "kinds": kinds,
-        "receipts_printed": walk.printed,
+        "kinds": dict(kinds),
+        "receipts_printed": printed,
         "rss_mb_at_journey": {str(i + 1): round(rss[i], 1) for i in marks if 0 <= i < len(rss)},
         "rss_growth_mb": round(growth, 1),
         "rss_growth_from_journey": args.rss_from,
