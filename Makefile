@@ -9,10 +9,10 @@ STAMP := $(VENV)/.installed
 DEBS := python3-venv fonts-wqy-microhei xvfb poppler-utils libegl1 libgl1 libxkbcommon0 \
         libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 \
         libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 \
-        libxcb-image0 libxcb-xkb1 libglib2.0-0
+        libxcb-image0 libxcb-xkb1 libglib2.0-0 fontconfig systemd udev cage xwayland openssl chromium
 QT_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: demo test bench tour lint setup system-deps clean openapi faults soak
+.PHONY: demo test bench tour lint setup system-deps clean openapi wheel lock faults soak
 
 demo: setup
 	$(BIN)/kiosk demo
@@ -45,14 +45,32 @@ setup: system-deps $(STAMP)
 system-deps:
 	@bash scripts/system-deps.sh $(DEBS)
 
-$(STAMP): pyproject.toml
+# Every dependency comes from the hash-pinned lock (a changed or substituted file on the index
+# fails the install); the project itself goes in on top without resolving anything again.
+$(STAMP): pyproject.toml requirements-dev.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[backend,postgres,dev]'
+	$(BIN)/python -m pip install -q --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $(STAMP)
+
+# The installable wheel of one release (deploy/install.sh installs it with requirements.lock).
+wheel: setup
+	rm -rf dist build
+	$(BIN)/python -m pip wheel -q --no-deps -w dist .
+	@ls dist/*.whl
+
+# Re-pin after a change to pyproject.toml (needs PyPI). requirements.lock: what a terminal
+# runs; requirements-dev.lock: that plus the backend and the test tools.
+UV := $(VENV)/bin/uv
+UV_COMPILE := $(UV) pip compile pyproject.toml --generate-hashes --python $(BIN)/python \
+	--index-url https://pypi.org/simple --annotation-style line --custom-compile-command 'make lock'
+lock:
+	test -x $(UV) || $(BIN)/python -m pip install -q uv
+	$(UV_COMPILE) -o requirements.lock
+	$(UV_COMPILE) --extra backend --extra postgres --extra dev -o requirements-dev.lock
 
 openapi: setup
 	$(BIN)/python -m backend openapi > docs/openapi.json
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,4 +1,4 @@
-"""``python -m backend``: serve, seed, openapi, add-terminal (see docs/api.md)."""
+"""``python -m backend``: serve, seed, openapi, add-terminal, add-staff (see docs/api.md)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 DEFAULT_DB = "sqlite:///backend.db"
 
@@ -35,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port-file", type=Path, help="write the bound port here once listening")
     serve.add_argument("--demo", action="store_true", help="enable demo-only endpoints")
     serve.add_argument("--today", type=_date, help="pin the business date (YYYY-MM-DD)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes sharing the socket"
+    )
     serve.add_argument("--seed-demo", action="store_true", help="seed demo data if the DB is empty")
     serve.add_argument(
         "--sms-resend-after",
@@ -42,6 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=60,
         metavar="S",
         help="seconds before an SMS code may be re-sent (tests may use 0)",
+    )
+
+    serve.add_argument("--tls-cert", type=Path, help="serve HTTPS with this certificate (PEM)")
+    serve.add_argument("--tls-key", type=Path, help="the certificate's private key (PEM)")
+    serve.add_argument(
+        "--tls-client-ca",
+        type=Path,
+        help="require client certificates signed by this CA (mutual TLS)",
     )
 
     seed = sub.add_parser("seed", help="fill an empty database with demo data")
@@ -65,12 +80,37 @@ def build_parser() -> argparse.ArgumentParser:
     term.add_argument("--id", required=True, dest="terminal_id")
     term.add_argument("--token", required=True)
     term.add_argument("--name", default="")
+    term.add_argument("--hall", default="", help="the business hall it stands in")
+
+    staff = sub.add_parser(
+        "add-staff", help="create a staff login for the fleet page (password read from stdin)"
+    )
+    staff.add_argument("--db", default=DEFAULT_DB)
+    staff.add_argument("--username", required=True)
+    staff.add_argument("--hall", default="", help="their hall; empty: every hall (IT)")
     return parser
+
+
+def _read_password() -> str:
+    """From a terminal: asked twice without echo; otherwise the first line of stdin."""
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != first:
+            raise ValueError("the two passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve" and (
+        bool(args.tls_cert) != bool(args.tls_key) or (args.tls_client_ca and not args.tls_cert)
+    ):
+        parser.error("--tls-cert and --tls-key go together; --tls-client-ca needs both")
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -114,18 +154,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "add-terminal":
         from backend.ops.terminals import add_terminal
 
-        add_terminal(engine, args.terminal_id, args.token, args.name or args.terminal_id)
+        add_terminal(
+            engine, args.terminal_id, args.token, args.name or args.terminal_id, args.hall
+        )
+        return 0
+    if args.command == "add-staff":
+        from backend.ops.staff import add_staff
+
+        try:
+            add_staff(engine, args.username, _read_password(), args.hall)
+        except ValueError as exc:
+            print(f"add-staff: {exc}", file=sys.stderr)
+            return 2
         return 0
     from backend.api.app import create_app
-    from backend.server import serve
+    from backend.server import TlsFiles, serve, serve_workers
 
-    app = create_app(
-        engine,
-        clock,
-        demo_mode=args.demo,
-        sms_resend_after=dt.timedelta(seconds=max(0, args.sms_resend_after)),
-    )
-    serve(app, args.host, args.port, args.port_file)
+    def build() -> FastAPI:
+        return create_app(
+            make_engine(args.db) if args.workers > 1 else engine,
+            clock,
+            demo_mode=args.demo,
+            sms_resend_after=dt.timedelta(seconds=max(0, args.sms_resend_after)),
+        )
+
+    tls = TlsFiles(args.tls_cert, args.tls_key, args.tls_client_ca) if args.tls_cert else None
+    if args.workers > 1:
+        engine.dispose()  # each worker opens its own connections after the fork
+        return serve_workers(build, args.host, args.port, args.port_file, args.workers, tls)
+    serve(build(), args.host, args.port, args.port_file, tls)
     return 0
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 # device name -> module with ``main(argv) -> int``
 DEVICES: dict[str, str] = {
+    "cash": "emulators.cash.cli",
     "idcard": "emulators.idcard.cli",
     "printer": "emulators.printer.cli",
 }

@@ -3,4 +3,12 @@
 Imports no Qt: everything here runs and is tested without a display.
 """
 
-__version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> str:
+    """``kiosk.__version__``: from the package metadata (kiosk/version.py), looked up on use."""
+    if name == "__version__":
+        from kiosk.version import app_version
+
+        return app_version()
+    raise AttributeError(name)

@@ -12,8 +12,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from kiosk import __version__
 from kiosk.logsetup import configure_logging
+from kiosk.version import app_version
 
 log = logging.getLogger(__name__)
 
@@ -22,13 +22,17 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ui.commands",  # run, demo: the Qt front end, found by name (kiosk never imports ui)
     "kiosk.commands.idcard",
     "kiosk.commands.printer",
+    "kiosk.commands.cash",
+    "kiosk.commands.admin",
+    "kiosk.commands.journal",
+    "kiosk.commands.doctor",
 )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser with every available sub-command."""
     parser = argparse.ArgumentParser(prog="kiosk", description="营业厅自助服务终端 / hall kiosk")
-    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    parser.add_argument("--version", action="version", version=f"kiosk {app_version()}")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:

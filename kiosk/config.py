@@ -1,13 +1,19 @@
 """Terminal configuration: one TOML file loaded once into a frozen, typed object.
 
-Every key has a demo default, so ``kiosk demo`` needs no file. A bad value raises
-:class:`ConfigError` naming the key, e.g. ``timeouts.idle: must be a positive number``.
+Every key has a demo default, so ``kiosk demo`` needs no file. ``kiosk run`` loads with
+:attr:`Mode.RUN`: the terminal id, backend URL, terminal token and admin PIN hash must then be
+in the file and must not be the published demo values (``KIOSK-DEMO-01``,
+``demo-terminal-token``, the PIN 2468, the fixed salt ``kiosk``), and the backend is reached
+over HTTPS with the operator's CA pinned unless a key that names the risk allows plain HTTP.
+A bad value raises :class:`ConfigError` naming the key, e.g. ``timeouts.idle: must be a
+positive number``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,23 +26,64 @@ class ConfigError(ValueError):
     """A configuration file that cannot be used; the message names the bad key."""
 
 
+class Mode(Enum):
+    """How strictly a file is read: the demo fills gaps with demo values, a hall never does."""
+
+    DEMO = "demo"
+    RUN = "run"
+
+
+# The published demo credentials (README, docs/api.md). They exist for ``kiosk demo`` and the
+# tests; Mode.RUN refuses every one of them by name.
+DEMO_TERMINAL_ID = "KIOSK-DEMO-01"
+DEMO_TERMINAL_TOKEN = "demo-terminal-token"
+DEMO_BACKEND_URL = "http://127.0.0.1:8765"
+DEMO_ADMIN_PIN = "2468"
+# hash of DEMO_ADMIN_PIN, precomputed with a fixed salt: scrypt is slow on purpose and start-up
+# is not. Only the demo may use a fixed salt.
+DEMO_ADMIN_PIN_HASH = (
+    "scrypt$n=16384,r=8,p=5$a2lvc2stZGVtby1zYWx0IQ$yhGmP1weShiPVuAa5tKoldQEh7asKcrpBF8nZkbv5jE"
+)
+# What the example file and older versions published; refused by Mode.RUN as well.
+_PLACEHOLDER_TOKENS = frozenset({DEMO_TERMINAL_TOKEN, "issued-by-the-operator"})
+_DEMO_SALT = "kiosk"
+MIN_TOKEN_LENGTH = 16
+RUN_REQUIRED = (
+    ("terminal", "id"),
+    ("backend", "url"),
+    ("backend", "terminal_token"),
+    ("admin", "pin_hash"),
+)
+
+
 @dataclass(frozen=True)
 class TerminalConfig:
     """Who this terminal is, as printed on receipts and sent to the backend."""
 
-    id: str = "KIOSK-DEMO-01"
+    id: str = DEMO_TERMINAL_ID
     hall_name: str = "北京朝阳建国路营业厅"
     operator_name: str = "中国移动通信集团北京有限公司"
 
 
 @dataclass(frozen=True)
 class BackendConfig:
-    """Where the operator's backend is and how long to wait for it."""
+    """Where the operator's backend is, how to trust it and how long to wait for it.
 
-    url: str = "http://127.0.0.1:8765"
-    terminal_token: str = "demo-terminal-token"
+    ``ca_file`` is the operator's CA certificate (PEM): the backend's certificate is checked
+    against it and nothing else. ``client_cert``/``client_key`` (PEM, both or neither) prove
+    this terminal to a backend that requires mutual TLS.
+    """
+
+    url: str = DEMO_BACKEND_URL
+    terminal_token: str = DEMO_TERMINAL_TOKEN
     connect_timeout: float = 3.0
     read_timeout: float = 10.0
+    ca_file: str = ""
+    client_cert: str = ""
+    client_key: str = ""
+    # Plain http:// sends the terminal token and customers' data readable to anyone on the
+    # hall network; ``kiosk run`` refuses it unless this says the operator accepts that.
+    allow_plain_http_token_in_clear: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,6 +96,9 @@ class DevicesConfig:
     printer_baud: int = 115200
     printer_profile: str = "generic-80"
     a4_printer: str = ""  # a CUPS queue name; empty means "save PDF only"
+    cash_acceptor: str = ""  # ccTalk bill validator; empty means "no cash at this terminal"
+    cash_acceptor_baud: int = 9600
+    cash_acceptor_echo: bool = False  # single-wire bus: our own bytes come back first
 
 
 @dataclass(frozen=True)
@@ -74,7 +124,8 @@ class UiConfig:
 
 @dataclass(frozen=True)
 class AdminConfig:
-    """Hall staff's way out of the lock-down: a PIN stored as ``pbkdf2_sha256$iter$salt$hex``."""
+    """Hall staff's way out of the lock-down: a PIN stored as a salted scrypt hash
+    (:mod:`kiosk.pinhash`; make one with ``kiosk admin hash-pin``)."""
 
     pin_hash: str = ""
 
@@ -82,32 +133,16 @@ class AdminConfig:
         """True when ``pin`` matches the stored hash; always False when no hash is set."""
         if not self.pin_hash:
             return False
-        try:
-            algo, iterations, salt, digest = self.pin_hash.split("$")
-        except ValueError:
-            return False
-        if algo != "pbkdf2_sha256":
-            return False
-        import hashlib  # here, not at import: start-up stays light
-        import hmac
+        from kiosk.pinhash import verify_pin  # here, not at import: start-up stays light
 
-        candidate = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), int(iterations))
-        return hmac.compare_digest(candidate.hex(), digest)
+        return verify_pin(pin, self.pin_hash)
 
 
-def hash_pin(pin: str, salt: str = "kiosk", iterations: int = 100_000) -> str:
-    """Make an ``admin.pin_hash`` value for a PIN."""
-    import hashlib
+def hash_pin(pin: str) -> str:
+    """Make an ``admin.pin_hash`` value for a PIN (random salt; see :mod:`kiosk.pinhash`)."""
+    from kiosk.pinhash import hash_pin as make
 
-    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), iterations).hex()
-    return f"pbkdf2_sha256${iterations}${salt}${digest}"
-
-
-DEMO_ADMIN_PIN = "2468"
-# hash_pin(DEMO_ADMIN_PIN), precomputed: PBKDF2 is slow on purpose and start-up is not.
-DEMO_ADMIN_PIN_HASH = (
-    "pbkdf2_sha256$100000$kiosk$534c1ba3941e38e5235561413bc953d85be51d0cab44b1bc9bcfa70ffc070dcb"
-)
+    return make(pin)
 
 
 @dataclass(frozen=True)
@@ -165,8 +200,8 @@ _SECTIONS: dict[str, type[Any]] = {
 }
 
 
-def config_from_dict(raw: dict[str, Any]) -> Config:
-    """Validate a parsed TOML document into a :class:`Config`."""
+def config_from_dict(raw: dict[str, Any], mode: Mode = Mode.DEMO) -> Config:
+    """Validate a parsed TOML document into a :class:`Config` (strictly for Mode.RUN)."""
     sections: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "journal_path":
@@ -175,8 +210,12 @@ def config_from_dict(raw: dict[str, Any]) -> Config:
             sections[key] = _build_section(_SECTIONS[key], key, value)
         else:
             raise ConfigError(f"{key}: unknown section")
+    if mode is Mode.RUN and "admin" not in sections:
+        sections["admin"] = AdminConfig()  # never the demo PIN: the check below names the key
     config = Config(**sections)
     _validate(config)
+    if mode is Mode.RUN:
+        check_for_run(raw, config)
     return config
 
 
@@ -186,12 +225,71 @@ def _validate(config: Config) -> None:
     if not config.backend.url.startswith(("http://", "https://")):
         raise ConfigError("backend.url: must start with http:// or https://")
     if config.admin.pin_hash and config.admin.pin_hash.count("$") != 3:
-        raise ConfigError("admin.pin_hash: expected pbkdf2_sha256$iterations$salt$hex")
+        raise ConfigError("admin.pin_hash: expected scrypt$n=..,r=..,p=..$salt$key")
+    backend = config.backend
+    if bool(backend.client_cert) != bool(backend.client_key):
+        missing = "backend.client_key" if backend.client_cert else "backend.client_cert"
+        raise ConfigError(f"{missing}: client_cert and client_key go together (mutual TLS)")
 
 
-def load_config(path: Path | None) -> Config:
-    """Load and validate a TOML file; ``None`` gives the demo defaults."""
+def check_for_run(raw: dict[str, Any], config: Config) -> None:
+    """What ``kiosk run`` adds: every credential given in the file, none of them a demo value,
+    and the backend reached over verified HTTPS. Raises ConfigError naming the key."""
+    for section, key in RUN_REQUIRED:
+        value = raw.get(section, {}).get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{section}.{key}: required by kiosk run (no default outside demo)")
+    if config.terminal.id.strip().upper() == DEMO_TERMINAL_ID:
+        raise ConfigError(f"terminal.id: {DEMO_TERMINAL_ID} is the demo terminal; use your own id")
+    token = config.backend.terminal_token
+    if token.strip() in _PLACEHOLDER_TOKENS:
+        raise ConfigError("backend.terminal_token: a published demo or example value")
+    if len(token) < MIN_TOKEN_LENGTH:
+        raise ConfigError(f"backend.terminal_token: shorter than {MIN_TOKEN_LENGTH} characters")
+    _check_run_pin_hash(config.admin.pin_hash)
+    _check_run_transport(config.backend)
+
+
+def _check_run_pin_hash(stored: str) -> None:
+    from kiosk import pinhash
+
+    try:
+        salt = pinhash.parse(stored).salt
+    except pinhash.PinHashError as exc:
+        raise ConfigError(f"admin.pin_hash: {exc}") from exc
+    if stored == DEMO_ADMIN_PIN_HASH or salt == _DEMO_SALT.encode():
+        raise ConfigError("admin.pin_hash: the demo hash; make your own with kiosk admin hash-pin")
+    problem = pinhash.weakness(stored)
+    if problem is not None:
+        raise ConfigError(f"admin.pin_hash: {problem}")
+    if pinhash.verify_pin(DEMO_ADMIN_PIN, stored):
+        raise ConfigError(f"admin.pin_hash: is the published demo PIN {DEMO_ADMIN_PIN}")
+
+
+def _check_run_transport(backend: BackendConfig) -> None:
+    if backend.url.startswith("http://"):
+        if not backend.allow_plain_http_token_in_clear:
+            raise ConfigError(
+                "backend.url: plain http:// sends the terminal token and customer data in clear; "
+                "use https:// with backend.ca_file (or set "
+                "backend.allow_plain_http_token_in_clear = true to accept that risk)"
+            )
+        return
+    if not backend.ca_file:
+        raise ConfigError("backend.ca_file: required for https:// (the operator's CA, PEM)")
+    from kiosk.tls import TlsConfigError, check_files
+
+    try:
+        check_files(backend.ca_file, backend.client_cert, backend.client_key)
+    except TlsConfigError as exc:
+        raise ConfigError(f"backend.{exc.key}: {exc}") from exc
+
+
+def load_config(path: Path | None, mode: Mode = Mode.DEMO) -> Config:
+    """Load and validate a TOML file; ``None`` gives the demo defaults (Mode.DEMO only)."""
     if path is None:
+        if mode is Mode.RUN:
+            raise ConfigError("--config: kiosk run needs a configuration file")
         return Config()
     import tomllib
 
@@ -201,4 +299,4 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}: file not found") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
-    return config_from_dict(raw)
+    return config_from_dict(raw, mode)

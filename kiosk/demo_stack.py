@@ -8,6 +8,7 @@ HTTP and the devices only over their wire protocols, exactly as in a hall.
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import json
 import logging
 import os
@@ -22,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from common.hall_time import hall_now
+
 log = logging.getLogger(__name__)
 
-DEMO_TERMINAL_ID = "KIOSK-DEMO-01"
-DEMO_TERMINAL_TOKEN = "demo-terminal-token"
 DEMO_TODAY_ENV = "KIOSK_DEMO_TODAY"
 
 
@@ -50,6 +51,9 @@ class DemoEndpoints:
     printer: Endpoint | None
     receipts_dir: Path
     workdir: Path
+    # The date the backend bills by (pinned for the whole run): the tour counts months from it.
+    business_date: dt.date
+    cash_acceptor: Endpoint | None = None
 
 
 def _die_with_parent() -> None:
@@ -127,7 +131,10 @@ class DemoStack:
     ) -> None:
         self._own_dir = workdir is None
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
-        self.today = today or os.environ.get(DEMO_TODAY_ENV)
+        # Resolved once and pinned on the backend, so the demo data, the backend and the tour
+        # agree on the month even when the run crosses midnight.
+        self.today = (today or os.environ.get(DEMO_TODAY_ENV) or hall_now().date().isoformat())
+        self.business_date = dt.date.fromisoformat(self.today)
         self.devices = devices
         self.timeout = startup_timeout
         self._children: list[_Child] = []
@@ -151,13 +158,16 @@ class DemoStack:
         receipts = self.workdir / "receipts"
         receipts.mkdir(parents=True, exist_ok=True)
         backend_url = self._start_backend()
-        card = printer = None
+        card = printer = cash = None
         if self.devices:
             card = self._start_emulator("idcard", ["--link", str(self.workdir / "idcard")])
             printer = self._start_emulator(
                 "printer", ["--link", str(self.workdir / "printer"), "--out", str(receipts)]
             )
-        return DemoEndpoints(backend_url, card, printer, receipts, self.workdir)
+            cash = self._start_emulator("cash", ["--link", str(self.workdir / "cash")])
+        return DemoEndpoints(
+            backend_url, card, printer, receipts, self.workdir, self.business_date, cash
+        )
 
     def stop(self) -> None:
         for child in reversed(self._children):
@@ -187,8 +197,7 @@ class DemoStack:
             "--demo",
             "--seed-demo",
         ]
-        if self.today:
-            args += ["--today", self.today]
+        args += ["--today", self.today]
         child = self._spawn("backend", args)
         deadline = time.monotonic() + self.timeout
         while not port_file.exists():

@@ -14,6 +14,13 @@ from typing import Any
 READER_LOST = "reader_lost"
 PRINTER_SILENT = "printer_silent"
 JOURNAL_UNWRITABLE = "journal_unwritable"  # disk full or failing: transactions are refused
+# The banknote acceptor (kiosk/cash/desk.py ``CashDesk.problems``): cash unavailable, QR works.
+CASH_STACKER_FULL = "cash_stacker_full"
+CASH_STACKER_REMOVED = "cash_stacker_removed"
+CASH_JAMMED = "cash_jammed"
+CASH_UNCERTAIN = "cash_uncertain"  # lost events: no cash until staff reconcile (清机)
+CASH_SILENT = "cash_silent"  # the acceptor does not answer, or its port is gone
+CASH_PENDING = "cash_pending"  # a cash order waits for the backend to be completed
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,8 @@ class StatusReport:
     journal_unresolved: int
     in_session: bool
     uptime_s: int
+    # Restarts by systemd since boot ($NRESTARTS): a watchdog that keeps firing shows here.
+    restarts: int = 0
 
     def as_json(self) -> dict[str, Any]:
         body = asdict(self)
@@ -48,10 +57,13 @@ def build_report(
     journal_unresolved: int,
     in_session: bool,
     uptime_s: float,
+    cash_problems: Sequence[str] = (),
+    restarts: int = 0,
     journal_writable: bool = True,
 ) -> StatusReport:
     """``printer_errors``: the printer's stable error codes (``PrinterStatus.errors``), or
-    ``None`` when it did not answer its status query at all."""
+    ``None`` when it did not answer its status query at all. ``cash_problems``: the cash
+    desk's codes (``CASH_*``), empty when there is no acceptor or it is well."""
     reader_problems = [READER_LOST] if reader_configured and not reader_ready else []
     printer_problems: list[str] = []
     if printer_configured:
@@ -64,8 +76,9 @@ def build_report(
         app_version=app_version,
         reader=_state(reader_configured, reader_problems),
         printer=_state(printer_configured, printer_problems),
-        problems=tuple(journal_problems + reader_problems + printer_problems),
+        problems=tuple(journal_problems + reader_problems + printer_problems + list(cash_problems)),
         journal_unresolved=journal_unresolved,
         in_session=in_session,
         uptime_s=max(0, int(uptime_s)),
+        restarts=max(0, restarts),
     )

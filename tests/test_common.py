@@ -74,3 +74,19 @@ def test_hall_time_is_utc_plus_8() -> None:
     naive = dt.datetime(2026, 11, 25, 9, 0)
     assert to_hall(naive) is naive
     assert hall_now().utcoffset() == dt.timedelta(hours=8)
+
+
+def test_months_count_from_any_business_date() -> None:
+    from common.months import closed_months, month_end, months_back, next_month_start
+
+    assert closed_months(dt.date(2027, 1, 1)) == [
+        "2026-12",
+        "2026-11",
+        "2026-10",
+        "2026-09",
+        "2026-08",
+    ]
+    assert months_back(dt.date(2028, 2, 29), 3) == "2027-11"
+    assert month_end("2028-02") == dt.date(2028, 2, 29)
+    assert month_end("2027-02") == dt.date(2027, 2, 28)
+    assert next_month_start("2026-12") == dt.date(2027, 1, 1)

@@ -23,6 +23,7 @@ from ui.shell import Shell
 
 if TYPE_CHECKING:
     from kiosk.backend.client import BackendClient
+    from kiosk.cash.desk import CashDesk
     from kiosk.demo_stack import DemoEndpoints
     from kiosk.devices.idcard.poller import CardEvent, CardPoller
     from kiosk.journal import Journal
@@ -42,6 +43,9 @@ def backend_factory(config: Config) -> Callable[[], BackendClient]:
             config.backend.terminal_token,
             connect_timeout=config.backend.connect_timeout,
             read_timeout=config.backend.read_timeout,
+            ca_file=config.backend.ca_file,
+            client_cert=config.backend.client_cert,
+            client_key=config.backend.client_key,
         )
 
     return make
@@ -54,6 +58,22 @@ def journal_factory(config: Config) -> Callable[[], Journal]:
         return Journal(config.journal_path)
 
     return make
+
+
+def cash_factory(config: Config) -> Callable[[], CashDesk]:
+    def make() -> CashDesk:
+        from kiosk.cash.setup import desk_from_config
+
+        # Its own client: the desk's reporter thread never shares a connection pool.
+        return desk_from_config(config, backend_factory(config)())
+
+    return make
+
+
+def _close_cash(desk: CashDesk) -> None:
+    from kiosk.cash.setup import close_desk
+
+    close_desk(desk)
 
 
 def build_services(config: Config) -> Services:
@@ -74,6 +94,8 @@ def build_services(config: Config) -> Services:
             return CardPoller(lambda: SerialCardReader(url, baud), on_event)
 
         services.card_reader = CardReaderAdapter(poller)
+    if config.devices.cash_acceptor:
+        services.cash = Lazy(cash_factory(config), _close_cash)
     if config.devices.printer:
         from kiosk.printing import ReceiptPrinter
         from ui.devices.printer import PrinterAdapter
@@ -87,13 +109,15 @@ def build_services(config: Config) -> Services:
 
 
 def demo_config(base: Config, endpoints: DemoEndpoints) -> Config:
-    """The demo's configuration: the embedded backend and the emulators' ports."""
-    from kiosk.demo_stack import DEMO_TERMINAL_TOKEN
+    """The demo's configuration: the embedded backend (as the demo terminal, the only one it
+    knows), the emulators' ports."""
+    from kiosk.config import DEMO_TERMINAL_ID, DEMO_TERMINAL_TOKEN
 
     devices = dataclasses.replace(
         base.devices,
         card_reader=endpoints.card_reader.port if endpoints.card_reader else "",
         printer=endpoints.printer.port if endpoints.printer else "",
+        cash_acceptor=endpoints.cash_acceptor.port if endpoints.cash_acceptor else "",
     )
     backend = dataclasses.replace(
         base.backend, url=endpoints.backend_url, terminal_token=DEMO_TERMINAL_TOKEN
@@ -101,6 +125,7 @@ def demo_config(base: Config, endpoints: DemoEndpoints) -> Config:
     ui = dataclasses.replace(base.ui, fullscreen=False)
     return dataclasses.replace(
         base,
+        terminal=dataclasses.replace(base.terminal, id=DEMO_TERMINAL_ID),
         backend=backend,
         devices=devices,
         ui=ui,
@@ -138,11 +163,14 @@ def warm_up(
     def job() -> object:
         assert services.backend is not None
         client = services.backend.get()
-        if services.journal is None:
-            return None
-        from kiosk.reconcile import reconcile
+        result: object = None
+        if services.journal is not None:
+            from kiosk.reconcile import reconcile
 
-        return reconcile(services.journal.get(), client, clock())
+            result = reconcile(services.journal.get(), client, clock())
+        if services.cash is not None:
+            services.cash.get()  # starts the acceptor; completes cash orders left open
+        return result
 
     return job
 
@@ -179,11 +207,20 @@ def stop_shell(shell: Shell) -> None:
         services.backend.close()
     if services.journal is not None:
         services.journal.close()
+    if services.cash is not None:
+        services.cash.close()
 
 
 def run_interactive(config: Config, extra: Callable[[Shell], None] | None = None) -> int:
     """Show the kiosk and run the event loop until the admin exits it."""
+    from ui.service_monitor import ServiceMonitor
+    from ui.watchdog import start_watchdog
+
     shell = start_shell(config)
+    watchdog = start_watchdog(shell.home_screen, shell)  # READY=1 after the first frame
+    monitor = ServiceMonitor(shell)  # paper out, backend unreachable: say so, recover
+    if watchdog is not None:  # `systemctl status kiosk` shows the service state
+        monitor.state_changed.connect(lambda line: watchdog.notifier.send(f"STATUS={line}"))
     show(shell, fullscreen=config.ui.fullscreen)
     if extra is not None:
         extra(shell)
@@ -197,5 +234,8 @@ def run_interactive(config: Config, extra: Callable[[Shell], None] | None = None
     signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)  # systemd stop / kill: shut down cleanly too
     code = shell.app.exec()
+    monitor.stop()
+    if watchdog is not None:
+        watchdog.stop()
     stop_shell(shell)
     return int(code)

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import ConfigError, load_config
+from kiosk.config import ConfigError, Mode, load_config
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +32,14 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from ui.app import run_interactive
-    from ui.fonts import MissingCjkFontError
-
+    """A hall terminal: the file must carry its own credentials (no demo value passes)."""
     try:
-        config = load_config(args.config)
+        config = load_config(args.config, Mode.RUN)
     except ConfigError as exc:
         print(f"kiosk: configuration error: {exc}")
         return 2
+    from ui.app import run_interactive
+    from ui.fonts import MissingCjkFontError
     try:
         return run_interactive(config)
     except MissingCjkFontError as exc:

@@ -14,6 +14,7 @@ from ui.background import Runner
 
 if TYPE_CHECKING:
     from kiosk.backend.client import BackendClient
+    from kiosk.cash.desk import CashDesk
     from kiosk.journal import Journal
     from ui.devices.card_reader import CardReaderAdapter
     from ui.devices.printer import PrinterAdapter
@@ -63,6 +64,7 @@ class Services:
     journal: Lazy[Journal] | None = None
     card_reader: CardReaderAdapter | None = None
     printer: PrinterAdapter | None = None
+    cash: Lazy[CashDesk] | None = None  # the banknote acceptor's flow (kiosk/cash/desk.py)
 
 
 @dataclass

@@ -20,6 +20,9 @@ class Feature:
     level: Access | None  # None: nothing personal, no identification
     screens: tuple[tuple[str, Callable[[AppContext], Screen]], ...]  # (screen id, factory)
     order: int = 100
+    # True for a function that exists only to print (an invoice): disabled while the printer
+    # cannot print. Functions that merely offer a receipt stay open.
+    needs_paper: bool = False
 
     @property
     def title_key(self) -> str:

@@ -5,6 +5,8 @@ Screen modules are imported inside their factories, so start-up loads only the h
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kiosk.backend.factors import Access
 from ui.context import AppContext
 from ui.features import Feature, FeatureRegistry
@@ -53,17 +55,27 @@ def _pay(ctx: AppContext) -> Screen:
     return PayScreen(ctx)
 
 
+def _pay_cash(ctx: AppContext) -> Screen:
+    from ui.screens.pay.cash import CashPayScreen
+
+    return CashPayScreen(ctx)
+
+
 def install_pay(registry: FeatureRegistry, ctx: AppContext) -> None:
-    """Function 4: pay / top up by QR code, with a payment receipt."""
+    """Function 4: pay / top up by QR code, with a payment receipt (and in cash where the
+    terminal has a banknote acceptor)."""
     if ctx.services.backend is None:
         return
+    screens: tuple[tuple[str, Callable[[AppContext], Screen]], ...] = (("pay", _pay),)
+    if ctx.services.cash is not None:
+        screens += (("pay_cash", _pay_cash),)
     registry.add(
         Feature(
             key="pay",
             icon="pay.svg",
             entry_screen="pay",
             level=Access.SUMMARY,
-            screens=(("pay", _pay),),
+            screens=screens,
             order=15,
         )
     )

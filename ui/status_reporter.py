@@ -14,8 +14,9 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, QTimer
 
-from kiosk import __version__
+from kiosk.sdnotify import restart_count
 from kiosk.status import StatusReport, build_report
+from kiosk.version import app_version
 from ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -70,8 +71,9 @@ class StatusReporter(QObject):
         def job() -> StatusReport:
             journal = ctx.journal if services.journal is not None else None
             unresolved = len(journal.unresolved()) if journal is not None else 0
+            cash = services.cash.get().problems() if services.cash is not None else ()
             report = build_report(
-                app_version=__version__,
+                app_version=app_version(),
                 reader_configured=reader is not None,
                 reader_ready=reader_ready,
                 printer_configured=services.printer is not None,
@@ -79,6 +81,8 @@ class StatusReporter(QObject):
                 journal_unresolved=unresolved,
                 in_session=in_session,
                 uptime_s=uptime_s,
+                cash_problems=cash,
+                restarts=restart_count(),
                 journal_writable=journal.writable if journal is not None else True,
             )
             ctx.backend.report_status(report)

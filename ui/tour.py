@@ -7,6 +7,7 @@ every step passed. Time is a controllable clock so idle timeouts can be shown wi
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import shutil
@@ -29,6 +30,7 @@ from ui.shell import Shell
 log = logging.getLogger(__name__)
 
 S = TypeVar("S")
+TAP_WAIT_S = 3.0
 
 
 class TourError(AssertionError):
@@ -72,6 +74,11 @@ class Tour:
     outdir: Path
     results: list[StepResult] = field(default_factory=list)
 
+    @property
+    def business_date(self) -> dt.date:
+        """The demo backend's date: every month a step looks for is counted from it."""
+        return self.endpoints.business_date
+
     # -- actions -----------------------------------------------------------------------------
     def pump(self, ms: int = 50) -> None:
         deadline = time.monotonic() + ms / 1000
@@ -87,8 +94,14 @@ class Tour:
             self.pump(30)
 
     def tap(self, widget: QWidget) -> None:
-        if not widget.isVisible() or not widget.isEnabled():
-            raise TourError(f"cannot tap {widget.objectName() or type(widget).__name__}")
+        """Tap like a customer: once the widget is on show. A widget just added to a visible
+        layout is shown on the next event-loop turn (Qt queues it), so a step that waited
+        for the data may be one turn early; under load that turn can take a while."""
+        name = widget.objectName() or type(widget).__name__
+        try:
+            self.wait_until(name, lambda: widget.isVisible() and widget.isEnabled(), TAP_WAIT_S)
+        except TourError:
+            raise TourError(f"cannot tap {name}") from None
         QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
         self.pump(60)
 

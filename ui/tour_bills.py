@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
+from common.months import months_back
 from kiosk.records import DetailTab
 from ui.screens.bills.details import DetailsScreen
 from ui.screens.bills.dispute import DisputeScreen
@@ -22,9 +23,14 @@ from ui.screens.identify.screen import IdentifyScreen
 from ui.tour import Tour, TourError
 
 DEMO_PHONE = "13800138000"
-ROAMING_MONTH = "2026-08"  # 张晓峰 roamed in 上海 that month
+# 张晓峰 roamed in 上海 three months before the business date's (backend/seed/demo.py).
+ROAMING_MONTHS_BACK = 3
 SLIP_TIMEOUT = 60.0
 WINDOW_HEIGHT = 1080
+
+
+def roaming_month(t: Tour) -> str:
+    return months_back(t.business_date, ROAMING_MONTHS_BACK)
 
 
 def _flush_deleted(t: Tour) -> None:
@@ -56,9 +62,10 @@ def month_bill(t: Tour) -> None:
     screen = t.screen(BillsScreen)
     assert isinstance(screen, BillsScreen)
     screen.chart.repaint()
-    rect = screen.chart.bar_rect(ROAMING_MONTH)
+    roaming = roaming_month(t)
+    rect = screen.chart.bar_rect(roaming)
     if rect.isEmpty():
-        raise TourError(f"no bar for {ROAMING_MONTH}")
+        raise TourError(f"no bar for {roaming}")
     QTest.mouseClick(screen.chart, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
     t.pump(60)
     t.expect_screen("bill")
@@ -117,7 +124,7 @@ def details_paging(t: Tour) -> None:
     t.expect_screen("details")
     details = t.screen(DetailsScreen)
     assert isinstance(details, DetailsScreen)
-    if details.month != ROAMING_MONTH:
+    if details.month != roaming_month(t):
         raise TourError(f"details opened on {details.month}")
     t.wait_until("the first page", lambda: details.model.rowCount() > 0)
     first = details.model.rowCount()

@@ -1,18 +1,18 @@
 """Tour steps for 发票打印与垃圾短信举报 (PRODUCT functions 9 and 10).
 
 ui/tour_steps.py runs them after the dispute steps, while the session holds ID card + SMS
-code (sensitive transactions are allowed). The invoice of 2026-10 is issued and printed (the
-demo backend is fresh for every tour, so the month is not invoiced yet); a scam call is
+code (sensitive transactions are allowed). The invoice of the last closed month is issued and
+printed (the demo backend is fresh for every tour, so it is not invoiced yet); a scam call is
 reported and its receipt printed. Nothing here changes the line, and the steps end at home.
 """
 
 from __future__ import annotations
 
+from common.months import months_back
 from ui.screens.invoice.invoice import InvoiceScreen
 from ui.screens.invoice.spam import SpamScreen
 from ui.tour import Step, Tour, TourError
 
-INVOICE_MONTH = "2026-10"
 SPAM_NUMBER = "17012345678"
 SLIP_TIMEOUT = 60.0
 
@@ -23,10 +23,14 @@ def invoice_confirm(t: Tour) -> None:
     t.expect_screen("invoice")
     screen = t.screen(InvoiceScreen)
     t.wait_until("the five months", lambda: len(screen.month_buttons) == 5)
-    t.tap(screen.month_buttons[INVOICE_MONTH])
+    month = months_back(t.business_date, 1)  # the last closed month
+    button = screen.month_buttons.get(month)
+    if button is None:
+        raise TourError(f"no invoice month {month} (offered: {sorted(screen.month_buttons)})")
+    t.tap(button)
     t.wait_until("the month's invoice", screen.invoice_card.isVisible)
     if not screen.issue_button.isVisible():
-        raise TourError(f"{INVOICE_MONTH} is already invoiced")
+        raise TourError(f"{month} is already invoiced")
     t.tap(screen.issue_button)
     t.wait_until("the confirmation", screen.confirm.isVisible)
 

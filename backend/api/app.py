@@ -10,7 +10,18 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from backend.api import account, care, catalog, demo, identify, payments, problems, terminal
+from backend.api import (
+    account,
+    care,
+    cash,
+    catalog,
+    demo,
+    identify,
+    payments,
+    problems,
+    staff,
+    terminal,
+)
 from backend.api.deps import AppState
 from backend.api.schemas import Health
 from backend.clock import Clock
@@ -89,8 +100,9 @@ def create_app(
         """No authentication: load balancers and the kiosk's health view poll it."""
         return Health(status="ok")
 
-    for module in (identify, account, catalog, payments, care, terminal):
+    for module in (identify, account, catalog, payments, cash, care, terminal):
         app.include_router(module.router)
+    app.include_router(staff.router)  # the staff fleet page (browser, staff login)
     if demo_mode:
         app.include_router(demo.router)
     return app

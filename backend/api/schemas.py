@@ -477,3 +477,108 @@ class TerminalStatusIn(BaseModel):
     journal_unresolved: int = Field(ge=0)
     in_session: bool
     uptime_s: int = Field(ge=0)
+    restarts: int = Field(
+        default=0, ge=0, description="restarts by systemd since boot (watchdog, crashes)"
+    )
+
+
+# -- cash top-up (现金缴费) -----------------------------------------------------------------
+
+NoteFen = Annotated[
+    StrictInt, Field(description="a Renminbi note in fen: 100, 500, 1000, 2000, 5000, 10000")
+]
+
+
+class CashOrderIn(_In):
+    """The number to top up (the customer's own or, often, a parent's)."""
+
+    phone: Phone
+
+
+class CashNoteIn(_In):
+    """One note the acceptor stacked, numbered by the terminal from 1 within the order."""
+
+    sequence: Annotated[StrictInt, Field(ge=1, le=1000)]
+    value_fen: NoteFen
+    event_counter: Annotated[StrictInt, Field(ge=0, le=255, description="ccTalk event counter")]
+
+
+class CashCloseIn(_In):
+    """What the terminal holds for the order: it must match the notes reported."""
+
+    note_count: Annotated[StrictInt, Field(ge=0, le=1000)]
+    total_fen: Annotated[StrictInt, Field(ge=0)]
+
+
+class CashCountIn(_In):
+    """Notes of one value."""
+
+    value_fen: NoteFen
+    count: Annotated[StrictInt, Field(ge=0, le=100_000)]
+
+
+class CashClearanceIn(_In):
+    """清机: what staff counted in the box they took out."""
+
+    counts: list[CashCountIn] = Field(max_length=6)
+
+
+class CashNoteOut(BaseModel):
+    """A reported note."""
+
+    sequence: int
+    value_fen: int
+    event_counter: int
+    reported_at: dt.datetime
+
+
+class CashOrderOut(BaseModel):
+    """A cash order: open while notes go in, closed once credited."""
+
+    order_id: str
+    masked_phone: str
+    masked_name: str
+    status: Literal["open", "closed"]
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+    note_count: int
+    total_fen: int
+    notes: list[CashNoteOut]
+    credited_fen: int | None
+    balance_after_fen: int | None
+    transaction_id: str | None
+
+
+class CashCountOut(BaseModel):
+    value_fen: int
+    count: int
+
+
+class CashBoxOut(BaseModel):
+    """What the terminal's box should hold: every note reported since the last clearance."""
+
+    terminal_id: str
+    since: dt.datetime | None = Field(description="the last clearance, null before the first")
+    note_count: int
+    total_fen: int
+    counts: list[CashCountOut]
+    orders: int
+    open_orders: int
+
+
+class CashClearanceOut(BaseModel):
+    """A clearance record: counted against expected, any difference flagged."""
+
+    clearance_id: str
+    terminal_id: str
+    at: dt.datetime
+    previous_at: dt.datetime | None
+    expected_count: int
+    expected_fen: int
+    expected_counts: list[CashCountOut]
+    counted_count: int
+    counted_fen: int
+    counted_counts: list[CashCountOut]
+    difference_fen: int
+    flagged: bool
+    orders: int

@@ -63,6 +63,8 @@ terminals = Table(
     Column("token_hash", String(64), nullable=False),
     Column("name", String(100), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
+    # The business hall it stands in: the staff fleet page shows one hall at a time.
+    Column("hall", String(40), nullable=False, default="", server_default=""),
 )
 
 # The newest health report of each terminal (PUT /v1/terminal/status, once a minute).
@@ -78,6 +80,51 @@ terminal_status = Table(
     Column("journal_unresolved", Integer, nullable=False),
     Column("in_session", Boolean, nullable=False),
     Column("uptime_s", Integer, nullable=False),
+)
+
+# Every problem code a terminal started or stopped reporting (from its status reports), so
+# the fleet page can show what went wrong overnight, not only what is wrong now.
+terminal_problem_events = Table(
+    "terminal_problem_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("terminal_id", ForeignKey("terminals.terminal_id"), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("code", String(40), nullable=False),
+    Column("change", String(8), nullable=False),  # raised / cleared
+    Index("ix_terminal_problem_events_terminal_at", "terminal_id", "at"),
+)
+
+# Hall staff and IT who may open the fleet page (not terminals, not customers).
+staff = Table(
+    "staff",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(40), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),  # scrypt, see backend/ops/staff.py
+    Column("hall", String(40), nullable=False),  # "" = every hall (IT)
+    Column("active", Boolean, nullable=False),
+)
+
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("staff_id", ForeignKey("staff.id"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+)
+
+# Failed staff logins, counted per user name and per client address to throttle guessing;
+# kept in the database so that every worker process sees the same count.
+staff_login_failures = Table(
+    "staff_login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(40), nullable=False),
+    Column("client", String(64), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Index("ix_staff_login_failures_at", "at"),
 )
 
 customers = Table(
@@ -354,4 +401,51 @@ idempotency = Table(
     # "applied" (the mutation committed with this row) or "abandoned" (settlement fenced the
     # key first: a request arriving later with it is refused). See backend/api/idem.py.
     Column("outcome", String(10), nullable=False, server_default="applied"),
+)
+
+# Cash top-up (现金缴费): an order opened before the acceptor opens, each stacked note reported
+# with its sequence number, closed once (crediting the sum). A note belongs to the terminal's
+# cash box until a clearance (清机) takes it out: ``clearance_id`` NULL = still in the box.
+cash_orders = Table(
+    "cash_orders",
+    metadata,
+    Column("order_id", String(32), primary_key=True),
+    Column("line_id", ForeignKey("lines.id"), nullable=False, index=True),
+    Column("terminal_id", String(40), nullable=False, index=True),
+    Column("status", String(10), nullable=False),  # open / closed
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("closed_at", UtcDateTime()),
+    Column("credited_fen", Integer),
+    Column("balance_after_fen", Integer),
+    Column("transaction_id", String(32)),
+)
+
+cash_notes = Table(
+    "cash_notes",
+    metadata,
+    Column("order_id", ForeignKey("cash_orders.order_id"), primary_key=True),
+    Column("sequence", Integer, primary_key=True),
+    Column("terminal_id", String(40), nullable=False),
+    Column("value_fen", Integer, nullable=False),
+    Column("event_counter", Integer, nullable=False),
+    Column("reported_at", UtcDateTime(), nullable=False),
+    Column("clearance_id", String(32), nullable=True),
+    Index("ix_cash_notes_box", "terminal_id", "clearance_id"),
+)
+
+cash_clearances = Table(
+    "cash_clearances",
+    metadata,
+    Column("clearance_id", String(32), primary_key=True),
+    Column("terminal_id", String(40), nullable=False, index=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("previous_at", UtcDateTime()),
+    Column("expected_count", Integer, nullable=False),
+    Column("expected_fen", Integer, nullable=False),
+    Column("counted_count", Integer, nullable=False),
+    Column("counted_fen", Integer, nullable=False),
+    Column("difference_fen", Integer, nullable=False),  # counted - expected
+    Column("flagged", Boolean, nullable=False),
+    Column("orders", Integer, nullable=False),
+    Column("detail", Text, nullable=False),  # JSON: expected and counted counts per value
 )

@@ -6,23 +6,25 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, insert, select, update
 
 from backend.db import tables as t
 from backend.security import digest
 
 
-def add_terminal(engine: Engine, terminal_id: str, token: str, name: str) -> None:
+def add_terminal(
+    engine: Engine, terminal_id: str, token: str, name: str, hall: str = ""
+) -> None:
     """Create or re-key a terminal; only the token's digest is stored."""
     if len(token) < 12:
         raise ValueError("terminal tokens must be at least 12 characters")
+    values = {"token_hash": digest(token), "name": name, "active": True, "hall": hall}
+    tm = t.terminals
+    # Update in place: its status row and problem history refer to it.
     with engine.connect().execution_options(write=True) as conn, conn.begin():
-        conn.execute(delete(t.terminals).where(t.terminals.c.terminal_id == terminal_id))
-        conn.execute(
-            insert(t.terminals).values(
-                terminal_id=terminal_id, token_hash=digest(token), name=name, active=True
-            )
-        )
+        done = conn.execute(update(tm).where(tm.c.terminal_id == terminal_id).values(**values))
+        if done.rowcount == 0:
+            conn.execute(insert(tm).values(terminal_id=terminal_id, **values))
 
 
 # A terminal reports once a minute; three missed reports and staff should go and look.
@@ -46,22 +48,64 @@ class TerminalHealth:
 def store_status(
     engine: Engine, terminal_id: str, report: dict[str, Any], now: dt.datetime
 ) -> None:
-    """Keep the newest report of ``terminal_id``."""
+    """Keep the newest report of ``terminal_id`` and note which problems started or ended.
+
+    The previous report's problems are read under a row lock (``FOR UPDATE``; SQLite's write
+    transactions are exclusive anyway), so two reports racing cannot both record a change.
+    """
+    problems = list(dict.fromkeys(report["problems"]))
     values = {
         "received_at": now,
         "app_version": report["app_version"],
         "reader": report["reader"],
         "printer": report["printer"],
-        "problems": " ".join(report["problems"]),
+        "problems": " ".join(problems),
         "journal_unresolved": report["journal_unresolved"],
         "in_session": report["in_session"],
         "uptime_s": report["uptime_s"],
     }
-    ts = t.terminal_status
+    ts, ev = t.terminal_status, t.terminal_problem_events
     with engine.connect().execution_options(write=True) as conn, conn.begin():
-        done = conn.execute(update(ts).where(ts.c.terminal_id == terminal_id).values(**values))
-        if done.rowcount == 0:
+        before = conn.execute(
+            select(ts.c.problems).where(ts.c.terminal_id == terminal_id).with_for_update()
+        ).scalar_one_or_none()
+        if before is None:
             conn.execute(insert(ts).values(terminal_id=terminal_id, **values))
+        else:
+            conn.execute(update(ts).where(ts.c.terminal_id == terminal_id).values(**values))
+        changes = problem_changes(str(before or "").split(), problems)
+        if changes:
+            conn.execute(
+                insert(ev),
+                [
+                    {"terminal_id": terminal_id, "at": now, "code": code, "change": change}
+                    for code, change in changes
+                ],
+            )
+
+
+def problem_changes(before: list[str], after: list[str]) -> list[tuple[str, str]]:
+    """(code, "raised" | "cleared") for each problem that appeared or went away."""
+    raised = [(code, "raised") for code in after if code not in before]
+    cleared = [(code, "cleared") for code in before if code not in after]
+    return raised + cleared
+
+
+def verdict_of(
+    seen: dt.datetime | None,
+    problems: tuple[str, ...],
+    unresolved: int,
+    devices: tuple[str, ...],
+    now: dt.datetime,
+) -> str:
+    """ok / attention / offline / never: the one word staff sort the fleet by."""
+    if seen is None:
+        return "never"
+    if now - seen > STALE_AFTER:
+        return "offline"
+    if problems or unresolved or "fault" in devices:
+        return "attention"
+    return "ok"
 
 
 def fleet(engine: Engine, now: dt.datetime) -> list[TerminalHealth]:
@@ -80,14 +124,7 @@ def fleet(engine: Engine, now: dt.datetime) -> list[TerminalHealth]:
         seen: dt.datetime | None = row["received_at"]
         problems = tuple(str(row["problems"] or "").split())
         unresolved = int(row["journal_unresolved"] or 0)
-        if seen is None:
-            verdict = "never"
-        elif now - seen > STALE_AFTER:
-            verdict = "offline"
-        elif problems or unresolved or "fault" in (row["reader"], row["printer"]):
-            verdict = "attention"
-        else:
-            verdict = "ok"
+        verdict = verdict_of(seen, problems, unresolved, (row["reader"], row["printer"]), now)
         out.append(
             TerminalHealth(
                 terminal_id=row[tm.c.terminal_id],

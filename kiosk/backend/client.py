@@ -22,9 +22,11 @@ from urllib.parse import quote
 
 import requests
 
+from kiosk.backend import cash as cash_api
 from kiosk.backend import errors as e
 from kiosk.backend import models as m
 from kiosk.backend import parse
+from kiosk.backend.cash import CashBox, CashClearance, CashOrder
 from kiosk.backend.problems import error_from_response
 from kiosk.status import StatusReport
 
@@ -34,6 +36,21 @@ T = TypeVar("T")
 
 # Gateway answers that mean "try again later" rather than "your request is wrong".
 _RETRYABLE_STATUS = frozenset({502, 503, 504})
+
+
+def _tls_reason(exc: requests.exceptions.SSLError) -> str:
+    """The OpenSSL reason (e.g. CERTIFICATE_VERIFY_FAILED), never a URL with a query."""
+    text = str(exc)
+    for reason in (
+        "CERTIFICATE_VERIFY_FAILED",
+        "certificate required",
+        "WRONG_VERSION_NUMBER",
+        "hostname mismatch",
+        "unknown ca",
+    ):
+        if reason.lower() in text.lower():
+            return reason
+    return type(exc).__name__
 
 
 def new_idempotency_key() -> str:
@@ -54,7 +71,13 @@ class BackendClient:
         read_timeout: float = 10.0,
         retries: int = 2,
         backoff_s: float = 0.2,
+        ca_file: str = "",
+        client_cert: str = "",
+        client_key: str = "",
     ) -> None:
+        """``ca_file`` pins the CA that signed the backend's certificate (https only; empty
+        means the default trust store, which only tests and demos use); ``client_cert`` and
+        ``client_key`` (PEM) answer a backend that asks for mutual TLS."""
         self._base = base_url.rstrip("/")
         self._timeout = (connect_timeout, read_timeout)
         self._retries = max(0, retries)
@@ -62,6 +85,13 @@ class BackendClient:
         self._http = requests.Session()
         # The backend sits on the operator's network: proxies from the environment never apply.
         self._http.trust_env = False
+        # trust_env False also keeps REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE out: with verify set to
+        # a file, urllib3 loads that file and never the system store, so only the operator's
+        # CA can vouch for the backend.
+        if ca_file:
+            self._http.verify = ca_file
+        if client_cert:
+            self._http.cert = (client_cert, client_key)
         self._http.headers.update(
             {
                 "Authorization": f"Bearer {terminal_token}",
@@ -344,6 +374,33 @@ class BackendClient:
         backoff = sum(self._backoff_s * 2**i for i in range(self._retries))
         return dt.timedelta(seconds=attempts * (connect + read) + backoff)
 
+    def probe(self) -> m.Probe:
+        """One terminal-authenticated read with this client's own TLS and token settings, for
+        ``kiosk doctor``: no retry, and the failure kept precise (TLS vs. refused vs. token).
+
+        The key asked about is random: the answer is always "not applied", nothing changes.
+        """
+        import email.utils
+
+        url = f"{self._base}/v1/terminal/transactions/doctor-{uuid.uuid4()}"
+        try:
+            response = self._http.get(url, timeout=self._timeout)
+        except requests.exceptions.SSLError as exc:
+            return m.Probe(m.ProbeOutcome.TLS_FAILED, None, _short(exc))
+        except requests.exceptions.Timeout:
+            return m.Probe(m.ProbeOutcome.UNREACHABLE, None, "timed out")
+        except requests.exceptions.ConnectionError as exc:
+            return m.Probe(m.ProbeOutcome.UNREACHABLE, None, _short(exc))
+        date = response.headers.get("Date")
+        server_time = email.utils.parsedate_to_datetime(date) if date else None
+        if response.status_code in (401, 403):
+            outcome = m.ProbeOutcome.AUTH_REFUSED
+        elif response.status_code == 200:
+            outcome = m.ProbeOutcome.OK
+        else:
+            outcome = m.ProbeOutcome.ERROR
+        return m.Probe(outcome, server_time, f"HTTP {response.status_code}")
+
     def report_status(self, report: StatusReport) -> None:
         """The terminal's health report (PUT, not retried: the next one follows in a minute)."""
         self._call("PUT", "/v1/terminal/status", body=report.as_json(), retry=False)
@@ -356,6 +413,46 @@ class BackendClient:
         return self._parsed(
             parse.reminder, self._mutate("PUT", "/v1/reminder", body, idempotency_key)
         )
+
+    # -- cash top-up (terminal-level: no customer session needed) ------------------------------
+
+    def create_cash_order(self, phone: str, idempotency_key: str) -> CashOrder:
+        """Open a cash order for ``phone`` before the acceptor opens (journal the key first)."""
+        data = self._mutate("POST", "/v1/cash/orders", {"phone": phone}, idempotency_key)
+        return self._parsed(cash_api.cash_order, data)
+
+    def report_cash_note(
+        self, order_id: str, sequence: int, value_fen: int, event_counter: int, key: str
+    ) -> CashOrder:
+        """One stacked note; the same (order, sequence) again changes nothing."""
+        body = {"sequence": sequence, "value_fen": value_fen, "event_counter": event_counter}
+        path = f"/v1/cash/orders/{quote(order_id, safe='')}/notes"
+        return self._parsed(cash_api.cash_order, self._mutate("POST", path, body, key))
+
+    def close_cash_order(
+        self, order_id: str, note_count: int, total_fen: int, key: str
+    ) -> CashOrder:
+        """Credit the reported notes once; Conflict when the counts differ from the reports."""
+        body = {"note_count": note_count, "total_fen": total_fen}
+        path = f"/v1/cash/orders/{quote(order_id, safe='')}/close"
+        return self._parsed(cash_api.cash_order, self._mutate("POST", path, body, key))
+
+    def cash_order(self, order_id: str) -> CashOrder:
+        """An order's state with the notes the backend has."""
+        data = self._get(f"/v1/cash/orders/{quote(order_id, safe='')}")
+        return self._parsed(cash_api.cash_order, data)
+
+    def cash_box(self) -> CashBox:
+        """The terminal's box: notes reported since the last clearance."""
+        return self._parsed(cash_api.cash_box, self._get("/v1/cash/box"))
+
+    def record_cash_clearance(
+        self, counted: dict[int, int], idempotency_key: str | None = None
+    ) -> CashClearance:
+        """清机: what staff counted (value_fen -> notes) against the reports."""
+        body = {"counts": [{"value_fen": v, "count": c} for v, c in sorted(counted.items())]}
+        data = self._mutate("POST", "/v1/cash/clearances", body, idempotency_key)
+        return self._parsed(cash_api.cash_clearance, data)
 
     # -- demo-only endpoints (server started with --demo) ------------------------------------
 
@@ -431,6 +528,10 @@ class BackendClient:
                     headers=headers,
                     timeout=self._timeout,
                 )
+            except requests.exceptions.SSLError as exc:
+                # Not retried: a certificate that does not verify will not verify in 0.2 s.
+                log.warning("%s %s: TLS refused (%s)", method, path, _tls_reason(exc))
+                raise e.BackendUntrusted("TLS handshake refused") from exc
             except requests.exceptions.ConnectTimeout:
                 last = e.BackendUnavailable("connect timeout")
             except requests.exceptions.ReadTimeout:
@@ -459,3 +560,12 @@ class BackendClient:
         if isinstance(error, e.SessionExpired):
             self._session_token = None
         raise error
+
+
+def _short(exc: Exception) -> str:
+    """The innermost reason of a requests error, e.g. ``CERTIFICATE_VERIFY_FAILED``."""
+    text = str(exc)
+    for marker in ("CERTIFICATE_VERIFY_FAILED", "WRONG_VERSION_NUMBER", "Connection refused"):
+        if marker in text:
+            return marker
+    return type(exc).__name__

@@ -26,6 +26,12 @@ class BackendUnavailable(BackendError):  # noqa: N818 - names are the contract t
     code = "unavailable"
 
 
+class BackendUntrusted(BackendUnavailable):
+    """TLS failed: the backend's certificate is not from the pinned CA (or the backend refused
+    this terminal's client certificate). To a customer it is "unavailable"; to the hall staff
+    and the log it is a configuration fault or an attack, never retried."""
+
+
 class BackendTimeout(BackendError):  # noqa: N818 - names are the contract the UI codes against
     """The backend accepted the request but did not answer within the read timeout."""
 

@@ -383,3 +383,20 @@ class TransactionState:
     applied: bool
     reference: str | None
     abandoned: bool = False
+
+
+class ProbeOutcome(StrEnum):
+    """What ``kiosk doctor`` learnt from one authenticated call (BackendClient.probe)."""
+
+    OK = "ok"
+    UNREACHABLE = "unreachable"  # refused, no route, DNS, timeout
+    TLS_FAILED = "tls_failed"  # certificate not trusted, wrong host, not TLS at all
+    AUTH_REFUSED = "auth_refused"  # 401/403: wrong terminal id or token
+    ERROR = "error"  # any other answer
+
+
+@dataclass(frozen=True)
+class Probe:
+    outcome: ProbeOutcome
+    server_time: dt.datetime | None  # the answer's Date header, for the clock check
+    detail: str

@@ -49,6 +49,7 @@ def error_from_problem(status: int, problem: Mapping[str, Any]) -> e.BackendErro
         "terminal_unauthorized": e.TerminalRejected,
         "session_expired": e.SessionExpired,
         "conflict": e.Conflict,
+        "cash_notes_missing": e.Conflict,
         "agreement_outdated": e.AgreementOutdated,
         "idempotency_key_abandoned": e.KeyAbandoned,
         "busy": e.BackendUnavailable,

@@ -11,6 +11,8 @@ from printer.document import Block, Document, KeyValue, QrCode, Rule
 from printer.receipts.common import customer_lines, footer, header, terminal_lines, timestamp
 from printer.statement import Customer, Terminal
 
+CASH = "现金"  # ``method`` of a cash top-up (its notes are listed per value)
+
 
 @dataclass(frozen=True)
 class PaymentReceipt:
@@ -28,10 +30,12 @@ class PaymentReceipt:
     bank_card: str = ""
     verify_url: str = ""
     title: str = "自助缴费凭据"
+    notes: tuple[tuple[int, int], ...] = ()  # cash: (note value in fen, count), 面额 × 张数
 
 
 def build_payment_receipt(receipt: PaymentReceipt, printed_at: dt.datetime) -> Document:
-    """The receipt document: amount also in 大写, bank card masked first 6 + last 4."""
+    """The receipt document: amount also in 大写, bank card masked first 6 + last 4; a cash
+    payment lists its notes per value."""
     blocks: list[Block] = header(receipt.terminal, receipt.title)
     blocks += customer_lines(receipt.customer)
     blocks.append(Rule())
@@ -44,6 +48,8 @@ def build_payment_receipt(receipt: PaymentReceipt, printed_at: dt.datetime) -> D
     ]
     if receipt.bank_card:
         blocks.append(KeyValue("银行卡号", mask_bank_card(receipt.bank_card)))
+    for value, count in receipt.notes:
+        blocks.append(KeyValue(f"{format_fen(value)} × {count} 张", format_fen(value * count)))
     blocks += [
         KeyValue("交易金额", format_fen(receipt.amount_fen), bold=True),
         KeyValue("金额大写", fen_to_capitals(receipt.amount_fen)),

@@ -12,6 +12,7 @@ from sqlalchemy import update
 from backend.agreements import PLAN_CHANGE, SERVICE_ORDER
 from backend.db import tables as t
 from backend.db.engine import make_engine
+from common.months import closed_months, month_end, month_of, months_back, next_month_start
 from kiosk.backend import errors as e
 from kiosk.backend.client import BackendClient
 from kiosk.backend.models import (
@@ -22,7 +23,18 @@ from kiosk.backend.models import (
     PaymentStatus,
     RecordKind,
 )
-from tests.fixtures.live_backend import CARDS, DEMO_PASSWORD, LiveBackend, identify_fully
+from tests.fixtures.live_backend import (
+    CARDS,
+    DEMO_PASSWORD,
+    DEMO_TODAY,
+    LiveBackend,
+    identify_fully,
+)
+
+# Counted from the pinned business date: no test names a month (issue 10).
+OPEN = month_of(DEMO_TODAY)
+M1, M2, M3, M4, M5 = closed_months(DEMO_TODAY)  # newest first
+TOO_OLD = months_back(DEMO_TODAY, 7)  # older than the 5 closed months kept
 
 ZHANG = "13800138000"  # 全球通, rich data
 LI = "13912345678"  # 神州行, nearly out of money
@@ -51,12 +63,12 @@ def test_factors_decide_what_a_session_may_do(own_backend: LiveBackend) -> None:
         assert (session.phone_masked, session.name_masked) == ("136****0000", "阿******提")
         assert client.overview().brand == "全球通"
         with pytest.raises(e.NotAllowed) as denied:
-            client.records("2026-10")
+            client.records(M1)
         assert denied.value.missing_factors == ("sms",)
         client.send_sms_code(AYGUL)
         session = client.verify_sms_code(AYGUL, own_backend.latest_sms_code(AYGUL))
         assert session.factors == {Factor.PASSWORD, Factor.SMS}
-        assert client.records("2026-10", limit=1).items
+        assert client.records(M1, limit=1).items
         with pytest.raises(e.NotAllowed) as sensitive:
             client.change_plan("QQT88", PLAN_CHANGE.version)
         assert sensitive.value.missing_factors == ("id_card",)
@@ -107,7 +119,7 @@ def test_id_card_must_match_and_be_valid(own_backend: LiveBackend) -> None:
 
 def test_bills_are_five_closed_months_that_add_up(zhang: BackendClient) -> None:
     bills = zhang.bills()
-    assert [b.month for b in bills] == ["2026-10", "2026-09", "2026-08", "2026-07", "2026-06"]
+    assert [b.month for b in bills] == [M1, M2, M3, M4, M5]
     for bill in bills:
         assert sum(c.total_fen for c in bill.categories) == bill.total_fen
         for category in bill.categories:
@@ -118,52 +130,52 @@ def test_bills_are_five_closed_months_that_add_up(zhang: BackendClient) -> None:
         assert acc.available_fen - bill.total_fen == acc.closing_balance_fen
         assert bill.period_start == dt.date.fromisoformat(bill.month + "-01")
     assert bills[2].roaming_fen > 0  # the August trip to 上海
-    assert zhang.bill("2026-08") == bills[2]
+    assert zhang.bill(M3) == bills[2]
     with pytest.raises(e.NotFound):
-        zhang.bill("2026-11")  # the open month has no bill yet
+        zhang.bill(OPEN)  # the open month has no bill yet
 
 
 def test_new_sp_subscription_shows_in_the_bill(own_backend: LiveBackend) -> None:
     with own_backend.client() as client:
         client.identify_password(GONG, DEMO_PASSWORD)
-        october = client.bill("2026-10")
+        october = client.bill(M1)
         assert october.new_services == ("视频彩铃会员",)
         sp = next(c for c in october.categories if c.name == "代收费")
         assert any(i.name == "视频彩铃会员" and i.amount_fen == 1500 for i in sp.items)
-        assert client.bill("2026-09").new_services == ()
+        assert client.bill(M2).new_services == ()
 
 
 def test_records_walk_by_cursor_matches_totals_and_bill(zhang: BackendClient) -> None:
-    first = zhang.records("2026-10", limit=97)
+    first = zhang.records(M1, limit=97)
     assert first.totals is not None
     seen = list(first.items)
     cursor = first.next_cursor
     while cursor:
-        page = zhang.records("2026-10", cursor=cursor, limit=97)
+        page = zhang.records(M1, cursor=cursor, limit=97)
         assert page.totals is None
         seen += page.items
         cursor = page.next_cursor
     ids = [r.record_id for r in seen]
     assert len(ids) == len(set(ids)) == first.totals.count
     assert [r.started_at for r in seen] == sorted(r.started_at for r in seen)
-    assert sum(r.fee_fen for r in seen) == first.totals.fee_fen == zhang.bill("2026-10").total_fen
-    calls = zhang.records("2026-10", RecordKind.CALL, limit=500)
+    assert sum(r.fee_fen for r in seen) == first.totals.fee_fen == zhang.bill(M1).total_fen
+    calls = zhang.records(M1, RecordKind.CALL, limit=500)
     assert calls.items and all(r.kind is RecordKind.CALL and r.duration_s for r in calls.items)
     assert calls.totals is not None and calls.totals.duration_s == sum(
         r.duration_s or 0 for r in calls.items
     )
-    paid = zhang.records("2026-10", with_fee_only=True, limit=500)
+    paid = zhang.records(M1, with_fee_only=True, limit=500)
     assert paid.items and all(r.fee_fen != 0 for r in paid.items)
     with pytest.raises(e.InvalidInput) as bad:
-        zhang.records("2026-10", cursor="not-a-cursor")
+        zhang.records(M1, cursor="not-a-cursor")
     assert bad.value.field == "cursor"
     with pytest.raises(e.NotFound):
-        zhang.records("2026-04")
+        zhang.records(TOO_OLD)
 
 
 def test_dispute_refunds_an_sp_charge_twice_and_only_once(zhang: BackendClient) -> None:
     before = zhang.overview().balance_fen
-    sp = next(r for r in zhang.records("2026-09", RecordKind.SP, limit=100).items if r.fee_fen)
+    sp = next(r for r in zhang.records(M2, RecordKind.SP, limit=100).items if r.fee_fen)
     dispute = zhang.open_dispute(sp.record_id, "未订购此业务")
     assert dispute.status is DisputeStatus.REFUNDED
     assert dispute.refund_fen == 2 * sp.fee_fen
@@ -171,26 +183,24 @@ def test_dispute_refunds_an_sp_charge_twice_and_only_once(zhang: BackendClient) 
     with pytest.raises(e.Conflict):
         zhang.open_dispute(sp.record_id, "再次申诉")
     roaming = next(
-        r for r in zhang.records("2026-08", RecordKind.CALL, with_fee_only=True, limit=500).items
+        r for r in zhang.records(M3, RecordKind.CALL, with_fee_only=True, limit=500).items
     )
     checking = zhang.open_dispute(roaming.record_id, "通话时长不对")
     assert (checking.status, checking.refund_fen) == (DisputeStatus.INVESTIGATING, 0)
-    free = next(
-        r for r in zhang.records("2026-10", RecordKind.SMS, limit=200).items if not r.fee_fen
-    )
+    free = next(r for r in zhang.records(M1, RecordKind.SMS, limit=200).items if not r.fee_fen)
     with pytest.raises(e.InvalidInput):
         zhang.open_dispute(free.record_id, "免费记录")
 
 
 def test_invoice_once_per_month(zhang: BackendClient) -> None:
-    invoice = zhang.issue_invoice("2026-09")
-    assert invoice.amount_fen == zhang.bill("2026-09").total_fen
+    invoice = zhang.issue_invoice(M2)
+    assert invoice.amount_fen == zhang.bill(M2).total_fen
     assert invoice.title == "张*峰"
-    assert zhang.invoices("2026-09") == [invoice]
+    assert zhang.invoices(M2) == [invoice]
     with pytest.raises(e.Conflict):
-        zhang.issue_invoice("2026-09")
+        zhang.issue_invoice(M2)
     with pytest.raises(e.NotFound):
-        zhang.issue_invoice("2026-11")
+        zhang.issue_invoice(OPEN)
 
 
 def test_reminder_threshold_is_for_prepaid_lines(
@@ -244,7 +254,7 @@ def test_order_needs_the_second_confirmation_code(own_backend: LiveBackend) -> N
         identify_fully(own_backend, client, GONG)
         quote = client.order_service("CL", SERVICE_ORDER.version)
         assert quote.confirmation_text.startswith("您选择订购：彩铃（¥5.00/月）")
-        assert quote.starts_on == dt.date(2026, 12, 1)
+        assert quote.starts_on == next_month_start(OPEN)
         code = own_backend.latest_sms_code(GONG)
         wrong = "000000" if code != "000000" else "111111"
         with pytest.raises(e.AuthFailed) as refused:
@@ -256,7 +266,7 @@ def test_order_needs_the_second_confirmation_code(own_backend: LiveBackend) -> N
         with pytest.raises(e.Conflict):
             client.order_service("CL", SERVICE_ORDER.version)
         cancelled = client.cancel_service("CL")
-        assert cancelled.subscription.ends_on == dt.date(2026, 11, 30)
+        assert cancelled.subscription.ends_on == month_end(OPEN)
         with pytest.raises(e.NotFound):
             client.cancel_service("CL")
 
@@ -268,7 +278,7 @@ def test_plan_change_books_next_month(own_backend: LiveBackend) -> None:
         assert codes == ["DGDD18", "DGDD38"]
         change = client.change_plan("DGDD18", PLAN_CHANGE.version)
         assert (change.from_plan.code, change.to_plan.code) == ("DGDD38", "DGDD18")
-        assert change.effective_on == dt.date(2026, 12, 1)
+        assert change.effective_on == next_month_start(OPEN)
         assert change.services_kept == ("游戏加速包",)
         overview = client.overview()
         assert overview.plan.code == "DGDD38"

@@ -7,10 +7,19 @@ from collections.abc import Iterator
 
 import pytest
 
+from common.months import months_back
 from kiosk.backend.models import RecordKind
 from tests.backend.pg import temp_postgres
 from tests.backend.test_idempotency import THREADS, _race, _session_headers
-from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend, identify_fully, start_backend
+from tests.fixtures.live_backend import (
+    DEMO_PASSWORD,
+    DEMO_TODAY,
+    LiveBackend,
+    identify_fully,
+    start_backend,
+)
+
+LAST = months_back(DEMO_TODAY, 1)  # the last closed month, counted from the pinned date
 
 
 @pytest.fixture(scope="module")
@@ -37,14 +46,11 @@ def test_bills_add_up_on_postgres(pg_backend: LiveBackend) -> None:
 def test_api_and_idempotency_race_on_postgres(pg_backend: LiveBackend) -> None:
     with pg_backend.client() as client:
         identify_fully(pg_backend, client, "13800138000")
-        first = client.records("2026-10", RecordKind.CALL, limit=20)
+        first = client.records(LAST, RecordKind.CALL, limit=20)
         assert first.totals is not None and first.next_cursor
-        second = client.records("2026-10", RecordKind.CALL, cursor=first.next_cursor, limit=20)
+        second = client.records(LAST, RecordKind.CALL, cursor=first.next_cursor, limit=20)
         assert not {r.record_id for r in first.items} & {r.record_id for r in second.items}
-        assert (
-            sum(c.total_fen for c in client.bill("2026-10").categories)
-            == client.bill("2026-10").total_fen
-        )
+        assert sum(c.total_fen for c in client.bill(LAST).categories) == client.bill(LAST).total_fen
         headers = {**_session_headers(pg_backend, client), "Idempotency-Key": str(uuid.uuid4())}
         responses = _race(f"{pg_backend.url}/v1/payments", headers, {"amount_fen": 2000})
     assert {r.status_code for r in responses} == {201}

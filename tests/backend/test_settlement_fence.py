@@ -275,6 +275,14 @@ MUTATIONS: dict[tuple[str, str], dict[str, object] | None] = {
     ("post", "/v1/service-orders"): {"service_code": "S1", "agreement_version": "1"},
     ("post", "/v1/service-orders/{quote_id}/confirm"): {"sms_code": "123456"},
     ("post", "/v1/services/{service_code}/cancel"): None,
+    ("post", "/v1/cash/orders"): {"phone": "13800138000"},
+    ("post", "/v1/cash/orders/{order_id}/notes"): {
+        "sequence": 1,
+        "value_fen": 10000,
+        "event_counter": 1,
+    },
+    ("post", "/v1/cash/orders/{order_id}/close"): {"note_count": 0, "total_fen": 0},
+    ("post", "/v1/cash/clearances"): {"counts": []},
 }
 MUTABLE_TABLES = (
     "transactions",
@@ -286,6 +294,9 @@ MUTABLE_TABLES = (
     "subscriptions",
     "consents",
     "sms_outbox",
+    "cash_orders",
+    "cash_notes",
+    "cash_clearances",
 )
 
 
@@ -319,7 +330,7 @@ def test_every_mutation_kind_is_refused_with_a_fenced_key(backend: InProcessBack
         for (method, path), body in MUTATIONS.items():
             key = str(uuid.uuid4())
             assert client.settle_transaction(key).abandoned
-            url = backend.url + path.format(quote_id="Q1", service_code="S1")
+            url = backend.url + path.format(quote_id="Q1", service_code="S1", order_id="CO1")
             with requests.Session() as http:
                 http.trust_env = False
                 answer = http.request(

@@ -69,6 +69,7 @@ def test_health_reports_make_the_fleet_view(own_backend: LiveBackend) -> None:
         journal_unresolved=2,
         in_session=True,
         uptime_s=3600,
+        restarts=2,  # the backend takes the systemd restart count
     )
     with own_backend.client() as client:
         client.report_status(report)

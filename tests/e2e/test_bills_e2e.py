@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from common.months import months_back
 from kiosk import bills as kb
 from kiosk.backend import models as m
 from kiosk.backend.client import BackendClient
@@ -24,7 +25,7 @@ from kiosk.records import (
 )
 from printer.receipts import DetailSlip, build_detail_slip
 from printer.statement import Customer, Terminal
-from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend
+from tests.fixtures.live_backend import DEMO_PASSWORD, DEMO_TODAY, LiveBackend
 
 DEMO_NUMBERS = ("13800138000", "13912345678", "15800001111", "13699990000", "18812340000")
 
@@ -106,12 +107,12 @@ def test_explanations_are_the_plan_arithmetic(all_bills: dict[str, list[m.MonthB
 
 def test_story_highlights(all_bills: dict[str, list[m.MonthBill]]) -> None:
     zhang = all_bills["13800138000"]
-    august = next(b for b in zhang if b.month == "2026-08")
-    kinds = {h.kind for h in kb.highlights(august, zhang)}
+    roamed = next(b for b in zhang if b.month == months_back(DEMO_TODAY, 3))  # in 上海
+    kinds = {h.kind for h in kb.highlights(roamed, zhang)}
     assert kb.HighlightKind.ROAMING in kinds
     gong = all_bills["18812340000"]
-    october = next(b for b in gong if b.month == "2026-10")
-    new = [h.item for h in kb.highlights(october, gong) if h.kind is kb.HighlightKind.NEW_SERVICE]
+    last = next(b for b in gong if b.month == months_back(DEMO_TODAY, 1))
+    new = [h.item for h in kb.highlights(last, gong) if h.kind is kb.HighlightKind.NEW_SERVICE]
     assert "视频彩铃会员" in new
 
 
@@ -163,28 +164,29 @@ def test_detail_slip_masks_other_party_numbers(
         Customer("张*峰", number),
         (month,),
         [kb.to_detail_record(r) for r in calls],
-        dt.datetime(2026, 11, 25, 10, 0),
+        dt.datetime.combine(DEMO_TODAY, dt.time(10, 0)),
     )
-    document = build_detail_slip(slip, dt.datetime(2026, 11, 25, 10, 0))
+    document = build_detail_slip(slip, dt.datetime.combine(DEMO_TODAY, dt.time(10, 0)))
     text = repr(document)
     assert number not in text
     assert not any(other in text for other in raw)
 
 
 def test_roaming_filter_matches_the_records(live_backend: LiveBackend) -> None:
-    number = "13699990000"  # 阿依古丽: roamed in 北京 in 2026-10
+    number = "13699990000"  # 阿依古丽: roamed in 北京 in the last closed month
+    month = months_back(DEMO_TODAY, 1)
     with live_backend.client() as client:
         client.identify_password(number, DEMO_PASSWORD)
         client.send_sms_code(number)
         client.verify_sms_code(number, live_backend.latest_sms_code(number))
         fetch = client_fetch(client.records)
-        everything = fetch_month("2026-10", fetch)
+        everything = fetch_month(month, fetch)
         expected = {r.record_id for r in everything if is_roaming(r)}
         assert expected
         got: set[int] = set()
         fee = 0
         for tab in (DetailTab.CALLS, DetailTab.MESSAGES, DetailTab.DATA):
-            pager = RecordPager(RecordQuery("2026-10", tab, only_roaming=True), page_size=50)
+            pager = RecordPager(RecordQuery(month, tab, only_roaming=True), page_size=50)
             while (request := pager.next_request()) is not None:
                 rows = pager.accept(request, request.run(fetch))
                 assert all(is_roaming(r) for r in rows)

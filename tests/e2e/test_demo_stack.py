@@ -39,7 +39,7 @@ def test_children_die_when_the_kiosk_is_killed() -> None:
     assert parent.stdout is not None
     pids = [int(p) for p in parent.stdout.readline().split()]
     url = parent.stdout.readline().strip()
-    assert len(pids) == 3 and url.startswith("http://127.0.0.1:")
+    assert len(pids) == 4 and url.startswith("http://127.0.0.1:")
     assert all(_alive(pid) for pid in pids)
     parent.send_signal(signal.SIGKILL)  # no chance to clean up: the children must still go
     parent.wait(10)

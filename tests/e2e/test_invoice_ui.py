@@ -14,13 +14,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from common.months import month_of, months_back
 from emulators.printer.emulator import PrinterEmulator
 from kiosk import spam as ks
 from kiosk.backend.errors import Conflict
 from kiosk.backend.factors import Factor
 from kiosk.config import BackendConfig, Config, DevicesConfig
 from kiosk.session import Customer
-from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend, start_backend
+from tests.fixtures.live_backend import DEMO_PASSWORD, DEMO_TODAY, LiveBackend, start_backend
 from tests.fixtures.qt import show_painted
 from ui.app import start_shell, stop_shell
 from ui.main import ShellOptions
@@ -30,7 +31,7 @@ from ui.screens.invoice.spam import SpamScreen
 from ui.shell import Shell
 
 PHONE = "13800138000"  # 张晓峰, 全球通
-MONTH = "2026-10"
+MONTH = months_back(DEMO_TODAY, 1)  # the last closed month
 SPAMMER = "13912340000"
 PRINT_TIMEOUT_MS = 30_000
 
@@ -81,7 +82,7 @@ def test_invoice_is_issued_once_printed_and_kept(
     screen = kiosk.navigator.current
     assert isinstance(screen, InvoiceScreen)
     qtbot.waitUntil(lambda: len(screen.month_buttons) == 5, timeout=10_000)
-    assert "2026-11" not in screen.month_buttons  # the open month cannot be invoiced
+    assert month_of(DEMO_TODAY) not in screen.month_buttons  # the open month: not invoiceable
     [bill_total] = own_backend.query(
         "SELECT b.total_fen FROM bills b JOIN lines l ON l.id = b.line_id "
         "WHERE l.number = ? AND b.month = ?",

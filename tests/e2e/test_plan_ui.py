@@ -15,12 +15,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from backend.agreements import PLAN_CHANGE
+from common.months import month_of, next_month_start
 from emulators.printer.emulator import PrinterEmulator
 from kiosk.backend.factors import Factor
 from kiosk.config import BackendConfig, Config, DevicesConfig
 from kiosk.journal import EntryStatus
 from kiosk.session import Customer
-from tests.fixtures.live_backend import LiveBackend, identify_fully, start_backend
+from tests.fixtures.live_backend import DEMO_TODAY, LiveBackend, identify_fully, start_backend
 from tests.fixtures.qt import show_painted
 from ui.app import start_shell, stop_shell
 from ui.main import ShellOptions
@@ -28,6 +29,8 @@ from ui.screens.plan.compare import PlanCompareScreen
 from ui.screens.plan.install import install_plan
 from ui.screens.plan.plans import PlansScreen
 from ui.shell import Shell
+
+EFFECTIVE = next_month_start(month_of(DEMO_TODAY)).isoformat()  # a plan change: next month's 1st
 
 PHONE = "13800138000"  # 张晓峰, 全球通 QQT128, demo card 0
 WAIT_MS = 15_000
@@ -109,7 +112,7 @@ def test_plan_change_through_the_screens(
     _tap(qtbot, screen.change_button)
     qtbot.waitUntil(screen.confirm.isVisible, timeout=WAIT_MS)  # once the agreement came
     assert _booked(backend) is None  # nothing before the second confirmation
-    assert ("生效日期", "2026-12-01") in screen.confirm.rows
+    assert ("生效日期", EFFECTIVE) in screen.confirm.rows
     # The operator's 入网协议 clauses; 确认办理 only after 我已阅读并同意.
     assert screen.confirm.agreement_title.text() == PLAN_CHANGE.title
     assert not screen.confirm.confirm_button.isEnabled()
@@ -120,7 +123,7 @@ def test_plan_change_through_the_screens(
     assert change is not None
     assert [v.text() for v in screen.result_values] == [
         "全球通畅享套餐88元",
-        "2026-12-01",
+        EFFECTIVE,
         change.transaction_id,
     ]
     assert "来电显示" in screen.services.text()  # kept, as the backend reports
@@ -153,7 +156,7 @@ def test_plan_change_through_the_screens(
     text = receipt.text
     flat = text.replace("\n", "").replace(" ", "")  # the slip wraps long notes
     assert f"已阅读并同意{PLAN_CHANGE.title}（版本{PLAN_CHANGE.version}）" in flat
-    for expected in ("业务受理单", "套餐变更", "全球通畅享套餐88元", "2026-12-01"):
+    for expected in ("业务受理单", "套餐变更", "全球通畅享套餐88元", EFFECTIVE):
         assert expected in text, expected
     assert change.transaction_id in text
     assert PHONE not in text and "138****8000" in text

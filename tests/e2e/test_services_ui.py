@@ -13,17 +13,20 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from common.months import month_end, month_of
 from kiosk.backend.factors import Factor
 from kiosk.config import BackendConfig, Config
 from kiosk.journal import EntryStatus
 from kiosk.session import Customer
-from tests.fixtures.live_backend import LiveBackend, identify_fully, start_backend
+from tests.fixtures.live_backend import DEMO_TODAY, LiveBackend, identify_fully, start_backend
 from tests.fixtures.qt import show_painted
 from ui.app import start_shell, stop_shell
 from ui.main import ShellOptions
 from ui.screens.services.install import install_services
 from ui.screens.services.services import ServicesScreen
 from ui.shell import Shell
+
+MONTH_END = month_end(month_of(DEMO_TODAY)).isoformat()  # an unsubscribed service runs to it
 
 PHONE = "13800138000"  # 张晓峰: 来电显示, 手机报, 音乐随身听 (代收费)
 WAIT_MS = 15_000
@@ -70,14 +73,14 @@ def test_unsubscribe_and_order_through_the_screens(
     qtbot.mouseClick(screen.cancel_buttons["YYSTT"], click)
     qtbot.waitUntil(lambda: screen.done is not None, timeout=WAIT_MS)
     assert screen.confirm.isHidden()
-    assert "音乐随身听" in screen.result.text() and "2026-11-30" in screen.result.text()
+    assert "音乐随身听" in screen.result.text() and MONTH_END in screen.result.text()
     assert screen.receipt_button.isVisible()
     assert _rows(
         backend,
         "SELECT s.ends_on FROM subscriptions s JOIN lines l ON l.id = s.line_id"
         " WHERE l.number = ? AND s.service_code = 'YYSTT'",
         PHONE,
-    ) == [("2026-11-30",)]
+    ) == [(MONTH_END,)]
 
     # Order 视频彩铃会员: the question, then the SMS code on the keypad.
     qtbot.mouseClick(screen.order_buttons["SPCLHY"], click)
@@ -105,8 +108,8 @@ def test_unsubscribe_and_order_through_the_screens(
     assert subscriptions == [
         ("CLIP", "2019-04-02", None),
         ("SJB", "2021-07-15", None),
-        ("YYSTT", "2023-05-02", "2026-11-30"),
-        ("SPCLHY", "2026-11-25", None),
+        ("YYSTT", "2023-05-02", MONTH_END),
+        ("SPCLHY", DEMO_TODAY.isoformat(), None),
     ]
     transactions = _rows(
         backend,

@@ -21,14 +21,15 @@ def test_demo_defaults_need_no_file() -> None:
     assert config == Config()
     assert config.timeouts.idle == 60
     assert config.admin.check_pin("2468")
-    assert hash_pin(DEMO_ADMIN_PIN) == DEMO_ADMIN_PIN_HASH
+    assert config.admin.pin_hash == DEMO_ADMIN_PIN_HASH
+    assert hash_pin(DEMO_ADMIN_PIN) != DEMO_ADMIN_PIN_HASH  # a fresh salt every time
     assert not config.admin.check_pin("0000")
 
 
 def test_example_file_loads() -> None:
     config = load_config(ROOT / "assets" / "kiosk.example.toml")
     assert config.terminal.id == "BJ-CY-0001"
-    assert config.devices.card_reader == "/dev/ttyUSB0"
+    assert config.devices.card_reader == "/dev/kiosk-idcard"  # udev stable name (deploy/)
     assert config.timeouts.reading == 120.0
 
 
@@ -45,6 +46,7 @@ def test_example_file_loads() -> None:
         ("[printers]\n", "printers: unknown section"),
         ("terminal = 3\n", "terminal: must be a table"),
         ("[admin]\npin_hash = 'plain'\n", "admin.pin_hash: expected"),
+        ("[backend]\nclient_cert = 'c.pem'\n", "backend.client_key: client_cert and client_key"),
     ],
 )
 def test_bad_values_name_the_key(tmp_path: Path, toml: str, message: str) -> None:
@@ -66,7 +68,7 @@ def test_missing_and_broken_files(tmp_path: Path) -> None:
 
 def test_config_is_frozen_and_pin_hash_round_trips(tmp_path: Path) -> None:
     path = tmp_path / "kiosk.toml"
-    path.write_text(f"[admin]\npin_hash = '{hash_pin('97531', salt='hall')}'\n", encoding="utf-8")
+    path.write_text(f"[admin]\npin_hash = '{hash_pin('97531')}'\n", encoding="utf-8")
     config = load_config(path)
     assert config.admin.check_pin("97531")
     assert not config.admin.check_pin("97530")

@@ -29,7 +29,12 @@ def test_all_well() -> None:
         "journal_unresolved": 0,
         "in_session": False,
         "uptime_s": 61,
+        "restarts": 0,
     }
+
+
+def test_systemd_restarts_are_reported() -> None:
+    assert _report(restarts=4)["restarts"] == 4
 
 
 def test_faults_become_stable_codes() -> None:

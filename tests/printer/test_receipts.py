@@ -200,3 +200,27 @@ def test_invoice() -> None:
     barcodes = [i for i in items if isinstance(i, PrintedBarcode)]
     assert [(b.data, b.height) for b in barcodes] == [("08812345", 60)]
     assert_no_raw_personal_data(doc, PROFILES[0])
+
+
+def test_cash_receipt_lists_the_notes_and_the_capitals() -> None:
+    from printer.document import KeyValue
+    from printer.receipts.payment import CASH, PaymentReceipt, build_payment_receipt
+    from printer.statement import Customer, Terminal
+
+    receipt = PaymentReceipt(
+        terminal=Terminal(operator="中国移动", hall="建国路营业厅", terminal_id="KIOSK-01"),
+        customer=Customer(name="张*峰", phone="13800138000"),
+        terminal_serial="ABC123",
+        transaction_no="TX1",
+        time=NOW,
+        amount_fen=14000,
+        method=CASH,
+        notes=((2000, 2), (10000, 1)),
+    )
+    blocks = build_payment_receipt(receipt, NOW).blocks
+    pairs = {b.label: b.value for b in blocks if isinstance(b, KeyValue)}
+    assert pairs["支付方式"] == "现金"
+    assert pairs["¥20.00 × 2 张"] == "¥40.00"
+    assert pairs["¥100.00 × 1 张"] == "¥100.00"
+    assert pairs["金额大写"] == "壹佰肆拾元整"
+    assert pairs["手机号码"] == "138****8000"

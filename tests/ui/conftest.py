@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -15,8 +16,12 @@ from ui.shell import Shell
 
 
 @pytest.fixture
-def config() -> Config:
-    return Config(timeouts=TimeoutsConfig(idle=60, warning=20, entry=30, reading=120))
+def config(tmp_path: Path) -> Config:
+    # journal_path: the kiosk's local state (journal, admin PIN lock-out) stays in the test's dir
+    return Config(
+        timeouts=TimeoutsConfig(idle=60, warning=20, entry=30, reading=120),
+        journal_path=str(tmp_path / "journal.sqlite3"),
+    )
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from common.months import month_of
 from kiosk.backend import errors as be
 from kiosk.backend import models as m
 from kiosk.line import password_problem
@@ -29,7 +30,7 @@ class LineBackend:
 
     def overview(self) -> m.AccountOverview:
         return m.AccountOverview(
-            month="2026-11",
+            month=month_of(self.now.date()),  # the business month of the pinned now
             phone_masked="138****8000",
             name_masked="张*峰",
             brand="全球通",

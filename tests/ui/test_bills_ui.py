@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QTableView
 from pytestqt.qtbot import QtBot
 
 from common.masking import mask_other_party
+from common.months import month_of, months_back
 from emulators.printer.emulator import PrinterEmulator
 from kiosk import bills as kb
 from kiosk import disputes as kd
@@ -22,7 +23,7 @@ from kiosk.config import Config
 from kiosk.journal import EntryStatus, Journal
 from kiosk.printing import ReceiptPrinter
 from kiosk.session import Customer, EndReason
-from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend, start_backend
+from tests.fixtures.live_backend import DEMO_PASSWORD, DEMO_TODAY, LiveBackend, start_backend
 from tests.fixtures.qt import show_painted
 from tests.ui.conftest import ManualClock
 from ui.background import SyncRunner
@@ -34,6 +35,10 @@ from ui.screens.bills.dispute import DisputeScreen
 from ui.screens.bills.month import MonthBillScreen
 from ui.screens.bills.overview import BillsScreen
 from ui.shell import Shell
+
+# Counted from the backend's pinned business date (backend/seed/demo.py tells the story).
+OPEN = month_of(DEMO_TODAY)
+LAST, BEFORE_LAST, ROAMED = (months_back(DEMO_TODAY, n) for n in (1, 2, 3))
 
 PHONE = "13800138000"
 
@@ -101,18 +106,18 @@ def test_chart_tap_opens_the_month_with_explained_categories(
     screen = _current(bills_shell)
     assert isinstance(screen, BillsScreen)
     assert len(screen.chart.bars) == 5
-    assert "2026-11" not in [b.month for b in screen.chart.bars]  # the open month is not shown
+    assert OPEN not in [b.month for b in screen.chart.bars]  # the open month is not shown
     screen.chart.repaint()
-    rect = screen.chart.bar_rect("2026-08")
+    rect = screen.chart.bar_rect(ROAMED)
     assert not rect.isEmpty()
     qtbot.mouseClick(screen.chart, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
     month = _current(bills_shell)
     assert isinstance(month, MonthBillScreen)
-    assert month.bill is not None and month.bill.month == "2026-08"
+    assert month.bill is not None and month.bill.month == ROAMED
     assert [c.category.name for c in month.cards] == [c.name for c in month.bill.categories]
     assert sum(c.total_fen for c in month.bill.categories) == month.bill.total_fen
     voice = next(c for c in month.cards if c.category.name == kb.VOICE)
-    assert voice.highlights, "roaming in 2026-08 must be pointed out"
+    assert voice.highlights, f"roaming in {ROAMED} must be pointed out"
     assert "漫游通话" in voice.explanation.text()
     assert all(c.explanation.text() for c in month.cards)
 
@@ -120,7 +125,7 @@ def test_chart_tap_opens_the_month_with_explained_categories(
 def test_details_page_on_demand_every_record_once_and_masked(
     bills_shell: Shell, qtbot: QtBot, own_backend: LiveBackend
 ) -> None:
-    bills_shell.navigator.go("details", {"month": "2026-10"})
+    bills_shell.navigator.go("details", {"month": LAST})
     screen = _current(bills_shell)
     assert isinstance(screen, DetailsScreen)
     model = screen.model
@@ -133,8 +138,9 @@ def test_details_page_on_demand_every_record_once_and_masked(
     assert len(ids) == len(set(ids)) == totals.count
     (db_count,) = own_backend.query(
         "SELECT COUNT(*) FROM records r JOIN lines l ON l.id = r.line_id "
-        "WHERE l.number = ? AND r.kind = 'call' AND r.month = '2026-10'",
+        "WHERE l.number = ? AND r.kind = 'call' AND r.month = ?",
         PHONE,
+        LAST,
     )[0]
     assert db_count == totals.count
     other_col = 3
@@ -148,7 +154,7 @@ def test_detail_slip_prints_once_per_session(
     bills_shell: Shell, qtbot: QtBot, printer_emulator: PrinterEmulator
 ) -> None:
     before = len(printer_emulator.receipts())
-    bills_shell.navigator.go("details", {"month": "2026-10"})
+    bills_shell.navigator.go("details", {"month": LAST})
     screen = _current(bills_shell)
     assert isinstance(screen, DetailsScreen)
     screen.tab_buttons[next(iter(screen.tab_buttons))].click()
@@ -177,7 +183,7 @@ def test_detail_slip_prints_once_per_session(
 def test_dispute_an_sp_charge_refunds_twice(
     bills_shell: Shell, qtbot: QtBot, own_backend: LiveBackend
 ) -> None:
-    target = kd.DisputeTarget("2026-09", m.RecordKind.SP, "彩票资讯")
+    target = kd.DisputeTarget(BEFORE_LAST, m.RecordKind.SP, "彩票资讯")
     bills_shell.navigator.go("dispute", target)
     screen = _current(bills_shell)
     assert isinstance(screen, DisputeScreen)
@@ -206,7 +212,7 @@ def test_dispute_an_sp_charge_refunds_twice(
 
 
 def test_pdf_statement_is_saved_with_the_month(bills_shell: Shell, tmp_path: Path) -> None:
-    bills_shell.navigator.go("details", {"month": "2026-09"})
+    bills_shell.navigator.go("details", {"month": BEFORE_LAST})
     screen = _current(bills_shell)
     assert isinstance(screen, DetailsScreen)
     screen.pdf_button.click()
@@ -221,7 +227,7 @@ def test_pdf_statement_is_saved_with_the_month(bills_shell: Shell, tmp_path: Pat
 def test_paper_out_is_a_calm_message_and_the_slip_can_be_retried(
     bills_shell: Shell, qtbot: QtBot, printer_emulator: PrinterEmulator
 ) -> None:
-    bills_shell.navigator.go("bill", {"month": "2026-10"})
+    bills_shell.navigator.go("bill", {"month": LAST})
     screen = _current(bills_shell)
     assert isinstance(screen, MonthBillScreen)
     printer_emulator.set_paper("out")
@@ -238,7 +244,7 @@ def test_paper_out_is_a_calm_message_and_the_slip_can_be_retried(
 
 
 def test_full_numbers_only_with_id_card_and_sms_and_english(bills_shell: Shell) -> None:
-    bills_shell.navigator.go("details", {"month": "2026-10"})
+    bills_shell.navigator.go("details", {"month": LAST})
     screen = _current(bills_shell)
     assert isinstance(screen, DetailsScreen)
     assert not screen.numbers_button.isVisibleTo(screen)  # password + SMS: masked only
@@ -262,7 +268,7 @@ def test_full_numbers_only_with_id_card_and_sms_and_english(bills_shell: Shell) 
 
 def test_session_end_drops_everything(bills_shell: Shell) -> None:
     # Last in the module: ending the session logs the shared client out.
-    bills_shell.navigator.go("details", {"month": "2026-10"})
+    bills_shell.navigator.go("details", {"month": LAST})
     screen = _current(bills_shell)
     assert isinstance(screen, DetailsScreen)
     assert screen.model.rowCount() > 0

@@ -17,6 +17,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from common.months import closed_months, month_end, month_start, next_month_start
 from emulators.printer.emulator import PrinterEmulator
 from kiosk.backend import models as m
 from kiosk.backend.errors import BackendTimeout, Conflict
@@ -37,7 +38,10 @@ from ui.shell import Shell
 PHONE = "13800138000"
 TZ = dt.timezone(dt.timedelta(hours=8))
 PLAN = m.Plan("QQT128", "全球通128元套餐", "全球通", 12800, 500, 100, 10240, 19, 10, 3, "含500分钟")
-TOTALS = {"2026-10": 15830, "2026-09": 13200, "2026-08": 21050, "2026-07": 12800, "2026-06": 12990}
+# A pinned business date; every month is counted from it (tests must work for any date).
+TODAY = dt.date(2026, 11, 25)
+M1, M2, M3, M4, M5 = closed_months(TODAY)  # newest first
+TOTALS = {M1: 15830, M2: 13200, M3: 21050, M4: 12800, M5: 12990}
 
 
 def _bill(month: str, total: int) -> m.MonthBill:
@@ -45,8 +49,8 @@ def _bill(month: str, total: int) -> m.MonthBill:
     category = m.BillCategory("套餐及固定费", total, "套餐月费。", items)
     return m.MonthBill(
         month,
-        dt.date(2026, 1, 1),
-        dt.date(2026, 1, 31),
+        month_start(month),
+        month_end(month),
         total,
         (category,),
         m.BillAccount(0, total, total, total, 0),
@@ -61,7 +65,7 @@ class CareBackend:
     """Bills and invoices of one line, with the reference backend's invoice rules."""
 
     def __init__(self) -> None:
-        self.issued: dict[str, m.Invoice] = {"2026-07": self._make("2026-07", "FP260801OLD0000001")}
+        self.issued: dict[str, m.Invoice] = {M4: self._make(M4, "FP260801OLD0000001")}
         self.replies: dict[str, m.Invoice] = {}  # idempotency key -> first answer
         self.lose_next_answer = False
 
@@ -72,7 +76,7 @@ class CareBackend:
             month=month,
             amount_fen=TOTALS[month],
             title="张*峰",
-            issued_at=dt.datetime(2026, 8, 1, 9, 0, tzinfo=TZ),
+            issued_at=dt.datetime.combine(next_month_start(M4), dt.time(9, 0), TZ),
             items=(m.BillItem("套餐及固定费", TOTALS[month]),),
         )
 
@@ -94,7 +98,7 @@ class CareBackend:
             month,
             invoice.amount_fen,
             invoice.title,
-            dt.datetime(2026, 11, 25, 10, 0, tzinfo=TZ),
+            dt.datetime.combine(TODAY, dt.time(10, 0), TZ),
             invoice.items,
         )
         self.issued[month] = invoice
@@ -172,7 +176,7 @@ def test_tile_opens_the_five_closed_months_newest_first(shell: Shell) -> None:
     assert "invoice" in shell.home_screen.tiles
     screen = _open(shell)
     assert list(screen.month_buttons) == sorted(TOTALS, reverse=True)
-    assert screen.month_buttons["2026-10"].text() == "2026-10\n¥158.30"
+    assert screen.month_buttons[M1].text() == f"{M1}\n¥158.30"
     assert screen.invoice_card.isHidden() and screen.confirm.isHidden()
 
 
@@ -180,7 +184,7 @@ def test_issue_once_with_confirmation_then_print(
     shell: Shell, qtbot: QtBot, backend: CareBackend, printer_emulator: PrinterEmulator
 ) -> None:
     screen = _open(shell)
-    screen.month_buttons["2026-10"].click()
+    screen.month_buttons[M1].click()
     assert screen.row_values["number"].text() == "尚未开具"
     assert screen.row_values["title"].text() == "张*峰"
     assert screen.row_values["amount"].text() == "¥158.30"
@@ -188,16 +192,16 @@ def test_issue_once_with_confirmation_then_print(
     assert screen.issue_button.isVisible() and not screen.print_button.isVisible()
     screen.issue_button.click()
     assert screen.confirm.isVisible() and screen.invoice_card.isHidden()
-    assert "2026-10" in screen.confirm.title.text()
+    assert M1 in screen.confirm.title.text()
     assert ("发票金额", "¥158.30") in screen.confirm.rows
-    assert "2026-10" not in backend.issued  # nothing sent before the second confirmation
+    assert M1 not in backend.issued  # nothing sent before the second confirmation
     before = len(printer_emulator.receipts())
     screen.confirm.confirm_button.click()
-    invoice = backend.issued["2026-10"]
+    invoice = backend.issued[M1]
     assert screen.confirm.isHidden()
     assert screen.row_values["number"].text() == invoice.invoice_number
-    assert screen.row_values["date"].text() == "2026-11-25"
-    assert screen.month_buttons["2026-10"].text().endswith("已开具")
+    assert screen.row_values["date"].text() == TODAY.isoformat()
+    assert screen.month_buttons[M1].text().endswith("已开具")
     panel = screen.print_panel
     assert panel.state == "offered" and "厘米" in panel.message.text()
     assert screen.kind is ScreenKind.ORDINARY  # done only once it is printed
@@ -207,7 +211,7 @@ def test_issue_once_with_confirmation_then_print(
     assert screen.state_line.text() == "发票已打印，请取走。"
     assert not screen.print_button.isVisible() and not screen.issue_button.isVisible()
     text = printer_emulator.wait_for_receipts(before + 1, timeout=20)[-1].text
-    assert "通信服务费发票" in text and invoice.invoice_number in text and "2026-10" in text
+    assert "通信服务费发票" in text and invoice.invoice_number in text and M1 in text
     assert "158.30" in text and "138****8000" in text and PHONE not in text
     [entry] = shell.ctx.journal.recent()
     assert (entry.kind, entry.status, entry.transaction_id, entry.amount_fen) == (
@@ -217,7 +221,7 @@ def test_issue_once_with_confirmation_then_print(
         15830,
     )
     assert entry.masked_phone == "138****8000"
-    screen.month_buttons["2026-09"].click()  # another month: a new transaction
+    screen.month_buttons[M2].click()  # another month: a new transaction
     assert screen.kind is ScreenKind.ORDINARY  # type: ignore[comparison-overlap]
     assert screen.home_countdown.isHidden() and screen.issue_button.isVisible()
 
@@ -226,12 +230,12 @@ def test_an_invoice_issued_earlier_is_shown_but_not_printed_again(
     shell: Shell, backend: CareBackend
 ) -> None:
     screen = _open(shell)
-    screen.month_buttons["2026-07"].click()
+    screen.month_buttons[M4].click()
     assert screen.row_values["number"].text() == "FP260801OLD0000001"
-    assert screen.row_values["date"].text() == "2026-08-01"
+    assert screen.row_values["date"].text() == next_month_start(M4).isoformat()
     assert "人工柜台" in screen.state_line.text()
     assert not screen.issue_button.isVisible() and not screen.print_button.isVisible()
-    assert screen.month_buttons["2026-07"].text().endswith("已开具")
+    assert screen.month_buttons[M4].text().endswith("已开具")
     assert screen.print_panel.isHidden()
     assert len(backend.issued) == 1
 
@@ -240,7 +244,7 @@ def test_a_lost_answer_is_retried_without_a_second_invoice(
     shell: Shell, backend: CareBackend
 ) -> None:
     screen = _open(shell)
-    screen.month_buttons["2026-09"].click()
+    screen.month_buttons[M2].click()
     backend.lose_next_answer = True
     screen.issue_button.click()
     screen.confirm.confirm_button.click()
@@ -249,16 +253,16 @@ def test_a_lost_answer_is_retried_without_a_second_invoice(
     screen.issue_button.click()
     screen.confirm.confirm_button.click()
     assert len(backend.replies) == 1  # the same key: the backend answered the first again
-    assert screen.row_values["number"].text() == backend.issued["2026-09"].invoice_number
+    assert screen.row_values["number"].text() == backend.issued[M2].invoice_number
     statuses = [(e.kind, e.status) for e in shell.ctx.journal.recent()]
     assert statuses == [("invoice", EntryStatus.DONE)]
 
 
 def test_issued_meanwhile_elsewhere_shows_that_invoice(shell: Shell, backend: CareBackend) -> None:
     screen = _open(shell)
-    screen.month_buttons["2026-08"].click()
+    screen.month_buttons[M3].click()
     screen.issue_button.click()
-    backend.issued["2026-08"] = backend._make("2026-08", "FP261125OTHER00001")
+    backend.issued[M3] = backend._make(M3, "FP261125OTHER00001")
     screen.confirm.confirm_button.click()
     assert "补打请到人工柜台" in screen.error.text()
     assert screen.row_values["number"].text() == "FP261125OTHER00001"
@@ -267,20 +271,20 @@ def test_issued_meanwhile_elsewhere_shows_that_invoice(shell: Shell, backend: Ca
 
 def test_cancel_sends_nothing(shell: Shell, backend: CareBackend) -> None:
     screen = _open(shell)
-    screen.month_buttons["2026-06"].click()
+    screen.month_buttons[M5].click()
     screen.issue_button.click()
     screen.confirm.cancel_button.click()
     assert screen.confirm.isHidden() and screen.issue_button.isVisible()
-    assert "2026-06" not in backend.issued
+    assert M5 not in backend.issued
 
 
 def test_english_and_the_session_end_wipes_everything(shell: Shell) -> None:
     screen = _open(shell)
-    screen.month_buttons["2026-10"].click()
+    screen.month_buttons[M1].click()
     screen.issue_button.click()
     shell.window.header.language_button.click()
     assert screen.issue_button.text() == "Issue invoice"
-    assert screen.heading.text() == "Invoice for 2026-10"
+    assert screen.heading.text() == f"Invoice for {M1}"
     assert screen.confirm.confirm_button.text() == "Issue"
     assert screen.row_names["amount"].text() == "Amount"
     shell.window.header.language_button.click()
@@ -307,14 +311,14 @@ def test_invoice_screen_fits_1080p(
     shell, journal = _shell(app, config, clock, CareBackend(), tmp_path, None)
     try:
         screen = _open(shell)
-        screen.month_buttons["2026-10"].click()
+        screen.month_buttons[M1].click()
         screen.issue_button.click()  # the card and the confirmation, with an error line
         screen.show_error(shell.ctx.tr("error.timeout"))
         assert needed_height(shell, screen) <= 1080
         screen.confirm.confirm_button.click()  # issued; no printer: the calm message shows
         assert screen.print_panel.isVisible()
         assert needed_height(shell, screen) <= 1080
-        screen.month_buttons["2026-07"].click()  # issued earlier: the longest state line
+        screen.month_buttons[M4].click()  # issued earlier: the longest state line
         screen.show_error(shell.ctx.tr("error.conflict", detail="该月发票已开具，补打请到人工柜台"))
         assert needed_height(shell, screen) <= 1080
     finally:

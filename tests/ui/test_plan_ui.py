@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from common.months import closed_months, month_end, month_of, month_start, next_month_start
 from kiosk.backend import errors as be
 from kiosk.backend import models as m
 from kiosk.backend.factors import Factor
@@ -28,6 +29,9 @@ from ui.screens.plan.plans import PlansScreen
 from ui.shell import Shell
 
 PHONE = "13800138000"
+TODAY = dt.date(2026, 11, 25)  # pinned; every month below is counted from it
+CLOSED = closed_months(TODAY)  # newest first
+NEXT = next_month_start(month_of(TODAY))  # a booked plan takes effect then
 SMALL = m.Plan("QQT58", "全球通畅享套餐58元", "全球通", 5800, 200, 100, 10240, 19, 10, 3, "58")
 MIDDLE = m.Plan("QQT88", "全球通畅享套餐88元", "全球通", 8800, 400, 200, 20480, 19, 10, 3, "88")
 TERMS = m.Agreement(
@@ -46,8 +50,8 @@ def _bill(month: str, minutes: int, sms: int, mb: int) -> m.MonthBill:
         m.UsageItem("data", "国内流量", "MB", 40960, mb),
     )
     account = m.BillAccount(0, 0, 0, 12800, 0)
-    day = dt.date(2026, 1, 1)
-    return m.MonthBill(month, day, day, 12800, (), account, usage, LARGE, (), 0)
+    start, end = month_start(month), month_end(month)
+    return m.MonthBill(month, start, end, 12800, (), account, usage, LARGE, (), 0)
 
 
 class FakeBackend:
@@ -63,7 +67,7 @@ class FakeBackend:
 
     def overview(self) -> m.AccountOverview:
         return m.AccountOverview(
-            "2026-11", "138****8000", "张*峰", "全球通", m.LineStatus.NORMAL, False,
+            month_of(TODAY), "138****8000", "张*峰", "全球通", m.LineStatus.NORMAL, False,
             0, 20000, 20000, 5000, None, None, self.plan, self.booked, (),
         )  # fmt: skip
 
@@ -73,11 +77,11 @@ class FakeBackend:
     def bills(self) -> list[m.MonthBill]:
         # Average: 449 minutes, 67 SMS, 18713 MB (see tests/kiosk/test_plans.py).
         return [
-            _bill("2026-10", 449, 69, 17778),
-            _bill("2026-09", 443, 64, 17749),
-            _bill("2026-08", 419, 75, 19078),
-            _bill("2026-07", 421, 64, 19608),
-            _bill("2026-06", 512, 62, 19354),
+            _bill(CLOSED[0], 449, 69, 17778),
+            _bill(CLOSED[1], 443, 64, 17749),
+            _bill(CLOSED[2], 419, 75, 19078),
+            _bill(CLOSED[3], 421, 64, 19608),
+            _bill(CLOSED[4], 512, 62, 19354),
         ]
 
     def agreement(self, topic: str) -> m.Agreement:
@@ -95,9 +99,7 @@ class FakeBackend:
         self.consents.append(agreement_version)
         to = next(p for p in self.plans() if p.code == plan_code)
         self.booked = to
-        return m.PlanChange(
-            "T20261125000042", self.plan, to, dt.date(2026, 12, 1), ("来电显示", "手机报"), (), ()
-        )
+        return m.PlanChange("T20261125000042", self.plan, to, NEXT, ("来电显示", "手机报"), (), ())
 
     def end_session(self) -> None:
         pass
@@ -182,9 +184,9 @@ def test_comparison_then_confirm_books_the_change(plan_shell: Shell, fake: FakeB
         ("现在的套餐", "全球通畅享套餐128元"),
         ("新套餐", "全球通畅享套餐88元"),
         ("新套餐月费", "¥88.00/月"),
-        ("生效日期", "2026-12-01"),
+        ("生效日期", NEXT.isoformat()),
     ]
-    assert "2026-12-01" in screen.confirm.note.text()
+    assert NEXT.isoformat() in screen.confirm.note.text()
     # The agreement is shown; 确认办理 works only after 我已阅读并同意.
     assert screen.confirm.agreement_title.text() == TERMS.title
     assert screen.confirm.agreement_text.text() == TERMS.text
@@ -198,7 +200,7 @@ def test_comparison_then_confirm_books_the_change(plan_shell: Shell, fake: FakeB
     result = zip(screen.result_labels, screen.result_values, strict=True)
     assert [(a.text(), b.text()) for a, b in result] == [
         ("新套餐", "全球通畅享套餐88元"),
-        ("生效日期", "2026-12-01"),
+        ("生效日期", NEXT.isoformat()),
         ("业务流水号", "T20261125000042"),
     ]
     assert screen.services.text() == "您已订购的业务保持不变：来电显示、手机报"
@@ -264,7 +266,7 @@ def test_the_current_and_the_booked_plan_offer_no_change(
     plans = _plans(plan_shell)
     middle = plans.row("QQT88")
     assert middle.booked_mark.isVisible()
-    assert middle.booked_mark.text() == "已办理，2026-12-01起生效"
+    assert middle.booked_mark.text() == f"已办理，{NEXT.isoformat()}起生效"
     screen = _compare(plan_shell, "QQT88")
     assert not screen.change_button.isVisible()
     assert "已办理此套餐" in screen.same_note.text()

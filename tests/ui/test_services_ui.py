@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from backend.agreements import SERVICE_ORDER
+from common.months import month_end, month_of, next_month_start
 from emulators.printer.emulator import PrinterEmulator
 from kiosk.backend.client import BackendClient
 from kiosk.backend.factors import Access, Factor
@@ -25,6 +26,7 @@ from kiosk.printing import ReceiptPrinter
 from kiosk.session import Customer, EndReason
 from tests.fixtures.live_backend import (
     DEMO_PASSWORD,
+    DEMO_TODAY,
     LiveBackend,
     identify_fully,
     start_backend,
@@ -42,6 +44,10 @@ from ui.shell import Shell
 ZHANG = "13800138000"  # 来电显示, 手机报, 音乐随身听 (代收费)
 LI = "13912345678"  # 来电显示; password only in these tests
 ROOT = Path(__file__).resolve().parents[2]
+# Counted from the backend's pinned business date: cancelled services run to the month end,
+# orders are billed from the next month's 1st.
+MONTH_END = month_end(month_of(DEMO_TODAY)).isoformat()
+NEXT_START = next_month_start(month_of(DEMO_TODAY)).isoformat()
 KEY = re.compile(r"""["'](services\.[a-z0-9_.]+|feature\.services(?:_sub)?)["']""")
 
 
@@ -166,9 +172,9 @@ def test_one_tap_unsubscribes_and_offers_the_receipt(
     screen = _open(zhang)
     screen.cancel_buttons["SJB"].click()  # no second question
     assert screen.confirm.isHidden()
-    assert _subscription(backend, ZHANG, "SJB") == [("2021-07-15", "2026-11-30")]
-    assert screen.result.text() == "已退订「手机报」。可以用到 2026-11-30，以后不再收月费。"
-    assert "已退订\n2026-11-30 停止" in _row(screen, "手机报")
+    assert _subscription(backend, ZHANG, "SJB") == [("2021-07-15", MONTH_END)]
+    assert screen.result.text() == f"已退订「手机报」。可以用到 {MONTH_END}，以后不再收月费。"
+    assert f"已退订\n{MONTH_END} 停止" in _row(screen, "手机报")
     assert "SJB" not in screen.cancel_buttons
     assert screen.subscribed.heading.text() == "已订购的业务（每月共 ¥15.00）"
     assert screen.kind is ScreenKind.FINISHED
@@ -190,7 +196,7 @@ def test_one_tap_unsubscribes_and_offers_the_receipt(
     assert panel.state == "offered"
     panel.confirm_button.click()
     text = printer_emulator.wait_for_receipts(before + 1, timeout=20)[-1].text
-    assert "增值业务退订" in text and "手机报" in text and "2026-11-30" in text
+    assert "增值业务退订" in text and "手机报" in text and MONTH_END in text
     assert change.transaction_id in text and "138****8000" in text and ZHANG not in text
 
 
@@ -220,7 +226,7 @@ def test_an_order_needs_the_question_and_the_sms_code(zhang: Kiosk, backend: Liv
         "SELECT topic, version FROM consents WHERE reference = ?", quote.quote_id
     ) == [("service_order", SERVICE_ORDER.version)]
     assert screen.code_page.text.text() == quote.confirmation_text
-    assert "2026-12-01" in screen.code_page.starts.text()
+    assert NEXT_START in screen.code_page.starts.text()
     code = backend.latest_sms_code(ZHANG)
     _type(screen, "000000" if code != "000000" else "111111")
     assert screen.error.text() == "验证码不正确，您还可以再试 2 次。"
@@ -228,8 +234,10 @@ def test_an_order_needs_the_question_and_the_sms_code(zhang: Kiosk, backend: Liv
     assert _subscription(backend, ZHANG, "CL") == []
     _type(screen, code)
     assert screen.error.isHidden() and screen.code_page.isHidden()
-    assert screen.result.text() == "已开通「彩铃」。从 2026-12-01 起每月收费 ¥5.00，可以随时退订。"
-    assert _subscription(backend, ZHANG, "CL") == [("2026-11-25", None)]
+    assert screen.result.text() == (
+        f"已开通「彩铃」。从 {NEXT_START} 起每月收费 ¥5.00，可以随时退订。"
+    )
+    assert _subscription(backend, ZHANG, "CL") == [(DEMO_TODAY.isoformat(), None)]
     assert "CL" in screen.cancel_buttons and "CL" not in screen.order_buttons
     assert screen.kind is ScreenKind.FINISHED
     order, wrong, quoted = zhang.journal.recent()  # newest first

@@ -1,4 +1,5 @@
-"""The demo's device panel: place/remove ID cards, set the printer's paper, read SMS codes.
+"""The demo's device panel: place/remove ID cards, set the printer's paper, feed banknotes
+into the bill validator (and make it jam, fill or go silent), read SMS codes.
 
 It talks to the emulators through their control channels and to the reference backend's
 demo-only SMS outbox, exactly as a test would.
@@ -30,6 +31,17 @@ log = logging.getLogger(__name__)
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 CARDHOLDERS = ASSETS / "demo" / "cardholders.json"
 STYLE = ASSETS / "styles" / "device_panel.qss"
+CASH_NOTES = (1, 5, 10, 20, 50, 100)
+CASH_ACTIONS: tuple[tuple[str, dict[str, object]], ...] = (
+    ("假币 fake note", {"cmd": "fake"}),
+    ("拉回 pull back", {"cmd": "pull_back"}),
+    ("卡币 jam", {"cmd": "jam"}),
+    ("钱箱满 stacker full", {"cmd": "stacker_full"}),
+    ("取出钱箱 stacker removed", {"cmd": "stacker_removed"}),
+    ("装回钱箱 stacker inserted", {"cmd": "stacker_inserted"}),
+    ("静默 go silent", {"cmd": "silent", "on": True}),
+    ("恢复应答 answer again", {"cmd": "silent", "on": False}),
+)
 
 
 def _send(endpoint: Endpoint | None, message: dict[str, object]) -> str:
@@ -82,6 +94,18 @@ class DevicePanel(QWidget):
             button = QPushButton(label)
             button.clicked.connect(lambda _=False, m=message: self._printer(m))
             paper_box.addWidget(button, index // 2, index % 2)
+        cash = QGroupBox("纸币识别器 (emulated ccTalk bill validator)")
+        cash_box = QGridLayout(cash)
+        for index, value in enumerate(CASH_NOTES):
+            button = QPushButton(f"投入 ¥{value}")
+            button.clicked.connect(
+                lambda _=False, v=value: self._cash({"cmd": "insert", "value": v})
+            )
+            cash_box.addWidget(button, 0, index)
+        for index, (label, message) in enumerate(CASH_ACTIONS):
+            button = QPushButton(label)
+            button.clicked.connect(lambda _=False, m=message: self._cash(m))
+            cash_box.addWidget(button, 1 + index // 3, index % 3)
         sms = QGroupBox("短信 (demo SMS outbox of the current customer)")
         self.sms = QPlainTextEdit()
         self.sms.setReadOnly(True)
@@ -89,6 +113,7 @@ class DevicePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(cards)
         layout.addWidget(paper)
+        layout.addWidget(cash)
         layout.addWidget(sms)
         layout.addWidget(self.result)
         self._timer = QTimer(self)
@@ -98,6 +123,9 @@ class DevicePanel(QWidget):
 
     def _card(self, message: dict[str, object]) -> None:
         self.result.setText(_send(self._endpoints.card_reader, message))
+
+    def _cash(self, message: dict[str, object]) -> None:
+        self.result.setText(_send(self._endpoints.cash_acceptor, message))
 
     def _printer(self, message: dict[str, object]) -> None:
         self.result.setText(_send(self._endpoints.printer, message))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.admin_lockout import AdminPinGuard, PinOutcome, PinResult, state_path_for
 from kiosk.idle import ScreenKind
 from kiosk.printing import PrintedCopy
 from kiosk.reconcile import Reconciliation, reconcile
@@ -27,7 +29,8 @@ from ui.widgets.keypad import Keypad
 
 
 class AdminPinScreen(Screen):
-    """Shuffled keypad for the admin PIN; three wrong PINs send the terminal back home."""
+    """Shuffled keypad for the admin PIN; three wrong PINs lock it (kept across restarts by
+    :class:`kiosk.admin_lockout.AdminPinGuard`) and send the terminal back home."""
 
     unlocked = Signal()
 
@@ -45,26 +48,45 @@ class AdminPinScreen(Screen):
         self.layout_.addWidget(self.error)
         self.layout_.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignHCenter)
         self.layout_.addStretch(1)
-        self._failures = 0
+        self.guard = AdminPinGuard(
+            ctx.config.admin.check_pin, state_path_for(ctx.config.journal_path)
+        )
 
     def enter(self, params: Any) -> None:
         self.keypad.reset()
         self.error.hide()
         self.retranslate()
+        locked_for = self.guard.locked_for()
+        self.keypad.setEnabled(locked_for <= 0)
+        if locked_for > 0:
+            self._show_locked(locked_for)
 
     def _on_keypad_submitted(self, pin: str) -> None:
-        if self.ctx.config.admin.check_pin(pin):
-            self._failures = 0
+        self.keypad.reset()
+        # scrypt takes ~0.2 s on purpose: off the GUI thread, one check at a time.
+        self.keypad.setEnabled(False)
+        self.ctx.runner.run(
+            lambda: self.guard.try_pin(pin), self._on_pin_result, self._on_pin_error, self.isVisible
+        )
+
+    def _on_pin_error(self, exc: Exception) -> None:
+        self.keypad.setEnabled(True)
+        self.error.setText(describe(exc, self.ctx.translator))
+        self.error.show()
+
+    def _on_pin_result(self, result: PinResult) -> None:
+        self.keypad.setEnabled(result.outcome is not PinOutcome.LOCKED)
+        if result.outcome is PinOutcome.ACCEPTED:
             self.unlocked.emit()
             self.navigate.emit("admin", None)
-            return
-        self._failures += 1
-        self.keypad.reset()
-        if self._failures >= 3:
-            self._failures = 0
+        elif result.outcome is PinOutcome.LOCKED:
             self.go_home.emit()
-            return
-        self.error.setText(self.tr("admin.pin_wrong"))
+        else:
+            self.error.setText(self.tr("admin.pin_wrong"))
+            self.error.show()
+
+    def _show_locked(self, seconds: float) -> None:
+        self.error.setText(self.tr("admin.pin_locked", minutes=math.ceil(seconds / 60)))
         self.error.show()
 
 
@@ -188,7 +210,7 @@ class AdminScreen(Screen):
                 "admin.reconciled",
                 done=result.done,
                 failed=result.not_applied,
-                unknown=result.still_unknown,
+                unknown=result.still_unknown + result.waiting,  # held back: not yet known
             )
         )
         self.status.show()

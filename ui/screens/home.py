@@ -46,18 +46,40 @@ class HomeScreen(Screen):
         self.layout_.addStretch(1)
         self._card_hint = self.label(role="notice")
         self.layout_.addWidget(self._card_hint)
+        # Shown while the printer cannot print (ui/service_monitor.py).
+        self.printing_notice = self.label("printingUnavailable", role="error")
+        self.printing_notice.hide()
+        self.layout_.addWidget(self.printing_notice)
+        self._customer_present = False
+        self._printing_available = True
         self.set_large_text(ctx.config.ui.large_text)
 
     def set_customer_present(self, present: bool) -> None:
         """With a customer identified, the "how to start" hint gives way to the navigation
         bar's 结束服务 (the screen keeps within 1080 px with the bar)."""
-        self._card_hint.setVisible(not present)
+        self._customer_present = present
+        self._update_notices()
 
     def set_large_text(self, on: bool) -> None:
         """Large-text mode shows the tiles' titles only: bigger words, less to read, and
         three rows of tiles still fit one 1080p screen."""
         for tile in self.tiles.values():
             tile.subtitle.setVisible(not on)
+
+    def set_printing_available(self, available: bool) -> None:
+        """Paper out (or cover open, printer silent): say so, and disable only the functions
+        that exist to print; everything else stays open."""
+        self._printing_available = available
+        self._update_notices()
+        for feature in self._registry.all():
+            if feature.needs_paper:
+                self.tiles[feature.key].setEnabled(available)
+
+    def _update_notices(self) -> None:
+        # One notice at a time keeps the screen within 1080 px: "printing unavailable" takes
+        # the place of the how-to-start hint.
+        self.printing_notice.setVisible(not self._printing_available)
+        self._card_hint.setVisible(self._printing_available and not self._customer_present)
 
     def features(self) -> list[Feature]:
         return self._registry.all()
@@ -69,6 +91,7 @@ class HomeScreen(Screen):
         self._welcome.setText(self.tr("home.welcome"))
         self._sub.setText(self.tr("home.choose"))
         self._card_hint.setText(self.tr("home.card_hint"))
+        self.printing_notice.setText(self.tr("service.printing_unavailable"))
         for feature in self._registry.all():
             self.tiles[feature.key].set_texts(
                 self.tr(feature.title_key), self.tr(feature.subtitle_key)

@@ -37,6 +37,7 @@ def install_invoice(registry: FeatureRegistry, ctx: AppContext) -> None:
             level=Access.SUMMARY,
             screens=(("invoice", _invoice),),
             order=80,
+            needs_paper=True,  # issued once, printed in the same session: no paper, no invoice
         )
     )
     registry.add(

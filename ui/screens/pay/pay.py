@@ -51,6 +51,12 @@ class PayScreen(Screen):
         self.amounts = QWidget()
         self.amounts.setLayout(grid)
         self.layout_.addWidget(self.amounts)
+        # 现金缴费 beside QR, only where the terminal has a banknote acceptor.
+        self.cash_button = QPushButton()
+        self.cash_button.setMinimumHeight(96)
+        self.cash_button.clicked.connect(lambda: self.navigate.emit("pay_cash", None))
+        self.cash_button.setVisible(ctx.services.cash is not None)
+        self.layout_.addWidget(self.cash_button)
         self.qr = QrCode(360)
         self.order_text = self.label(role="value")
         self.order_hint = self.label(role="caption")
@@ -96,6 +102,7 @@ class PayScreen(Screen):
     def retranslate(self) -> None:
         super().retranslate()
         self.again_button.setText(self.tr("pay.again"))
+        self.cash_button.setText(self.tr("pay.cash"))
         self.print_panel.retranslate()
         if self.order is not None:
             self._show_order(self.order)
@@ -106,6 +113,7 @@ class PayScreen(Screen):
         self.order = None
         self.clear_messages()
         self.amounts.show()
+        self.cash_button.setVisible(self.ctx.services.cash is not None)
         self.order_card.hide()
         self.print_panel.hide()
 
@@ -134,6 +142,7 @@ class PayScreen(Screen):
     def _show_order(self, order: m.PaymentOrder) -> None:
         self.order = order
         self.amounts.hide()
+        self.cash_button.hide()
         self.order_card.show()
         amount = format_fen(order.amount_fen)
         if order.status is m.PaymentStatus.PAID:

@@ -1,0 +1,91 @@
+"""现金缴费 through the real screens: pay screen -> cash screen -> name check -> notes in the
+emulated acceptor -> 完成 -> credited once on the live backend."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from emulators.cash import BillValidatorEmulator
+from kiosk.backend.factors import Factor
+from kiosk.cash.desk import CashState
+from kiosk.config import BackendConfig, Config, DevicesConfig
+from kiosk.session import Customer
+from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend
+from tests.fixtures.qt import show_painted
+from ui.app import start_shell, stop_shell
+from ui.installers import install_pay
+from ui.main import ShellOptions
+from ui.screens.pay.cash import CashPayScreen
+from ui.screens.pay.pay import PayScreen
+from ui.shell import Shell
+
+
+@pytest.fixture
+def emulator() -> Iterator[BillValidatorEmulator]:
+    with BillValidatorEmulator(transport_s=0.1) as emu:
+        yield emu
+
+
+@pytest.fixture
+def kiosk(
+    app: QApplication, live_backend: LiveBackend, tmp_path: Path, emulator: BillValidatorEmulator
+) -> Iterator[Shell]:
+    config = dataclasses.replace(
+        Config(),
+        backend=BackendConfig(url=live_backend.url, terminal_token=live_backend.terminal_token),
+        devices=DevicesConfig(cash_acceptor=emulator.port_path),
+        journal_path=str(tmp_path / "journal.sqlite3"),
+    )
+    shell = start_shell(config, ShellOptions(installers=[install_pay]))
+    show_painted(shell)
+    yield shell
+    stop_shell(shell)
+    QApplication.processEvents()
+
+
+@pytest.mark.timeout(120)
+def test_cash_top_up_for_another_number_through_the_screens(
+    kiosk: Shell, qtbot: QtBot, live_backend: LiveBackend, emulator: BillValidatorEmulator
+) -> None:
+    me, parent = live_backend.random_numbers()[1], live_backend.random_numbers()[2]
+    session = kiosk.ctx.backend.identify_password(me, DEMO_PASSWORD)
+    kiosk.ctx.sessions.identify(Customer(me, session.name_masked, session.brand, {Factor.PASSWORD}))
+    before = int(live_backend.query("SELECT balance_fen FROM lines WHERE number = ?", parent)[0][0])
+    kiosk.navigator.go("pay")
+    pay = kiosk.navigator.current
+    assert isinstance(pay, PayScreen) and pay.cash_button.isVisible()
+    qtbot.mouseClick(pay.cash_button, Qt.MouseButton.LeftButton)
+    screen = kiosk.navigator.current
+    assert isinstance(screen, CashPayScreen)
+    qtbot.waitUntil(lambda: screen.other_button.isEnabled(), timeout=20_000)
+    assert "¥100" in screen.accepted.text() and "不设找零" in screen.accepted.text()
+    qtbot.mouseClick(screen.other_button, Qt.MouseButton.LeftButton)
+    for digit in parent:
+        qtbot.mouseClick(screen.keypad.digit_button(digit), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.keypad.submit_button(), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.confirm_button.isVisible(), timeout=10_000)
+    assert parent[-4:] in screen.text.text() and "机主" in screen.text.text()
+    assert not emulator.accepting  # no note can go in before the name is confirmed
+    qtbot.mouseClick(screen.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: emulator.accepting, timeout=10_000)
+    emulator.insert(20)
+    emulator.insert(20)
+    emulator.fake()
+    qtbot.waitUntil(lambda: "× 2 张" in screen.lines.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "无法识别" in screen.notice.text(), timeout=10_000)
+    assert "¥40.00" in screen.text.text()
+    qtbot.mouseClick(screen.finish_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "已到账" in screen.text.text(), timeout=20_000)
+    assert "肆拾元整" in screen.text.text()
+    assert screen.view is not None and screen.view.state is CashState.DONE
+    after = int(live_backend.query("SELECT balance_fen FROM lines WHERE number = ?", parent)[0][0])
+    assert after == before + 4000
+    assert not emulator.accepting
+    assert screen.print_panel.isVisible()  # 自助缴费凭据 offered (no printer here: calm text)

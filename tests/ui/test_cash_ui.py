@@ -1,0 +1,69 @@
+"""The demo device panel's cash buttons drive the emulator; the cash screen's idle wiring."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtWidgets import QPushButton
+
+from emulators.cash import BillValidatorEmulator
+from emulators.control import ControlServer
+from kiosk.demo_stack import DemoEndpoints, Endpoint
+from ui.demo.device_panel import DevicePanel
+from ui.shell import Shell
+
+
+def test_cash_buttons_reach_the_emulator(shell: Shell, tmp_path: Path) -> None:
+    with (
+        BillValidatorEmulator(transport_s=0.0) as emu,
+        ControlServer(emu.control_handlers()) as control,
+    ):
+        endpoints = DemoEndpoints(
+            "http://127.0.0.1:9",
+            None,
+            None,
+            tmp_path,
+            tmp_path,
+            dt.date(2026, 11, 25),
+            Endpoint(emu.port_path, control.address),
+        )
+        panel = DevicePanel(shell, endpoints)
+        try:
+            buttons = {b.text(): b for b in panel.findChildren(QPushButton)}
+            emu.accepting, emu.enabled = True, frozenset(range(1, 7))  # as if a payment is open
+            buttons["投入 ¥100"].click()
+            assert panel.result.text() == "ok"
+            assert emu.stacked_by_value == {100: 1}
+            buttons["卡币 jam"].click()
+            assert emu.jammed
+            buttons["装回钱箱 stacker inserted"].click()
+            assert not emu.jammed and emu.stacked_total == 0
+            buttons["静默 go silent"].click()
+            assert emu.silent
+            for label in ("假币 fake note", "拉回 pull back", "钱箱满 stacker full"):
+                buttons[label].click()
+                assert panel.result.text() == "ok"
+        finally:
+            panel.close()
+            panel.deleteLater()
+
+
+def test_a_note_going_in_restarts_the_idle_clock(shell: Shell) -> None:
+    """Feeding notes for minutes without touching the screen must not end the session."""
+    from kiosk.cash.desk import CashState, CashView
+    from ui.screens.pay.cash import CashPayScreen
+
+    screen = CashPayScreen(shell.ctx)
+    try:
+        stated: list[object] = []
+        screen.kind_changed.connect(stated.append)
+        screen._on_view(CashView(CashState.ACCEPTING))
+        screen._on_view(CashView(CashState.ACCEPTING, notes=((1000, 1),), total_fen=1000))
+        screen._on_view(CashView(CashState.ACCEPTING, notes=((1000, 1),), total_fen=1000))
+        assert len(stated) == 1  # once per note, not per view
+        assert "¥10.00 × 1 张" in screen.lines.text()
+        assert "¥10.00" in screen.text.text()
+        assert screen.finish_button.isVisibleTo(screen)
+    finally:
+        screen.deleteLater()
