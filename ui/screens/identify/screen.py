@@ -222,7 +222,9 @@ class IdentifyScreen(Screen):
             "id_number": card.id_number,
             "name": card.name,
             "card_type": card.card_type.value,
+            "valid_from": card.valid_from.strftime("%Y%m%d"),
             "valid_to": valid_to,
+            "photo_sha256": card.photo_sha256(),
         }
         self._call(
             self.card_page,
