@@ -108,7 +108,9 @@ class Driver:
             id_number=card["id_number"],
             name=card["name"],
             card_type=card["card_type"],
+            valid_from=card["valid_from"],
             valid_to=card["valid_to"],
+            photo_sha256=card["photo_sha256"],
             phone=phone,
         )
         backend.send_sms_code(phone)
