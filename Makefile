@@ -13,7 +13,7 @@ DEBS := python3-venv fonts-wqy-microhei xvfb poppler-utils libegl1 libgl1 libxkb
         libxcb-image0 libxcb-xkb1 libglib2.0-0 fontconfig systemd udev cage xwayland openssl chromium postgresql espeak-ng alsa-utils
 QT_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: demo test bench tour lint setup system-deps clean openapi wheel lock voice
+.PHONY: demo test bench tour lint setup system-deps clean openapi wheel lock voice faults soak
 
 demo: setup
 	$(BIN)/kiosk demo
@@ -23,6 +23,16 @@ test: setup
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(QT_ENV) $(BIN)/python -m pytest -q
+
+# The fault suite at full counts (CI runs tests/faults/ with reduced counts): reports/faults.json
+faults: setup
+	$(QT_ENV) KIOSK_FAULTS=full $(BIN)/python -m pytest -q tests/faults
+	$(BIN)/python scripts/reliability_table.py
+
+# 500 scripted customer journeys, memory and personal-data checks: reports/soak.json
+soak: setup
+	$(QT_ENV) KIOSK_SOAK=full $(BIN)/python -m pytest -q tests/soak
+	$(BIN)/python scripts/reliability_table.py
 
 bench: setup
 	$(QT_ENV) $(BIN)/python -m bench

@@ -74,6 +74,7 @@ class Journal:
     def __init__(self, path: Path | str, clock: Callable[[], dt.datetime] | None = None) -> None:
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._lock = threading.Lock()
+        self._writable = True
         import sqlite3  # here: every screen imports JournalError, start-up needs no sqlite
 
         file = Path(path).expanduser()
@@ -89,6 +90,12 @@ class Journal:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    @property
+    def writable(self) -> bool:
+        """False since the last write failed (disk full, I/O error) until one succeeds: the
+        health report names it, because until then every transaction is refused."""
+        return self._writable
 
     def begin(
         self, kind: TransactionKind, key: str, phone: str, amount_fen: int | None = None
@@ -154,7 +161,11 @@ class Journal:
             try:
                 self._db.execute(sql, params)
             except sqlite3.Error as exc:
+                if self._writable:
+                    log.error("journal write failed: %s", exc)
+                self._writable = False
                 raise JournalError(f"journal write failed: {exc}") from exc
+            self._writable = True
 
     def _select(self, tail: str, params: tuple[object, ...]) -> list[JournalEntry]:
         import sqlite3
@@ -211,7 +222,24 @@ def journaled(
         result = call(key)
     except BackendError as exc:
         status = EntryStatus.UNKNOWN if exc.outcome_unknown else EntryStatus.FAILED
-        journal.finish(key, status, error_code=exc.code)
+        _finish_after_call(journal, key, status, error_code=exc.code)
         raise
-    journal.finish(key, EntryStatus.DONE, transaction_id=transaction_id(result))
+    _finish_after_call(journal, key, EntryStatus.DONE, transaction_id=transaction_id(result))
     return result
+
+
+def _finish_after_call(
+    journal: Journal,
+    key: str,
+    status: EntryStatus,
+    *,
+    transaction_id: str | None = None,
+    error_code: str | None = None,
+) -> None:
+    """Record the outcome; if the disk filled up meanwhile, the outcome the customer sees
+    stays true (the backend's answer), and the entry, still pending, is settled with the
+    backend at the next start. Refusing *before* the call is ``begin``'s job."""
+    try:
+        journal.finish(key, status, transaction_id=transaction_id, error_code=error_code)
+    except JournalError:
+        log.error("journal outcome not recorded (%s); reconciliation will settle it", status)

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from printer.document import Document
 from printer.driver import JobResult, SerialPrinter
-from printer.errors import PrinterPortError
+from printer.errors import PrinterError, PrinterPortError
 from printer.escpos.encoder import encode_items
 from printer.escpos.status import PrinterStatus
 from printer.layout import (
@@ -99,6 +99,7 @@ class PrintedCopy:
     title: str
     printed_at: dt.datetime
     data: bytes
+    complete: bool = True  # False: the job failed (paper out mid-slip, unplugged): reprint it
 
 
 HISTORY = 10
@@ -140,7 +141,16 @@ class ReceiptPrinter:
         """Print with status checks before and after; typed errors from printer.errors."""
         data = encode_items(slip.items, self.profile)
         with self._lock:
-            result = self._with_port(lambda p: p.print_bytes(data, on_progress))
+            try:
+                result = self._with_port(lambda p: p.print_bytes(data, on_progress))
+            except PrinterError:
+                # A transaction receipt the customer did not get whole stays for staff to
+                # reprint once the paper or the cable is fixed (the customer is told so).
+                if slip.keep_copy:
+                    self._history.append(
+                        PrintedCopy(slip.title, dt.datetime.now(), data, complete=False)
+                    )
+                raise
             if slip.keep_copy:
                 self._history.append(PrintedCopy(slip.title, dt.datetime.now(), data))
         log.info("printed %s (%.0f mm)", slip.title, slip.length_mm)

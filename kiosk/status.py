@@ -13,6 +13,7 @@ from typing import Any
 
 READER_LOST = "reader_lost"
 PRINTER_SILENT = "printer_silent"
+JOURNAL_UNWRITABLE = "journal_unwritable"  # disk full or failing: transactions are refused
 # The banknote acceptor (kiosk/cash/desk.py ``CashDesk.problems``): cash unavailable, QR works.
 CASH_STACKER_FULL = "cash_stacker_full"
 CASH_STACKER_REMOVED = "cash_stacker_removed"
@@ -58,6 +59,7 @@ def build_report(
     uptime_s: float,
     cash_problems: Sequence[str] = (),
     restarts: int = 0,
+    journal_writable: bool = True,
 ) -> StatusReport:
     """``printer_errors``: the printer's stable error codes (``PrinterStatus.errors``), or
     ``None`` when it did not answer its status query at all. ``cash_problems``: the cash
@@ -69,11 +71,12 @@ def build_report(
             printer_problems = [PRINTER_SILENT]
         else:
             printer_problems = [f"printer_{code}" for code in printer_errors]
+    journal_problems = [] if journal_writable else [JOURNAL_UNWRITABLE]
     return StatusReport(
         app_version=app_version,
         reader=_state(reader_configured, reader_problems),
         printer=_state(printer_configured, printer_problems),
-        problems=tuple(reader_problems + printer_problems + list(cash_problems)),
+        problems=tuple(journal_problems + reader_problems + printer_problems + list(cash_problems)),
         journal_unresolved=journal_unresolved,
         in_session=in_session,
         uptime_s=max(0, int(uptime_s)),

@@ -34,6 +34,7 @@ from ui.first_paint import after_first_paint
 from ui.fonts import find_cjk_family
 from ui.idle_watcher import IdleWatcher
 from ui.lockdown import Lockdown
+from ui.loop_probe import LoopProbe
 from ui.main_window import MainWindow
 from ui.shell import Shell
 from ui.widgets.header import Header
@@ -109,6 +110,10 @@ def build_shell(config: Config, app: QApplication, options: ShellOptions | None 
     shell = Shell(ctx, app, window, registry, watcher, lockdown)
     if isinstance(ctx.runner, BackgroundRunner):
         ctx.runner.on_result = watcher.activity  # network answers count as activity
+    # The probe measures the event loop's stalls apart before and after start-up is over.
+    probe = LoopProbe.from_environment(lambda: shell.started_up, parent=shell)
+    shell.loop_probe = probe
+    after_first_paint(shell.home_screen, probe.start)
     if opts.watch_input_after_first_paint:
         after_first_paint(shell.home_screen, shell.watch_input)
     else:
@@ -128,6 +133,12 @@ def show(shell: Shell, *, fullscreen: bool, size: tuple[int, int] = (1920, 1080)
 def teardown(shell: Shell) -> None:
     """Stop timers and filters (tests, tour, exit)."""
     shell.stop()
+    if shell.loop_probe is not None:
+        shell.loop_probe.stop()
+    if shell.started_up:
+        from ui.heap import thaw
+
+        thaw()
     runner = shell.ctx.runner
     if isinstance(runner, BackgroundRunner):
         runner.wait_idle()

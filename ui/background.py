@@ -37,6 +37,10 @@ class _Relay(QObject):
     failed = Signal(object)
 
 
+def _done() -> None:
+    """What a job's operation is once it has run."""
+
+
 class _Job(QRunnable):
     def __init__(self, op: Callable[[], Any], relay: _Relay) -> None:
         super().__init__()
@@ -45,12 +49,18 @@ class _Job(QRunnable):
         self.setAutoDelete(True)
 
     def run(self) -> None:
+        # The job lets go of its closure first: the runnable's Python wrapper can outlive the
+        # run, and the closure holds the session's data (the soak found a customer's raw phone
+        # number in a finished receipt job's closure after the session had ended).
+        op, self._op = self._op, _done
         try:
-            result = self._op()
+            result = op()
         except Exception as exc:  # handed to on_error on the GUI thread
             self._relay.failed.emit(exc)
         else:
             self._relay.finished.emit(result)
+        finally:
+            del op
 
 
 class BackgroundRunner:

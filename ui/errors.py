@@ -66,6 +66,11 @@ def _printer_key(exc: PrinterError) -> str:
     if isinstance(exc, pe.LpError):
         return "print.error_a4"
     if isinstance(exc, pe.PrintError):
+        from printer.escpos.status import PaperState, PrinterStatus
+
+        status = exc.status
+        if isinstance(status, PrinterStatus) and status.paper is PaperState.OUT:
+            return "print.error_paper_ran_out"
         return "print.error_incomplete"
     return "print.failed"
 

@@ -23,6 +23,7 @@ from ui.screen import Screen
 from ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from ui.loop_probe import LoopProbe
     from ui.screens.admin import AdminPinScreen, AdminScreen
     from ui.status_reporter import StatusReporter
     from ui.voice import VoiceHooks
@@ -76,6 +77,8 @@ class Shell(QObject):
         self.large_text = ctx.config.ui.large_text
         self._watching_input = False
         self.status_reporter: StatusReporter | None = None  # set by ui.app.start_shell
+        self.loop_probe: LoopProbe | None = None  # set by ui.app.build_shell
+        self.started_up = False  # every screen built, the start-up heap frozen
         self.navigator = Navigator(window.stack)
         self.navigator.route = self._route
         self.home_screen = HomeScreen(ctx, registry)
@@ -227,6 +230,11 @@ class Shell(QObject):
     def _on_prebuild_timeout(self) -> None:
         if self.navigator.build_next():
             self._prebuild.start(0)
+        else:  # start-up is over: keep its objects out of later collections (ui/heap.py)
+            from ui.heap import freeze_startup_heap
+
+            freeze_startup_heap()
+            self.started_up = True
 
     def _on_navigator_changed(self, screen: Any) -> None:
         assert isinstance(screen, Screen)

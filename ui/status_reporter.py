@@ -69,7 +69,8 @@ class StatusReporter(QObject):
         uptime_s = self._monotonic() - self._started
 
         def job() -> StatusReport:
-            unresolved = len(ctx.journal.unresolved()) if services.journal is not None else 0
+            journal = ctx.journal if services.journal is not None else None
+            unresolved = len(journal.unresolved()) if journal is not None else 0
             cash = services.cash.get().problems() if services.cash is not None else ()
             report = build_report(
                 app_version=app_version(),
@@ -82,6 +83,7 @@ class StatusReporter(QObject):
                 uptime_s=uptime_s,
                 cash_problems=cash,
                 restarts=restart_count(),
+                journal_writable=journal.writable if journal is not None else True,
             )
             ctx.backend.report_status(report)
             return report

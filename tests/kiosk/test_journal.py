@@ -70,3 +70,39 @@ def test_an_unwritable_journal_stops_the_transaction(tmp_path: Path) -> None:
     with pytest.raises(JournalError):
         journaled(journal, "payment", "k", "13800138000", called.append, str)  # type: ignore[arg-type]
     assert called == []
+
+
+@pytest.mark.allow_log_warnings
+def test_a_failed_write_marks_the_journal_unwritable_until_one_succeeds(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "j.sqlite3")
+    try:
+        assert journal.writable
+        journal._db.execute("PRAGMA query_only = ON")  # sqlite now refuses every write
+        called: list[str] = []
+        with pytest.raises(JournalError):
+            journaled(journal, "payment", "k1", "13800138000", called.append, str)  # type: ignore[arg-type]
+        assert called == [] and not journal.writable  # refused before anything was sent
+        journal._db.execute("PRAGMA query_only = OFF")
+        journal.begin("payment", "k2", "13800138000", 100)
+        assert journal.writable
+    finally:
+        journal.close()
+
+
+@pytest.mark.allow_log_warnings
+def test_an_outcome_that_cannot_be_recorded_leaves_the_entry_pending(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "j.sqlite3")
+    try:
+
+        def call(key: str) -> str:
+            journal._db.execute("PRAGMA query_only = ON")  # the disk filled during the call
+            return f"TX-{key}"
+
+        # The backend applied it: the customer sees the result, not a journal error.
+        assert journaled(journal, "payment", "k1", "13800138000", call, str) == "TX-k1"
+        journal._db.execute("PRAGMA query_only = OFF")
+        (entry,) = journal.unresolved()  # still pending: the next start asks the backend
+        assert entry.idempotency_key == "k1" and entry.status is EntryStatus.PENDING
+        assert not journal.writable
+    finally:
+        journal.close()

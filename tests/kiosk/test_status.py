@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.status import PRINTER_SILENT, READER_LOST, build_report
+from kiosk.status import JOURNAL_UNWRITABLE, PRINTER_SILENT, READER_LOST, build_report
 
 
 def _report(**overrides: object) -> dict[str, object]:
@@ -47,3 +47,9 @@ def test_a_silent_printer_and_absent_devices() -> None:
     assert _report(printer_errors=None)["problems"] == [PRINTER_SILENT]
     absent = _report(reader_configured=False, printer_configured=False, printer_errors=None)
     assert (absent["reader"], absent["printer"], absent["problems"]) == ("absent", "absent", [])
+
+
+def test_a_journal_that_cannot_be_written_is_a_problem_code() -> None:
+    report = _report(journal_writable=False, reader_ready=False)
+    assert report["problems"] == [JOURNAL_UNWRITABLE, READER_LOST]
+    assert _report(journal_writable=True)["problems"] == []

@@ -154,7 +154,10 @@ class PrintPanel(QFrame):
 
     def _failed(self, exc: Exception) -> None:
         log.info("printing failed: %s", type(exc).__name__)
-        self._finish(PrintState.FAILED, describe(exc, self.ctx.translator, context="print"))
+        text = describe(exc, self.ctx.translator, context="print")
+        if self.slip is not None and self.slip.keep_copy and self.state is PrintState.PRINTING:
+            text += " " + self.tr("print.kept_for_staff")  # kiosk/printing.py kept the copy
+        self._finish(PrintState.FAILED, text)
 
     def _set_state(self, state: PrintState, text: str | None = None, **values: object) -> None:
         """Enter ``state`` and say it: its own line, or ``text`` (an error's sentence)."""

@@ -19,12 +19,12 @@ class QrCode(QWidget):
         self.payload = ""
 
     def set_payload(self, payload: str) -> None:
-        import segno
-
         self.payload = payload
-        self._rows = (
-            [bytes(row) for row in segno.make(payload, error="m").matrix] if payload else []
-        )
+        self._rows = []
+        if payload:  # clearing (session end) must not import segno on the GUI thread
+            import segno
+
+            self._rows = [bytes(row) for row in segno.make(payload, error="m").matrix]
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -47,3 +47,9 @@ class QrCode(QWidget):
                             )
                         )
         painter.end()
+
+
+def load_encoder() -> None:
+    """Import segno now (call it on a worker): its first import on the GUI thread, when the
+    first QR code of a run is shown, was a 50-80 ms stall of the event loop."""
+    import segno  # noqa: F401

@@ -39,6 +39,12 @@ class Page(QWidget):
         self.box.addWidget(self.prompt)
         self.box.addWidget(self.error)
         self.box.addWidget(self.busy)
+        self._phone = ""  # the number being identified (raw), for the masked prompt
+
+    def forget(self) -> None:
+        """Session end: drop the customer's number (``clear`` keeps it for a retry)."""
+        self._phone = ""
+        self.prompt.clear()
 
     def show_error(self, text: str) -> None:
         self.busy.hide()

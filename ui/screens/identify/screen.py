@@ -101,6 +101,7 @@ class IdentifyScreen(Screen):
         self.continuation = None
         for page in self._page_of.values():
             page.clear()
+            page.forget()
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -128,11 +128,18 @@ class PayScreen(Screen):
         if self.ctx.sessions.current.customer is None:
             return
         ctx = self.ctx
+
         # A retry of the same amount after a lost answer reuses its key: one order, not two.
+        def create(key: str) -> m.PaymentOrder:
+            from ui.widgets.qr_code import load_encoder
+
+            load_encoder()  # on this worker, before the order's QR code is drawn
+            return ctx.backend.create_payment(fen, idempotency_key=key)
+
         self.transact(
             TransactionKind.PAYMENT,
             fen,
-            lambda k: ctx.backend.create_payment(fen, idempotency_key=k),
+            create,
             lambda order: order.order_id,
             self._show_order,
             amount_fen=fen,

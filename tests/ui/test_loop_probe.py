@@ -1,0 +1,79 @@
+"""The event-loop probe sees a blocked GUI thread, keeps start-up apart and leaves its file."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from kiosk.config import Config
+from tests.fixtures.qt import show_painted
+from ui.app import build_shell, teardown
+from ui.loop_probe import PROBE_FILE_ENV, LoopProbe
+
+
+def _block_gui(ms: float) -> None:
+    """Keep the GUI thread busy for ``ms`` of its own CPU time (a stand-in for work done on
+    it): on a loaded machine the wall-clock stall is longer, the self stall is this."""
+    end = time.thread_time() + ms / 1000
+    while time.thread_time() < end:
+        pass
+
+
+def _run_ticks(probe: LoopProbe, ticks: int) -> None:
+    loop = QEventLoop()
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(loop.quit)
+    check = QTimer()
+    check.timeout.connect(lambda: loop.quit() if probe.stalls().ticks >= ticks else None)
+    check.start(5)
+    deadline.start(10_000)
+    loop.exec()
+    check.stop()
+    assert probe.stalls().ticks >= ticks
+
+
+def test_a_blocked_gui_thread_is_measured_and_written(app: QApplication, tmp_path: Path) -> None:
+    ready = [False]
+    path = tmp_path / "probe.json"
+    probe = LoopProbe(lambda: ready[0], interval_ms=10, report_path=path)
+    probe.start()
+    _run_ticks(probe, 2)
+    QTimer.singleShot(0, lambda: _block_gui(150))  # during start-up
+    _run_ticks(probe, 6)
+    ready[0] = True
+    _run_ticks(probe, 12)
+    quiet = probe.stalls().max_stall_ms
+    QTimer.singleShot(0, lambda: _block_gui(120))
+    _run_ticks(probe, 20)
+    stalls = probe.stalls()
+    assert stalls.startup_max_stall_ms >= 120
+    assert quiet < 100  # the start-up stall is not counted as a running one
+    assert stalls.max_stall_ms >= 100
+    # Work on the GUI thread is the kiosk's own stall, however loaded the machine is.
+    assert 100 <= stalls.max_self_stall_ms <= stalls.max_stall_ms
+    written = json.loads(path.read_text("utf-8"))  # written when the maximum grew
+    assert written["max_stall_ms"] == stalls.max_stall_ms
+    probe.stop()
+    assert json.loads(path.read_text("utf-8"))["ticks"] == probe.stalls().ticks
+
+
+def test_the_composition_root_starts_the_probe_after_the_first_paint(
+    app: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "loop.json"
+    monkeypatch.setenv(PROBE_FILE_ENV, str(path))
+    shell = build_shell(Config(), app)
+    try:
+        show_painted(shell)
+        assert shell.loop_probe is not None
+        _run_ticks(shell.loop_probe, 3)
+    finally:
+        teardown(shell)
+        QApplication.processEvents()
+    assert json.loads(path.read_text("utf-8"))["ticks"] >= 3
