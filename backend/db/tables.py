@@ -80,6 +80,8 @@ terminal_status = Table(
     Column("journal_unresolved", Integer, nullable=False),
     Column("in_session", Boolean, nullable=False),
     Column("uptime_s", Integer, nullable=False),
+    # Restarts by systemd since boot (watchdog, crashes): a climbing count needs development.
+    Column("restarts", Integer, nullable=False, default=0, server_default="0"),
 )
 
 # Every problem code a terminal started or stopped reporting (from its status reports), so

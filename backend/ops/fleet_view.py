@@ -182,6 +182,13 @@ def _journal(row: FleetRow, _now: dt.datetime) -> Cell:
     return Cell(str(count), "pending" if count else "", Level.WARN if count else Level.OK)
 
 
+def _restarts(row: FleetRow, _now: dt.datetime) -> Cell:
+    if row.status is None:
+        return Cell("—")
+    count = int(row.field("restarts") or 0)
+    return Cell(str(count), "since boot" if count else "", Level.WARN if count else Level.OK)
+
+
 def _version(row: FleetRow, _now: dt.datetime) -> Cell:
     return Cell(str(row.field("app_version") or "—"))
 
@@ -218,6 +225,7 @@ COLUMNS: tuple[FleetColumn, ...] = (
     FleetColumn("cash", "钱箱", "Cash box", _cash, needs_prefix="cash_box"),
     FleetColumn("journal", "待对账", "Journal backlog", _journal, needs=("journal_unresolved",)),
     FleetColumn("session", "顾客", "Customer", _session, needs=("in_session",)),
+    FleetColumn("restarts", "重启", "Restarts", _restarts, needs=("restarts",)),
     FleetColumn("version", "版本", "Version", _version, needs=("app_version",)),
     FleetColumn("last_seen", "最后上报", "Last seen", _last_seen, needs=("received_at",)),
 )

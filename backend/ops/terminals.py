@@ -43,6 +43,7 @@ class TerminalHealth:
     journal_unresolved: int
     in_session: bool
     app_version: str
+    restarts: int = 0
 
 
 def store_status(
@@ -63,6 +64,7 @@ def store_status(
         "journal_unresolved": report["journal_unresolved"],
         "in_session": report["in_session"],
         "uptime_s": report["uptime_s"],
+        "restarts": report.get("restarts", 0),
     }
     ts, ev = t.terminal_status, t.terminal_problem_events
     with engine.connect().execution_options(write=True) as conn, conn.begin():
@@ -135,6 +137,7 @@ def fleet(engine: Engine, now: dt.datetime) -> list[TerminalHealth]:
                 journal_unresolved=unresolved,
                 in_session=bool(row["in_session"]),
                 app_version=str(row["app_version"] or ""),
+                restarts=int(row["restarts"] or 0),
             )
         )
     return out
@@ -143,12 +146,16 @@ def fleet(engine: Engine, now: dt.datetime) -> list[TerminalHealth]:
 def format_fleet(health: list[TerminalHealth], now: dt.datetime) -> str:
     """A plain table for the terminal (``python -m backend terminals``), worst first."""
     order = {"offline": 0, "attention": 1, "never": 2, "ok": 3}
-    lines = [f"{'terminal':<18} {'verdict':<10} {'last seen':<10} {'journal':>7}  problems"]
+    lines = [
+        f"{'terminal':<18} {'verdict':<10} {'last seen':<10} {'journal':>7} {'restarts':>8}  "
+        "problems"
+    ]
     for h in sorted(health, key=lambda x: (order[x.verdict], x.terminal_id)):
         ago = "-" if h.last_seen is None else f"{int((now - h.last_seen).total_seconds())}s ago"
         session = " (customer at it)" if h.in_session else ""
         lines.append(
-            f"{h.terminal_id:<18} {h.verdict:<10} {ago:<10} {h.journal_unresolved:>7}  "
+            f"{h.terminal_id:<18} {h.verdict:<10} {ago:<10} {h.journal_unresolved:>7} "
+            f"{h.restarts:>8}  "
             f"{' '.join(h.problems) or '-'}{session}"
         )
     return "\n".join(lines)

@@ -173,3 +173,15 @@ def test_columns_follow_the_status_fields(engine: Engine) -> None:
     assert (box.zh, box.en) == ("3张 ¥300.00", "3 notes")
     without = columns({c.key for c in t.terminal_status.c} - {"journal_unresolved"})
     assert "journal" not in [c.key for c in without]
+
+
+def test_the_restart_count_is_kept_and_shown(engine: Engine) -> None:
+    add_terminal(engine, "T1", "token-123456789", "one")
+    store_status(engine, "T1", _report(restarts=4), NOW)
+    [row] = fleet_rows(engine, NOW, None)
+    restarts = next(c for c in columns() if c.key == "restarts")
+    cell = restarts.cell(row, NOW)
+    assert (cell.zh, cell.level) == ("4", Level.WARN)
+    store_status(engine, "T1", _report(), NOW)  # an older kiosk that does not report it
+    [row] = fleet_rows(engine, NOW, None)
+    assert (restarts.cell(row, NOW).zh, restarts.cell(row, NOW).level) == ("0", Level.OK)

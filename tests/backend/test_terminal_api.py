@@ -82,10 +82,12 @@ def test_health_reports_make_the_fleet_view(own_backend: LiveBackend) -> None:
     line = next(x for x in out.splitlines() if x.startswith(own_backend.terminal_id))
     assert "attention" in line and "printer_paper_out" in line and "(customer at it)" in line
     assert line.split()[4] == "2"  # unresolved journal entries
+    assert line.split()[5] == "2"  # restarts by systemd since boot, as reported
     engine = make_engine(own_backend.db_url)
     try:
         seen = {h.terminal_id: h for h in fleet(engine, dt.datetime.now(dt.UTC))}
         assert seen[own_backend.terminal_id].verdict == "attention"
+        assert seen[own_backend.terminal_id].restarts == 2
         later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=4)  # three reports missed
         assert {h.terminal_id: h for h in fleet(engine, later)}[
             own_backend.terminal_id
