@@ -18,7 +18,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
-from ui.installers import install_account
 
 from emulators.printer.emulator import PrinterEmulator
 from kiosk.backend.factors import Access
@@ -30,6 +29,7 @@ from tests.faults.harness.devices import EmulatorProcess
 from tests.fixtures.live_backend import LiveBackend
 from tests.fixtures.qt import show_painted
 from ui.app import ShellOptions, start_shell, stop_shell
+from ui.screens.account.install import features as install_account
 from ui.screens.identify.screen import IdentifyScreen
 from ui.shell import Shell
 from ui.widgets.print_panel import PrintPanel
