@@ -28,6 +28,7 @@ from tests.fixtures.qt import ManualClock, show_painted
 from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Services
+from ui.navigation import Destination
 from ui.screen import Screen
 from ui.screens.identify.screen import IdentifyScreen
 from ui.shell import Shell
@@ -121,7 +122,7 @@ def test_home_welcomes_and_identification_speaks_each_step(
     voice_shell: Shell, qtbot: QtBot, ears: Ears
 ) -> None:
     _heard(qtbot, ears, Prompt.WELCOME)
-    voice_shell.navigator.go("identify", {"target": "home", "level": Access.DETAILS})
+    voice_shell.navigator.go("identify", Destination("home", None, Access.DETAILS))
     screen = voice_shell.navigator.current
     assert isinstance(screen, IdentifyScreen)
     _heard(qtbot, ears, Prompt.ENTER_PHONE)
@@ -142,7 +143,7 @@ def test_home_welcomes_and_identification_speaks_each_step(
 def test_prompts_follow_the_screen_language(voice_shell: Shell, qtbot: QtBot, ears: Ears) -> None:
     _heard(qtbot, ears, Prompt.WELCOME)
     voice_shell.window.header.language_button.click()
-    voice_shell.navigator.go("identify", {"target": "home", "level": Access.DETAILS})
+    voice_shell.navigator.go("identify", Destination("home", None, Access.DETAILS))
     _heard(qtbot, ears, Prompt.ENTER_PHONE)
     assert ears.heard[-1] == (Prompt.ENTER_PHONE, "en")
 
@@ -162,7 +163,7 @@ def test_header_toggle_mutes_until_the_session_ends(
     assert button.text() == "语音 关"
     guide = voice_shell.ctx.services.voice
     assert guide is not None and guide.muted
-    voice_shell.navigator.go("identify", {"target": "home", "level": Access.DETAILS})
+    voice_shell.navigator.go("identify", Destination("home", None, Access.DETAILS))
     voice_shell.navigator.home()
     button.click()  # on again: the kiosk says so
     _heard(qtbot, ears, Prompt.VOICE_ON)
