@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,7 +17,10 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from ui.widgets.touch_scroll import enable_touch_scroll
+from ui.theme import stylesheet
+from ui.widgets.touch_scroll import DECAY_S, DragScroll, enable_touch_scroll
+
+SCROLLBAR_MIN_PX = 48  # about 12 mm on a 21.5" 1080p panel: a fingertip
 
 
 class FrozenClock:
@@ -164,3 +169,122 @@ def test_a_tap_on_a_list_selects_that_row(app: QApplication, qtbot: QtBot) -> No
     assert [item.text() for item in view.selectedItems()] == ["charge 2"]
     assert "clicked 2" in seen and "current 2" in seen
     assert view.verticalScrollBar().value() == 0
+
+
+def _kinetic(qtbot: QtBot) -> tuple[QScrollArea, DragScroll, FrozenClock, list[str]]:
+    clock = FrozenClock()
+    area, _rows, clicks = _area(qtbot)
+    scroller = area.findChild(DragScroll)
+    assert isinstance(scroller, DragScroll)
+    scroller._clock = clock  # the one _area attached, on a clock this test moves
+    return area, scroller, clock, clicks
+
+
+def _swipe(
+    qtbot: QtBot, area: QScrollArea, clock: FrozenClock, steps: list[tuple[float, int]]
+) -> None:
+    """A finger on the glass: ``steps`` are (seconds since the last event, dy so far)."""
+    glass = area.viewport()
+    start = QPoint(300, 250)
+    qtbot.mousePress(glass, Qt.MouseButton.LeftButton, pos=start)
+    for dt, dy in steps[:-1]:
+        clock.now += dt
+        qtbot.mouseMove(glass, start + QPoint(0, dy))
+    dt, dy = steps[-1]
+    clock.now += dt
+    qtbot.mouseRelease(glass, Qt.MouseButton.LeftButton, pos=start + QPoint(0, dy))
+
+
+def test_the_list_tracks_the_finger_one_to_one(app: QApplication, qtbot: QtBot) -> None:
+    area, _scroller, clock, _clicks = _kinetic(qtbot)
+    glass, bar = area.viewport(), area.verticalScrollBar()
+    qtbot.mousePress(glass, Qt.MouseButton.LeftButton, pos=QPoint(300, 400))
+    for dy in (30, 75, 160, 300):  # ~4 rows of 90 px per 300 px was the complaint: it is 1:1
+        clock.now += 0.05
+        qtbot.mouseMove(glass, QPoint(300, 400 - dy))
+        assert bar.value() == dy
+    clock.now += 0.3  # the finger rests, then lifts: no flick
+    qtbot.mouseRelease(glass, Qt.MouseButton.LeftButton, pos=QPoint(300, 100))
+    assert bar.value() == 300
+
+
+def test_a_flick_keeps_going_and_decays(app: QApplication, qtbot: QtBot) -> None:
+    area, scroller, clock, clicks = _kinetic(qtbot)
+    bar = area.verticalScrollBar()
+    # 20 px every 10 ms = 2000 px/s upwards at the release
+    _swipe(qtbot, area, clock, [(0.01, -20 * i) for i in range(1, 11)] + [(0.0, -200)])
+    assert bar.value() == 200
+    flick = scroller.flick
+    assert flick is not None and 1900 <= flick.velocity <= 2100
+    clock.now += 0.1
+    scroller.step()
+    early = bar.value()
+    assert 200 + 100 < early < 200 + 200  # moving fast (≈ 2000 px/s · 0.1 s, decaying)
+    clock.now += 0.2
+    scroller.step()
+    assert (bar.value() - early) / 0.2 < (early - 200) / 0.1  # and slowing down
+    clock.now += 5
+    scroller.step()
+    assert scroller.flick is None
+    assert abs(bar.value() - (200 + round(2000 * DECAY_S))) <= 15  # ≈ v · DECAY_S further
+    assert clicks == []
+
+
+def test_only_the_last_100_ms_count(app: QApplication, qtbot: QtBot) -> None:
+    area, scroller, clock, _clicks = _kinetic(qtbot)
+    # fast at first, then a slow 100 ms before the release: the slow part decides, no flick
+    steps = [(0.01, -40 * i) for i in range(1, 6)] + [(0.05, -202), (0.05, -204), (0.0, -204)]
+    _swipe(qtbot, area, clock, steps)
+    assert scroller.flick is None
+    assert area.verticalScrollBar().value() == 204
+
+
+def test_a_tap_stops_the_flick_and_taps_nothing(app: QApplication, qtbot: QtBot) -> None:
+    area, scroller, clock, clicks = _kinetic(qtbot)
+    bar = area.verticalScrollBar()
+    _swipe(qtbot, area, clock, [(0.01, -30 * i) for i in range(1, 8)] + [(0.0, -210)])
+    clock.now += 0.05
+    scroller.step()
+    assert scroller.flick is not None
+    stopped_at = bar.value()
+    button = area.widget().childAt(area.widget().mapFrom(area.viewport(), QPoint(300, 250)))
+    assert isinstance(button, QPushButton)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert scroller.flick is None
+    clock.now += 1
+    scroller.step()
+    assert bar.value() == stopped_at  # it stays where the finger stopped it
+    assert clicks == []  # that tap meant "stop", not "open this row"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # the next tap is a tap
+    assert clicks == [button.text()]
+
+
+def test_a_flick_stops_at_the_end(app: QApplication, qtbot: QtBot) -> None:
+    area, scroller, clock, _clicks = _kinetic(qtbot)
+    bar = area.verticalScrollBar()
+    _swipe(qtbot, area, clock, [(0.01, -80 * i) for i in range(1, 6)] + [(0.0, -400)])
+    assert scroller.flick is not None and scroller.flick.velocity >= 7900
+    clock.now += 2
+    scroller.step()
+    assert bar.value() == bar.maximum()
+    assert scroller.flick is None
+
+
+def test_a_flick_runs_on_its_own_timer(app: QApplication, qtbot: QtBot) -> None:
+    # the real clock and the real frame timer: the flick moves the list and ends by itself
+    area, _rows, _clicks = _area(qtbot)
+    scroller = area.findChild(DragScroll)
+    assert isinstance(scroller, DragScroll)
+    scroller._clock = time.monotonic
+    scroller.flick = None
+    scroller._fling(1500.0)
+    assert scroller.flick is not None
+    qtbot.waitUntil(lambda: scroller.flick is None, timeout=5000)
+    assert 300 <= area.verticalScrollBar().value() <= 600  # ≈ 1500 · DECAY_S
+
+
+def test_the_scrollbar_fits_a_finger(app: QApplication, qtbot: QtBot) -> None:
+    area, _rows, _clicks = _area(qtbot)
+    area.setStyleSheet(stylesheet(large_text=False))
+    area.verticalScrollBar().ensurePolished()
+    assert area.verticalScrollBar().sizeHint().width() >= SCROLLBAR_MIN_PX
