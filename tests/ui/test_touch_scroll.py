@@ -288,3 +288,23 @@ def test_the_scrollbar_fits_a_finger(app: QApplication, qtbot: QtBot) -> None:
     area.setStyleSheet(stylesheet(large_text=False))
     area.verticalScrollBar().ensurePolished()
     assert area.verticalScrollBar().sizeHint().width() >= SCROLLBAR_MIN_PX
+
+
+def test_focus_never_makes_a_row_current(app: QApplication, qtbot: QtBot) -> None:
+    # Seen under real X events: after the idle overlay the list got focus back and its first
+    # row became current: the dispute screen's charge to dispute, with nothing highlighted.
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    before = QPushButton("before")
+    view = QListWidget()
+    view.addItems([f"charge {i}" for i in range(10)])
+    layout.addWidget(before)
+    layout.addWidget(view)
+    enable_touch_scroll(view, FrozenClock())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    before.setFocus()
+    window.focusNextChild()
+    QApplication.processEvents()
+    assert view.currentRow() == -1

@@ -83,6 +83,11 @@ class DragScroll(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self.step)
+        if isinstance(area, QAbstractItemView):
+            # No keyboard on the kiosk: a list that took focus by any other way than a press
+            # (focus coming back after an overlay, the focus chain) makes its first row
+            # current, which the dispute screen takes as the charge to dispute, unseen.
+            area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._watch(area.viewport())
 
     def _watch(self, widget: QWidget) -> None:
