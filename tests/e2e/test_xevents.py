@@ -35,7 +35,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
-    with start_backend(tmp_path_factory.mktemp("xevents-backend"), customers=1) as live:
+    # each journey's kiosk identifies the same number afresh: SMS codes may be re-sent at once
+    workdir = tmp_path_factory.mktemp("xevents-backend")
+    with start_backend(workdir, customers=1, sms_resend_after_s=0) as live:
         yield live
 
 
@@ -86,8 +88,19 @@ class Kiosk:
     def xdotool(self, *args: object) -> None:
         subprocess.run(["xdotool", *map(str, args)], env=self.env, check=True, timeout=30)
 
-    def tap(self, x: int, y: int) -> None:
-        self.xdotool("mousemove", x, y, "sleep", 0.05, "mousedown", 1, "sleep", 0.1, "mouseup", 1)
+    def tap(self, x: int, y: int, hold_s: float = 0.1) -> None:
+        self.xdotool("mousemove", x, y, "sleep", 0.05, "mousedown", 1)
+        self.xdotool("sleep", hold_s, "mouseup", 1)
+
+    def tap_rect(self, rect: list[int], hold_s: float = 0.1) -> None:
+        x, y, width, height = rect
+        self.tap(x + width // 2, y + height // 2, hold_s)
+
+    def button(self, state: dict[str, Any], text: str) -> list[int]:
+        found = [b["rect"] for b in state["buttons"] if b["text"] == text]
+        assert found, f"no button {text!r} on {state.get('screen')}"
+        rect: list[int] = found[0]
+        return rect
 
     def drag(self, x: int, y0: int, y1: int, steps: int = 12, step_s: float = 0.02) -> None:
         """Finger down at (x, y0), moving to (x, y1) in ``steps`` real motion events, up."""
@@ -191,3 +204,48 @@ def test_a_drag_over_the_dispute_list_selects_nothing(kiosk_on: Callable[[str], 
     selected_shot = kiosk.screenshot("dispute-tapped")
     # the selected row is painted in the selection colour, not the list's white
     assert _pixel(selected_shot, target["x"], target["y"]) != _pixel(shot, target["x"], target["y"])
+
+
+def test_taps_walk_from_home_to_the_bills_and_back(kiosk_on: Callable[[str], Kiosk]) -> None:
+    kiosk = kiosk_on("home")
+    home = kiosk.wait_for("home with its tiles", lambda s: "overview" in s.get("tiles", {}))
+    home_shot = kiosk.screenshot("home")
+    kiosk.tap_rect(home["tiles"]["overview"])
+    overview = kiosk.wait_for("the overview", lambda s: s["screen"] == "overview")
+    kiosk.screenshot("overview")
+    kiosk.tap_rect(kiosk.button(overview, "首页"))
+    home = kiosk.wait_for("home again", lambda s: s["screen"] == "home" and "tiles" in s)
+    kiosk.tap_rect(home["tiles"]["bills"])
+    kiosk.wait_for("the bills", lambda s: s["screen"] == "bills")
+    assert kiosk.screenshot("bills").read_bytes() != home_shot.read_bytes()
+
+
+def test_long_presses_pick_a_charge_and_a_reason_and_file_it(
+    kiosk_on: Callable[[str], Kiosk], backend: LiveBackend
+) -> None:
+    # a slow finger: every press held for 1.2 s before it lifts, still a tap every time
+    before = backend.query("SELECT count(*) FROM disputes")[0][0]
+    kiosk = kiosk_on("dispute")
+    ready = kiosk.wait_for(
+        "the dispute list",
+        lambda s: (
+            bool(s.get("dispute"))
+            and not s["dispute"]["loading"]
+            and len(s["dispute"]["visible_rows"]) >= 3
+        ),
+    )
+    row = ready["dispute"]["visible_rows"][2]
+    kiosk.tap(row["x"], row["y"], hold_s=1.2)
+    picked = kiosk.wait_for("the charge picked", lambda s: s["dispute"]["selected"] != [])
+    assert picked["dispute"]["selected"] == [row["row"]]
+    kiosk.tap_rect(kiosk.button(picked, "未使用此业务"), hold_s=1.2)
+    ready_to_file = kiosk.wait_for("confirm enabled", lambda s: s["dispute"]["confirm_enabled"])
+    kiosk.screenshot("dispute-long-press-picked")
+    confirm = [b["rect"] for b in ready_to_file["buttons"] if b["name"] == "disputeConfirm"]
+    kiosk.tap_rect(confirm[0], hold_s=1.2)
+    filed = kiosk.wait_for("the dispute filed", lambda s: s["dispute"]["dispute_number"])
+    kiosk.screenshot("dispute-filed")
+    number = filed["dispute"]["dispute_number"]
+    assert backend.query("SELECT count(*) FROM disputes")[0][0] == before + 1
+    rows = backend.query("SELECT reason FROM disputes WHERE number = ?", number)
+    assert rows == [("未使用此业务",)]

@@ -80,6 +80,9 @@ def main(url: str, state_path: Path, first_screen: str) -> int:
                 if b.isVisible() and b.isEnabled()
             ],
         }
+        tiles = getattr(screen, "tiles", None)
+        if isinstance(tiles, dict):  # the home screen: one tile per feature key
+            state["tiles"] = {key: rect(tile) for key, tile in tiles.items() if tile.isVisible()}
         if isinstance(screen, DisputeScreen):
             view = screen.charges
             glass = view.viewport()
@@ -102,6 +105,7 @@ def main(url: str, state_path: Path, first_screen: str) -> int:
                 "confirm_enabled": screen.confirm_button.isEnabled(),
                 "viewport": rect(glass),
                 "loading": screen.loading,
+                "dispute_number": screen.dispute.number if screen.dispute else None,
             }
         partial = state_path.with_suffix(".part")
         partial.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
