@@ -99,7 +99,15 @@ def run() -> list[Result]:
             unloaded["max_gap_ms"],
             "<= 50 ms (baseline: the same run unloaded)",
             loaded["max_gap_ms"] <= 50 and loaded["rows"] >= ROWS,
-        )
+        ),
+        Result(
+            "touch: largest CPU-bound gap (GUI-thread CPU inside one gap), another process busy",
+            loaded["max_cpu_gap_ms"],
+            "ms",
+            unloaded["max_cpu_gap_ms"],
+            "<= 50 ms (baseline: the same run unloaded); the part of a stall the kiosk causes",
+            loaded["max_cpu_gap_ms"] <= 50,
+        ),
     ]
 
 
