@@ -6,14 +6,15 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+VOICE_STAMP := assets/voice/.generated
 DEBS := python3-venv fonts-wqy-microhei xvfb poppler-utils libegl1 libgl1 libxkbcommon0 \
         libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 \
         libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 \
-        libxcb-image0 libxcb-xkb1 libglib2.0-0 fontconfig systemd udev cage xwayland openssl chromium \
+        libxcb-image0 libxcb-xkb1 libglib2.0-0 fontconfig systemd udev cage xwayland openssl chromium postgresql espeak-ng alsa-utils \
         xdotool imagemagick
 QT_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: demo test bench tour lint setup system-deps clean openapi wheel lock
+.PHONY: demo test bench tour lint setup system-deps clean openapi wheel lock voice
 
 demo: setup
 	$(BIN)/kiosk demo
@@ -31,7 +32,15 @@ bench: setup
 tour: setup
 	$(QT_ENV) $(BIN)/kiosk demo --tour docs/tour
 
-setup: system-deps $(STAMP)
+setup: system-deps $(STAMP) $(VOICE_STAMP)
+
+# Voice prompts nobody recorded, spoken by espeak-ng from the i18n catalogues (not committed).
+$(VOICE_STAMP): $(STAMP) assets/i18n/zh_CN.json assets/i18n/en.json kiosk/voice/prompts.py kiosk/voice/generate.py
+	$(BIN)/kiosk voice generate --out assets/voice
+	touch $(VOICE_STAMP)
+
+voice: setup
+	$(BIN)/kiosk voice generate --out assets/voice
 
 system-deps:
 	@bash scripts/system-deps.sh $(DEBS)

@@ -42,7 +42,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--workers", type=int, default=1, help="worker processes sharing the socket"
     )
-    serve.add_argument("--seed-demo", action="store_true", help="seed demo data if the DB is empty")
+    serve.add_argument(
+        "--seed-demo",
+        action="store_true",
+        help="seed demo data if the DB is empty (with the demo terminal when --demo)",
+    )
+    serve.add_argument(
+        "--config", type=Path, help="TOML: [timeouts] session_max, [limits], [http], [secrets]"
+    )
     serve.add_argument(
         "--sms-resend-after",
         type=int,
@@ -68,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--today", type=_date)
     seed.add_argument(
         "--heavy-per-month", type=int, default=10_800, help="data sessions of the heavy user"
+    )
+    seed.add_argument(
+        "--demo",
+        action="store_true",
+        help="also provision the demo terminal KIOSK-DEMO-01 / demo-terminal-token",
     )
 
     sub.add_parser("openapi", help="print the OpenAPI document")
@@ -142,6 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             seed=getattr(args, "seed", 2026),
             today=clock.today(),
             heavy_per_month=getattr(args, "heavy_per_month", 10_800),
+            demo_terminal=bool(getattr(args, "demo", False)),
         )
         if args.command == "seed":
             return 0
@@ -168,7 +181,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         return 0
     from backend.api.app import create_app
+    from backend.config import ConfigError, load_config
     from backend.server import TlsFiles, serve, serve_workers
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"configuration: {exc}", file=sys.stderr)
+        return 2
 
     def build() -> FastAPI:
         return create_app(
@@ -176,6 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             clock,
             demo_mode=args.demo,
             sms_resend_after=dt.timedelta(seconds=max(0, args.sms_resend_after)),
+            config=config,
         )
 
     tls = TlsFiles(args.tls_cert, args.tls_key, args.tls_client_ca) if args.tls_cert else None

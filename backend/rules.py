@@ -27,7 +27,6 @@ LOCK_WINDOW = dt.timedelta(minutes=15)
 LOCK_DURATION = dt.timedelta(minutes=60)
 SMS_CODE_VALIDITY = dt.timedelta(minutes=5)
 SMS_RESEND_AFTER = dt.timedelta(seconds=60)
-SESSION_LIFETIME = dt.timedelta(minutes=15)
 REMINDER_THRESHOLDS_FEN = (500, 1000, 2000, 3000, 5000)
 
 

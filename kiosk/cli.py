@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kiosk.commands.admin",
     "kiosk.commands.journal",
     "kiosk.commands.doctor",
+    "kiosk.commands.voice",
 )
 
 

@@ -123,6 +123,18 @@ class UiConfig:
 
 
 @dataclass(frozen=True)
+class VoiceConfig:
+    """Voice guidance (语音播报): on unless staff turn it off; volume 1..100 (% of the file)."""
+
+    enabled: bool = True
+    volume: int = 80
+    # Recorded prompts that override the generated ones: <dir>/<locale>/<prompt>.wav.
+    prompts_dir: str = ""
+    # An ALSA device for aplay -D (e.g. "plughw:1,0"); empty: the system default.
+    device: str = ""
+
+
+@dataclass(frozen=True)
 class AdminConfig:
     """Hall staff's way out of the lock-down: a PIN stored as a salted scrypt hash
     (:mod:`kiosk.pinhash`; make one with ``kiosk admin hash-pin``)."""
@@ -154,6 +166,7 @@ class Config:
     devices: DevicesConfig = field(default_factory=DevicesConfig)
     timeouts: TimeoutsConfig = field(default_factory=TimeoutsConfig)
     ui: UiConfig = field(default_factory=UiConfig)
+    voice: VoiceConfig = field(default_factory=VoiceConfig)
     admin: AdminConfig = field(default_factory=lambda: AdminConfig(DEMO_ADMIN_PIN_HASH))
     # The journal must outlive the process (reconciliation after a power cut).
     journal_path: str = "~/.local/state/hall-kiosk/journal.sqlite3"
@@ -196,6 +209,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "devices": DevicesConfig,
     "timeouts": TimeoutsConfig,
     "ui": UiConfig,
+    "voice": VoiceConfig,
     "admin": AdminConfig,
 }
 
@@ -222,6 +236,8 @@ def config_from_dict(raw: dict[str, Any], mode: Mode = Mode.DEMO) -> Config:
 def _validate(config: Config) -> None:
     if config.ui.locale not in LOCALES:
         raise ConfigError(f"ui.locale: must be one of {', '.join(LOCALES)}")
+    if config.voice.volume > 100:
+        raise ConfigError("voice.volume: must be 1..100")
     if not config.backend.url.startswith(("http://", "https://")):
         raise ConfigError("backend.url: must start with http:// or https://")
     if config.admin.pin_hash and config.admin.pin_hash.count("$") != 3:

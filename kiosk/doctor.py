@@ -13,7 +13,6 @@ Devices are a table (:data:`DEVICES`): a new kind of device adds one :class:`Dev
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import logging
 import shutil
 import subprocess
@@ -21,7 +20,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from kiosk.config import Config, ConfigError, Mode, load_config
 
@@ -110,31 +108,18 @@ class DeviceCheck:
 def cash_answers(url: str, baud: int, config: Config) -> str:
     """ccTalk simple poll (header 254) must be ACKed; the driver's open() also checks the
     equipment category is a bill validator."""
-    cash: Any = importlib.import_module("kiosk.devices.cash")  # present once cash has landed
-    echo = bool(getattr(config.devices, "cash_acceptor_echo", False))
-    with cash.SerialBanknoteAcceptor(url, baud, timeout=DEVICE_TIMEOUT_S, echo=echo):
+    from kiosk.devices.cash import SerialBanknoteAcceptor
+
+    echo = config.devices.cash_acceptor_echo  # single-wire bus: our own bytes come back first
+    with SerialBanknoteAcceptor(url, baud, timeout=DEVICE_TIMEOUT_S, echo=echo):
         return "simple poll 254 ACK (bill validator)"
-
-
-def cash_check() -> DeviceCheck:
-    if importlib.util.find_spec("kiosk.devices.cash") is None:
-        # TODO(cash): this release has no cash acceptor driver; the row says so instead of
-        # passing silently. With kiosk/devices/cash present, cash_answers() runs.
-        return DeviceCheck(
-            "cash acceptor",
-            "cash_acceptor",
-            "cash_acceptor_baud",
-            None,
-            "no cash driver in this release (ccTalk simple poll 254 -> ACK: TODO)",
-        )
-    return DeviceCheck("cash acceptor", "cash_acceptor", "cash_acceptor_baud", cash_answers)
 
 
 def device_checks() -> tuple[DeviceCheck, ...]:
     return (
         DeviceCheck("reader SAM", "card_reader", "card_reader_baud", reader_answers),
         DeviceCheck("printer status", "printer", "printer_baud", printer_answers),
-        cash_check(),
+        DeviceCheck("cash acceptor", "cash_acceptor", "cash_acceptor_baud", cash_answers),
     )
 
 

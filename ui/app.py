@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from kiosk.demo_stack import DemoEndpoints
     from kiosk.devices.idcard.poller import CardEvent, CardPoller
     from kiosk.journal import Journal
+    from kiosk.voice.guide import VoiceGuide
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ def build_services(config: Config) -> Services:
         services.card_reader = CardReaderAdapter(poller)
     if config.devices.cash_acceptor:
         services.cash = Lazy(cash_factory(config), _close_cash)
+    services.voice = build_voice(config)
     if config.devices.printer:
         from kiosk.printing import ReceiptPrinter
         from ui.devices.printer import PrinterAdapter
@@ -106,6 +108,23 @@ def build_services(config: Config) -> Services:
             )
         )
     return services
+
+
+def build_voice(config: Config) -> VoiceGuide | None:
+    """The voice guide (its own thread; silent without a sound card), or None when staff
+    turned voice guidance off."""
+    if not config.voice.enabled:
+        return None
+    from pathlib import Path
+
+    from kiosk.voice.guide import VoiceGuide
+    from kiosk.voice.library import PromptLibrary
+    from kiosk.voice.player import default_player
+
+    operator = Path(config.voice.prompts_dir).expanduser() if config.voice.prompts_dir else None
+    return VoiceGuide(
+        PromptLibrary(operator), default_player(config.voice.device), volume=config.voice.volume
+    )
 
 
 def demo_config(base: Config, endpoints: DemoEndpoints) -> Config:
@@ -209,6 +228,8 @@ def stop_shell(shell: Shell) -> None:
         services.journal.close()
     if services.cash is not None:
         services.cash.close()
+    if services.voice is not None:
+        services.voice.close()
 
 
 def run_interactive(config: Config, extra: Callable[[Shell], None] | None = None) -> int:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from kiosk.backend.client import BackendClient
     from kiosk.cash.desk import CashDesk
     from kiosk.journal import Journal
+    from kiosk.voice.guide import VoiceGuide
     from ui.devices.card_reader import CardReaderAdapter
     from ui.devices.printer import PrinterAdapter
 
@@ -65,6 +66,7 @@ class Services:
     card_reader: CardReaderAdapter | None = None
     printer: PrinterAdapter | None = None
     cash: Lazy[CashDesk] | None = None  # the banknote acceptor's flow (kiosk/cash/desk.py)
+    voice: VoiceGuide | None = None  # None: voice guidance turned off by staff (voice.enabled)
 
 
 @dataclass

@@ -32,6 +32,8 @@ def describe(exc: BaseException, tr: Translator, *, context: str = "") -> str:
     if isinstance(exc, JournalError):
         return tr.tr("error.journal")
     if isinstance(exc, be.RateLimited):
+        if exc.retry_after_s >= 60:  # the terminal's throttle: minutes, and where else to go
+            return tr.tr("error.rate_limited_minutes", minutes=-(-exc.retry_after_s // 60))
         return tr.tr("error.rate_limited", seconds=max(exc.retry_after_s, 1))
     if isinstance(exc, be.BackendError):
         key = {

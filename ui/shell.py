@@ -24,6 +24,7 @@ from ui.screens.home import HomeScreen
 if TYPE_CHECKING:
     from ui.screens.admin import AdminPinScreen, AdminScreen
     from ui.status_reporter import StatusReporter
+    from ui.voice import VoiceHooks
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,14 @@ class Shell(QObject):
                 )
             )
         self._connect()
+        self.voice: VoiceHooks | None = None
+        if ctx.services.voice is not None:
+            from ui.voice import VoiceHooks
+
+            self.voice = VoiceHooks(
+                ctx, ctx.services.voice, self.navigator, watcher, window.header, self
+            )
+        window.header.voice_button.setVisible(self.voice is not None)
         self.navigator.home()
         # The rest of the screens are built after the first paint, one per event-loop turn.
         self._prebuild = QTimer(self)
@@ -158,6 +167,8 @@ class Shell(QObject):
         self.window.header.set_customer("")
         self.window.idle_overlay.hide()
         self.watcher.session_ended()
+        if self.voice is not None:
+            self.voice.session_ended()
         self.navigator.home()
         self.session_ended.emit(reason)
 

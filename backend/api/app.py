@@ -22,9 +22,12 @@ from backend.api import (
     staff,
     terminal,
 )
-from backend.api.deps import AppState
+from backend.api.deps import AppState, authenticate
+from backend.api.gate import Gate
 from backend.api.schemas import Health
 from backend.clock import Clock
+from backend.config import BackendConfig
+from backend.ops.secrets import DeploymentKey
 from backend.rules import SMS_RESEND_AFTER
 
 log = logging.getLogger(__name__)
@@ -79,8 +82,12 @@ def create_app(
     *,
     demo_mode: bool = False,
     sms_resend_after: dt.timedelta = SMS_RESEND_AFTER,
+    config: BackendConfig | None = None,
 ) -> FastAPI:
-    """Build the app; demo-only routes exist only when ``demo_mode`` is set."""
+    """Build the app; demo-only routes exist only when ``demo_mode`` is set.
+
+    ``/openapi.json`` (the only documentation route; no /docs UI) sits behind terminal
+    authentication like every route but ``/v1/health`` (backend/api/gate.py)."""
     app = FastAPI(
         title="Hall kiosk operator backend",
         version=API_VERSION,
@@ -88,11 +95,22 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
-    app.state.backend = AppState(
-        engine=engine, clock=clock or Clock(), demo=demo_mode, sms_resend_after=sms_resend_after
+    config = config or BackendConfig()
+    st = AppState(
+        engine=engine,
+        clock=clock or Clock(),
+        demo=demo_mode,
+        sms_resend_after=sms_resend_after,
+        config=config,
+        fingerprint_key=DeploymentKey("fingerprint_key", config.fingerprint_key),
     )
+    app.state.backend = st
     problems.install(app)
 
+    async def authenticate_terminal(terminal_id: str | None, token: str | None) -> bool:
+        return await authenticate(st, terminal_id, token)
+
+    app.add_middleware(Gate, authenticate=authenticate_terminal, body_limit=config.body_limit)
     app.add_middleware(_TimingMiddleware)
 
     @app.get("/v1/health", response_model=Health, tags=["health"], summary="Liveness")

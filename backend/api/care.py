@@ -26,10 +26,11 @@ from backend.api.schemas import (
     SpamOut,
     TransactionOut,
 )
-from backend.billing import LineStatus
+from backend.billing import Factor, LineStatus
 from backend.clock import SHANGHAI, closed_months, month_of
 from backend.db import tables as t
 from backend.masking import mask_name
+from backend.ops.auth import drop_factor, end_sessions
 from backend.ops.bills import bills as bills_of
 from backend.ops.lines import line_by_id
 from backend.ops.tx import record_transaction
@@ -127,6 +128,10 @@ def reset_password(body: PasswordIn, cust: Sensitive, st: State, key: IdemKey) -
             .where(t.lines.c.id == line.id)
             .values(password_salt=salt, password_hash=hash_password(body.new_password, salt))
         )
+        # Every other session of the line ends (one opened with the old password among them);
+        # this one, opened with ID card + SMS, keeps going without the password factor.
+        end_sessions(conn, line.id, keep_token_hash=cust.token_hash)
+        drop_factor(conn, cust.token_hash, Factor.PASSWORD)
         now = st.clock.now()
         tx = record_transaction(
             conn, line_id=line.id, terminal_id=cust.terminal_id, kind="password_reset", now=now
@@ -139,8 +144,8 @@ def reset_password(body: PasswordIn, cust: Sensitive, st: State, key: IdemKey) -
             note="服务密码已重置，请牢记新密码。",
         )
 
-    # The password itself never enters the fingerprint in clear.
-    fp = fingerprint("password", cust.line_id, hash_password(body.new_password, "00" * 16))
+    # Stored only keyed with the deployment's secret (run_idempotent): no table cracks it.
+    fp = fingerprint("password", cust.line_id, body.new_password)
     return run_idempotent(st, cust.terminal_id, key, fp, op)
 
 
@@ -154,6 +159,9 @@ def _status_change(
                 raise p.Conflict("号码欠费停机，请先缴费", line_status=line.status.value)
             raise p.Conflict("号码当前状态不能办理该业务", line_status=line.status.value)
         conn.execute(update(t.lines).where(t.lines.c.id == line.id).values(status=dst.value))
+        if dst is LineStatus.SUSPENDED:
+            # 报停 (often: a lost phone): nobody else may go on acting for this line.
+            end_sessions(conn, line.id, keep_token_hash=cust.token_hash)
         now = st.clock.now()
         tx = record_transaction(
             conn, line_id=line.id, terminal_id=cust.terminal_id, kind=kind, now=now

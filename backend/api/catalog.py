@@ -11,7 +11,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from backend import agreements as ag
 from backend.api import problems as p
-from backend.api.deps import IdemKey, Sensitive, State, Summary
+from backend.api.deps import AppState, IdemKey, Sensitive, State, Summary
 from backend.api.idem import fingerprint, run_idempotent
 from backend.api.schemas import (
     AgreementOut,
@@ -29,7 +29,15 @@ from backend.api.schemas import (
 from backend.billing import Factor, LineStatus
 from backend.clock import SHANGHAI, month_end, month_of, next_month_start
 from backend.db import tables as t
-from backend.ops.auth import check_not_locked, consume_code, failure_after_rollback, send_code
+from backend.ops.auth import (
+    CodeCheck,
+    check_code,
+    check_not_locked,
+    record_failure,
+    resend_wait_s,
+    send_code,
+)
+from backend.ops.guard import serialise, throttle
 from backend.ops.lines import line_by_id, plan_out
 from backend.ops.tx import record_transaction
 from backend.rules import SMS_CODE_VALIDITY
@@ -193,6 +201,12 @@ def order_service(body: OrderIn, cust: Sensitive, st: State, key: IdemKey) -> JS
             reference=quote_id,
             at=now,
         )
+        # Order codes are rate-limited like login codes: per number, per terminal, overall.
+        wait = resend_wait_s(conn, line.number, "order", now, st.sms_resend_after)
+        if wait > 0:
+            raise p.RateLimited(f"验证码已发送，请{wait}秒后再试", retry_after_s=wait)
+        limits = st.config.limits
+        throttle(conn, "sms", cust.terminal_id, limits.sms_per_terminal, limits.sms_overall, now)
         price = f"{svc.monthly_fee_fen // 100}.{svc.monthly_fee_fen % 100:02d}"
         send_code(conn, line.number, "order", now, scope=quote_id, service=svc.name, price=price)
         return QuoteOut(
@@ -233,10 +247,10 @@ def confirm_order(
             raise p.Conflict("该订购已确认")
         if quote.expires_at <= now:
             raise p.Conflict("订购确认已超时，请重新办理")
-        # A locked number takes no more codes here either (else guessing could go on).
-        check_not_locked(conn, cust.number, now)
-        if not consume_code(conn, cust.number, "order", body.sms_code, now, scope=quote_id):
-            raise failure_after_rollback(cust.number, Factor.SMS, cust.terminal_id, now)
+        # Judged (and a wrong code counted) by _judge_order_code already; here it is used up.
+        verdict = check_code(conn, cust.number, "order", body.sms_code, now, scope=quote_id)
+        if verdict is not CodeCheck.OK:
+            raise p.Conflict("验证码已使用或已失效，请重新办理")
         today = st.clock.today()
         conn.execute(update(t.order_quotes).where(q.quote_id == quote_id).values(confirmed=True))
         conn.execute(
@@ -261,7 +275,34 @@ def confirm_order(
         return ServiceChangeOut(transaction_id=tx, subscription=sub)
 
     fp = fingerprint("confirm", cust.line_id, quote_id, body.model_dump())
+    if not _key_claimed(st, cust.terminal_id, key):
+        _judge_order_code(st, cust.number, cust.terminal_id, quote_id, body.sms_code)
     return run_idempotent(st, cust.terminal_id, key, fp, op)
+
+
+def _key_claimed(st: AppState, terminal_id: str, key: str) -> bool:
+    """True when this terminal's key already has a stored answer (a retry: replay it)."""
+    i = t.idempotency.c
+    with st.engine.connect() as conn:
+        row = conn.execute(select(i.key).where(i.terminal_id == terminal_id, i.key == key)).first()
+    return row is not None
+
+
+def _judge_order_code(
+    st: AppState, number: str, terminal_id: str, quote_id: str, code: str
+) -> None:
+    """Lock check, compare and failure count in one transaction serialised per number (as for
+    identification, backend/ops/guard.py); a wrong code is counted and committed before the
+    answer. A right code is left for the order's own transaction to use up."""
+    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
+        serialise(conn, f"number:{number}")
+        now = st.clock.now()  # once the number's turn has come (see identify._attempt)
+        check_not_locked(conn, number, now)
+        verdict = check_code(conn, number, "order", code, now, scope=quote_id, consume=False)
+        if verdict is not CodeCheck.WRONG:
+            return
+        refusal = record_failure(conn, number, Factor.SMS, terminal_id, now)
+    raise refusal
 
 
 @router.post(

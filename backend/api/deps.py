@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -17,7 +19,9 @@ from starlette.concurrency import run_in_threadpool
 from backend.api import problems as p
 from backend.billing import Access, Factor
 from backend.clock import Clock
+from backend.config import BackendConfig
 from backend.db import tables as t
+from backend.ops.secrets import DeploymentKey
 from backend.rules import SMS_RESEND_AFTER, allowed_levels, missing_factors
 from backend.security import digest
 
@@ -31,6 +35,9 @@ class AppState:
     demo: bool
     # 60 s in production; test servers may lower it so tests do not wait on each other.
     sms_resend_after: dt.timedelta = SMS_RESEND_AFTER
+    config: BackendConfig = field(default_factory=BackendConfig)
+    # Keys idempotency fingerprints (HMAC): from the config, else the database's own secret.
+    fingerprint_key: DeploymentKey = field(default_factory=lambda: DeploymentKey("fingerprint_key"))
 
 
 async def state(request: Request) -> AppState:
@@ -45,35 +52,47 @@ _bearer = HTTPBearer(auto_error=False, description="Terminal token (docs/api.md)
 
 
 class _TerminalCache:
-    """Terminal token hashes for a minute, so auth does not hit the database on every call.
+    """Terminal token hashes for a moment, so auth does not hit the database on every call.
 
     A miss reloads every active terminal at once (one query), not just the one asking: with
     thousands of terminals each reporting once a minute to one of several workers, a
-    per-terminal cache of a minute would miss on nearly every report (each miss a thread hop
-    and a query: ~3 ms of CPU and the largest share of a health report's latency). An id
-    missing from a fresh snapshot (just provisioned, or unknown) is looked up on its own, so
-    unknown ids cannot make the whole table reload. Revocation still takes effect within
-    ``ttl_s``.
-    """
+    per-terminal cache would miss on nearly every report (each miss a thread hop and a query:
+    ~3 ms of CPU and the largest share of a health report's latency). An id missing from a
+    fresh snapshot (just provisioned, or unknown) is looked up on its own, so unknown ids
+    cannot make the whole table reload.
 
-    ttl_s = 60.0
+    Bounded both ways: a snapshot or entry lives ``ttl_s`` (a re-keyed or deactivated
+    terminal's old token stops working within that time, on every server process; a reload
+    costs one indexed scan per ``ttl_s`` per process at most), and at most ``max_entries``
+    single look-ups are kept, least recently used dropped first (random terminal ids cannot
+    grow memory)."""
+
+    ttl_s = 2.0
+    max_entries = 1024
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._reload = threading.Lock()
-        self._entries: dict[tuple[int, str], tuple[float, str | None]] = {}
+        self._entries: OrderedDict[tuple[int, str], tuple[float, str | None]] = OrderedDict()
         self._snapshots: dict[int, tuple[float, dict[str, str]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def _fresh(self, stamp: float) -> bool:
         return time.monotonic() - stamp < self.ttl_s
 
     def cached(self, engine: Engine, terminal_id: str) -> str | object | None:
         """The cached hash (or None: unknown terminal), or ``_MISS``."""
+        key = (id(engine), terminal_id)
         with self._lock:
             snapshot = self._snapshots.get(id(engine))
-            hit = self._entries.get((id(engine), terminal_id))
-        if hit is not None and self._fresh(hit[0]):
-            return hit[1]
+            hit = self._entries.get(key)
+            if hit is not None:
+                if self._fresh(hit[0]):
+                    self._entries.move_to_end(key)
+                    return hit[1]
+                del self._entries[key]
         if snapshot is not None and self._fresh(snapshot[0]) and terminal_id in snapshot[1]:
             return snapshot[1][terminal_id]
         return _MISS
@@ -107,11 +126,37 @@ class _TerminalCache:
         value = None if row is None else str(row.token_hash)
         with self._lock:
             self._entries[key] = (now, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
         return value
+
+    def forget(self) -> None:
+        """Drop everything (tests; a process that re-keyed a terminal itself)."""
+        with self._lock:
+            self._entries.clear()
+            self._snapshots.clear()
 
 
 _terminals = _TerminalCache()
 _MISS = object()
+# The documented demo credential (docs/api.md): refused by any server not in demo mode, even
+# if a database still holds it.
+_DEMO_TOKEN_HASH = digest("demo-terminal-token")
+
+
+async def authenticate(st: AppState, terminal_id: str | None, token: str | None) -> bool:
+    """True when ``token`` is the active terminal's (the demo token only on a demo server)."""
+    if not token or not terminal_id or len(terminal_id) > 40 or len(token) > 200:
+        return False
+    # Async (no thread hop per call); the database is only read on a cache miss.
+    expected = _terminals.cached(st.engine, terminal_id)
+    if expected is _MISS:
+        expected = await run_in_threadpool(_terminals.token_hash, st.engine, terminal_id)
+    presented = digest(token)
+    if expected is None or not hmac.compare_digest(presented, str(expected)):
+        return False
+    return st.demo or presented != _DEMO_TOKEN_HASH
 
 
 async def terminal(
@@ -119,15 +164,15 @@ async def terminal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     x_terminal_id: Annotated[str | None, Header(max_length=40)] = None,
 ) -> str:
-    """The authenticated terminal id (X-Terminal-Id + Bearer token)."""
+    """The authenticated terminal id (X-Terminal-Id + Bearer token).
+
+    backend/api/gate.py already refused unauthenticated requests before their body was read;
+    this dependency states the requirement per route (and in the OpenAPI document)."""
     if credentials is None or not x_terminal_id:
         raise p.TerminalUnauthorized("终端未认证")
-    # Async dependency (no thread hop per call); the database is only read on a cache miss.
-    expected = _terminals.cached(st.engine, x_terminal_id)
-    if expected is _MISS:
-        expected = await run_in_threadpool(_terminals.token_hash, st.engine, x_terminal_id)
-    if expected is None or digest(credentials.credentials) != expected:
+    if not await authenticate(st, x_terminal_id, credentials.credentials):
         raise p.TerminalUnauthorized("终端认证失败")
+    assert x_terminal_id is not None
     return x_terminal_id
 
 

@@ -56,7 +56,10 @@ class Settled:
 
 
 def fingerprint(*parts: Any) -> str:
-    """Stable digest of what identifies a request (route, customer, body)."""
+    """Stable digest of what identifies a request (route, customer, body).
+
+    Never stored as is: run_idempotent keys it with the deployment's secret (HMAC) first, so
+    a database reader cannot test guesses of what a request contained (a new password)."""
     text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -75,6 +78,7 @@ def run_idempotent(
     status_code: int = 200,
 ) -> JSONResponse:
     """Apply ``op`` once per (terminal, key) and answer every repetition identically."""
+    request_fingerprint = st.fingerprint_key.keyed(st.engine, request_fingerprint)
     ident = _ident(terminal_id, key)
     for _ in range(_ATTEMPTS):
         try:

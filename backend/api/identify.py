@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 from sqlalchemy import Connection, update
 
 from backend.api import problems as p
-from backend.api.deps import AnySession, State, TerminalId
+from backend.api.deps import AnySession, AppState, State, TerminalId
 from backend.api.schemas import (
     IdCardLogin,
     PasswordLogin,
@@ -21,16 +23,20 @@ from backend.api.schemas import (
 from backend.billing import Factor
 from backend.db import tables as t
 from backend.ops.auth import (
+    CodeCheck,
+    check_code,
     check_not_locked,
-    consume_code,
     grant_factor,
     record_failure,
     resend_wait_s,
     send_code,
 )
+from backend.ops.guard import serialise, throttle
 from backend.ops.lines import Line, line_by_number
 from backend.rules import SMS_CODE_VALIDITY, allowed_levels
 from backend.security import check_password
+
+LONG_TERM = "长期"
 
 router = APIRouter(prefix="/v1/sessions", tags=["identification"])
 
@@ -54,6 +60,7 @@ def _session_out(
 
 def _grant(
     conn: Connection,
+    st: AppState,
     line: Line,
     terminal_id: str,
     factor: Factor,
@@ -68,8 +75,56 @@ def _grant(
         factor=factor,
         presented_token=token,
         now=now,
+        lifetime=st.config.session_lifetime,
     )
     return _session_out(new_token, factors, expires, line, now)
+
+
+# A factor check: None when the factor is right, else why not (counted as a failure), or an
+# ApiError to answer with that is no guess (not counted).
+Check = Callable[[Connection, Line], "str | p.ApiError | None"]
+WRONG = ""  # a wrong factor with the standard message
+
+
+def _attempt(
+    st: AppState,
+    terminal_id: str,
+    phone: str,
+    factor: Factor,
+    token: str | None,
+    check: Check,
+) -> SessionOut:
+    """Throttle, then lock check, compare and failure count as ONE serialised step per number.
+
+    See backend/ops/guard.py: without the serialisation, concurrent guesses would all pass the
+    lock check before any of them is counted. The failure is committed before the answer.
+    """
+    now = st.clock.now()
+    limits = st.config.limits
+    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
+        throttle(
+            conn,
+            "identify",
+            terminal_id,
+            limits.identify_per_terminal,
+            limits.identify_overall,
+            now,
+        )
+    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
+        serialise(conn, f"number:{phone}")
+        # The instant is taken once the number's turn has come: turns then follow time order,
+        # and each failure counted sees every earlier one as earlier.
+        now = st.clock.now()
+        check_not_locked(conn, phone, now)
+        line = line_by_number(conn, phone)
+        verdict = check(conn, line)
+        if verdict is None:
+            return _grant(conn, st, line, terminal_id, factor, token, now=now)
+        if isinstance(verdict, p.ApiError):
+            refusal: p.ApiError = verdict
+        else:
+            refusal = record_failure(conn, phone, factor, terminal_id, now, verdict or None)
+    raise refusal
 
 
 @router.post("/password", response_model=SessionOut, summary="Identify by service password")
@@ -77,21 +132,23 @@ def identify_password(
     body: PasswordLogin, st: State, terminal_id: TerminalId, x_session_token: SessionHeader = None
 ) -> SessionOut:
     """Number + 6-digit service password; wrong ones count toward the lock-out."""
-    now = st.clock.now()
-    with st.engine.connect() as conn:
-        check_not_locked(conn, body.phone, now)
-        line = line_by_number(conn, body.phone)
-    if not check_password(body.password, line.password_salt, line.password_hash):
-        raise record_failure(st.engine, body.phone, Factor.PASSWORD, terminal_id, now)
-    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
-        return _grant(conn, line, terminal_id, Factor.PASSWORD, x_session_token, now=now)
+
+    def check(_conn: Connection, line: Line) -> str | None:
+        ok = check_password(body.password, line.password_salt, line.password_hash)
+        return None if ok else WRONG
+
+    return _attempt(st, terminal_id, body.phone, Factor.PASSWORD, x_session_token, check)
 
 
 @router.post("/sms-code", response_model=SmsSentOut, summary="Send a one-time SMS code")
 def send_sms_code(body: SmsSend, st: State, terminal_id: TerminalId) -> SmsSentOut:
     """Sends a 6-digit code valid 5 minutes; a resend within 60 s is refused (429)."""
     now = st.clock.now()
+    limits = st.config.limits
     with st.engine.connect().execution_options(write=True) as conn, conn.begin():
+        throttle(conn, "sms", terminal_id, limits.sms_per_terminal, limits.sms_overall, now)
+    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
+        serialise(conn, f"number:{body.phone}")
         check_not_locked(conn, body.phone, now)
         line_by_number(conn, body.phone)
         wait = resend_wait_s(conn, body.phone, "login", now, st.sms_resend_after)
@@ -108,43 +165,56 @@ def send_sms_code(body: SmsSend, st: State, terminal_id: TerminalId) -> SmsSentO
 def verify_sms_code(
     body: SmsVerify, st: State, terminal_id: TerminalId, x_session_token: SessionHeader = None
 ) -> SessionOut:
-    """Checks the newest live code; wrong or expired codes count toward the lock-out."""
-    now = st.clock.now()
-    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
-        check_not_locked(conn, body.phone, now)
-        line = line_by_number(conn, body.phone)
-        if consume_code(conn, body.phone, "login", body.code, now):
-            return _grant(conn, line, terminal_id, Factor.SMS, x_session_token, now=now)
-    raise record_failure(st.engine, body.phone, Factor.SMS, terminal_id, now)
+    """Checks the newest code; wrong, expired, superseded or used codes count toward the
+    lock-out."""
+
+    def check(conn: Connection, line: Line) -> str | None:
+        verdict = check_code(conn, line.number, "login", body.code, st.clock.now())
+        return None if verdict is CodeCheck.OK else WRONG
+
+    return _attempt(st, terminal_id, body.phone, Factor.SMS, x_session_token, check)
+
+
+def _card_date(text: str) -> dt.date | None:
+    """A card date ("YYYYMMDD"); None for 长期 or an unreadable record."""
+    try:
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None
 
 
 @router.post("/id-card", response_model=SessionOut, summary="Identify by resident ID card")
 def identify_id_card(
     body: IdCardLogin, st: State, terminal_id: TerminalId, x_session_token: SessionHeader = None
 ) -> SessionOut:
-    """The card must match the number's real-name record and be valid today."""
-    now = st.clock.now()
-    today = st.clock.today()
-    if body.valid_to != "长期":
-        try:
-            valid_to = dt.date(
-                int(body.valid_to[:4]), int(body.valid_to[4:6]), int(body.valid_to[6:])
+    """The card must match the number's real-name record, photo digest included, and be valid
+    today by that record; every mismatch counts toward the lock-out."""
+
+    def check(_conn: Connection, line: Line) -> str | p.ApiError | None:
+        if line.photo_sha256 is None or line.card_valid_to is None:
+            return p.AuthFailed(
+                "该号码的实名登记没有证件信息，请到人工柜台办理", remaining_attempts=None
             )
-        except ValueError:
-            raise p.InvalidInput("证件有效期无法识别", field="valid_to") from None
-        if valid_to < today:
-            raise p.InvalidInput("证件已过有效期，请使用有效证件或到人工柜台办理", field="valid_to")
-    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
-        check_not_locked(conn, body.phone, now)
-        line = line_by_number(conn, body.phone)
         matches = (
             line.id_number.upper() == body.id_number.strip().upper()
             and line.customer_name == body.name.strip()
             and line.card_type == body.card_type
+            and line.card_valid_from == body.valid_from
+            and line.card_valid_to == body.valid_to
         )
-        if matches:
-            return _grant(conn, line, terminal_id, Factor.ID_CARD, x_session_token, now=now)
-    raise p.AuthFailed("证件信息与该号码的实名登记不符", remaining_attempts=None)
+        # Compared in constant time however the other fields went.
+        photo_ok = hmac.compare_digest(line.photo_sha256, body.photo_sha256)
+        if not (matches and photo_ok):
+            return "证件信息与该号码的实名登记不符"
+        if line.card_valid_to != LONG_TERM:
+            valid_to = _card_date(line.card_valid_to)
+            if valid_to is None or valid_to < st.clock.today():
+                return p.InvalidInput(
+                    "证件已过有效期，请使用有效证件或到人工柜台办理", field="valid_to"
+                )
+        return None
+
+    return _attempt(st, terminal_id, body.phone, Factor.ID_CARD, x_session_token, check)
 
 
 @router.delete("/current", status_code=204, summary="End the customer session")

@@ -123,10 +123,22 @@ class Locked(ApiError):  # noqa: N818 - named after the problem codes
     status, code, title = 423, "locked", "Number locked"
 
 
+class PayloadTooLarge(ApiError):  # noqa: N818 - named after the problem codes
+    """The request body exceeds the limit (64 KB by default); it was not read."""
+
+    status, code, title = 413, "payload_too_large", "Request body too large"
+
+
 class RateLimited(ApiError):  # noqa: N818 - named after the problem codes
     """Too soon; ``retry_after_s`` in the body and a Retry-After header."""
 
     status, code, title = 429, "rate_limited", "Too many requests"
+
+
+class Internal(ApiError):  # noqa: N818 - named after the problem codes
+    """An unexpected error (a bug); logged as type, route and code locations only."""
+
+    status, code, title = 500, "internal", "Internal error"
 
 
 def _field_of(loc: tuple[Any, ...]) -> str:

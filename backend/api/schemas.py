@@ -50,7 +50,15 @@ class IdCardLogin(_In):
     id_number: Annotated[str, Field(min_length=6, max_length=32)]
     name: Annotated[str, Field(min_length=1, max_length=60)]
     card_type: CardType
+    valid_from: Annotated[str, Field(pattern=r"^\d{8}$")]
     valid_to: Annotated[str, Field(pattern=r"^(\d{8}|长期)$")]
+    photo_sha256: Annotated[
+        str,
+        Field(
+            pattern=r"^[0-9a-f]{64}$",
+            description="SHA-256 (hex) of the photo block (WLT) the reader returned",
+        ),
+    ]
     phone: Phone
 
 
@@ -123,7 +131,7 @@ class SpamIn(_In):
 class ReminderIn(_In):
     """Threshold in fen (500/1000/2000/3000/5000) or null to cancel."""
 
-    threshold_fen: StrictInt | None
+    threshold_fen: Annotated[StrictInt, Field(ge=0, le=1_000_000)] | None
 
 
 class DemoSmsIn(_In):
@@ -474,11 +482,15 @@ class TerminalStatusIn(BaseModel):
     problems: list[Annotated[str, Field(pattern=r"^[a-z0-9_]{1,40}$")]] = Field(
         default_factory=list, max_length=10, description="stable codes: reader_lost, paper_out ..."
     )
-    journal_unresolved: int = Field(ge=0)
+    # Bounded to the database's 32-bit integers (10**19 was a 500).
+    journal_unresolved: int = Field(ge=0, le=1_000_000)
     in_session: bool
-    uptime_s: int = Field(ge=0)
+    uptime_s: int = Field(ge=0, le=2**31 - 1)
     restarts: int = Field(
-        default=0, ge=0, description="restarts by systemd since boot (watchdog, crashes)"
+        default=0,
+        ge=0,
+        le=1_000_000,
+        description="restarts by systemd since boot (watchdog, crashes)",
     )
 
 
@@ -507,7 +519,7 @@ class CashCloseIn(_In):
     """What the terminal holds for the order: it must match the notes reported."""
 
     note_count: Annotated[StrictInt, Field(ge=0, le=1000)]
-    total_fen: Annotated[StrictInt, Field(ge=0)]
+    total_fen: Annotated[StrictInt, Field(ge=0, le=100_000_000)]
 
 
 class CashCountIn(_In):

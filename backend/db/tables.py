@@ -135,6 +135,13 @@ customers = Table(
     Column("id_number", String(32), nullable=False, unique=True),
     Column("card_type", String(20), nullable=False),
     Column("address", String(200), nullable=False),
+    # The card registered at 入网 (real-name registration): its validity as printed
+    # ("YYYYMMDD" or "长期") and the SHA-256 of its photo block (the WLT bytes only a genuine
+    # card returns through the reader's SAM). NULL for records made before 0005: such a
+    # customer cannot identify by card until re-registered at the counter.
+    Column("card_valid_from", String(8), nullable=True),
+    Column("card_valid_to", String(8), nullable=True),
+    Column("photo_sha256", String(64), nullable=True),
 )
 
 plans = Table(
@@ -401,6 +408,24 @@ idempotency = Table(
     # "applied" (the mutation committed with this row) or "abandoned" (settlement fenced the
     # key first: a request arriving later with it is refused). See backend/api/idem.py.
     Column("outcome", String(10), nullable=False, server_default="applied"),
+)
+
+# Fixed-window counters for throttling (backend/ops/guard.py): in the database so that every
+# server process shares them.
+throttle = Table(
+    "throttle",
+    metadata,
+    Column("bucket", String(80), primary_key=True),
+    Column("window_start", UtcDateTime(), nullable=False),
+    Column("count", Integer, nullable=False),
+)
+
+# Secrets generated per deployment (migration 0005), e.g. the idempotency fingerprint key.
+deployment_secrets = Table(
+    "deployment_secrets",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", String(128), nullable=False),
 )
 
 # Cash top-up (现金缴费): an order opened before the acceptor opens, each stacked note reported

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
+from enum import Enum
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from backend.api import problems as p
 from backend.billing import Factor
 from backend.db import tables as t
 from backend.rules import (
     LOCK_WINDOW,
-    SESSION_LIFETIME,
     SMS_CODE_VALIDITY,
     SMS_RESEND_AFTER,
     lock_until,
@@ -41,46 +42,77 @@ def _local(instant: dt.datetime) -> dt.datetime:
 
 
 def record_failure(
-    engine: Engine, number: str, factor: Factor, terminal_id: str, now: dt.datetime
+    conn: Connection,
+    number: str,
+    factor: Factor,
+    terminal_id: str,
+    now: dt.datetime,
+    detail: str | None = None,
 ) -> p.ApiError:
-    """Count a wrong password/code; lock the number on the third within 15 minutes."""
-    with engine.connect().execution_options(write=True) as conn, conn.begin():
-        conn.execute(
-            insert(t.auth_attempts).values(
-                number=number, factor=factor.value, ok=False, terminal_id=terminal_id, at=now
+    """Count a wrong factor in the caller's transaction; lock the number on the third within
+    15 minutes (and end every open session of its line). Returns the error to answer with.
+
+    The caller holds the number's serialisation (backend/ops/guard.py) from the lock check
+    through this count, so no concurrent guess is judged before this one is counted.
+    """
+    conn.execute(
+        insert(t.auth_attempts).values(
+            number=number, factor=factor.value, ok=False, terminal_id=terminal_id, at=now
+        )
+    )
+    failures = [
+        r.at
+        for r in conn.execute(
+            select(t.auth_attempts.c.at).where(
+                t.auth_attempts.c.number == number,
+                t.auth_attempts.c.ok.is_(False),
+                t.auth_attempts.c.at > now - LOCK_WINDOW,
             )
         )
-        failures = [
-            r.at
-            for r in conn.execute(
-                select(t.auth_attempts.c.at).where(
-                    t.auth_attempts.c.number == number,
-                    t.auth_attempts.c.ok.is_(False),
-                    t.auth_attempts.c.at > now - LOCK_WINDOW,
-                )
-            )
-        ]
-        until = lock_until(failures, now)
-        if until is not None:
-            conn.execute(delete(t.locks).where(t.locks.c.number == number))
-            conn.execute(insert(t.locks).values(number=number, until=until))
-            return p.Locked("密码或验证码错误次数过多，号码已锁定60分钟", until=_local(until))
+    ]
+    until = lock_until(failures, now)
+    if until is not None:
+        conn.execute(delete(t.locks).where(t.locks.c.number == number))
+        conn.execute(insert(t.locks).values(number=number, until=until))
+        line_ids = select(t.lines.c.id).where(t.lines.c.number == number).scalar_subquery()
+        end_sessions(conn, line_ids)
+        return p.Locked("密码或验证码错误次数过多，号码已锁定60分钟", until=_local(until))
     left = remaining_attempts(failures, now)
-    what = "服务密码" if factor is Factor.PASSWORD else "验证码"
-    return p.AuthFailed(f"{what}错误，还可尝试{left}次", remaining_attempts=left)
+    if detail is None:
+        what = "服务密码" if factor is Factor.PASSWORD else "验证码"
+        detail = f"{what}错误，还可尝试{left}次"
+    return p.AuthFailed(detail, remaining_attempts=left)
 
 
-def failure_after_rollback(
-    number: str, factor: Factor, terminal_id: str, now: dt.datetime
-) -> p.ApiError:
-    """An AuthFailed whose counting happens after the surrounding transaction rolled back."""
-    err = p.AuthFailed("验证码错误")
+def end_sessions(conn: Connection, line_id: Any, *, keep_token_hash: str | None = None) -> None:
+    """End every open session of a line (a lock, a password reset, 报停), except ``keep``."""
+    query = update(t.sessions).where(t.sessions.c.line_id == line_id, t.sessions.c.ended.is_(False))
+    if keep_token_hash is not None:
+        query = query.where(t.sessions.c.token_hash != keep_token_hash)
+    conn.execute(query.values(ended=True))
 
-    def count(engine: Engine) -> p.ApiError:
-        return record_failure(engine, number, factor, terminal_id, now)
 
-    err.after_rollback = count
-    return err
+def drop_factor(conn: Connection, token_hash: str, factor: Factor) -> None:
+    """Remove ``factor`` from one session (its proof went stale, e.g. the old password)."""
+    row = conn.execute(
+        select(t.sessions.c.factors).where(t.sessions.c.token_hash == token_hash)
+    ).first()
+    if row is None:
+        return
+    kept = sorted(f for f in row.factors.split(",") if f and f != factor.value)
+    conn.execute(
+        update(t.sessions)
+        .where(t.sessions.c.token_hash == token_hash)
+        .values(factors=",".join(kept))
+    )
+
+
+class CodeCheck(Enum):
+    """What a presented SMS code is, against the newest code of its purpose."""
+
+    OK = "ok"
+    USED = "used"  # the newest code, already used: a repeat, not a guess
+    WRONG = "wrong"  # anything else: wrong, expired, superseded, another request's
 
 
 def _code_hash(number: str, purpose: str, scope: str, code: str) -> str:
@@ -102,6 +134,17 @@ def send_code(
     ``scope`` binds the code to one request (a service order's quote): it then confirms that
     request only."""
     code = new_code()
+    # A new code supersedes every older live one of its purpose (for an order: of any quote).
+    conn.execute(
+        update(t.sms_codes)
+        .where(
+            t.sms_codes.c.number == number,
+            t.sms_codes.c.purpose == purpose,
+            t.sms_codes.c.used.is_(False),
+            t.sms_codes.c.expires_at > now,
+        )
+        .values(expires_at=now)
+    )
     conn.execute(
         insert(t.sms_codes).values(
             number=number,
@@ -142,26 +185,39 @@ def resend_wait_s(
     return max(0, int(wait + 0.999))
 
 
-def consume_code(
-    conn: Connection, number: str, purpose: str, code: str, now: dt.datetime, *, scope: str = ""
-) -> bool:
-    """True (and the code is used up) when ``code`` is the newest live code for the purpose
-    (and, when given, the scope it was sent for)."""
+def check_code(
+    conn: Connection,
+    number: str,
+    purpose: str,
+    code: str,
+    now: dt.datetime,
+    *,
+    scope: str = "",
+    consume: bool = True,
+) -> CodeCheck:
+    """Compare ``code`` with the newest code sent for the purpose (and scope); use it up.
+
+    Only the newest code of a purpose counts, used or not: once a newer code exists an
+    older one never works again, and a used code never works twice."""
     row = conn.execute(
-        select(t.sms_codes.c.id, t.sms_codes.c.code_hash)
-        .where(
-            t.sms_codes.c.number == number,
-            t.sms_codes.c.purpose == purpose,
-            t.sms_codes.c.used.is_(False),
-            t.sms_codes.c.expires_at > now,
+        select(
+            t.sms_codes.c.id, t.sms_codes.c.code_hash, t.sms_codes.c.used, t.sms_codes.c.expires_at
         )
+        .where(t.sms_codes.c.number == number, t.sms_codes.c.purpose == purpose)
         .order_by(t.sms_codes.c.created_at.desc(), t.sms_codes.c.id.desc())
         .limit(1)
     ).first()
-    if row is None or row.code_hash != _code_hash(number, purpose, scope, code):
-        return False
-    conn.execute(update(t.sms_codes).where(t.sms_codes.c.id == row.id).values(used=True))
-    return True
+    if row is None or not hmac.compare_digest(
+        row.code_hash, _code_hash(number, purpose, scope, code)
+    ):
+        return CodeCheck.WRONG
+    if row.used:
+        return CodeCheck.USED
+    if row.expires_at <= now:
+        return CodeCheck.WRONG
+    if consume:
+        conn.execute(update(t.sms_codes).where(t.sms_codes.c.id == row.id).values(used=True))
+    return CodeCheck.OK
 
 
 def grant_factor(
@@ -172,6 +228,7 @@ def grant_factor(
     factor: Factor,
     presented_token: str | None,
     now: dt.datetime,
+    lifetime: dt.timedelta,
 ) -> tuple[str, frozenset[Factor], dt.datetime]:
     """Add ``factor`` to the presented session of the same line, or open a new session.
 
@@ -197,7 +254,7 @@ def grant_factor(
             )
             return presented_token, factors, row.expires_at
     token = new_token()
-    expires = now + SESSION_LIFETIME
+    expires = now + lifetime
     conn.execute(
         insert(t.sessions).values(
             token_hash=digest(token),

@@ -110,10 +110,13 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         stamp, _, ident = raw.partition("|")
         at = dt.datetime.fromisoformat(stamp)
-        if at.tzinfo is None:
-            raise ValueError("naive")
-        return at, int(ident)
-    except (ValueError, UnicodeDecodeError, binascii.Error):
+        record_id = int(ident)
+        # Bounded before any use: a huge id overflows the database's integer, a far year
+        # overflows the conversion to UTC (both were 500s).
+        if at.tzinfo is None or not 2000 <= at.year <= 2200 or not 0 < record_id <= 2**62:
+            raise ValueError("out of range")
+        return at.astimezone(dt.UTC), record_id
+    except (ValueError, OverflowError, UnicodeDecodeError, binascii.Error):
         raise p.InvalidInput("分页游标无效", field="cursor") from None
 
 

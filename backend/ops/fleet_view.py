@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from backend.db import tables as t
 from backend.ops.terminals import verdict_of
@@ -148,8 +148,16 @@ def _paper(row: FleetRow, _now: dt.datetime) -> Cell:
     return Cell("充足", "ok", Level.OK)
 
 
+def _yuan(fen: int) -> str:
+    return f"¥{fen // 100}.{fen % 100:02d}"
+
+
 def _cash(row: FleetRow, _now: dt.datetime) -> Cell:
-    """Cash box fill, from whichever cash_box_* fields the report carries."""
+    """What is in the cash box since its last clearance (清机): notes and their sum.
+
+    From ``cash_notes`` (notes with no clearance yet), or from ``cash_box_*`` fields of the
+    report when a terminal reports a fill level with a capacity.
+    """
     if row.status is None:
         return Cell("—")
     pct = row.field("cash_box_fill_pct")
@@ -160,10 +168,11 @@ def _cash(row: FleetRow, _now: dt.datetime) -> Cell:
         level = Level.BAD if pct >= 95 else Level.WARN if pct >= 80 else Level.OK
         detail = f"{notes}/{capacity}" if isinstance(notes, int) else ""
         return Cell(f"{pct}%", detail, level)
-    values = [
-        f"{v}" for k, v in sorted(row.status.items()) if k.startswith("cash_box") and v is not None
-    ]
-    return Cell(" ".join(values) or "—")
+    if isinstance(notes, int):
+        fen = row.field("cash_box_fen")
+        money = f" {_yuan(fen)}" if isinstance(fen, int) else ""
+        return Cell(f"{notes}张{money}", f"{notes} notes", Level.NONE)
+    return Cell("—")
 
 
 def _journal(row: FleetRow, _now: dt.datetime) -> Cell:
@@ -214,9 +223,21 @@ COLUMNS: tuple[FleetColumn, ...] = (
 )
 
 
+# Filled from the cash acceptor's ledger (cash_notes) when the backend has one.
+CASH_FIELDS = ("cash_box_notes", "cash_box_fen")
+
+
+def _has_cash_ledger() -> bool:
+    return "cash_notes" in t.metadata.tables
+
+
 def columns(status_fields: set[str] | None = None) -> list[FleetColumn]:
     """The columns whose fields the status table has (by default: the table as declared)."""
-    fields = status_fields if status_fields is not None else set(t.terminal_status.c.keys())
+    if status_fields is None:
+        status_fields = set(t.terminal_status.c.keys())
+        if _has_cash_ledger():
+            status_fields |= set(CASH_FIELDS)
+    fields = status_fields
     return [
         c
         for c in COLUMNS
@@ -254,11 +275,23 @@ def fleet_rows(engine: Engine, now: dt.datetime, hall: str | None) -> list[Fleet
             mine = events.setdefault(e.terminal_id, [])
             if len(mine) < HISTORY_PER_TERMINAL:
                 mine.append(ProblemEvent(e.at, e.code, e.change))
+        cash: dict[str, tuple[int, int]] = {}
+        if _has_cash_ledger():
+            notes = t.metadata.tables["cash_notes"]
+            box = (
+                select(notes.c.terminal_id, func.count(), func.sum(notes.c.value_fen))
+                .where(notes.c.clearance_id.is_(None))
+                .group_by(notes.c.terminal_id)
+            )
+            cash = {r[0]: (int(r[1]), int(r[2] or 0)) for r in conn.execute(box)}
     status_keys = [c.key for c in ts.c if c.key != "terminal_id"]
     out: list[FleetRow] = []
     for row in rows:
         seen = row["received_at"]
         status = None if seen is None else {k: row[k] for k in status_keys}
+        if status is not None and _has_cash_ledger():
+            count, fen = cash.get(row["tid"], (0, 0))
+            status = {**status, "cash_box_notes": count, "cash_box_fen": fen}
         problems = tuple(str(row["problems"] or "").split())
         devices = (str(row["reader"]), str(row["printer"]))
         unresolved = int(row["journal_unresolved"] or 0)

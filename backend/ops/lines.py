@@ -36,6 +36,9 @@ class Line:
     customer_name: str
     id_number: str
     card_type: str
+    card_valid_from: str | None = None  # as registered: "YYYYMMDD"
+    card_valid_to: str | None = None  # "YYYYMMDD" or "长期"
+    photo_sha256: str | None = None  # of the card's photo block (WLT)
 
     @property
     def phone_masked(self) -> str:
@@ -65,6 +68,9 @@ def _line_query() -> Any:
         t.customers.c.name,
         t.customers.c.id_number,
         t.customers.c.card_type,
+        t.customers.c.card_valid_from,
+        t.customers.c.card_valid_to,
+        t.customers.c.photo_sha256,
     ).join(t.customers, t.customers.c.id == t.lines.c.customer_id)
 
 
@@ -85,6 +91,9 @@ def _to_line(row: Any) -> Line:
         customer_name=row.name,
         id_number=row.id_number,
         card_type=row.card_type,
+        card_valid_from=row.card_valid_from,
+        card_valid_to=row.card_valid_to,
+        photo_sha256=row.photo_sha256,
     )
 
 

@@ -7,6 +7,7 @@ hashes differ run to run). Every line gets 5 closed months with bills plus the o
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import random
 import time
@@ -74,8 +75,11 @@ def seed_database(
     today: dt.date,
     heavy_per_month: int = 10_800,
     password: str = catalogue.DEMO_PASSWORD,
+    demo_terminal: bool = False,
 ) -> SeedSummary:
-    """Insert catalogue, demo terminal, the demo cardholders and ``customers`` random ones."""
+    """Insert catalogue, the demo cardholders and ``customers`` random ones; the documented
+    demo terminal (KIOSK-DEMO-01) only with ``demo_terminal`` (``seed --demo``): anywhere
+    else its published token would admit anyone."""
     started = time.perf_counter()
     rng = random.Random(seed)
     customer_rows: list[dict[str, Any]] = []
@@ -93,6 +97,9 @@ def seed_database(
                 "id_number": card["id_number"],
                 "card_type": card["card_type"],
                 "address": card.get("address", ""),
+                "card_valid_from": card["valid_from"],
+                "card_valid_to": card["valid_to"],
+                "photo_sha256": card["photo_sha256"],
             }
         )
         story = stories[card["phone"]]
@@ -108,6 +115,7 @@ def seed_database(
                 "id_number": person.id_number,
                 "card_type": "resident",
                 "address": person.address,
+                **_random_card(rng, today),
             }
         )
         number = random_mobile(rng)
@@ -122,17 +130,18 @@ def seed_database(
     with engine.connect().execution_options(write=True) as conn, conn.begin():
         conn.execute(insert(t.plans), list(catalogue.PLANS))
         conn.execute(insert(t.services), list(catalogue.SERVICES))
-        conn.execute(
-            insert(t.terminals),
-            [
-                {
-                    "terminal_id": catalogue.DEMO_TERMINAL_ID,
-                    "token_hash": digest(catalogue.DEMO_TERMINAL_TOKEN),
-                    "name": "演示终端（营业厅1号机）",
-                    "active": True,
-                }
-            ],
-        )
+        if demo_terminal:
+            conn.execute(
+                insert(t.terminals),
+                [
+                    {
+                        "terminal_id": catalogue.DEMO_TERMINAL_ID,
+                        "token_hash": digest(catalogue.DEMO_TERMINAL_TOKEN),
+                        "name": "演示终端（营业厅1号机）",
+                        "active": True,
+                    }
+                ],
+            )
         conn.execute(insert(t.customers), customer_rows)
         conn.execute(
             insert(t.lines),
@@ -178,6 +187,18 @@ def seed_database(
     seconds = time.perf_counter() - started
     log.info("seeded %d customers, %d records in %.1f s", len(customer_rows), n_records, seconds)
     return SeedSummary(len(customer_rows), len(plans), n_records, seconds)
+
+
+def _random_card(rng: random.Random, today: dt.date) -> dict[str, str]:
+    """A registered card for a random customer: 20 years' validity, a random photo digest
+    (no emulated card exists for them, so they cannot identify by card)."""
+    issued = today - dt.timedelta(days=rng.randrange(30, 7000))
+    valid_to = issued.replace(year=issued.year + 20, day=min(issued.day, 28))
+    return {
+        "card_valid_from": f"{issued:%Y%m%d}",
+        "card_valid_to": f"{valid_to:%Y%m%d}",
+        "photo_sha256": hashlib.sha256(rng.randbytes(32)).hexdigest(),
+    }
 
 
 def _demo_line(line_id: int, customer_id: int, card: dict[str, Any], story: DemoLine) -> _LinePlan:

@@ -15,6 +15,7 @@ events (result A 0). Events go into a 5-slot buffer with the counter 0 at power-
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections import deque
@@ -79,7 +80,10 @@ class BillValidatorEmulator:
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
-        self._timers: list[threading.Timer] = []
+        # One transport: notes reach the stacker in the order they went in (a FIFO worker,
+        # not a timer per note, which could overtake one another on a loaded machine).
+        self._transport: queue.Queue[tuple[float, int]] = queue.Queue()
+        self._transport_thread: threading.Thread | None = None
         self.power_cycle()
         self.stacked_total = 0  # notes in the box since the last stacker insert
         self.stacked_by_value: dict[int, int] = {}
@@ -101,14 +105,17 @@ class BillValidatorEmulator:
         self._link.open()
         self._thread = threading.Thread(target=self._serve, name="cash-emu", daemon=True)
         self._thread.start()
+        self._transport_thread = threading.Thread(
+            target=self._carry, name="cash-emu-transport", daemon=True
+        )
+        self._transport_thread.start()
 
     def stop(self) -> None:
         """Stop serving, cancel notes in transport, remove the pty."""
         self._stopped.set()
-        for timer in self._timers:
-            timer.cancel()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        for thread in (self._thread, self._transport_thread):
+            if thread is not None:
+                thread.join(timeout=5)
         self._link.close()
 
     def __enter__(self) -> BillValidatorEmulator:
@@ -153,15 +160,23 @@ class BillValidatorEmulator:
                 if channel not in self.enabled:
                     self._event(0, INHIBITED_SERIAL)
                     return "returned: channel inhibited"
-            if delay <= 0:
+            if delay <= 0 and self._transport.empty():
                 self._stack(channel)
             else:
-                timer = threading.Timer(delay, self._stack, args=(channel,))
-                timer.daemon = True
-                self._timers.append(timer)
-                timer.start()
+                self._transport.put((time.monotonic() + delay, channel))
             outcome = "stacking"
         return outcome
+
+    def _carry(self) -> None:
+        """Notes in transport, in order: each is stacked when its time has come."""
+        while not self._stopped.is_set():
+            try:
+                due, channel = self._transport.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            if self._stopped.wait(max(0.0, due - time.monotonic())):
+                return
+            self._stack(channel)
 
     def _stack(self, channel: int) -> None:
         if self._stopped.is_set():

@@ -129,6 +129,13 @@ def _opaque(seed: str, size: int) -> bytes:
     return out[:size]
 
 
+def photo_block(fields: Mapping[str, Any]) -> bytes:
+    """The card's WLT photo block: derived from the ID number, so the same person's card
+    reads the same whatever its place in the file. Its SHA-256 is what the operator recorded
+    at registration (``photo_sha256`` in cardholders.json, seeded into the backend)."""
+    return _opaque(f"wlt:{fields['card_type']}:{fields['id_number']}", PHOTO_LEN)
+
+
 def make_card(index: int, fields: Mapping[str, Any]) -> DemoCard:
     """A DemoCard from one JSON record."""
     fingerprint = (
@@ -138,7 +145,7 @@ def make_card(index: int, fields: Mapping[str, Any]) -> DemoCard:
         index=index,
         fields=dict(fields),
         text=encode_text(fields),
-        photo=_opaque(f"photo{index}", PHOTO_LEN),
+        photo=photo_block(fields),
         fingerprint=fingerprint,
     )
 

@@ -155,19 +155,25 @@ class BackendClient:
         id_number: str,
         name: str,
         card_type: str,
+        valid_from: str,
         valid_to: str,
+        photo_sha256: str,
         phone: str,
     ) -> m.Session:
         """ID card data from the reader plus the number; checked against the real-name record.
 
-        ``valid_to`` is as read from the card (``YYYYMMDD`` or ``长期``); an expired card is
-        refused with ``InvalidInput(field="valid_to")``.
+        ``valid_from``/``valid_to`` are as read from the card (``YYYYMMDD``, or ``长期``);
+        ``photo_sha256`` is the digest of the card's photo block (:meth:`IdCard.photo_sha256`),
+        which only the genuine card yields. A card expired by the operator's record is refused
+        with ``InvalidInput(field="valid_to")``; any mismatch counts toward the lock-out.
         """
         body = {
             "id_number": id_number,
             "name": name,
             "card_type": card_type,
+            "valid_from": valid_from,
             "valid_to": valid_to,
+            "photo_sha256": photo_sha256,
             "phone": phone,
         }
         return self._identify("/v1/sessions/id-card", body)

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import threading
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,8 +27,15 @@ from sqlalchemy import Engine, event
 
 from backend.api.app import create_app
 from backend.clock import Clock
+from backend.config import parse_config
 from backend.db.engine import make_engine, normalise_url
-from tests.fixtures.live_backend import DEMO_TERMINAL_ID, DEMO_TERMINAL_TOKEN, DEMO_TODAY, REPO
+from tests.fixtures.live_backend import (
+    DEMO_TERMINAL_ID,
+    DEMO_TERMINAL_TOKEN,
+    DEMO_TODAY,
+    REPO,
+    TEST_CONFIG,
+)
 
 WAIT_S = 60.0
 
@@ -118,6 +126,7 @@ def seed(db_url: str, *, customers: int = 3, today: dt.date = DEMO_TODAY) -> Non
             "-m",
             "backend",
             "seed",
+            "--demo",  # the demo terminal these tests use
             "--db",
             db_url,
             "--customers",
@@ -141,7 +150,13 @@ def inprocess_backend(db_url: str, *, customers: int = 3) -> Iterator[InProcessB
     """Seed ``db_url``, serve it on a free loopback port from a thread, stop it afterwards."""
     seed(db_url, customers=customers)
     engine = make_engine(normalise_url(db_url))
-    app = create_app(engine, Clock(DEMO_TODAY), demo_mode=True, sms_resend_after=dt.timedelta(0))
+    app = create_app(
+        engine,
+        Clock(DEMO_TODAY),
+        demo_mode=True,
+        sms_resend_after=dt.timedelta(0),
+        config=parse_config(tomllib.loads(TEST_CONFIG)),  # throttling lifted, as live backends
+    )
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))

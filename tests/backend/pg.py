@@ -20,10 +20,24 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _server_binary(name: str) -> str | None:
+    """On PATH, else where Debian's postgresql package puts it (/usr/lib/postgresql/N/bin,
+    the newest N first): a fresh Debian has the server binaries only there."""
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0,
+        reverse=True,
+    )
+    return str(candidates[0]) if candidates else None
+
+
 @contextmanager
 def temp_postgres() -> Iterator[str]:
     """initdb + pg_ctl start on a free loopback port; yields a SQLAlchemy URL."""
-    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
+    initdb, pg_ctl = _server_binary("initdb"), _server_binary("pg_ctl")
     if not initdb or not pg_ctl:
         pytest.skip("PostgreSQL server binaries not installed")
     # PostgreSQL refuses to run as root: run it as 'nobody' then.

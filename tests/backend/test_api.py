@@ -99,7 +99,9 @@ def test_id_card_must_match_and_be_valid(own_backend: LiveBackend) -> None:
                 id_number=liu["id_number"],
                 name=liu["name"],
                 card_type="resident",
+                valid_from=liu["valid_from"],
                 valid_to=liu["valid_to"],
+                photo_sha256=liu["photo_sha256"],
                 phone=LIU,
             )
         assert expired.value.field == "valid_to"
@@ -109,10 +111,12 @@ def test_id_card_must_match_and_be_valid(own_backend: LiveBackend) -> None:
                 id_number=zhang["id_number"],
                 name=zhang["name"],
                 card_type="resident",
+                valid_from=zhang["valid_from"],
                 valid_to=zhang["valid_to"],
+                photo_sha256=zhang["photo_sha256"],
                 phone=CHEN,
             )
-        assert mismatch.value.remaining_attempts is None
+        assert mismatch.value.remaining_attempts == 2  # a mismatch counts toward the lock
         with pytest.raises(e.NotFound):
             client.identify_password("13000000000", DEMO_PASSWORD)
 

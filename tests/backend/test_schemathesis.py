@@ -51,3 +51,25 @@ def test_no_server_errors(
         headers["X-Session-Token"] = "fuzz-disposable"  # keep the shared session alive
     response = case.call(base_url=own_backend.url, headers=headers, timeout=10)
     assert response.status_code < 500, (case.method, case.path, response.text[:300])
+
+
+@pytest.mark.slow
+@schema.parametrize()
+@settings(
+    max_examples=3,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_without_credentials_only_health_answers(
+    case: schemathesis.Case, own_backend: LiveBackend
+) -> None:
+    """The gate refuses every generated request without terminal credentials, whatever its
+    body or parameters (backend/api/gate.py), before any of it is parsed."""
+    headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
+    headers.pop("X-Terminal-Id", None)
+    response = case.call(base_url=own_backend.url, headers=headers, timeout=10)
+    if case.path == "/v1/health":
+        assert response.status_code < 500, (case.method, response.text[:300])
+    else:
+        assert response.status_code == 401, (case.method, case.path, response.text[:300])

@@ -155,7 +155,8 @@ def test_worst_first_within_a_hall(engine: Engine) -> None:
 
 def test_columns_follow_the_status_fields(engine: Engine) -> None:
     keys = [c.key for c in columns()]
-    assert keys[:2] == ["devices", "paper"] and "cash" not in keys  # no cash fields (yet)
+    assert keys[:3] == ["devices", "paper", "cash"]  # the cash ledger (cash_notes) exists
+    assert "cash" not in [c.key for c in columns({c.key for c in t.terminal_status.c})]
     fields = {c.key for c in t.terminal_status.c} | {"cash_box_notes", "cash_box_capacity"}
     cash = next(c for c in columns(fields) if c.key == "cash")
     add_terminal(engine, "T1", "token-123456789", "one")
@@ -165,5 +166,10 @@ def test_columns_follow_the_status_fields(engine: Engine) -> None:
     status = {**row.status, "cash_box_notes": 450, "cash_box_capacity": 500}
     full = cash.cell(type(row)(**{**row.__dict__, "status": status}), NOW)
     assert (full.zh, full.en, full.level) == ("90%", "450/500", Level.WARN)
+    # From the ledger: notes since the last clearance (none yet here) and their sum.
+    assert (row.status["cash_box_notes"], row.status["cash_box_fen"]) == (0, 0)
+    in_box = {**row.status, "cash_box_notes": 3, "cash_box_fen": 30_000}
+    box = cash.cell(type(row)(**{**row.__dict__, "status": in_box}), NOW)
+    assert (box.zh, box.en) == ("3张 ¥300.00", "3 notes")
     without = columns({c.key for c in t.terminal_status.c} - {"journal_unresolved"})
     assert "journal" not in [c.key for c in without]

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from emulators.cash.emulator import BillValidatorEmulator
 from emulators.control import ControlServer, send_control
 from emulators.idcard.emulator import IdCardEmulator
 from emulators.printer.emulator import PrinterEmulator
@@ -52,11 +53,13 @@ class Bench:
         }
         path = self.tmp / "kiosk.toml"
         ca = f'ca_file = "{values["ca_file"]}"\n' if "ca_file" in values else ""
+        cash = f'cash_acceptor = "{values["cash"]}"\n' if "cash" in values else ""
         path.write_text(
             f'[terminal]\nid = "{values["terminal"]}"\n'
             f'[backend]\nurl = "{values["url"]}"\nterminal_token = "{values["token"]}"\n{ca}'
             f"connect_timeout = 1.0\nread_timeout = 2.0\n{PLAIN_HTTP}"
             f'[devices]\ncard_reader = "{values["reader"]}"\nprinter = "{values["printer"]}"\n'
+            f"{cash}"
             f'[admin]\npin_hash = "{PIN_HASH}"\n',
             encoding="utf-8",
         )
@@ -275,3 +278,20 @@ def test_real_font_lookup_finds_the_installed_cjk_font() -> None:
     from kiosk.doctor import find_cjk_fonts
 
     assert any("WenQuanYi" in f or "wqy" in f for f in find_cjk_fonts())
+
+
+def test_cash_acceptor_answers_and_a_silent_one_fails(bench: Bench, tmp_path: Path) -> None:
+    emulator = BillValidatorEmulator(link_path=tmp_path / "ttyCASH")
+    emulator.start()
+    control = ControlServer(emulator.control_handlers())
+    control.start()
+    try:
+        rows = _rows(run_checks(bench.config(cash=emulator.port_path), font_finder=FONTS))
+        assert rows["port cash_acceptor"][0] is Verdict.PASS
+        assert rows["cash acceptor"] == (Verdict.PASS, "simple poll 254 ACK (bill validator)")
+        assert send_control(*control.address, {"cmd": "silent", "on": True})["ok"]
+        results = run_checks(bench.config(cash=emulator.port_path), font_finder=FONTS)
+        assert _failed(results) == ["cash acceptor"]
+    finally:
+        control.stop()
+        emulator.stop()

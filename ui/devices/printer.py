@@ -22,6 +22,7 @@ class PrinterAdapter(QObject):
 
     progress = Signal(int, int)  # bytes sent, total
     activity = Signal()
+    printed = Signal()  # a slip came out (voice guidance: "please take your receipt")
     status_changed = Signal(object)  # PrinterStatus
 
     def __init__(self, printer: ReceiptPrinter, parent: QObject | None = None) -> None:
@@ -60,6 +61,7 @@ class PrinterAdapter(QObject):
         def done(result: JobResult) -> None:
             self._remember(result.status_after)
             self.activity.emit()
+            self.printed.emit()
             on_done(result)
 
         def failed(exc: Exception) -> None:

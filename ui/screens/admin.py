@@ -26,6 +26,7 @@ from ui.context import AppContext
 from ui.errors import describe
 from ui.screens.base import Screen
 from ui.widgets.keypad import Keypad
+from ui.widgets.volume import VolumeControl
 
 
 class AdminPinScreen(Screen):
@@ -139,6 +140,10 @@ class AdminScreen(Screen):
         row.addWidget(self.refresh_button)
         row.addWidget(self.reprint_button)
         row.addWidget(self.reconcile_button)
+        self.volume: VolumeControl | None = None
+        if services.voice is not None:
+            self.volume = VolumeControl(services.voice, ctx.translator)
+            row.addWidget(self.volume)
         row.addStretch(1)
         row.addWidget(self.exit_button)
         self.layout_.addLayout(row)
@@ -165,6 +170,8 @@ class AdminScreen(Screen):
         self.refresh_button.setText(self.tr("admin.refresh"))
         self.reprint_button.setText(self.tr("admin.reprint"))
         self.reconcile_button.setText(self.tr("admin.reconcile"))
+        if self.volume is not None:
+            self.volume.retranslate()
         self._show_health()
 
     # Health ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from kiosk.idle import ScreenKind
+from kiosk.voice.prompts import Prompt
 from ui.context import AppContext
 
 if TYPE_CHECKING:
@@ -42,7 +43,11 @@ class Screen(QFrame):
     replace = Signal(str, object)  # same, without remembering this screen for "back"
     go_home = Signal()
     go_back = Signal()
+    # Voice guidance (ui/voice.py): ``voice_prompt`` is spoken when the screen is shown; a
+    # screen with steps of its own emits ``voice_step`` with a Prompt as each step begins.
+    voice_step = Signal(object)
 
+    voice_prompt: Prompt | None = None
     screen_id = "base"
     kind = ScreenKind.ORDINARY
     title_key = ""

@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from kiosk.idle import ScreenKind
+from kiosk.voice.prompts import Prompt
 from ui.context import AppContext
 from ui.features import Feature, FeatureRegistry
 from ui.screens.base import Screen
@@ -23,6 +24,7 @@ class HomeScreen(Screen):
 
     screen_id = "home"
     kind = ScreenKind.HOME
+    voice_prompt = Prompt.WELCOME
 
     def __init__(self, ctx: AppContext, registry: FeatureRegistry, parent: QWidget | None = None):
         super().__init__(ctx, parent)

@@ -1,17 +1,21 @@
-"""The header: operator and hall, the clock, language and large-text switches."""
+"""The header: operator and hall, the clock, language, large-text and voice switches."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from common.hall_time import hall_now
 from kiosk.config import Config
 from kiosk.i18n import Translator
+from ui.icons import TILE_ICON_SIZE, icon_pixmap
 from ui.props import align, no_focus
+
+VOICE_ICON_SIZE = 40
 
 
 class Header(QFrame):
@@ -19,6 +23,7 @@ class Header(QFrame):
 
     language_toggled = Signal()
     large_text_toggled = Signal()
+    voice_toggled = Signal()
     corner_tapped = Signal()
 
     def __init__(
@@ -59,6 +64,15 @@ class Header(QFrame):
         self.large_text_button = QPushButton()
         no_focus(self.large_text_button)
         self.large_text_button.clicked.connect(self.large_text_toggled.emit)
+        # Voice guidance: icon + words, as big as its neighbours. Hidden until the shell has a
+        # voice guide (staff may turn voice off: voice.enabled = false).
+        self.voice_button = QPushButton()
+        self.voice_button.setObjectName("voiceButton")
+        no_focus(self.voice_button)
+        self.voice_button.setIconSize(QSize(VOICE_ICON_SIZE, VOICE_ICON_SIZE))
+        self.voice_button.clicked.connect(self.voice_toggled.emit)
+        self.voice_button.setVisible(False)
+        self._voice_on = False
         layout = QHBoxLayout(self)
         layout.setContentsMargins(32, 12, 32, 12)
         layout.setSpacing(24)
@@ -66,6 +80,7 @@ class Header(QFrame):
         layout.addStretch(1)
         layout.addWidget(self.customer_badge)
         layout.addSpacing(12)
+        layout.addWidget(self.voice_button)
         layout.addWidget(self.large_text_button)
         layout.addWidget(self.language_button)
         layout.addSpacing(12)
@@ -82,6 +97,21 @@ class Header(QFrame):
         self.large_text_button.style().unpolish(self.large_text_button)
         self.large_text_button.style().polish(self.large_text_button)
 
+    @property
+    def voice_on(self) -> bool:
+        return self._voice_on
+
+    def set_voice(self, on: bool) -> None:
+        """Show whether voice guidance speaks (the button names the current state)."""
+        self._voice_on = on
+        self._show_voice()
+
+    def _show_voice(self) -> None:
+        key = "header.voice_on" if self._voice_on else "header.voice_off"
+        self.voice_button.setText(self._tr.tr(key))
+        icon = "voice_on.svg" if self._voice_on else "voice_off.svg"
+        self.voice_button.setIcon(QIcon(icon_pixmap(icon, TILE_ICON_SIZE)))
+
     def set_customer(self, masked: str) -> None:
         self.customer_badge.setText(masked)
 
@@ -89,6 +119,7 @@ class Header(QFrame):
         self._operator.setText(self._tr.tr("header.operator"))
         self.language_button.setText(self._tr.tr("header.language"))
         self.large_text_button.setText(self._tr.tr("header.large_text"))
+        self._show_voice()
         self._on_timer_timeout()
 
     def mousePressEvent(self, event: object) -> None:

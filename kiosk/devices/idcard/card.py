@@ -8,6 +8,7 @@ surrogate pairs (CJK Extension B names) intact instead of mangling them.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, replace
 from enum import Enum, IntEnum
 from typing import Any
@@ -74,6 +75,11 @@ class IdCard:
     card_version: str = ""  # 2017 foreign card
     nation_code: str = ""
     photo: bytes = b""  # WLT-compressed, opaque (see photo.py)
+
+    def photo_sha256(self) -> str:
+        """SHA-256 (hex) of the photo block as read: the operator recorded it at registration,
+        and a name and ID number alone cannot produce it (docs/security.md)."""
+        return hashlib.sha256(self.photo).hexdigest()
 
     def is_expired(self, today: dt.date) -> bool:
         """True once ``today`` is after the last valid day; a 长期 card never expires."""

@@ -14,6 +14,7 @@ from kiosk.devices.idcard.card import LONG_TERM, IdCard
 from kiosk.flows.identify import IdentifyState, Step, next_step
 from kiosk.idle import ScreenKind
 from kiosk.session import Customer
+from kiosk.voice.prompts import Prompt
 from ui.context import AppContext
 from ui.errors import describe
 from ui.screens.base import Screen
@@ -21,6 +22,15 @@ from ui.screens.identify.card_page import CardPage
 from ui.screens.identify.pages import ChoicePage, Page, PasswordPage, PhonePage, SmsPage
 
 log = logging.getLogger(__name__)
+
+
+# Spoken as each step's page appears; the SMS step speaks once the code has really been sent.
+STEP_PROMPTS = {
+    Step.PHONE: Prompt.ENTER_PHONE,
+    Step.CHOOSE: Prompt.CHOOSE_METHOD,
+    Step.PASSWORD: Prompt.ENTER_PASSWORD,
+    Step.ID_CARD: Prompt.PLACE_CARD,
+}
 
 
 class IdentifyScreen(Screen):
@@ -104,6 +114,8 @@ class IdentifyScreen(Screen):
             return
         page = self._page_of[self.step]
         self._show_page(page)
+        if self.step in STEP_PROMPTS:
+            self.voice_step.emit(STEP_PROMPTS[self.step])
         phone = self.state.phone or ""
         if self.step is Step.CHOOSE:
             self.choice_page.set_options(options(self.state.level, self.state.held))
@@ -194,6 +206,7 @@ class IdentifyScreen(Screen):
 
         def sent(result: m.SmsSent) -> None:
             page.code_sent(result.resend_after_s)
+            self.voice_step.emit(Prompt.ENTER_CODE)
 
         def failed(exc: Exception) -> None:
             if not isinstance(exc, BackendError):
@@ -221,7 +234,9 @@ class IdentifyScreen(Screen):
             "id_number": card.id_number,
             "name": card.name,
             "card_type": card.card_type.value,
+            "valid_from": card.valid_from.strftime("%Y%m%d"),
             "valid_to": valid_to,
+            "photo_sha256": card.photo_sha256(),
         }
         self._call(
             self.card_page,

@@ -16,6 +16,7 @@ from common.hall_time import hall_now, to_hall
 from common.money import fen_to_capitals, format_fen
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
+from kiosk.voice.prompts import Prompt
 from printer.document import Document
 from printer.receipts.payment import PaymentReceipt, build_payment_receipt
 from ui.context import AppContext
@@ -188,6 +189,8 @@ class PayScreen(Screen):
         changed = current is not None and order.order_id == current.order_id
         if changed and current is not None and order.status is not current.status:
             self._show_order(order)
+            if order.status is m.PaymentStatus.PAID:
+                self.voice_step.emit(Prompt.PAYMENT_DONE)
 
     def _offer_receipt(self, order: m.PaymentOrder) -> None:
         terminal, customer = doc_terminal(self.ctx), doc_customer(self.ctx)
