@@ -85,6 +85,24 @@ class Kiosk:
             time.sleep(0.05)  # polling a file another process writes; no event to wait on
         raise AssertionError(f"kiosk never reached: {what}; last state {self.state()}")
 
+    def settled(
+        self, what: str, check: Callable[[dict[str, Any]], bool], timeout: float = 60
+    ) -> dict[str, Any]:
+        """Like ``wait_for``, and the screen's layout unchanged over 0.5 s (five dumps): a label
+        filled in after loading moves the list down by a row, and a tap aimed at the old
+        position would land on the next row."""
+        deadline = time.monotonic() + timeout
+        last, since = None, time.monotonic()
+        while time.monotonic() < deadline:
+            state = self.wait_for(what, check, timeout)
+            layout = json.dumps([state.get("dispute", {}).get("visible_rows"), state["buttons"]])
+            if layout != last:
+                last, since = layout, time.monotonic()
+            elif time.monotonic() - since >= 0.5:
+                return state
+            time.sleep(0.05)
+        raise AssertionError(f"the layout never settled: {what}")
+
     def xdotool(self, *args: object) -> None:
         subprocess.run(["xdotool", *map(str, args)], env=self.env, check=True, timeout=30)
 
@@ -166,7 +184,7 @@ def _pixel(path: Path, x: int, y: int) -> tuple[int, int, int]:
 
 def test_a_drag_over_the_dispute_list_selects_nothing(kiosk_on: Callable[[str], Kiosk]) -> None:
     kiosk = kiosk_on("dispute")
-    ready = kiosk.wait_for(
+    ready = kiosk.settled(
         "the dispute list, long enough to scroll",
         lambda s: (
             bool(s.get("dispute"))
@@ -181,7 +199,7 @@ def test_a_drag_over_the_dispute_list_selects_nothing(kiosk_on: Callable[[str], 
     # a finger lands on the second row and drags the list up by 240 px, then lifts
     row = ready["visible_rows"][1]
     kiosk.drag(row["x"], row["y"], row["y"] - 240)
-    after = kiosk.wait_for(
+    after = kiosk.settled(
         "the list moved (to its end if shorter) and came to rest",
         lambda s: (
             s["dispute"]["scroll"] >= min(200, s["dispute"]["scroll_max"])
@@ -208,13 +226,13 @@ def test_a_drag_over_the_dispute_list_selects_nothing(kiosk_on: Callable[[str], 
 
 def test_taps_walk_from_home_to_the_bills_and_back(kiosk_on: Callable[[str], Kiosk]) -> None:
     kiosk = kiosk_on("home")
-    home = kiosk.wait_for("home with its tiles", lambda s: "overview" in s.get("tiles", {}))
+    home = kiosk.settled("home with its tiles", lambda s: "overview" in s.get("tiles", {}))
     home_shot = kiosk.screenshot("home")
     kiosk.tap_rect(home["tiles"]["overview"])
-    overview = kiosk.wait_for("the overview", lambda s: s["screen"] == "overview")
+    overview = kiosk.settled("the overview", lambda s: s["screen"] == "overview")
     kiosk.screenshot("overview")
     kiosk.tap_rect(kiosk.button(overview, "首页"))
-    home = kiosk.wait_for("home again", lambda s: s["screen"] == "home" and "tiles" in s)
+    home = kiosk.settled("home again", lambda s: s["screen"] == "home" and "tiles" in s)
     kiosk.tap_rect(home["tiles"]["bills"])
     kiosk.wait_for("the bills", lambda s: s["screen"] == "bills")
     assert kiosk.screenshot("bills").read_bytes() != home_shot.read_bytes()
@@ -226,7 +244,7 @@ def test_long_presses_pick_a_charge_and_a_reason_and_file_it(
     # a slow finger: every press held for 1.2 s before it lifts, still a tap every time
     before = backend.query("SELECT count(*) FROM disputes")[0][0]
     kiosk = kiosk_on("dispute")
-    ready = kiosk.wait_for(
+    ready = kiosk.settled(
         "the dispute list",
         lambda s: (
             bool(s.get("dispute"))
@@ -236,10 +254,10 @@ def test_long_presses_pick_a_charge_and_a_reason_and_file_it(
     )
     row = ready["dispute"]["visible_rows"][2]
     kiosk.tap(row["x"], row["y"], hold_s=1.2)
-    picked = kiosk.wait_for("the charge picked", lambda s: s["dispute"]["selected"] != [])
+    picked = kiosk.settled("the charge picked", lambda s: s["dispute"]["selected"] != [])
     assert picked["dispute"]["selected"] == [row["row"]]
     kiosk.tap_rect(kiosk.button(picked, "未使用此业务"), hold_s=1.2)
-    ready_to_file = kiosk.wait_for("confirm enabled", lambda s: s["dispute"]["confirm_enabled"])
+    ready_to_file = kiosk.settled("confirm enabled", lambda s: s["dispute"]["confirm_enabled"])
     kiosk.screenshot("dispute-long-press-picked")
     confirm = [b["rect"] for b in ready_to_file["buttons"] if b["name"] == "disputeConfirm"]
     kiosk.tap_rect(confirm[0], hold_s=1.2)
