@@ -20,7 +20,7 @@ demo: setup
 	$(BIN)/kiosk demo
 
 test: setup
-	$(BIN)/ruff check common kiosk ui printer backend emulators tests bench scripts
+	$(BIN)/ruff check common kiosk ui printer backend emulators demo tests bench scripts
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(QT_ENV) $(BIN)/python -m pytest -q

@@ -123,10 +123,12 @@ def _measure(url: str, latest_code: Callable[[str], str], tmp: Path) -> list[Res
     from kiosk.config import BackendConfig, Config
     from kiosk.records import DetailTab, RecordQuery, client_fetch, fetch_all
     from kiosk.session import Customer
+    from ui.app import ShellOptions, build_shell, create_application, teardown
     from ui.background import BackgroundRunner
     from ui.context import BackendHandle, Services
-    from ui.main import ShellOptions, build_shell, create_application, default_installers, teardown
+    from ui.features import discover
     from ui.screens.bills.details import DetailsScreen
+    from ui.screens.bills.params import DetailsParams
 
     app = create_application(["bench-bills"])
     config = dataclasses.replace(
@@ -142,7 +144,7 @@ def _measure(url: str, latest_code: Callable[[str], str], tmp: Path) -> list[Res
         app,
         ShellOptions(
             runner=BackgroundRunner(),
-            installers=default_installers(),
+            installers=discover(),
             services=Services(backend=handle),
         ),
     )
@@ -153,7 +155,7 @@ def _measure(url: str, latest_code: Callable[[str], str], tmp: Path) -> list[Res
     ticker = _Ticker()
     ticker.start()
     shell.ctx.sessions.identify(Customer(HEAVY, "王*然", "动感地带", {Factor.PASSWORD, Factor.SMS}))
-    shell.navigator.go("details", {"month": MONTHS[-1], "tab": DetailTab.DATA})
+    shell.navigator.go("details", DetailsParams(MONTHS[-1], DetailTab.DATA))
     screen = shell.navigator.current
     assert isinstance(screen, DetailsScreen)
     model, table = screen.model, screen.table

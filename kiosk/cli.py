@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 
 # Each feature adds its module here (one line); order is the order in --help.
 COMMAND_MODULES: tuple[str, ...] = (
-    "ui.commands",  # run, demo: the Qt front end, found by name (kiosk never imports ui)
+    "ui.commands",  # run: the Qt front end, found by name (kiosk never imports ui)
+    "demo.commands",  # demo (and the tour): found by name, no runtime module imports demo
     "kiosk.commands.idcard",
     "kiosk.commands.printer",
     "kiosk.commands.cash",

@@ -4,6 +4,7 @@ reasons a customer can pick, and the receipt they take home. Pure; no Qt, no I/O
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,12 +24,17 @@ CATEGORY_KIND: dict[str, m.RecordKind] = {
     SP: m.RecordKind.SP,
 }
 
-DISPUTE_REASONS: tuple[str, ...] = (
-    "未订购此业务",
-    "已退订仍在收费",
-    "金额与资费标准不符",
-    "未使用此业务",
-)
+class DisputeReason(enum.Enum):
+    """Why the customer says a charge is wrong; the value is what the backend stores."""
+
+    NOT_ORDERED = "未订购此业务"
+    CANCELLED = "已退订仍在收费"
+    WRONG_PRICE = "金额与资费标准不符"
+    NOT_USED = "未使用此业务"
+
+    @property
+    def text_key(self) -> str:
+        return f"dispute.reason_{self.name.lower()}"
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,7 @@ DISPUTE_BUSINESS = "话费争议申诉（收费误差，双倍返还）"
 def dispute_receipt(
     dispute: m.Dispute,
     record: m.Record,
-    reason: str,
+    reason: DisputeReason,
     terminal: st.Terminal,
     customer: st.Customer,
     time: dt.datetime,
@@ -78,7 +84,7 @@ def dispute_receipt(
         ("争议费用", record.service_name or record.sub_item),
         ("费用时间", f"{record.started_at:%Y-%m-%d %H:%M}"),
         ("费用金额", format_fen(dispute.amount_fen)),
-        ("申诉原因", reason),
+        ("申诉原因", reason.value),
         ("处理结果", "确认收费有误，已双倍退还" if refunded else "已转人工核查，将回电告知"),
     )
     return TransactionReceipt(

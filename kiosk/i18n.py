@@ -73,6 +73,10 @@ class Translator:
             log.error("missing translation %s for %s", key, self._locale)
         return text.format(**values) if values else text
 
+    def has(self, key: str) -> bool:
+        """Is there a message ``key`` (for keys derived from codes: fall back when not)?"""
+        return key in self._catalogues[DEFAULT_LOCALE]
+
     def keys(self) -> set[str]:
         return set(self._catalogues[DEFAULT_LOCALE])
 

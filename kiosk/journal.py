@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from common.masking import mask_phone
+from kiosk.transactions import TransactionKind
 
 log = logging.getLogger(__name__)
 
@@ -89,13 +90,15 @@ class Journal:
         with self._lock:
             self._db.close()
 
-    def begin(self, kind: str, key: str, phone: str, amount_fen: int | None = None) -> None:
+    def begin(
+        self, kind: TransactionKind, key: str, phone: str, amount_fen: int | None = None
+    ) -> None:
         """Record a transaction about to be sent; ``phone`` is stored masked only."""
         now = self._clock().isoformat()
         self._write(
             "INSERT INTO journal (created_at, updated_at, kind, idempotency_key, masked_phone,"
             " amount_fen, status) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (now, now, kind, key, mask_phone(phone), amount_fen, EntryStatus.PENDING.value),
+            (now, now, str(kind), key, mask_phone(phone), amount_fen, EntryStatus.PENDING.value),
         )
 
     def resend(self, key: str) -> None:
@@ -184,7 +187,7 @@ class Journal:
 
 def journaled(
     journal: Journal,
-    kind: str,
+    kind: TransactionKind,
     key: str,
     phone: str,
     call: Callable[[str], T],
@@ -197,7 +200,7 @@ def journaled(
     typed refusal marks it failed, a lost answer marks it unknown — the caller retries with
     the same ``key``, which the backend answers without applying twice.
     """
-    from kiosk.backend.errors import BackendError, BackendTimeout, BackendUnavailable
+    from kiosk.backend.errors import BackendError
 
     existing = {e.idempotency_key for e in journal.unresolved()}
     if key in existing:
@@ -206,11 +209,9 @@ def journaled(
         journal.begin(kind, key, phone, amount_fen)
     try:
         result = call(key)
-    except (BackendTimeout, BackendUnavailable) as exc:
-        journal.finish(key, EntryStatus.UNKNOWN, error_code=exc.code)
-        raise
     except BackendError as exc:
-        journal.finish(key, EntryStatus.FAILED, error_code=exc.code)
+        status = EntryStatus.UNKNOWN if exc.outcome_unknown else EntryStatus.FAILED
+        journal.finish(key, status, error_code=exc.code)
         raise
     journal.finish(key, EntryStatus.DONE, transaction_id=transaction_id(result))
     return result

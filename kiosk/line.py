@@ -28,6 +28,10 @@ class PasswordProblem(enum.Enum):
     REPEATED = "repeated"  # 121212, 123123
     MISMATCH = "mismatch"  # the two entries differ
 
+    @property
+    def text_key(self) -> str:
+        return f"line.pw_{self.value}"
+
 
 def password_problem(password: str, number: str) -> PasswordProblem | None:
     """The first rule ``password`` breaks for the line ``number``, or None when acceptable.

@@ -7,6 +7,7 @@ Plain blocking Python: ui/devices/printer.py runs it on the printer's own thread
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import logging
 import threading
 from collections import deque
@@ -34,6 +35,24 @@ from printer.profiles import PrinterProfile, load_profile
 log = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
+
+
+
+class PrintState(enum.StrEnum):
+    """Where a slip offered on a screen stands; the value is also its style-sheet state."""
+
+    IDLE = "idle"  # nothing offered: the panel is hidden
+    PREPARING = "preparing"  # built and laid out on a worker
+    OFFERED = "offered"  # its length is shown: print it?
+    PRINTING = "printing"
+    DONE = "done"
+    FAILED = "failed"  # the error's own sentence when it has one, else this state's text
+
+    @property
+    def text_key(self) -> str | None:
+        """The panel's line in this state (None: the panel is hidden)."""
+        return None if self is PrintState.IDLE else f"print.{self.value}"
+
 
 LINE_MM = 25.4 / 6  # ESC/POS default line spacing: 1/6 inch
 CUT_MARGIN_MM = 15.0  # feed to the cutter

@@ -21,7 +21,7 @@ import logging
 from dataclasses import dataclass
 from typing import Protocol
 
-from kiosk.backend.errors import BackendError, BackendTimeout, BackendUnavailable
+from kiosk.backend.errors import BackendError
 from kiosk.backend.models import TransactionState
 from kiosk.journal import EntryStatus, Journal, JournalEntry
 
@@ -74,10 +74,10 @@ def reconcile(journal: Journal, backend: Settler, now: dt.datetime) -> Reconcili
     for index, entry in enumerate(entries):
         try:
             state = backend.settle_transaction(entry.idempotency_key)
-        except (BackendUnavailable, BackendTimeout):
-            still_unknown += len(entries) - index  # the backend is away: ask again later
-            break
         except BackendError as exc:
+            if exc.outcome_unknown:  # no answer: the backend is away, ask again later
+                still_unknown += len(entries) - index
+                break
             log.warning("journal entry %d could not be reconciled: %s", entry.id, exc.code)
             still_unknown += 1
             continue

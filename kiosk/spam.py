@@ -35,6 +35,10 @@ class NumberKind(enum.Enum):
     SERVICE = "service"  # 95xxx/96xxx hotlines, 400/800 numbers, 1xxxx short numbers
     INTERNATIONAL = "international"  # 00 + country code + number
 
+    @property
+    def text_key(self) -> str:
+        return f"spam.kind_{self.value}"
+
 
 class NumberProblem(enum.Enum):
     """Why a typed number cannot be reported (each has a plain message on screen)."""
@@ -47,6 +51,10 @@ class NumberProblem(enum.Enum):
     NEEDS_AREA_CODE = "needs_area_code"  # a local fixed-line number without its area code
     BAD_FIXED = "bad_fixed"  # starts with 0 but is no fixed-line or international number
     OWN_NUMBER = "own_number"  # the customer's own number
+
+    @property
+    def text_key(self) -> str:
+        return f"spam.problem_{self.value}"
 
 
 @dataclass(frozen=True)
@@ -129,20 +137,29 @@ class SpamCategory(enum.Enum):
     SPAM_SMS = "垃圾短信"
     OTHER = "其他"
 
+    @property
+    def text_key(self) -> str:
+        return f"spam.category_{self.name.lower()}"
+
 
 # What the call or message was about: tapped instead of typed (a kiosk has no keyboard).
-SUBJECTS: tuple[str, ...] = (
-    "推销广告",
-    "冒充客服或公检法",
-    "中奖、贷款或刷单",
-    "色情赌博",
-)
+class SpamSubject(enum.Enum):
+    """What it was about; the value is what the backend stores (in Chinese)."""
+
+    ADS = "推销广告"
+    IMPOSTOR = "冒充客服或公检法"
+    PRIZE_LOAN = "中奖、贷款或刷单"
+    PORN_GAMBLING = "色情赌博"
+
+    @property
+    def text_key(self) -> str:
+        return f"spam.subject_{self.name.lower()}"
 
 
-def spam_content(category: SpamCategory, subject: str | None = None) -> str:
+def spam_content(category: SpamCategory, subject: SpamSubject | None = None) -> str:
     """The report's content as the backend stores it: the category, and the subject if any."""
-    if subject:
-        return f"{category.value}：{subject}"
+    if subject is not None:
+        return f"{category.value}：{subject.value}"
     return category.value
 
 
@@ -153,7 +170,7 @@ def spam_receipt(
     report: m.SpamReport,
     number: str,
     category: SpamCategory,
-    subject: str | None,
+    subject: SpamSubject | None,
     terminal: st.Terminal,
     customer: st.Customer,
     time: dt.datetime,
@@ -165,8 +182,8 @@ def spam_receipt(
         ("举报号码", mask_other_party(number)),
         ("举报类型", category.value),
     ]
-    if subject:
-        details.append(("举报内容", subject))
+    if subject is not None:
+        details.append(("举报内容", subject.value))
     return TransactionReceipt(
         terminal=terminal,
         customer=customer,

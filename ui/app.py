@@ -1,30 +1,46 @@
-"""Starting the kiosk: services from the configuration, then the shell (composition root).
+"""The composition root: every object of the running kiosk is made and wired here, once.
 
-The home screen is painted first; the backend client and the device threads start right
-after, off the GUI thread (their imports alone cost more than the whole window).
+``build_shell`` makes the shell from a configuration and services (tests and benches call it
+with fakes); ``start_shell`` adds the real services from the configuration, the backend
+warm-up and the device threads. The home screen is painted first; the backend client and the
+device threads start right after, off the GUI thread (their imports alone cost more than the
+whole window).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import signal
-from collections.abc import Callable
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config
-from ui.context import BackendHandle, Lazy, Services
-from ui.main import ShellOptions, build_shell, create_application, default_installers, show
-from ui.main import teardown as teardown_shell
+from kiosk.i18n import Translator
+from kiosk.idle import IdleClock
+from kiosk.session import SessionManager
+from ui import qtlog, theme
+from ui.background import BackgroundRunner, Runner
+from ui.context import AppContext, BackendHandle, Lazy, Services
+from ui.features import FeatureInstaller, FeatureRegistry, discover
+from ui.first_paint import after_first_paint
+from ui.fonts import find_cjk_family
+from ui.idle_watcher import IdleWatcher
+from ui.lockdown import Lockdown
+from ui.main_window import MainWindow
 from ui.shell import Shell
+from ui.widgets.header import Header
 
 if TYPE_CHECKING:
     from kiosk.backend.client import BackendClient
     from kiosk.cash.desk import CashDesk
-    from kiosk.demo_stack import DemoEndpoints
     from kiosk.devices.idcard.poller import CardEvent, CardPoller
     from kiosk.journal import Journal
     from kiosk.voice.guide import VoiceGuide
@@ -32,6 +48,92 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WARMUP_DELAY_MS = 1500
+
+
+@dataclass
+class ShellOptions:
+    """Knobs for tests and the tour; production uses the defaults."""
+
+    runner: Runner | None = None
+    clock: Callable[[], float] = time.monotonic
+    installers: Sequence[FeatureInstaller] = ()
+    services: Services = field(default_factory=Services)
+    idle_interval_ms: int = 250
+    # The application-wide input filters (lock-down keys, idle touches) are installed on the
+    # turn after the first painted frame: every event of the first frame would otherwise go
+    # through Python twice, which doubled the time to the first frame (bench_startup).
+    # Tests that send input before the window is painted set this to False.
+    watch_input_after_first_paint: bool = True
+
+
+def create_application(argv: Sequence[str] | None = None) -> QApplication:
+    """The QApplication with Qt logging routed and a CJK font, or a loud failure."""
+    # Workers parse backend pages while the customer scrolls: hand the GIL back to the GUI
+    # thread every 1 ms instead of 5 ms so no frame waits on a worker (bench_bills: stalls).
+    sys.setswitchinterval(0.001)
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
+        qtlog.install()
+        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    family = find_cjk_family()
+    font = QFont(family)
+    font.setPixelSize(26)
+    app.setFont(font)
+    app.setApplicationName("hall-kiosk")
+    return app
+
+
+def build_shell(config: Config, app: QApplication, options: ShellOptions | None = None) -> Shell:
+    """Make every object once and connect them."""
+    opts = options or ShellOptions()
+    # Style first: every widget is then polished once, when it is created.
+    app.setStyleSheet(theme.stylesheet(config.ui.large_text))
+    translator = Translator(config.ui.locale)
+    sessions = SessionManager(opts.clock)
+    ctx = AppContext(
+        config=config,
+        translator=translator,
+        runner=opts.runner or BackgroundRunner(),
+        sessions=sessions,
+        clock=opts.clock,
+        services=opts.services,
+    )
+    registry = FeatureRegistry()
+    registry.install(opts.installers, ctx)
+    lockdown = Lockdown(opts.clock)
+    watcher = IdleWatcher(IdleClock(config.timeouts), opts.clock, opts.idle_interval_ms)
+    header = Header(config, translator)
+    window = MainWindow(translator, header, lockdown)
+    shell = Shell(ctx, app, window, registry, watcher, lockdown)
+    if isinstance(ctx.runner, BackgroundRunner):
+        ctx.runner.on_result = watcher.activity  # network answers count as activity
+    if opts.watch_input_after_first_paint:
+        after_first_paint(shell.home_screen, shell.watch_input)
+    else:
+        shell.watch_input()
+    return shell
+
+
+def show(shell: Shell, *, fullscreen: bool, size: tuple[int, int] = (1920, 1080)) -> None:
+    window = shell.window
+    if fullscreen:
+        window.showFullScreen()
+    else:
+        window.resize(*size)
+        window.show()
+
+
+def teardown(shell: Shell) -> None:
+    """Stop timers and filters (tests, tour, exit)."""
+    shell.stop()
+    runner = shell.ctx.runner
+    if isinstance(runner, BackgroundRunner):
+        runner.wait_idle()
+    shell.lockdown.allow_exit()
+    shell.window.close()
+    shell.window.deleteLater()
 
 
 def backend_factory(config: Config) -> Callable[[], BackendClient]:
@@ -127,36 +229,12 @@ def build_voice(config: Config) -> VoiceGuide | None:
     )
 
 
-def demo_config(base: Config, endpoints: DemoEndpoints) -> Config:
-    """The demo's configuration: the embedded backend (as the demo terminal, the only one it
-    knows), the emulators' ports."""
-    from kiosk.config import DEMO_TERMINAL_ID, DEMO_TERMINAL_TOKEN
-
-    devices = dataclasses.replace(
-        base.devices,
-        card_reader=endpoints.card_reader.port if endpoints.card_reader else "",
-        printer=endpoints.printer.port if endpoints.printer else "",
-        cash_acceptor=endpoints.cash_acceptor.port if endpoints.cash_acceptor else "",
-    )
-    backend = dataclasses.replace(
-        base.backend, url=endpoints.backend_url, terminal_token=DEMO_TERMINAL_TOKEN
-    )
-    ui = dataclasses.replace(base.ui, fullscreen=False)
-    return dataclasses.replace(
-        base,
-        terminal=dataclasses.replace(base.terminal, id=DEMO_TERMINAL_ID),
-        backend=backend,
-        devices=devices,
-        ui=ui,
-        journal_path=str(endpoints.workdir / "journal.sqlite3"),
-    )
-
 
 def start_shell(config: Config, options: ShellOptions | None = None) -> Shell:
     """Application, services and shell; the backend client is warmed up in the background."""
     app = create_application()
     services = build_services(config)
-    opts = options or ShellOptions(installers=default_installers())
+    opts = options or ShellOptions(installers=discover())
     opts.services = services
     shell = build_shell(config, app, opts)
     if services.backend is not None:
@@ -221,7 +299,7 @@ def stop_shell(shell: Shell) -> None:
         services.card_reader.stop()
     if services.printer is not None:
         services.printer.stop()
-    teardown_shell(shell)
+    teardown(shell)
     if services.backend is not None:
         services.backend.close()
     if services.journal is not None:

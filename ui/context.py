@@ -1,4 +1,4 @@
-"""What every screen may use, built once by the composition root (ui/main.py)."""
+"""What every screen may use, built once by the composition root (ui/app.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from kiosk.session import SessionManager
 from ui.background import Runner
 
 if TYPE_CHECKING:
-    from kiosk.backend.client import BackendClient
+    from kiosk.backend.protocol import Backend
     from kiosk.cash.desk import CashDesk
     from kiosk.journal import Journal
     from kiosk.voice.guide import VoiceGuide
@@ -50,10 +50,10 @@ class Lazy(Generic[T]):
                 self._value = None
 
 
-class BackendHandle(Lazy["BackendClient"]):
+class BackendHandle(Lazy["Backend"]):
     """The backend client, built on first use and closed with the kiosk."""
 
-    def __init__(self, factory: Callable[[], BackendClient]) -> None:
+    def __init__(self, factory: Callable[[], Backend]) -> None:
         super().__init__(factory, lambda client: client.close())
 
 
@@ -61,7 +61,7 @@ class BackendHandle(Lazy["BackendClient"]):
 class Services:
     """The outside world: the operator backend and the devices (absent ones are None)."""
 
-    backend: Lazy[BackendClient] | None = None
+    backend: Lazy[Backend] | None = None
     journal: Lazy[Journal] | None = None
     card_reader: CardReaderAdapter | None = None
     printer: PrinterAdapter | None = None
@@ -84,7 +84,7 @@ class AppContext:
         return self.translator.tr(key, **values)
 
     @property
-    def backend(self) -> BackendClient:
+    def backend(self) -> Backend:
         """The backend client. Call it only inside background jobs (it may build the client)."""
         if self.services.backend is None:
             raise RuntimeError("no backend configured")

@@ -1,4 +1,9 @@
-"""Turns typed errors into one calm, specific sentence in the customer's language."""
+"""Turns typed errors into one calm, specific sentence in the customer's language.
+
+The one mapping from errors to the customer's words: a backend error's text is the message
+``error.<code>`` (its problem code, kiosk/backend/errors.py), refined by the error's fields
+and the screen's context; a code without its own message gets ``error.unknown``.
+"""
 
 from __future__ import annotations
 
@@ -36,18 +41,10 @@ def describe(exc: BaseException, tr: Translator, *, context: str = "") -> str:
             return tr.tr("error.rate_limited_minutes", minutes=-(-exc.retry_after_s // 60))
         return tr.tr("error.rate_limited", seconds=max(exc.retry_after_s, 1))
     if isinstance(exc, be.BackendError):
-        key = {
-            "unavailable": "error.unavailable",
-            "timeout": "error.timeout",
-            "not_allowed": "error.not_allowed",
-            "conflict": "error.conflict",
-            "not_found": "error.not_found",
-            "session_expired": "error.session_expired",
-            "terminal_unauthorized": "error.terminal",
-        }.get(exc.code, "error.unknown")
-        if key == "error.conflict":
-            return tr.tr(key, detail=exc.message)
-        return tr.tr(key)
+        key = f"error.{exc.code}"
+        if isinstance(exc, be.AgreementOutdated) or not tr.has(key):
+            key = "error.unknown"  # (an outdated agreement is asked again by its screen)
+        return tr.tr(key, detail=exc.message)
     if isinstance(exc, PrinterError):
         return tr.tr(_printer_key(exc))
     log.error("unexpected error shown to a customer: %s", type(exc).__name__)
@@ -70,7 +67,7 @@ def _printer_key(exc: PrinterError) -> str:
         return "print.error_a4"
     if isinstance(exc, pe.PrintError):
         return "print.error_incomplete"
-    return "print.error_other"
+    return "print.failed"
 
 
 def lock_time(until: dt.datetime) -> str:

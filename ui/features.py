@@ -1,13 +1,40 @@
-"""The registry of home-screen functions. Each feature adds itself; no dead tiles."""
+"""The registry of home-screen functions, and the one way a feature joins it.
+
+Every package under ``ui/screens/`` that has an ``install`` module is a feature: its
+``features(ctx)`` returns the tiles it brings (:class:`Feature`), found by :func:`discover`,
+never listed by hand. A screen is named by ``"module:Class"`` and imported on first use
+(:func:`lazy_screen`), so start-up loads only the home screen. A feature that talks to the
+backend (``needs_backend``, the default) is left out when the kiosk has none: no dead tiles.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from kiosk.backend.factors import Access
 from ui.context import AppContext
-from ui.screens.base import Screen
+from ui.screen import Screen
+
+ScreenFactory = Callable[[AppContext], Screen]
+# A feature package's ``install.features``: the tiles it brings in this kiosk.
+FeatureInstaller = Callable[[AppContext], Iterable["Feature"]]
+
+
+def lazy_screen(target: str, *args: object) -> ScreenFactory:
+    """A factory for ``"package.module:Class"``, built as ``Class(ctx, *args)`` on first use."""
+    module_name, _, class_name = target.partition(":")
+
+    def build(ctx: AppContext) -> Screen:
+        cls = getattr(importlib.import_module(module_name), class_name)
+        screen = cls(ctx, *args)
+        if not isinstance(screen, Screen):
+            raise TypeError(f"{target} is not a Screen")
+        return screen
+
+    return build
 
 
 @dataclass(frozen=True)
@@ -18,8 +45,9 @@ class Feature:
     icon: str  # file name under assets/icons
     entry_screen: str
     level: Access | None  # None: nothing personal, no identification
-    screens: tuple[tuple[str, Callable[[AppContext], Screen]], ...]  # (screen id, factory)
+    screens: tuple[tuple[str, ScreenFactory], ...]  # (screen id, factory)
     order: int = 100
+    needs_backend: bool = True
     # True for a function that exists only to print (an invoice): disabled while the printer
     # cannot print. Functions that merely offer a receipt stay open.
     needs_paper: bool = False
@@ -39,6 +67,14 @@ class FeatureRegistry:
     def __init__(self) -> None:
         self._features: dict[str, Feature] = {}
 
+    def install(self, installers: Iterable[FeatureInstaller], ctx: AppContext) -> None:
+        """Add every feature the installers bring that this kiosk can serve."""
+        for installer in installers:
+            for feature in installer(ctx):
+                if feature.needs_backend and ctx.services.backend is None:
+                    continue
+                self.add(feature)
+
     def add(self, feature: Feature) -> None:
         if feature.key in self._features:
             raise ValueError(f"feature {feature.key} registered twice")
@@ -49,3 +85,21 @@ class FeatureRegistry:
 
     def all(self) -> list[Feature]:
         return sorted(self._features.values(), key=lambda f: (f.order, f.key))
+
+
+def discover() -> list[FeatureInstaller]:
+    """``features`` of every ``ui/screens/<feature>/install.py``, in package name order."""
+    import ui.screens
+
+    found: list[FeatureInstaller] = []
+    for info in sorted(pkgutil.iter_modules(ui.screens.__path__), key=lambda i: i.name):
+        if not info.ispkg:
+            continue
+        try:
+            module = importlib.import_module(f"ui.screens.{info.name}.install")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"ui.screens.{info.name}.install":
+                raise
+            continue  # a package without tiles (e.g. identification)
+        found.append(module.features)
+    return found

@@ -121,5 +121,6 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.idle_overlay.isVisible():
-            self.idle_overlay.setGeometry(self.centralWidget().rect())
+        central = self.centralWidget()
+        if self.idle_overlay.isVisible() and central is not None:
+            self.idle_overlay.setGeometry(central.rect())

@@ -14,7 +14,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QStackedWidget
 
-from ui.screens.base import Screen
+from ui.navigation import Destination
+from ui.screen import Screen
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ class Navigator(QObject):
         self._screens: dict[str, Screen] = {}
         self._factories: dict[str, ScreenFactory] = {}
         self._history: list[str] = []
+        # Where a Destination leads; the shell sets the level check (ui.navigation.route).
+        self.route: Callable[[Destination], tuple[str, object]] = lambda d: (d.target, d.params)
 
     def add(self, screen: Screen) -> None:
         """Add a screen that already exists."""
@@ -93,6 +96,11 @@ class Navigator(QObject):
             self._history.append(current.screen_id)
         self._show(screen_id, params)
 
+    def open(self, destination: object) -> None:
+        """Go where a screen asked (:meth:`Screen.open`), through the shell's ``route``."""
+        assert isinstance(destination, Destination)
+        self.go(*self.route(destination))
+
     def replace(self, screen_id: str, params: Any = None) -> None:
         """Show a screen without adding the current one to the history."""
         self._show(screen_id, params)
@@ -113,7 +121,7 @@ class Navigator(QObject):
     def _attach(self, screen: Screen) -> None:
         self._screens[screen.screen_id] = screen
         self._stack.addWidget(screen)
-        screen.navigate.connect(self.go)
+        screen.navigate.connect(self.open)
         screen.replace.connect(self.replace)
         screen.go_home.connect(self.home)
         screen.go_back.connect(self.back)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from kiosk.authz import satisfies
 from kiosk.idle import ScreenKind
 from kiosk.session import EndReason
 from ui import theme
@@ -17,8 +17,9 @@ from ui.features import FeatureRegistry
 from ui.idle_watcher import IdleWatcher
 from ui.lockdown import Lockdown
 from ui.main_window import MainWindow
+from ui.navigation import IDENTIFY, Destination, route
 from ui.navigator import HOME, Navigator
-from ui.screens.base import Screen
+from ui.screen import Screen
 from ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-IDENTIFY_SCREEN = "identify"
 PREBUILD_DELAY_MS = 300
 
 
@@ -52,7 +52,7 @@ def _identify(ctx: AppContext) -> Screen:
 
 
 class Shell(QObject):
-    """The kiosk's behaviour between screens. Built once by ui.main.build_shell."""
+    """The kiosk's behaviour between screens. Built once by ui.app.build_shell."""
 
     session_ended = Signal(object)  # EndReason
     large_text_changed = Signal(bool)
@@ -77,15 +77,16 @@ class Shell(QObject):
         self._watching_input = False
         self.status_reporter: StatusReporter | None = None  # set by ui.app.start_shell
         self.navigator = Navigator(window.stack)
+        self.navigator.route = self._route
         self.home_screen = HomeScreen(ctx, registry)
         self.navigator.add(self.home_screen)
         self.navigator.register("admin_pin", lambda: _admin_pin(ctx))
         self.navigator.register("admin", lambda: _admin(ctx))
         if ctx.services.backend is not None:
-            self.navigator.register(IDENTIFY_SCREEN, lambda: _identify(ctx))
+            self.navigator.register(IDENTIFY, lambda: _identify(ctx))
         for feature in registry.all():
             for screen_id, factory in feature.screens:
-                self.navigator.register(screen_id, lambda f=factory: f(ctx))
+                self.navigator.register(screen_id, partial(factory, ctx))
         ctx.translator.subscribe(self._on_translator_locale_changed)
         ctx.sessions.add_identify_hook(lambda _session: self.customer_identified())
         if ctx.services.card_reader is not None:
@@ -148,16 +149,12 @@ class Shell(QObject):
         screen.retranslate()
 
     def open_feature(self, key: str) -> None:
-        """Open a function, asking for identification first if the session lacks factors."""
+        """Open a function's tile: the same way as any step-up (ui/navigation.py)."""
         feature = self.registry.get(key)
-        session = self.ctx.sessions.current
-        held = session.customer.factors if session.customer else set()
-        if satisfies(held, feature.level):
-            self.navigator.go(feature.entry_screen)
-        else:
-            self.navigator.go(
-                IDENTIFY_SCREEN, {"target": feature.entry_screen, "level": feature.level}
-            )
+        self.navigator.open(Destination(feature.entry_screen, None, feature.level))
+
+    def _route(self, destination: Destination) -> tuple[str, object]:
+        return route(destination, self.ctx.sessions.current.customer)
 
     def end_session(self, reason: EndReason) -> None:
         """Wipe everything personal and go home."""

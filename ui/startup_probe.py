@@ -29,8 +29,7 @@ def main(argv: list[str]) -> int:
         label.show()
         return int(app.exec())
     from kiosk.config import Config
-    from ui.app import start_shell, stop_shell
-    from ui.main import show
+    from ui.app import show, start_shell, stop_shell
 
     shell = start_shell(Config())
 

@@ -20,7 +20,7 @@ from kiosk.voice.prompts import Prompt
 from ui.context import AppContext
 from ui.idle_watcher import IdleWatcher
 from ui.navigator import Navigator
-from ui.screens.base import Screen
+from ui.screen import Screen
 from ui.widgets.header import Header
 
 log = logging.getLogger(__name__)

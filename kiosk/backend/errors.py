@@ -1,8 +1,15 @@
 """Typed errors of the backend client.
 
 Every error is a :class:`BackendError` with a stable ``code`` (the same string the server puts
-in its problem+json body) that screens map to a Chinese message; ``message`` is the server's
-own human-readable detail (Chinese), already free of personal data.
+in its problem+json body); ``message`` is the server's own human-readable detail (Chinese),
+already free of personal data. The codes are defined here once, on the classes:
+:func:`error_type` finds the class of a code (the client's problem+json parsing) and
+ui/errors.py derives the customer's words from it (``error.<code>``).
+
+One notion decides what a failed mutation means: :func:`outcome_unknown`. True when no answer
+came back (timeout, unreachable, 5xx after retries): the backend may have applied it, so the
+journal records the outcome as unknown and a retry of the same choice reuses its
+idempotency key. Every other error is a definite refusal: nothing happened.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ class BackendError(Exception):
     """Base class: anything that went wrong talking to the operator backend."""
 
     code: str = "backend_error"
+    outcome_unknown: bool = False  # True: no answer came back, a mutation may have applied
 
     def __init__(self, message: str = "") -> None:
         super().__init__(message or self.code)
@@ -24,6 +32,7 @@ class BackendUnavailable(BackendError):  # noqa: N818 - names are the contract t
     """No answer could be obtained (connection refused/reset, 5xx after retries)."""
 
     code = "unavailable"
+    outcome_unknown = True
 
 
 class BackendUntrusted(BackendUnavailable):
@@ -36,6 +45,7 @@ class BackendTimeout(BackendError):  # noqa: N818 - names are the contract the U
     """The backend accepted the request but did not answer within the read timeout."""
 
     code = "timeout"
+    outcome_unknown = True
 
 
 class TerminalRejected(BackendError):  # noqa: N818 - names are the contract the UI codes against
@@ -131,3 +141,28 @@ class RateLimited(BackendError):  # noqa: N818 - names are the contract the UI c
     def __init__(self, message: str = "", retry_after_s: int = 0) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
+
+
+def outcome_unknown(exc: BaseException) -> bool:
+    """Did this failure leave a mutation's outcome unknown (see the module docstring)?"""
+    return isinstance(exc, BackendError) and exc.outcome_unknown
+
+
+def _codes(base: type[BackendError]) -> dict[str, type[BackendError]]:
+    found = {base.code: base}
+    for sub in base.__subclasses__():
+        found.update(_codes(sub))
+    return found
+
+
+PROBLEM_TYPES: dict[str, type[BackendError]] = {
+    **_codes(BackendError),
+    "busy": BackendUnavailable,  # the server's store is busy (503): no answer, like 5xx
+    "cash_notes_missing": Conflict,  # a cash order's notes do not add up: refused as it stands
+}
+"""Every problem code the kiosk knows, to its error class (built from the classes above)."""
+
+
+def error_type(code: str) -> type[BackendError] | None:
+    """The error class of a problem code, or None for a code this kiosk does not know."""
+    return PROBLEM_TYPES.get(code)

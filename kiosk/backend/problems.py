@@ -43,20 +43,9 @@ def error_from_problem(status: int, problem: Mapping[str, Any]) -> e.BackendErro
     if code == "rate_limited":
         retry_after = problem.get("retry_after_s")
         return e.RateLimited(detail, retry_after if isinstance(retry_after, int) else 0)
-    simple: dict[str, type[e.BackendError]] = {
-        "unavailable": e.BackendUnavailable,
-        "timeout": e.BackendTimeout,
-        "terminal_unauthorized": e.TerminalRejected,
-        "session_expired": e.SessionExpired,
-        "conflict": e.Conflict,
-        "cash_notes_missing": e.Conflict,
-        "agreement_outdated": e.AgreementOutdated,
-        "idempotency_key_abandoned": e.KeyAbandoned,
-        "busy": e.BackendUnavailable,
-        "not_found": e.NotFound,
-    }
-    if code in simple:
-        return simple[code](detail)
+    known = e.error_type(code)
+    if known is not None and known is not e.BackendError:
+        return known(detail)  # a code whose error carries nothing but the detail
     if status >= 500:
         return e.BackendUnavailable(detail or f"HTTP {status}")
     return e.BackendError(detail or f"HTTP {status}")

@@ -18,8 +18,7 @@ from kiosk.journal import EntryStatus, Journal
 from printer.document import Cut, Document, Text
 from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend
 from tests.fixtures.qt import show_painted
-from ui.app import start_shell, stop_shell
-from ui.main import ShellOptions
+from ui.app import ShellOptions, start_shell, stop_shell
 from ui.shell import Shell
 
 PHONE = "13912345678"  # 神州行, pre-paid

@@ -19,10 +19,9 @@ from kiosk.config import BackendConfig, Config, DevicesConfig
 from kiosk.session import Customer
 from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend
 from tests.fixtures.qt import show_painted
-from ui.app import start_shell, stop_shell
-from ui.installers import install_pay
-from ui.main import ShellOptions
+from ui.app import ShellOptions, start_shell, stop_shell
 from ui.screens.pay.cash import CashPayScreen
+from ui.screens.pay.install import features as install_pay
 from ui.screens.pay.pay import PayScreen
 from ui.shell import Shell
 

@@ -13,7 +13,7 @@ import pytest
 
 SCRIPT = """
 import sys, time
-from kiosk.demo_stack import DemoStack
+from demo.stack import DemoStack
 stack = DemoStack(today="2026-11-25")
 endpoints = stack.start()
 print(" ".join(str(c.proc.pid) for c in stack._children), flush=True)

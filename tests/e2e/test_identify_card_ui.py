@@ -19,9 +19,9 @@ from kiosk.backend.factors import Access, Factor
 from kiosk.config import BackendConfig, Config, DevicesConfig
 from tests.fixtures.live_backend import LiveBackend
 from tests.fixtures.qt import show_painted
-from ui.app import start_shell, stop_shell
-from ui.installers import install_account
-from ui.main import ShellOptions
+from ui.app import ShellOptions, start_shell, stop_shell
+from ui.navigation import Destination
+from ui.screens.account.install import features as install_account
 from ui.screens.identify.screen import IdentifyScreen
 from ui.shell import Shell
 
@@ -49,7 +49,7 @@ def kiosk(app: QApplication, live_backend: LiveBackend, reader: IdCardEmulator) 
 
 
 def _to_card_page(shell: Shell, qtbot: QtBot, phone: str) -> IdentifyScreen:
-    shell.navigator.go("identify", {"target": "overview", "level": Access.DETAILS})
+    shell.navigator.go("identify", Destination("overview", None, Access.DETAILS))
     screen = shell.navigator.current
     assert isinstance(screen, IdentifyScreen)
     for digit in phone:

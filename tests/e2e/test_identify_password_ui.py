@@ -15,9 +15,9 @@ from kiosk.backend.factors import Access, Factor
 from kiosk.config import BackendConfig, Config
 from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend
 from tests.fixtures.qt import show_painted
-from ui.app import start_shell, stop_shell
-from ui.installers import install_account
-from ui.main import ShellOptions
+from ui.app import ShellOptions, start_shell, stop_shell
+from ui.navigation import Destination
+from ui.screens.account.install import features as install_account
 from ui.screens.account.overview import OverviewScreen
 from ui.screens.identify.screen import IdentifyScreen
 from ui.shell import Shell
@@ -45,7 +45,7 @@ def _type(qtbot: QtBot, keypad: Keypad, digits: str) -> None:
 
 
 def _start(shell: Shell, qtbot: QtBot, phone: str, level: Access) -> IdentifyScreen:
-    shell.navigator.go("identify", {"target": "overview", "level": level})
+    shell.navigator.go("identify", Destination("overview", None, level))
     screen = shell.navigator.current
     assert isinstance(screen, IdentifyScreen)
     _type(qtbot, screen.phone_page.keypad, phone)

@@ -23,9 +23,8 @@ from kiosk.config import BackendConfig, Config, DevicesConfig
 from kiosk.session import Customer
 from tests.fixtures.live_backend import DEMO_PASSWORD, DEMO_TODAY, LiveBackend, start_backend
 from tests.fixtures.qt import show_painted
-from ui.app import start_shell, stop_shell
-from ui.main import ShellOptions
-from ui.screens.invoice.install import install_invoice
+from ui.app import ShellOptions, start_shell, stop_shell
+from ui.screens.invoice.install import features as install_invoice
 from ui.screens.invoice.invoice import InvoiceScreen
 from ui.screens.invoice.spam import SpamScreen
 from ui.shell import Shell

@@ -28,9 +28,8 @@ from tests.fixtures.live_backend import (
     start_backend,
 )
 from tests.fixtures.qt import show_painted
-from ui.app import start_shell, stop_shell
-from ui.main import ShellOptions
-from ui.screens.line.install import install_line
+from ui.app import ShellOptions, start_shell, stop_shell
+from ui.screens.line.install import features as install_line
 from ui.screens.line.password import PasswordResetScreen
 from ui.screens.line.status import LineStatusScreen
 from ui.shell import Shell

@@ -23,10 +23,9 @@ from kiosk.journal import EntryStatus
 from kiosk.session import Customer
 from tests.fixtures.live_backend import DEMO_TODAY, LiveBackend, identify_fully, start_backend
 from tests.fixtures.qt import show_painted
-from ui.app import start_shell, stop_shell
-from ui.main import ShellOptions
+from ui.app import ShellOptions, start_shell, stop_shell
 from ui.screens.plan.compare import PlanCompareScreen
-from ui.screens.plan.install import install_plan
+from ui.screens.plan.install import features as install_plan
 from ui.screens.plan.plans import PlansScreen
 from ui.shell import Shell
 

@@ -20,9 +20,8 @@ from kiosk.journal import EntryStatus
 from kiosk.session import Customer
 from tests.fixtures.live_backend import DEMO_TODAY, LiveBackend, identify_fully, start_backend
 from tests.fixtures.qt import show_painted
-from ui.app import start_shell, stop_shell
-from ui.main import ShellOptions
-from ui.screens.services.install import install_services
+from ui.app import ShellOptions, start_shell, stop_shell
+from ui.screens.services.install import features as install_services
 from ui.screens.services.services import ServicesScreen
 from ui.shell import Shell
 

@@ -13,8 +13,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.config import BackendConfig, Config, DevicesConfig
 from tests.fixtures.live_backend import LiveBackend
 from tests.fixtures.qt import show_painted
-from ui.app import start_shell, stop_shell
-from ui.main import ShellOptions
+from ui.app import ShellOptions, start_shell, stop_shell
 from ui.shell import Shell
 
 

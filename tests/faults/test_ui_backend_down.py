@@ -16,9 +16,9 @@ from pytestqt.qtbot import QtBot
 from kiosk.backend.factors import Access, Factor
 from kiosk.config import BackendConfig, Config
 from tests.fixtures.qt import show_painted
-from ui.app import start_shell, stop_shell
-from ui.installers import install_account
-from ui.main import ShellOptions
+from ui.app import ShellOptions, start_shell, stop_shell
+from ui.navigation import Destination
+from ui.screens.account.install import features as install_account
 from ui.screens.identify.screen import IdentifyScreen
 from ui.shell import Shell
 from ui.widgets.keypad import Keypad
@@ -74,7 +74,7 @@ def _type(qtbot: QtBot, keypad: Keypad, digits: str) -> None:
 
 
 def _try_password(shell: Shell, qtbot: QtBot) -> str:
-    shell.navigator.go("identify", {"target": "overview", "level": Access.SUMMARY})
+    shell.navigator.go("identify", Destination("overview", None, Access.SUMMARY))
     screen = shell.navigator.current
     assert isinstance(screen, IdentifyScreen)
     _type(qtbot, screen.phone_page.keypad, "13800138000")

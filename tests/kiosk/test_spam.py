@@ -98,11 +98,10 @@ def test_numbers_are_shown_in_groups(digits: str, kind: ks.NumberKind, shown: st
 
 def test_content_is_the_category_and_the_subject_if_any() -> None:
     assert ks.spam_content(ks.SpamCategory.HARASSMENT_CALL) == "骚扰电话"
-    assert (
-        ks.spam_content(ks.SpamCategory.FRAUD_CALL, ks.SUBJECTS[1]) == "诈骗电话：冒充客服或公检法"
-    )
+    content = ks.spam_content(ks.SpamCategory.FRAUD_CALL, ks.SpamSubject.IMPOSTOR)
+    assert content == "诈骗电话：冒充客服或公检法"
     assert {c.value for c in ks.SpamCategory} == {"骚扰电话", "诈骗电话", "垃圾短信", "其他"}
-    assert all(len(ks.spam_content(c, s)) <= 500 for c in ks.SpamCategory for s in ks.SUBJECTS)
+    assert all(len(ks.spam_content(c, s)) <= 500 for c in ks.SpamCategory for s in ks.SpamSubject)
 
 
 @pytest.mark.parametrize("profile_name", ["generic-80", "generic-58"])
@@ -112,7 +111,7 @@ def test_receipt_masks_the_reported_number_and_says_what_happens_next(profile_na
         report,
         "13912345678",
         ks.SpamCategory.FRAUD_CALL,
-        ks.SUBJECTS[1],
+        ks.SpamSubject.IMPOSTOR,
         SAMPLE_TERMINAL,
         SAMPLE_CUSTOMER,
         NOW,

@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config, UiConfig
 from tests.fixtures.qt import show_painted
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Services
-from ui.main import ShellOptions, build_shell, default_installers, teardown
+from ui.features import discover
 from ui.shell import Shell
 
 
@@ -24,7 +25,7 @@ def _never() -> object:
 def shell(request: pytest.FixtureRequest, app: QApplication) -> Iterator[Shell]:
     config = Config(ui=UiConfig(large_text=request.param, fullscreen=False))
     services = Services(backend=BackendHandle(_never))  # type: ignore[arg-type]
-    options = ShellOptions(runner=SyncRunner(), services=services, installers=default_installers())
+    options = ShellOptions(runner=SyncRunner(), services=services, installers=discover())
     built = build_shell(config, app, options)
     show_painted(built)
     yield built

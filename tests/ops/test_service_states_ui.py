@@ -20,8 +20,8 @@ from kiosk.config import BackendConfig, Config, DevicesConfig, TerminalConfig
 from kiosk.service_state import Backend, Printing
 from tests.fixtures.live_backend import LiveBackend
 from tests.fixtures.qt import show_painted
-from ui.app import start_shell, stop_shell
-from ui.main import ShellOptions, default_installers
+from ui.app import ShellOptions, start_shell, stop_shell
+from ui.features import discover
 from ui.service_monitor import ServiceMonitor
 from ui.shell import Shell
 
@@ -104,7 +104,7 @@ def _kiosk(tmp_path: Path, url: str, token: str, printer: str = "") -> Shell:
         devices=DevicesConfig(printer=printer),
         journal_path=str(tmp_path / "journal.sqlite3"),
     )
-    shell = start_shell(config, ShellOptions(installers=default_installers()))
+    shell = start_shell(config, ShellOptions(installers=discover()))
     show_painted(shell)
     return shell
 

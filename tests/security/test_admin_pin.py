@@ -24,8 +24,8 @@ from kiosk.admin_lockout import STATE_FILE, AdminPinGuard, LockoutPolicy, PinOut
 from kiosk.config import Config, TimeoutsConfig
 from kiosk.pinhash import PBKDF2_MIN_ITERATIONS, hash_pin, parse, verify_pin
 from tests.fixtures.qt import ManualClock, show_painted
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
-from ui.main import ShellOptions, build_shell, teardown
 from ui.shell import Shell
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config, TimeoutsConfig
 from tests.fixtures.qt import ManualClock, show_painted
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
-from ui.main import ShellOptions, build_shell, teardown
 from ui.shell import Shell
 
 

@@ -12,13 +12,14 @@ from common.months import month_of
 from kiosk.backend import errors as be
 from kiosk.backend import models as m
 from kiosk.line import password_problem
+from tests.fixtures.backend_stub import StubBackend
 
 PHONE = "13800138000"
 PLAN = m.Plan("QQT128", "全球通128元套餐", "全球通", 12800, 500, 100, 3072, 19, 10, 29, "")
 
 
 @dataclass
-class LineBackend:
+class LineBackend(StubBackend):
     """The line of ``PHONE``: its status, its password and the transactions applied."""
 
     status: m.LineStatus = m.LineStatus.NORMAL

@@ -26,14 +26,16 @@ from kiosk.session import Customer, EndReason
 from tests.fixtures.live_backend import DEMO_PASSWORD, DEMO_TODAY, LiveBackend, start_backend
 from tests.fixtures.qt import show_painted
 from tests.ui.conftest import ManualClock
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Lazy, Services
 from ui.devices.printer import PrinterAdapter
-from ui.main import ShellOptions, build_shell, default_installers, teardown
+from ui.features import discover
 from ui.screens.bills.details import DetailsScreen
 from ui.screens.bills.dispute import DisputeScreen
 from ui.screens.bills.month import MonthBillScreen
 from ui.screens.bills.overview import BillsScreen
+from ui.screens.bills.params import DetailsParams, MonthParams
 from ui.shell import Shell
 
 # Counted from the backend's pinned business date (backend/seed/demo.py tells the story).
@@ -82,7 +84,7 @@ def bills_shell(
     journal = Lazy(lambda: Journal(tmp_path / "journal.sqlite3"), lambda j: j.close())
     services = Services(backend=handle, printer=adapter, journal=journal)
     options = ShellOptions(
-        runner=SyncRunner(), clock=clock, installers=default_installers(), services=services
+        runner=SyncRunner(), clock=clock, installers=discover(), services=services
     )
     shell = build_shell(config, app, options)
     show_painted(shell)
@@ -125,7 +127,7 @@ def test_chart_tap_opens_the_month_with_explained_categories(
 def test_details_page_on_demand_every_record_once_and_masked(
     bills_shell: Shell, qtbot: QtBot, own_backend: LiveBackend
 ) -> None:
-    bills_shell.navigator.go("details", {"month": LAST})
+    bills_shell.navigator.go("details", DetailsParams(LAST))
     screen = _current(bills_shell)
     assert isinstance(screen, DetailsScreen)
     model = screen.model
@@ -154,7 +156,7 @@ def test_detail_slip_prints_once_per_session(
     bills_shell: Shell, qtbot: QtBot, printer_emulator: PrinterEmulator
 ) -> None:
     before = len(printer_emulator.receipts())
-    bills_shell.navigator.go("details", {"month": LAST})
+    bills_shell.navigator.go("details", DetailsParams(LAST))
     screen = _current(bills_shell)
     assert isinstance(screen, DetailsScreen)
     screen.tab_buttons[next(iter(screen.tab_buttons))].click()
@@ -212,7 +214,7 @@ def test_dispute_an_sp_charge_refunds_twice(
 
 
 def test_pdf_statement_is_saved_with_the_month(bills_shell: Shell, tmp_path: Path) -> None:
-    bills_shell.navigator.go("details", {"month": BEFORE_LAST})
+    bills_shell.navigator.go("details", DetailsParams(BEFORE_LAST))
     screen = _current(bills_shell)
     assert isinstance(screen, DetailsScreen)
     screen.pdf_button.click()
@@ -227,7 +229,7 @@ def test_pdf_statement_is_saved_with_the_month(bills_shell: Shell, tmp_path: Pat
 def test_paper_out_is_a_calm_message_and_the_slip_can_be_retried(
     bills_shell: Shell, qtbot: QtBot, printer_emulator: PrinterEmulator
 ) -> None:
-    bills_shell.navigator.go("bill", {"month": LAST})
+    bills_shell.navigator.go("bill", MonthParams(LAST))
     screen = _current(bills_shell)
     assert isinstance(screen, MonthBillScreen)
     printer_emulator.set_paper("out")
@@ -244,7 +246,7 @@ def test_paper_out_is_a_calm_message_and_the_slip_can_be_retried(
 
 
 def test_full_numbers_only_with_id_card_and_sms_and_english(bills_shell: Shell) -> None:
-    bills_shell.navigator.go("details", {"month": LAST})
+    bills_shell.navigator.go("details", DetailsParams(LAST))
     screen = _current(bills_shell)
     assert isinstance(screen, DetailsScreen)
     assert not screen.numbers_button.isVisibleTo(screen)  # password + SMS: masked only
@@ -268,7 +270,7 @@ def test_full_numbers_only_with_id_card_and_sms_and_english(bills_shell: Shell) 
 
 def test_session_end_drops_everything(bills_shell: Shell) -> None:
     # Last in the module: ending the session logs the shared client out.
-    bills_shell.navigator.go("details", {"month": LAST})
+    bills_shell.navigator.go("details", DetailsParams(LAST))
     screen = _current(bills_shell)
     assert isinstance(screen, DetailsScreen)
     assert screen.model.rowCount() > 0

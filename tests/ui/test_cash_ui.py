@@ -7,10 +7,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QPushButton
 
+from demo.device_panel import DevicePanel
+from demo.stack import DemoEndpoints, Endpoint
 from emulators.cash import BillValidatorEmulator
 from emulators.control import ControlServer
-from kiosk.demo_stack import DemoEndpoints, Endpoint
-from ui.demo.device_panel import DevicePanel
 from ui.shell import Shell
 
 

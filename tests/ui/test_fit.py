@@ -11,23 +11,26 @@ from PySide6.QtWidgets import QApplication
 from kiosk.backend.factors import Access
 from kiosk.config import Config, UiConfig
 from kiosk.i18n import load_catalogue
+from tests.fixtures.backend_stub import StubBackend
 from tests.fixtures.qt import show_painted
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Services
-from ui.main import ShellOptions, build_shell, default_installers, teardown
+from ui.features import discover
+from ui.navigation import Destination
 from ui.screens.identify.screen import IdentifyScreen
 from ui.shell import Shell
 
 
-def _never() -> object:
+def _never() -> StubBackend:
     raise AssertionError("no backend call expected")
 
 
 @pytest.fixture(params=[False, True], ids=["standard", "large-text"])
 def shell(request: pytest.FixtureRequest, app: QApplication) -> Iterator[Shell]:
     config = Config(ui=UiConfig(large_text=request.param, fullscreen=False))
-    services = Services(backend=BackendHandle(_never))  # type: ignore[arg-type]
-    options = ShellOptions(runner=SyncRunner(), services=services, installers=default_installers())
+    services = Services(backend=BackendHandle(_never))
+    options = ShellOptions(runner=SyncRunner(), services=services, installers=discover())
     built = build_shell(config, app, options)
     show_painted(built)
     yield built
@@ -36,7 +39,7 @@ def shell(request: pytest.FixtureRequest, app: QApplication) -> Iterator[Shell]:
 
 
 def test_identification_pages_fit_1080p(shell: Shell) -> None:
-    shell.navigator.go("identify", {"target": "home", "level": Access.DETAILS})
+    shell.navigator.go("identify", Destination("home", None, Access.DETAILS))
     screen = shell.navigator.current
     assert isinstance(screen, IdentifyScreen)
     for page in screen._page_of.values():

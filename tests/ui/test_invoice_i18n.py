@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kiosk import spam as ks
 from kiosk.i18n import load_catalogue, placeholders
-from ui.screens.invoice import spam as spam_screen
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [
@@ -23,14 +21,7 @@ def test_every_key_used_exists_in_both_languages() -> None:
     zh, en = load_catalogue("zh_CN"), load_catalogue("en")
     used = {m.group(1) for path in SOURCES for m in KEY.finditer(path.read_text("utf-8"))}
     used = {k for k in used if not k.endswith(".svg")}
-    assert len(used) > 40
+    assert len(used) > 30  # (enum members' texts are derived: tests/ui/test_enum_texts.py)
     assert sorted(k for k in used if k not in zh or k not in en) == []
     for key in used:
         assert placeholders(zh[key]) == placeholders(en[key]), key
-
-
-def test_every_number_problem_kind_and_category_has_a_message() -> None:
-    assert set(spam_screen.PROBLEM_KEYS) == set(ks.NumberProblem)
-    assert set(spam_screen.KIND_KEYS) == set(ks.NumberKind)
-    assert set(spam_screen.CATEGORY_KEYS) == set(ks.SpamCategory)
-    assert len(spam_screen.SUBJECT_KEYS) == len(ks.SUBJECTS)

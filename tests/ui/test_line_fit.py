@@ -13,10 +13,10 @@ from kiosk.config import Config, UiConfig
 from kiosk.session import Customer
 from tests.fixtures.qt import show_painted
 from tests.ui.line_fakes import PHONE, LineBackend
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import Lazy, Services
-from ui.main import ShellOptions, build_shell, teardown
-from ui.screens.line.install import install_line
+from ui.screens.line.install import features as install_line
 from ui.screens.line.password import PasswordResetScreen
 from ui.screens.line.status import LineStatusScreen
 from ui.shell import Shell
@@ -30,7 +30,7 @@ def shell(request: pytest.FixtureRequest, app: QApplication) -> Iterator[Shell]:
     large_text, locale = request.param
     config = Config(ui=UiConfig(large_text=large_text, fullscreen=False))
     backend = LineBackend()
-    services = Services(backend=Lazy(lambda: backend, lambda _b: None))  # type: ignore[arg-type]
+    services = Services(backend=Lazy(lambda: backend, lambda _b: None))
     options = ShellOptions(runner=SyncRunner(), installers=[install_line], services=services)
     built = build_shell(config, app, options)
     show_painted(built)

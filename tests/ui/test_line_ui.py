@@ -23,10 +23,10 @@ from kiosk.journal import EntryStatus, Journal
 from kiosk.session import Customer, EndReason
 from tests.fixtures.qt import ManualClock, show_painted
 from tests.ui.line_fakes import PHONE, LineBackend
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import Lazy, Services
-from ui.main import ShellOptions, build_shell, teardown
-from ui.screens.line.install import install_line
+from ui.screens.line.install import features as install_line
 from ui.screens.line.password import EntryStep, PasswordResetScreen
 from ui.screens.line.status import LineStatusScreen
 from ui.shell import Shell
@@ -52,7 +52,7 @@ def line_shell(
     app: QApplication, config: Config, clock: ManualClock, backend: LineBackend, journal: Journal
 ) -> Iterator[Shell]:
     services = Services(
-        backend=Lazy(lambda: backend, lambda _b: None),  # type: ignore[arg-type]
+        backend=Lazy(lambda: backend, lambda _b: None),
         journal=Lazy(lambda: journal, lambda _j: None),
     )
     options = ShellOptions(

@@ -18,11 +18,11 @@ from kiosk.config import Config, UiConfig
 from kiosk.session import Customer
 from tests.fixtures.qt import show_painted
 from tests.ui.test_plan_ui import FakeBackend, qt_click
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Services
-from ui.main import ShellOptions, build_shell, teardown
 from ui.screens.plan.compare import PlanCompareScreen
-from ui.screens.plan.install import install_plan
+from ui.screens.plan.install import features as install_plan
 from ui.screens.plan.plans import PlansScreen
 from ui.shell import Shell
 
@@ -34,7 +34,7 @@ SHOTS = os.environ.get("PLAN_FIT_SHOTS", "")
 def shell(request: pytest.FixtureRequest, app: QApplication) -> Iterator[Shell]:
     fake = FakeBackend()
     config = Config(ui=UiConfig(large_text=request.param, fullscreen=False))
-    services = Services(backend=BackendHandle(lambda: fake))  # type: ignore[arg-type,return-value]
+    services = Services(backend=BackendHandle(lambda: fake))
     options = ShellOptions(runner=SyncRunner(), installers=[install_plan], services=services)
     built = build_shell(config, app, options)
     show_painted(built)

@@ -19,12 +19,13 @@ from kiosk.backend import models as m
 from kiosk.backend.factors import Factor
 from kiosk.config import Config
 from kiosk.session import Customer, EndReason
+from tests.fixtures.backend_stub import StubBackend
 from tests.fixtures.qt import ManualClock, show_painted
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Services
-from ui.main import ShellOptions, build_shell, teardown
 from ui.screens.plan.compare import PlanCompareScreen
-from ui.screens.plan.install import install_plan
+from ui.screens.plan.install import features as install_plan
 from ui.screens.plan.plans import PlansScreen
 from ui.shell import Shell
 
@@ -54,7 +55,7 @@ def _bill(month: str, minutes: int, sms: int, mb: int) -> m.MonthBill:
     return m.MonthBill(month, start, end, 12800, (), account, usage, LARGE, (), 0)
 
 
-class FakeBackend:
+class FakeBackend(StubBackend):
     """The three reads and the one mutation of the plan screens, answering like the backend."""
 
     def __init__(self) -> None:
@@ -117,7 +118,7 @@ def fake() -> FakeBackend:
 def plan_shell(
     app: QApplication, config: Config, clock: ManualClock, fake: FakeBackend
 ) -> Iterator[Shell]:
-    services = Services(backend=BackendHandle(lambda: fake))  # type: ignore[arg-type,return-value]
+    services = Services(backend=BackendHandle(lambda: fake))
     options = ShellOptions(
         runner=SyncRunner(), clock=clock, installers=[install_plan], services=services
     )

@@ -17,11 +17,12 @@ from kiosk.backend import models as m
 from kiosk.backend.factors import Factor
 from kiosk.config import Config, UiConfig
 from kiosk.session import Customer
+from tests.fixtures.backend_stub import StubBackend
 from tests.fixtures.qt import show_painted
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Services
-from ui.main import ShellOptions, build_shell, teardown
-from ui.screens.services.install import install_services
+from ui.screens.services.install import features as install_services
 from ui.screens.services.services import ServicesScreen
 from ui.shell import Shell
 
@@ -49,7 +50,7 @@ OFFERED = (
 )
 
 
-class _Backend:
+class _Backend(StubBackend):
     """Answers the screen's reads and the order's first step with fixed data."""
 
     def services(self) -> m.ServiceList:
@@ -90,7 +91,7 @@ class _Backend:
 @pytest.fixture(params=[False, True], ids=["standard", "large-text"])
 def shell(request: pytest.FixtureRequest, app: QApplication) -> Iterator[Shell]:
     config = Config(ui=UiConfig(large_text=request.param, fullscreen=False))
-    services = Services(backend=BackendHandle(_Backend))  # type: ignore[arg-type]
+    services = Services(backend=BackendHandle(_Backend))
     options = ShellOptions(runner=SyncRunner(), services=services, installers=[install_services])
     built = build_shell(config, app, options)
     show_painted(built)

@@ -32,12 +32,12 @@ from tests.fixtures.live_backend import (
     start_backend,
 )
 from tests.fixtures.qt import ManualClock, show_painted
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Lazy, Services
 from ui.devices.printer import PrinterAdapter
-from ui.main import ShellOptions, build_shell, teardown
 from ui.screens.identify.screen import IdentifyScreen
-from ui.screens.services.install import install_services
+from ui.screens.services.install import features as install_services
 from ui.screens.services.services import ServicesScreen
 from ui.shell import Shell
 

@@ -10,7 +10,7 @@ from kiosk.backend.models import Factor
 from kiosk.idle import ScreenKind
 from kiosk.session import Customer
 from tests.fixtures.qt import ManualClock
-from ui.screens.base import Screen
+from ui.screen import Screen
 from ui.shell import Shell
 
 

@@ -27,8 +27,8 @@ from kiosk.printing import ReceiptPrinter
 from kiosk.session import EndReason
 from tests.fixtures.qt import ManualClock
 from tests.ui.test_invoice_ui import CareBackend, _shell, needed_height
+from ui.app import teardown
 from ui.devices.printer import PrinterAdapter
-from ui.main import teardown
 from ui.screens.invoice.spam import SpamScreen
 from ui.shell import Shell
 
@@ -106,7 +106,7 @@ def _type(screen: SpamScreen, digits: str) -> None:
 def _fill(screen: SpamScreen, digits: str = SPAMMER) -> None:
     _type(screen, digits)
     screen.category_buttons[ks.SpamCategory.FRAUD_CALL].click()
-    screen.subject_buttons[ks.SUBJECTS[1]].click()
+    screen.subject_buttons[ks.SpamSubject.IMPOSTOR].click()
 
 
 def test_report_confirm_result_and_masked_receipt(
@@ -184,8 +184,8 @@ def test_a_category_is_needed_and_the_subject_is_optional(
     screen.keypad.submit_button().click()
     assert "请选择" in screen.error.text()
     screen.category_buttons[ks.SpamCategory.SPAM_SMS].click()
-    screen.subject_buttons[ks.SUBJECTS[0]].click()
-    screen.subject_buttons[ks.SUBJECTS[0]].click()  # tapped again: taken back
+    screen.subject_buttons[ks.SpamSubject.ADS].click()
+    screen.subject_buttons[ks.SpamSubject.ADS].click()  # tapped again: taken back
     assert screen.selected_subject() is None
     screen.next_button.click()
     assert [label for label, _ in screen.confirm.rows] == ["举报号码", "号码类型", "举报类型"]
@@ -212,8 +212,8 @@ def test_a_lost_answer_is_filed_once(shell: Shell, backend: SpamBackend) -> None
     backend.lose_next_answer = True
     screen.next_button.click()
     screen.confirm.confirm_button.click()
-    assert "响应较慢" in screen.error.text() and screen.form.isVisible()
-    screen.next_button.click()
+    assert "可能已经办理" in screen.error.text()  # the question stays open (one rule)
+    assert screen.confirm.isVisible() and screen.confirm.confirm_button.isEnabled()
     screen.confirm.confirm_button.click()
     assert len(backend.reports) == 1 and screen.report is not None
     assert [(e.kind, e.status) for e in shell.ctx.journal.recent()] == [

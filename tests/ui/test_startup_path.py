@@ -14,7 +14,7 @@ import PySide6.QtCore as core
 from kiosk.config import Config
 from ui.app import start_shell, stop_shell
 from ui.first_paint import after_first_paint
-from ui.main import show
+from ui.app import show
 
 shell = start_shell(Config())
 seen = []

@@ -17,10 +17,10 @@ from kiosk.idle import ScreenKind
 from kiosk.journal import EntryStatus, Journal
 from kiosk.session import Customer
 from tests.fixtures.qt import ManualClock, show_painted
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import Lazy, Services
-from ui.main import ShellOptions, build_shell, teardown
-from ui.screens.base import Screen
+from ui.screen import Screen
 from ui.shell import Shell
 
 PHONE = "13800138000"

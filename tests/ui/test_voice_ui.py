@@ -25,10 +25,10 @@ from kiosk.voice.guide import VoiceGuide
 from kiosk.voice.library import PromptLibrary, prompt_file
 from kiosk.voice.prompts import Prompt
 from tests.fixtures.qt import ManualClock, show_painted
+from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Services
-from ui.main import ShellOptions, build_shell, teardown
-from ui.screens.base import Screen
+from ui.screen import Screen
 from ui.screens.identify.screen import IdentifyScreen
 from ui.shell import Shell
 
@@ -222,7 +222,7 @@ def test_a_screen_prompt_and_an_inner_step(voice_shell: Shell, qtbot: QtBot, ear
 @pytest.mark.parametrize("ears", [Ears(hold_s=0.5)])
 def test_speaking_never_stalls_the_event_loop(voice_shell: Shell, qtbot: QtBot, ears: Ears) -> None:
     """Every prompt takes 0.5 s to "play"; the GUI thread keeps turning every 10 ms."""
-    # As in production (ui.main.create_application): workers hand the GIL back every 1 ms.
+    # As in production (ui.app.create_application): workers hand the GIL back every 1 ms.
     previous = sys.getswitchinterval()
     sys.setswitchinterval(0.001)
     try:

@@ -15,11 +15,11 @@ log = logging.getLogger(__name__)
 class CardReaderAdapter(QObject):
     """Owns the :class:`CardPoller` (its own thread) and re-emits its events on the GUI thread.
 
-    ``event`` is emitted from the poller thread; Qt queues it to this object's (GUI) thread,
+    ``polled`` is emitted from the poller thread; Qt queues it to this object's (GUI) thread,
     where the typed signals fire.
     """
 
-    event = Signal(object)
+    polled = Signal(object)
     card_read = Signal(object)  # IdCard
     read_failed = Signal(object)  # CardReaderError
     card_removed = Signal()
@@ -32,8 +32,8 @@ class CardReaderAdapter(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._poller = poller_factory(self.event.emit)
-        self.event.connect(self._on_event)
+        self._poller = poller_factory(self.polled.emit)
+        self.polled.connect(self._on_event)
         self.ready = False
 
     def start(self) -> None:

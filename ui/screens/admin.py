@@ -21,10 +21,11 @@ from kiosk.admin_lockout import AdminPinGuard, PinOutcome, PinResult, state_path
 from kiosk.idle import ScreenKind
 from kiosk.printing import PrintedCopy
 from kiosk.reconcile import Reconciliation, reconcile
+from kiosk.transactions import TransactionKind
 from printer.escpos.status import PrinterStatus
 from ui.context import AppContext
 from ui.errors import describe
-from ui.screens.base import Screen
+from ui.screen import Screen
 from ui.widgets.keypad import Keypad
 from ui.widgets.volume import VolumeControl
 
@@ -79,7 +80,7 @@ class AdminPinScreen(Screen):
         self.keypad.setEnabled(result.outcome is not PinOutcome.LOCKED)
         if result.outcome is PinOutcome.ACCEPTED:
             self.unlocked.emit()
-            self.navigate.emit("admin", None)
+            self.open("admin")
         elif result.outcome is PinOutcome.LOCKED:
             self.go_home.emit()
         else:
@@ -228,16 +229,25 @@ class AdminScreen(Screen):
             return
         ctx = self.ctx
         ctx.runner.run(
-            lambda: len(ctx.journal.unresolved()),
+            lambda: [entry.kind for entry in ctx.journal.unresolved()],
             self._show_journal,
             lambda exc: self.journal.setText(describe(exc, ctx.translator)),
         )
 
-    def _show_journal(self, unresolved: int) -> None:
+    def _show_journal(self, kinds: list[str]) -> None:
+        if not kinds:
+            self.journal.setText(self.tr("admin.journal_ok"))
+            return
+        # Staff see what to follow up, in words; a kind this version does not know (an older
+        # or newer kiosk's journal) is shown as stored.
+        known = {kind.value: kind for kind in TransactionKind}
+        names = dict.fromkeys(self.tr(known[k].text_key) if k in known else k for k in kinds)
         self.journal.setText(
-            self.tr("admin.journal", count=unresolved)
-            if unresolved
-            else self.tr("admin.journal_ok")
+            self.tr(
+                "admin.journal",
+                count=len(kinds),
+                kinds=self.tr("admin.list_separator").join(names),
+            )
         )
 
     def _on_printer_status(self, status: PrinterStatus) -> None:

@@ -11,7 +11,7 @@ from kiosk.idle import ScreenKind
 from kiosk.voice.prompts import Prompt
 from ui.context import AppContext
 from ui.features import Feature, FeatureRegistry
-from ui.screens.base import Screen
+from ui.screen import Screen
 from ui.widgets.tile import Tile
 
 COLUMNS = 4

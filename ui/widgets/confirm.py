@@ -154,6 +154,12 @@ class ConfirmPanel(QFrame):
         """True once the customer checked 我已阅读并同意 for the agreement asked about."""
         return self.agreement is not None and self.consent_button.isChecked()
 
+    def reopen(self) -> None:
+        """The answer to the confirmed question was lost: ask the same question again (the
+        consent given stays), so confirming resends it (kiosk/flows/transaction.py)."""
+        self.confirm_button.setEnabled(self.agreement is None or self.consent_button.isChecked())
+        self.show()
+
     def close_question(self) -> None:
         self.hide()
         self.rows = []

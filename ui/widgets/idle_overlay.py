@@ -58,7 +58,9 @@ class IdleOverlay(QFrame):
         self._seconds = seconds_left
         self._countdown.setText(str(seconds_left))
         self._hint.setText(self._tr.tr("idle.hint", seconds=seconds_left))
-        self.setGeometry(self.parentWidget().rect())
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
         if not self.isVisible():
             self.show()
             self.raise_()

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
 from common.money import format_fen
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
+from kiosk.transactions import TransactionKind
 from ui.context import AppContext
-from ui.screens.base import Screen
+from ui.screen import Screen
 from ui.widgets.card import card
 
 REMINDER_CHOICES_FEN = (500, 1000, 2000, 3000, 5000)
@@ -70,7 +71,7 @@ class OverviewScreen(Screen):
         self.layout_.addStretch(1)
         self.bills_button = QPushButton()
         self.bills_button.setProperty("kind", "primary")
-        self.bills_button.clicked.connect(lambda: self.navigate.emit("bills", None))
+        self.bills_button.clicked.connect(lambda: self.open("bills"))
         actions = QHBoxLayout()
         actions.addWidget(self.bills_button)
         actions.addStretch(1)
@@ -212,7 +213,7 @@ class OverviewScreen(Screen):
             self.status.show()
 
         self.transact(
-            "reminder",
+            TransactionKind.REMINDER,
             fen,
             lambda k: ctx.backend.set_reminder_threshold(fen, idempotency_key=k),
             lambda setting: setting.transaction_id,

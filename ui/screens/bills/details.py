@@ -7,8 +7,6 @@ the customer scrolls. Rows are tall (72 px) and the table scrolls kinetically by
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -31,16 +29,16 @@ from printer.receipts import DetailSlip, build_detail_slip
 from printer.statement import format_duration, format_volume
 from ui.context import AppContext
 from ui.models.records_model import RecordsModel
-from ui.screens.base import Screen
-from ui.screens.bills.common import (
+from ui.screen import Screen
+from ui.screens.bills.output import StatementOutput
+from ui.screens.bills.params import DetailsParams
+from ui.screens.bills.statement_job import SavedStatement, statement_job
+from ui.shared.customer import (
     doc_customer,
     doc_terminal,
-    open_screen,
-    take_pending,
     with_bills,
 )
-from ui.screens.bills.print_panel import PrintPanel
-from ui.screens.bills.statement_job import SavedStatement, StatementOutput, statement_job
+from ui.widgets.print_panel import PrintPanel
 from ui.widgets.touch_scroll import enable_touch_scroll
 
 ROW_HEIGHT = 72
@@ -62,6 +60,7 @@ def _button(name: str, checkable: bool = False) -> QPushButton:
 class DetailsScreen(Screen):
     """Itemised records (needs Access.DETAILS: the shell identifies first)."""
 
+    Params = DetailsParams
     screen_id = "details"
     kind = ScreenKind.READING
     title_key = "details.title"
@@ -138,12 +137,10 @@ class DetailsScreen(Screen):
         self.saved: SavedStatement | None = None
 
     # Screen API ---------------------------------------------------------------------------
-    def enter(self, params: Any) -> None:
-        params = take_pending(self.ctx, self.screen_id, params) or {}
-        if params.get("month"):
-            self.month = params["month"]
-        if params.get("tab"):
-            self.tab = params["tab"]
+    def enter(self, params: object) -> None:
+        if isinstance(params, DetailsParams):
+            self.month = params.month or self.month
+            self.tab = params.tab or self.tab
         self.print_panel.reset()
         self.retranslate()
         with_bills(self, self._got_bills)
@@ -342,4 +339,4 @@ class DetailsScreen(Screen):
             self.show_error(self.tr("details.free_record"))
             return
         target = kd.DisputeTarget(self.month, record.kind, record.sub_item, record)
-        open_screen(self, "dispute", target, Access.DETAILS)
+        self.open("dispute", target, Access.DETAILS)

@@ -3,8 +3,6 @@ amount when the rules confirm it, and the customer takes a receipt with the disp
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,27 +22,21 @@ from kiosk import disputes as kd
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
 from kiosk.records import client_fetch, fetch_kind
-from printer.document import Document
-from printer.receipts import build_transaction_receipt
+from kiosk.transactions import TransactionKind
 from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.bills.common import doc_customer, doc_terminal, take_pending, with_bills
-from ui.screens.bills.print_panel import PrintPanel
+from ui.screen import Screen
+from ui.shared.customer import doc_customer, doc_terminal, with_bills
+from ui.widgets.print_panel import PrintPanel
+from ui.widgets.result_card import offer_receipt
 from ui.widgets.touch_scroll import enable_touch_scroll
 
 MAX_CANDIDATES = 200
-# Display texts of kiosk.bills.DISPUTE_REASONS (the backend receives the Chinese reason).
-REASON_KEYS = (
-    "dispute.reason_not_ordered",
-    "dispute.reason_cancelled",
-    "dispute.reason_wrong_price",
-    "dispute.reason_not_used",
-)
 
 
 class DisputeScreen(Screen):
     """Flag a wrong charge (needs Access.DETAILS)."""
 
+    Params = kd.DisputeTarget
     screen_id = "dispute"
     kind = ScreenKind.ORDINARY
     title_key = "dispute.title"
@@ -66,8 +58,8 @@ class DisputeScreen(Screen):
         self.layout_.addWidget(self.reason_caption)
         reasons = QGridLayout()
         self.reason_group = QButtonGroup(self)
-        self.reason_buttons: dict[str, QPushButton] = {}
-        for index, reason in enumerate(kd.DISPUTE_REASONS):
+        self.reason_buttons: dict[kd.DisputeReason, QPushButton] = {}
+        for index, reason in enumerate(kd.DisputeReason):
             button = QPushButton()
             button.setObjectName("reasonButton")
             button.setCheckable(True)
@@ -98,11 +90,10 @@ class DisputeScreen(Screen):
         self.target: kd.DisputeTarget | None = None
         self.candidates: list[m.Record] = []
         self.dispute: m.Dispute | None = None
-        self.disputed: tuple[m.Record, str] | None = None
+        self.disputed: tuple[m.Record, kd.DisputeReason] | None = None
 
     # Screen API ---------------------------------------------------------------------------
-    def enter(self, params: Any) -> None:
-        params = take_pending(self.ctx, self.screen_id, params)
+    def enter(self, params: object) -> None:
         self._clear()
         self.retranslate()
         if isinstance(params, kd.DisputeTarget):
@@ -116,8 +107,8 @@ class DisputeScreen(Screen):
     def retranslate(self) -> None:
         super().retranslate()
         self.reason_caption.setText(self.tr("dispute.reason"))
-        for key, button in zip(REASON_KEYS, self.reason_buttons.values(), strict=True):
-            button.setText(self.tr(key))
+        for reason, button in self.reason_buttons.items():
+            button.setText(self.tr(reason.text_key))
         self.confirm_button.setText(self.tr("dispute.confirm"))
         self.receipt_button.setText(self.tr("dispute.print_receipt"))
         self.print_panel.retranslate()
@@ -217,7 +208,7 @@ class DisputeScreen(Screen):
         row = self.charges.currentRow()
         return self.candidates[row] if 0 <= row < len(self.candidates) else None
 
-    def selected_reason(self) -> str | None:
+    def selected_reason(self) -> kd.DisputeReason | None:
         return next((r for r, b in self.reason_buttons.items() if b.isChecked()), None)
 
     def _on_charges_current_row_changed(self, _row: int) -> None:
@@ -239,9 +230,9 @@ class DisputeScreen(Screen):
             self._show_result(dispute)
 
         self.transact(
-            "dispute",
+            TransactionKind.DISPUTE,
             (record.record_id, reason),
-            lambda k: ctx.backend.open_dispute(record.record_id, reason, idempotency_key=k),
+            lambda k: ctx.backend.open_dispute(record.record_id, reason.value, idempotency_key=k),
             lambda d: d.number,
             done,
             amount_fen=record.fee_fen,
@@ -280,8 +271,4 @@ class DisputeScreen(Screen):
             hall_now(),
         )
 
-        def build() -> Document:
-            return build_transaction_receipt(receipt, hall_now())
-
-        # A transaction receipt: staff may reprint it (masked data only).
-        self.print_panel.offer(build, None, keep_copy=True)
+        offer_receipt(self.print_panel, receipt)

@@ -3,8 +3,6 @@ highlights (new VAS/SP charge, roaming, spike) and a "this is wrong" button per 
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -26,17 +24,16 @@ from kiosk.idle import ScreenKind
 from printer.document import Document
 from printer.receipts import BillSlip, build_bill_slip
 from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.bills.common import (
+from ui.screen import Screen
+from ui.screens.bills.overview import change_text
+from ui.screens.bills.params import DetailsParams, MonthParams
+from ui.shared.customer import (
     doc_customer,
     doc_terminal,
-    open_screen,
-    take_pending,
     with_bills,
 )
-from ui.screens.bills.overview import change_text
-from ui.screens.bills.print_panel import PrintPanel
 from ui.widgets.card import card
+from ui.widgets.print_panel import PrintPanel
 from ui.widgets.touch_scroll import enable_touch_scroll
 
 HIGHLIGHT_KEYS = {
@@ -104,6 +101,7 @@ class CategoryCard(QFrame):
 class MonthBillScreen(Screen):
     """One month's bill, explained."""
 
+    Params = MonthParams
     screen_id = "bill"
     kind = ScreenKind.READING
     title_key = "bill.title"
@@ -114,12 +112,12 @@ class MonthBillScreen(Screen):
         self.change = self.label(role="caption")
         self.account = self.label(role="caption")
         self.layout_.addWidget(card(self.heading, self.change, self.account))
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("billScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        enable_touch_scroll(self.scroll)
-        self.layout_.addWidget(self.scroll, 1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("billScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        enable_touch_scroll(self.scroll_area)
+        self.layout_.addWidget(self.scroll_area, 1)
         self.print_panel = PrintPanel(ctx)
         self.layout_.addWidget(self.print_panel)
         actions = QHBoxLayout()
@@ -138,9 +136,9 @@ class MonthBillScreen(Screen):
         self.cards: list[CategoryCard] = []
         self.month = ""
 
-    def enter(self, params: Any) -> None:
-        params = take_pending(self.ctx, self.screen_id, params) or {}
-        self.month = params.get("month", self.month)
+    def enter(self, params: object) -> None:
+        if isinstance(params, MonthParams):
+            self.month = params.month
         self.print_panel.reset()
         self.retranslate()
         with_bills(self, self._got_bills)
@@ -206,20 +204,20 @@ class MonthBillScreen(Screen):
             self.cards.append(category_card)
             box.addWidget(category_card)
         box.addStretch(1)
-        self.scroll.setWidget(holder)
+        self.scroll_area.setWidget(holder)
 
     def _clear(self) -> None:
         self.cards = []
-        old = self.scroll.takeWidget()
+        old = self.scroll_area.takeWidget()
         if old is not None:
             old.deleteLater()
 
     # Actions -------------------------------------------------------------------------------
     def dispute(self, target: kd.DisputeTarget) -> None:
-        open_screen(self, "dispute", target, Access.DETAILS)
+        self.open("dispute", target, Access.DETAILS)
 
     def _on_details_button_clicked(self) -> None:
-        open_screen(self, "details", {"month": self.month}, Access.DETAILS)
+        self.open("details", DetailsParams(self.month), Access.DETAILS)
 
     def _on_print_button_clicked(self) -> None:
         bill = self.bill

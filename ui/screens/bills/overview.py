@@ -13,9 +13,11 @@ from kiosk.backend import models as m
 from kiosk.backend.factors import Access
 from kiosk.idle import ScreenKind
 from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.bills.common import open_screen, with_bills
-from ui.screens.bills.statement_job import SavedStatement, StatementOutput, statement_job
+from ui.screen import Screen
+from ui.screens.bills.output import StatementOutput
+from ui.screens.bills.params import DetailsParams, MonthParams
+from ui.screens.bills.statement_job import SavedStatement, statement_job
+from ui.shared.customer import with_bills
 from ui.widgets.bill_chart import BillChart
 from ui.widgets.card import card
 
@@ -138,14 +140,14 @@ class BillsScreen(Screen):
 
     # Actions -------------------------------------------------------------------------------
     def open_month(self, month: str) -> None:
-        self.navigate.emit("bill", {"month": month})
+        self.open("bill", MonthParams(month))
 
     def _on_chart_month_tapped(self, month: str) -> None:
         self.open_month(month)
 
     def _on_details_button_clicked(self) -> None:
         newest = max((b.month for b in self.bills), default=None)
-        open_screen(self, "details", {"month": newest} if newest else None, Access.DETAILS)
+        self.open("details", DetailsParams(newest), Access.DETAILS)
 
     def _on_pdf_button_clicked(self) -> None:
         if not self.bills:

@@ -17,8 +17,8 @@ from kiosk.bills import to_detail_record, to_statement_month
 from kiosk.records import client_fetch, fetch_month
 from printer import statement as st
 from ui.context import AppContext
-from ui.screens.bills.common import doc_customer, doc_terminal
 from ui.screens.bills.output import StatementOutput
+from ui.shared.customer import doc_customer, doc_terminal
 
 
 @dataclass(frozen=True)

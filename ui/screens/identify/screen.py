@@ -17,7 +17,8 @@ from kiosk.session import Customer
 from kiosk.voice.prompts import Prompt
 from ui.context import AppContext
 from ui.errors import describe
-from ui.screens.base import Screen
+from ui.navigation import Destination
+from ui.screen import Screen
 from ui.screens.identify.card_page import CardPage
 from ui.screens.identify.pages import ChoicePage, Page, PasswordPage, PhonePage, SmsPage
 
@@ -36,6 +37,7 @@ STEP_PROMPTS = {
 class IdentifyScreen(Screen):
     """Asks only for what the chosen function still needs, then opens it."""
 
+    Params = Destination
     screen_id = "identify"
     kind = ScreenKind.ENTRY
     title_key = "identify.title"
@@ -71,14 +73,15 @@ class IdentifyScreen(Screen):
             reader.read_failed.connect(self.card_page.on_read_failed)
             reader.ready_changed.connect(self.card_page.set_reader_ready)
         self.state: IdentifyState | None = None
-        self.target: str | None = None
+        self.continuation: Destination | None = None
         self.step = Step.PHONE
 
     # Screen API ---------------------------------------------------------------------------
-    def enter(self, params: Any) -> None:
-        params = params or {}
-        self.target = params.get("target")
-        level = params.get("level", m.Access.SUMMARY)
+    def enter(self, params: object) -> None:
+        # The continuation: where the customer was going, handed back unchanged when done.
+        self.continuation = params if isinstance(params, Destination) else None
+        level = self.continuation.level if self.continuation else None
+        level = level or m.Access.SUMMARY
         customer = self.ctx.sessions.current.customer
         self.state = IdentifyState(
             level=level,
@@ -95,7 +98,7 @@ class IdentifyScreen(Screen):
 
     def reset(self) -> None:
         self.state = None
-        self.target = None
+        self.continuation = None
         for page in self._page_of.values():
             page.clear()
 
@@ -140,9 +143,9 @@ class IdentifyScreen(Screen):
         page.adjustSize()
 
     def _finish(self) -> None:
-        target = self.target
-        if target:
-            self.replace.emit(target, None)
+        continuation = self.continuation
+        if continuation is not None:
+            self.replace.emit(continuation.target, continuation.params)
         else:
             self.go_home.emit()
 

@@ -25,13 +25,15 @@ from kiosk import invoices as ki
 from kiosk.backend import models as m
 from kiosk.backend.errors import Conflict
 from kiosk.idle import ScreenKind
+from kiosk.printing import PrintState
+from kiosk.transactions import TransactionKind
 from printer.document import Document
 from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.bills.common import doc_customer, doc_terminal, with_bills
-from ui.screens.bills.print_panel import PrintPanel
+from ui.screen import Screen
+from ui.shared.customer import doc_customer, doc_terminal, with_bills
 from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
+from ui.widgets.print_panel import PrintPanel
 
 MONTH_BUTTON_HEIGHT = 120
 ROW_KEYS = {
@@ -251,7 +253,9 @@ class InvoiceScreen(Screen):
         self.issue_button.setVisible(invoice is None and not asking)
         self.issue_button.setEnabled(not self.loading)
         printable = month in self.issued_here and month not in self.printed
-        self.print_button.setVisible(printable and self.print_panel.state in ("idle", "failed"))
+        self.print_button.setVisible(
+            printable and self.print_panel.state in (PrintState.IDLE, PrintState.FAILED)
+        )
         # While the confirmation asks, it says all the card would (and the screen stays short).
         self.invoice_card.setVisible(not asking)
 
@@ -304,13 +308,14 @@ class InvoiceScreen(Screen):
 
         # One key per month: a retry after a lost answer cannot issue a second invoice.
         self.transact(
-            "invoice",
+            TransactionKind.INVOICE,
             month,
             lambda k: ctx.backend.issue_invoice(month, idempotency_key=k),
             lambda invoice: invoice.invoice_number,
             done,
             amount_fen=self._amount_of(month),
             on_error=failed,
+            confirm=self.confirm,
         )
 
     # Printing -----------------------------------------------------------------------------
@@ -338,5 +343,5 @@ class InvoiceScreen(Screen):
         self.print_button.hide()
         # Kept for staff: the counter reprints an invoice from this copy.
         self.print_panel.offer(build, printed, keep_copy=True)
-        if self.print_panel.state == "failed":  # no printer at all
+        if self.print_panel.state is PrintState.FAILED:  # no printer at all
             self._show_state()

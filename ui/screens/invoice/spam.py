@@ -23,46 +23,15 @@ from common.masking import mask_other_party
 from kiosk import spam as ks
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
-from printer.document import Document
-from printer.receipts import build_transaction_receipt
+from kiosk.transactions import TransactionKind
 from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.bills.common import doc_customer, doc_terminal
-from ui.screens.bills.print_panel import PrintPanel
+from ui.screen import Screen
+from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.keypad import Keypad
-
-CATEGORY_KEYS = {
-    ks.SpamCategory.HARASSMENT_CALL: "spam.category_harassment",
-    ks.SpamCategory.FRAUD_CALL: "spam.category_fraud",
-    ks.SpamCategory.SPAM_SMS: "spam.category_sms",
-    ks.SpamCategory.OTHER: "spam.category_other",
-}
-# Display texts of kiosk.spam.SUBJECTS, in the same order (the backend receives Chinese).
-SUBJECT_KEYS = (
-    "spam.subject_ads",
-    "spam.subject_impostor",
-    "spam.subject_prize_loan",
-    "spam.subject_porn_gambling",
-)
-KIND_KEYS = {
-    ks.NumberKind.MOBILE: "spam.kind_mobile",
-    ks.NumberKind.FIXED: "spam.kind_fixed",
-    ks.NumberKind.SMS_PORT: "spam.kind_sms_port",
-    ks.NumberKind.SERVICE: "spam.kind_service",
-    ks.NumberKind.INTERNATIONAL: "spam.kind_international",
-}
-PROBLEM_KEYS = {
-    ks.NumberProblem.EMPTY: "spam.problem_empty",
-    ks.NumberProblem.NOT_DIGITS: "spam.problem_not_digits",
-    ks.NumberProblem.TOO_SHORT: "spam.problem_too_short",
-    ks.NumberProblem.TOO_LONG: "spam.problem_too_long",
-    ks.NumberProblem.BAD_MOBILE: "spam.problem_bad_mobile",
-    ks.NumberProblem.NEEDS_AREA_CODE: "spam.problem_needs_area_code",
-    ks.NumberProblem.BAD_FIXED: "spam.problem_bad_fixed",
-    ks.NumberProblem.OWN_NUMBER: "spam.problem_own_number",
-}
+from ui.widgets.print_panel import PrintPanel
+from ui.widgets.result_card import offer_receipt
 
 
 class SpamScreen(Screen):
@@ -96,10 +65,10 @@ class SpamScreen(Screen):
         right.addLayout(categories)
         self.subject_caption = self.label(role="caption")
         right.addWidget(self.subject_caption)
-        self.subject_buttons: dict[str, QPushButton] = {}
+        self.subject_buttons: dict[ks.SpamSubject, QPushButton] = {}
         subjects = QGridLayout()
         subjects.setSpacing(16)
-        for index, subject in enumerate(ks.SUBJECTS):
+        for index, subject in enumerate(ks.SpamSubject):
             button = self._choice(checkable=True)
             button.clicked.connect(lambda _=False, s=subject: self._on_subject_clicked(s))
             self.subject_buttons[subject] = button
@@ -146,7 +115,7 @@ class SpamScreen(Screen):
         self.number = ""
         self.number_kind: ks.NumberKind | None = None
         self.report: m.SpamReport | None = None
-        self.reported: tuple[str, ks.SpamCategory, str | None] | None = None
+        self.reported: tuple[str, ks.SpamCategory, ks.SpamSubject | None] | None = None
         self._clear()
 
     @staticmethod
@@ -170,9 +139,9 @@ class SpamScreen(Screen):
         self.category_caption.setText(self.tr("spam.category"))
         self.subject_caption.setText(self.tr("spam.subject"))
         for category, button in self.category_buttons.items():
-            button.setText(self.tr(CATEGORY_KEYS[category]))
-        for key, button in zip(SUBJECT_KEYS, self.subject_buttons.values(), strict=True):
-            button.setText(self.tr(key))
+            button.setText(self.tr(category.text_key))
+        for subject, button in self.subject_buttons.items():
+            button.setText(self.tr(subject.text_key))
         self.next_button.setText(self.tr("spam.next"))
         self.receipt_button.setText(self.tr("spam.print_receipt"))
         self.again_button.setText(self.tr("spam.again"))
@@ -204,13 +173,13 @@ class SpamScreen(Screen):
     def selected_category(self) -> ks.SpamCategory | None:
         return next((c for c, b in self.category_buttons.items() if b.isChecked()), None)
 
-    def selected_subject(self) -> str | None:
+    def selected_subject(self) -> ks.SpamSubject | None:
         return next((s for s, b in self.subject_buttons.items() if b.isChecked()), None)
 
-    def _on_subject_clicked(self, subject: str) -> None:
+    def _on_subject_clicked(self, subject: ks.SpamSubject) -> None:
         # One subject or none: tapping the chosen one again takes it back.
         for other, button in self.subject_buttons.items():
-            if other != subject:
+            if other is not subject:
                 button.setChecked(False)
 
     def _on_keypad_text_changed(self, _text: str) -> None:
@@ -229,7 +198,7 @@ class SpamScreen(Screen):
         own = customer.phone if customer is not None else ""
         check = ks.check_reported_number(self.keypad.text(), own)
         if check.problem is not None:
-            self.show_error(self.tr(PROBLEM_KEYS[check.problem]))
+            self.show_error(self.tr(check.problem.text_key))
             return
         if self.selected_category() is None:
             self.show_error(self.tr("spam.pick_category"))
@@ -248,22 +217,19 @@ class SpamScreen(Screen):
             (self.tr("spam.row_number"), ks.spaced(self.number, self.number_kind)),
             (
                 self.tr("spam.row_kind"),
-                self.tr(KIND_KEYS[self.number_kind]) if self.number_kind else "",
+                self.tr(self.number_kind.text_key) if self.number_kind else "",
             ),
-            (self.tr("spam.row_category"), self.tr(CATEGORY_KEYS[category])),
+            (self.tr("spam.row_category"), self.tr(category.text_key)),
         ]
         subject = self.selected_subject()
         if subject is not None:
-            rows.append((self.tr("spam.row_subject"), self._subject_text(subject)))
+            rows.append((self.tr("spam.row_subject"), self.tr(subject.text_key)))
         self.confirm.ask(
             self.tr("spam.confirm_title"),
             rows,
             note=self.tr("spam.confirm_note", centre=ks.REPORT_CENTRE),
             confirm_key="spam.confirm",
         )
-
-    def _subject_text(self, subject: str) -> str:
-        return self.tr(SUBJECT_KEYS[ks.SUBJECTS.index(subject)])
 
     def _on_confirm_cancelled(self) -> None:
         self.form.show()  # back to the form, as it was: the customer may correct it
@@ -283,18 +249,19 @@ class SpamScreen(Screen):
             self._offer_receipt()
             self.finish()
 
-        def failed(_exc: Exception) -> None:
+        def failed(_exc: Exception) -> None:  # refused: back to the form, the message says why
             self.confirm.close_question()
-            self.form.show()  # the message says why; the same report can be sent again
+            self.form.show()
 
         # One key per report: a retry after a lost answer is not filed twice.
         self.transact(
-            "spam_report",
+            TransactionKind.SPAM_REPORT,
             (number, content),
             lambda k: ctx.backend.report_spam(number, content, idempotency_key=k),
             lambda report: report.report_id,
             done,
             on_error=failed,
+            confirm=self.confirm,
         )
 
     def _show_result(self, report: m.SpamReport) -> None:
@@ -335,8 +302,4 @@ class SpamScreen(Screen):
             hall_now(),
         )
 
-        def build() -> Document:
-            return build_transaction_receipt(receipt, hall_now())
-
-        # A transaction receipt (masked data only): staff may reprint it.
-        self.print_panel.offer(build, None, keep_copy=True)
+        offer_receipt(self.print_panel, receipt)

@@ -18,23 +18,16 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 from common.masking import mask_phone
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
-from kiosk.line import PasswordProblem, confirmation_problem, password_problem
+from kiosk.line import confirmation_problem, line_receipt, password_problem
+from kiosk.transactions import TransactionKind
 from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.bills.print_panel import PrintPanel
-from ui.screens.line.receipt import ResultCard, offer_receipt
+from ui.screen import Screen
+from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.keypad import Keypad
-
-PROBLEM_KEYS: dict[PasswordProblem, str] = {
-    PasswordProblem.NOT_SIX_DIGITS: "line.pw_not_six",
-    PasswordProblem.SAME_DIGITS: "line.pw_same",
-    PasswordProblem.SEQUENCE: "line.pw_sequence",
-    PasswordProblem.FROM_NUMBER: "line.pw_from_number",
-    PasswordProblem.REPEATED: "line.pw_repeated",
-    PasswordProblem.MISMATCH: "line.pw_mismatch",
-}
+from ui.widgets.print_panel import PrintPanel
+from ui.widgets.result_card import ResultCard, offer_receipt
 
 
 class EntryStep(enum.Enum):
@@ -151,7 +144,7 @@ class PasswordResetScreen(Screen):
         if self.step is EntryStep.FIRST:
             problem = password_problem(digits, customer.phone)
             if problem is not None:
-                self.show_error(self.tr(PROBLEM_KEYS[problem]))
+                self.show_error(self.tr(problem.text_key))
                 return
             self._first = digits
             self.step = EntryStep.SECOND
@@ -160,7 +153,7 @@ class PasswordResetScreen(Screen):
         problem = confirmation_problem(self._first, digits)
         if problem is not None:
             self._start_over()
-            self.show_error(self.tr(PROBLEM_KEYS[problem]))
+            self.show_error(self.tr(problem.text_key))
             return
         self._new, self._first = digits, ""
         # The transaction's choice: a token for this attempt, never the password itself.
@@ -192,22 +185,17 @@ class PasswordResetScreen(Screen):
             return
         ctx = self.ctx
         self.transact(
-            "password_reset",
+            TransactionKind.PASSWORD_RESET,
             attempt,
             lambda key: ctx.backend.reset_password(password, idempotency_key=key),
             lambda r: r.transaction_id,
             self._on_reset_done,
             on_error=self._on_reset_failed,
+            confirm=self.confirm_panel,
         )
 
-    def _on_reset_failed(self, exc: Exception) -> None:
-        from kiosk.backend.errors import BackendTimeout, BackendUnavailable
-
-        if isinstance(exc, BackendTimeout | BackendUnavailable) and self._new:
-            # The answer was lost: the same confirmation again reuses the same key, so the
-            # backend applies the new password at most once.
-            self._ask()
-            return
+    def _on_reset_failed(self, _exc: Exception) -> None:
+        # Refused (a lost answer keeps the confirmation open: Screen.transact).
         error = self.error.text()
         self._start_over()
         self.show_error(error)
@@ -226,4 +214,7 @@ class PasswordResetScreen(Screen):
 
     def _on_receipt_clicked(self) -> None:
         if self.result is not None:
-            offer_receipt(self.ctx, self.print_panel, self.result)
+            offer_receipt(
+                self.print_panel,
+                line_receipt(self.result, doc_terminal(self.ctx), doc_customer(self.ctx)),
+            )

@@ -14,13 +14,15 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QWidget
 from common.masking import mask_phone
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
-from kiosk.line import LineAction, available_action
+from kiosk.line import LineAction, available_action, line_receipt
+from kiosk.transactions import TransactionKind
 from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.bills.print_panel import PrintPanel
-from ui.screens.line.receipt import ResultCard, offer_receipt
+from ui.screen import Screen
+from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
+from ui.widgets.print_panel import PrintPanel
+from ui.widgets.result_card import ResultCard, offer_receipt
 
 STATUS_KEYS: dict[m.LineStatus, str] = {
     m.LineStatus.NORMAL: "line.status_normal",
@@ -224,21 +226,19 @@ class LineStatusScreen(Screen):
 
         # One key per action: a retry after a lost answer cannot suspend (or resume) twice.
         self.transact(
-            action.value,
+            TransactionKind(action.value),
             action,
             call,
             lambda r: r.transaction_id,
             self._on_done,
             on_error=self._on_failed,
+            confirm=self.confirm_panel,
         )
 
     def _on_failed(self, exc: Exception) -> None:
-        from kiosk.backend.errors import BackendTimeout, BackendUnavailable, Conflict
+        from kiosk.backend.errors import Conflict
 
-        action = self.asking
-        if isinstance(exc, BackendTimeout | BackendUnavailable) and action is not None:
-            self._ask(action)  # the same confirmation retries with the same key
-            return
+        # Refused (a lost answer keeps the confirmation open: Screen.transact).
         self.asking = None
         self.confirm_panel.close_question()
         if isinstance(exc, Conflict):
@@ -263,4 +263,7 @@ class LineStatusScreen(Screen):
 
     def _on_receipt_clicked(self) -> None:
         if self.result is not None:
-            offer_receipt(self.ctx, self.print_panel, self.result)
+            offer_receipt(
+                self.print_panel,
+                line_receipt(self.result, doc_terminal(self.ctx), doc_customer(self.ctx)),
+            )

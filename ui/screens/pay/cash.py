@@ -21,11 +21,11 @@ from printer.document import Document
 from printer.receipts.payment import CASH, PaymentReceipt, build_payment_receipt
 from printer.statement import Customer
 from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.bills.common import doc_terminal
-from ui.screens.bills.print_panel import PrintPanel
+from ui.screen import Screen
+from ui.shared.customer import doc_terminal
 from ui.widgets.card import card
 from ui.widgets.keypad import Keypad
+from ui.widgets.print_panel import PrintPanel
 
 if TYPE_CHECKING:
     from kiosk.backend.cash import CashOrder

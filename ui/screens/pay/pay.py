@@ -2,7 +2,9 @@
 
 The order is journaled before it is sent (amount, idempotency key, masked number). While the
 customer pays, the screen polls the order; a lost answer never creates a second order because
-a retry reuses the same key.
+a retry reuses the same key. At most one poll is in flight: the next one is timed from the
+return of the last, so a slow backend slows polling down instead of piling polls up on the
+worker pool (where print preparation would wait behind them).
 """
 
 from __future__ import annotations
@@ -16,14 +18,15 @@ from common.hall_time import hall_now, to_hall
 from common.money import fen_to_capitals, format_fen
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
+from kiosk.transactions import TransactionKind
 from kiosk.voice.prompts import Prompt
 from printer.document import Document
 from printer.receipts.payment import PaymentReceipt, build_payment_receipt
 from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.bills.common import doc_customer, doc_terminal
-from ui.screens.bills.print_panel import PrintPanel
+from ui.screen import Screen
+from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.card import card
+from ui.widgets.print_panel import PrintPanel
 from ui.widgets.qr_code import QrCode
 
 AMOUNTS_FEN = (2000, 3000, 5000, 10000, 20000, 30000)
@@ -55,7 +58,7 @@ class PayScreen(Screen):
         # 现金缴费 beside QR, only where the terminal has a banknote acceptor.
         self.cash_button = QPushButton()
         self.cash_button.setMinimumHeight(96)
-        self.cash_button.clicked.connect(lambda: self.navigate.emit("pay_cash", None))
+        self.cash_button.clicked.connect(lambda: self.open("pay_cash"))
         self.cash_button.setVisible(ctx.services.cash is not None)
         self.layout_.addWidget(self.cash_button)
         self.qr = QrCode(360)
@@ -81,8 +84,10 @@ class PayScreen(Screen):
         self.layout_.addStretch(1)
         self.order: m.PaymentOrder | None = None
         self._poll = QTimer(self)
+        self._poll.setSingleShot(True)  # restarted when a poll returns, never while one is out
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._on_poll_timeout)
+        self.polls_in_flight = 0
         self._show_amounts()
 
     # Screen API ---------------------------------------------------------------------------
@@ -95,6 +100,7 @@ class PayScreen(Screen):
 
     def reset(self) -> None:
         self._poll.stop()
+        self.polls_in_flight = 0  # the old session's polls are dropped by its guard
         self.order = None
         self.qr.set_payload("")
         self.print_panel.reset()
@@ -124,7 +130,7 @@ class PayScreen(Screen):
         ctx = self.ctx
         # A retry of the same amount after a lost answer reuses its key: one order, not two.
         self.transact(
-            "payment",
+            TransactionKind.PAYMENT,
             fen,
             lambda k: ctx.backend.create_payment(fen, idempotency_key=k),
             lambda order: order.order_id,
@@ -168,12 +174,19 @@ class PayScreen(Screen):
                 )
             )
             self.again_button.show()
-            if not self._poll.isActive():
-                self._poll.start()
+            self._schedule_poll()
+
+    def _schedule_poll(self) -> None:
+        """Time the next poll, unless one is out (its return schedules the next)."""
+        if self.polls_in_flight == 0 and not self._poll.isActive():
+            self._poll.start()
 
     def _on_poll_timeout(self) -> None:
         order = self.order
-        if order is None or self.loading:
+        if order is None or order.status is not m.PaymentStatus.PENDING:
+            return
+        if self.loading:  # the order is being (re)created: look again later
+            self._schedule_poll()
             return
         ctx, order_id = self.ctx, order.order_id
 
@@ -181,16 +194,30 @@ class PayScreen(Screen):
             return ctx.backend.payment_status(order_id)
 
         # Polling is not the customer's doing: no busy line, and a failed poll just waits
-        # for the next tick.
-        self.ctx.runner.run(poll, self._on_polled, lambda _exc: None, self.ctx.sessions.guard())
+        # for the next one. A result dropped by the session guard schedules nothing: the
+        # session (and with it the order) is gone.
+        self.polls_in_flight += 1
+        self.ctx.runner.run(poll, self._on_polled, self._on_poll_failed, self.ctx.sessions.guard())
+
+    def _on_poll_failed(self, _exc: Exception) -> None:
+        self.polls_in_flight -= 1
+        self._keep_polling()
 
     def _on_polled(self, order: m.PaymentOrder) -> None:
+        self.polls_in_flight -= 1
         current = self.order
-        changed = current is not None and order.order_id == current.order_id
-        if changed and current is not None and order.status is not current.status:
+        same = current is not None and order.order_id == current.order_id
+        if same and current is not None and order.status is not current.status:
             self._show_order(order)
             if order.status is m.PaymentStatus.PAID:
                 self.voice_step.emit(Prompt.PAYMENT_DONE)
+        else:
+            self._keep_polling()
+
+    def _keep_polling(self) -> None:
+        order = self.order
+        if order is not None and order.status is m.PaymentStatus.PENDING and self.isVisible():
+            self._schedule_poll()
 
     def _offer_receipt(self, order: m.PaymentOrder) -> None:
         terminal, customer = doc_terminal(self.ctx), doc_customer(self.ctx)

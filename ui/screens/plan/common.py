@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from common.money import format_fen
 from kiosk import plans as kp
 from kiosk.backend import models as m
-from ui.screens.base import Screen
-from ui.screens.bills.common import BILLS_CACHE
+from ui.screen import Screen
+from ui.shared.customer import BILLS_CACHE
 
 COMPARE = "plan_compare"  # the comparison screen's id
+
+
+@dataclass(frozen=True)
+class CompareParams:
+    """The comparison screen's parameters: the customer's options and the plan chosen."""
+
+    options: kp.PlanOptions
+    code: str
 
 
 def load_options(screen: Screen, on_done: Callable[[kp.PlanOptions], None]) -> None:

@@ -13,7 +13,6 @@ word: a plan already booked elsewhere meanwhile is refused there and said calmly
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
@@ -24,15 +23,15 @@ from kiosk import agreements as ka
 from kiosk import plans as kp
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
-from printer.document import Document
-from printer.receipts import build_transaction_receipt
+from kiosk.transactions import TransactionKind
 from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.bills.common import doc_customer, doc_terminal
-from ui.screens.bills.print_panel import PrintPanel
-from ui.screens.plan.common import COMPARE, difference_text
+from ui.screen import Screen
+from ui.screens.plan.common import COMPARE, CompareParams, difference_text
+from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
+from ui.widgets.print_panel import PrintPanel
+from ui.widgets.result_card import offer_receipt
 
 # Rows of the comparison (label keys); the values come from _cells.
 ROW_KEYS = (
@@ -49,6 +48,7 @@ RESULT_KEYS = ("plan.confirm_to", "plan.confirm_date", "plan.transaction")
 class PlanCompareScreen(Screen):
     """Current vs chosen plan; 办理 books the chosen one from next month."""
 
+    Params = CompareParams
     screen_id = COMPARE
     kind = ScreenKind.READING
     title_key = "plan.compare_title"
@@ -97,14 +97,14 @@ class PlanCompareScreen(Screen):
         self.change_button.setObjectName("planChange")
         self.change_button.setProperty("kind", "primary")
         self.change_button.clicked.connect(self._on_change_button_clicked)
-        self.actions = QWidget()
-        actions = QHBoxLayout(self.actions)
+        self.action_row = QWidget()
+        actions = QHBoxLayout(self.action_row)
         actions.setContentsMargins(0, 0, 0, 0)
         actions.setSpacing(24)
         self.difference = self.label(role="value")
         actions.addWidget(self.difference, 1)
         actions.addWidget(self.change_button)
-        self.layout_.addWidget(self.actions)
+        self.layout_.addWidget(self.action_row)
         self.confirm = ConfirmPanel(ctx.translator)
         self.confirm.confirmed.connect(self._on_confirm_confirmed)
         self.confirm.cancelled.connect(self._on_confirm_cancelled)
@@ -146,10 +146,10 @@ class PlanCompareScreen(Screen):
         self._clear()
 
     # Screen API ---------------------------------------------------------------------------
-    def enter(self, params: Any) -> None:
-        if isinstance(params, tuple) and isinstance(params[0], kp.PlanOptions):
+    def enter(self, params: object) -> None:
+        if isinstance(params, CompareParams):
             self._clear()
-            self.options, self.code = params[0], str(params[1])
+            self.options, self.code = params.options, params.code
         self.retranslate()
         if self.options is None:  # nothing chosen (e.g. "back" into a wiped screen)
             QTimer.singleShot(0, self.go_back.emit)  # after the navigator finished showing us
@@ -196,7 +196,7 @@ class PlanCompareScreen(Screen):
         self.difference.clear()
         self.same_note.hide()
         self.comparison.show()
-        self.actions.show()
+        self.action_row.show()
         self.change_button.setEnabled(True)
         self.confirm.close_question()
         self.result.hide()
@@ -270,7 +270,7 @@ class PlanCompareScreen(Screen):
         )
         self.difference.setText(difference_text(self, options, self.code))
         offer = kp.may_change_to(options, self.code) and self.change is None
-        self.actions.setVisible(offer and self.confirm.isHidden())
+        self.action_row.setVisible(offer and self.confirm.isHidden())
         if chosen.is_booked:
             self.same_note.setText(
                 self.tr("plan.already_booked", date=options.effective_on.isoformat())
@@ -328,7 +328,7 @@ class PlanCompareScreen(Screen):
         ]
         # The comparison gives way to the question (both do not fit a 1080p screen).
         self.comparison.hide()
-        self.actions.hide()
+        self.action_row.hide()
         self.confirm.ask(
             self.tr("plan.confirm_title", plan=chosen.name),
             rows,
@@ -350,13 +350,14 @@ class PlanCompareScreen(Screen):
         ctx, version = self.ctx, agreement.version
         self.consented = agreement
         self.transact(
-            "plan_change",
+            TransactionKind.PLAN_CHANGE,
             (code, version),
             lambda k: ctx.backend.change_plan(code, version, idempotency_key=k),
             lambda change: change.transaction_id,
             self._on_changed,
             busy_key="plan.changing",
             on_error=self._on_change_failed,
+            confirm=self.confirm,
         )
 
     def _on_change_failed(self, exc: Exception) -> None:
@@ -384,7 +385,7 @@ class PlanCompareScreen(Screen):
         self.change = change
         self.confirm.close_question()
         self.comparison.hide()
-        self.actions.hide()
+        self.action_row.hide()
         self.same_note.hide()
         self.result_title.setText(self.tr("plan.done"))
         values = (change.to_plan.name, change.effective_on.isoformat(), change.transaction_id)
@@ -413,8 +414,4 @@ class PlanCompareScreen(Screen):
             change, doc_terminal(self.ctx), doc_customer(self.ctx), hall_now(), self.consented
         )
 
-        def build() -> Document:
-            return build_transaction_receipt(receipt, hall_now())
-
-        # A transaction receipt: staff may reprint it (masked data only).
-        self.print_panel.offer(build, None, keep_copy=True)
+        offer_receipt(self.print_panel, receipt)

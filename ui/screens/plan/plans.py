@@ -15,8 +15,15 @@ from common.money import format_fen
 from kiosk import plans as kp
 from kiosk.idle import ScreenKind
 from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.plan.common import COMPARE, advice_text, allowance_text, load_options, usage_text
+from ui.screen import Screen
+from ui.screens.plan.common import (
+    COMPARE,
+    CompareParams,
+    advice_text,
+    allowance_text,
+    load_options,
+    usage_text,
+)
 from ui.widgets.card import card
 
 
@@ -170,4 +177,4 @@ class PlansScreen(Screen):
 
     def _on_choose(self, code: str) -> None:
         if self.options is not None:
-            self.navigate.emit(COMPARE, (self.options, code))
+            self.open(COMPARE, CompareParams(self.options, code))

@@ -1,24 +1,13 @@
-"""增值业务 (PRODUCT function 6).
-
-The home tiles and screens this feature adds.
-Screen modules are imported inside their factories: start-up loads only the home screen.
-"""
+"""增值业务 (PRODUCT function 6)."""
 
 from __future__ import annotations
 
 from kiosk.backend.factors import Access
 from ui.context import AppContext
-from ui.features import Feature, FeatureRegistry
-from ui.screens.base import Screen
+from ui.features import Feature, lazy_screen
 
 
-def _services(ctx: AppContext) -> Screen:
-    from ui.screens.services.services import ServicesScreen
-
-    return ServicesScreen(ctx)
-
-
-def install_services(registry: FeatureRegistry, ctx: AppContext) -> None:
+def features(ctx: AppContext) -> tuple[Feature, ...]:
     """我的业务: subscriptions and their monthly fees, one-tap unsubscribe, ordering.
 
     The tile asks for the summary level, as the backend does for the list and for
@@ -26,15 +15,13 @@ def install_services(registry: FeatureRegistry, ctx: AppContext) -> None:
     sensitive (ID card + SMS code): the screen asks for the missing factors when the customer
     taps 订购, and comes back to that service's confirmation.
     """
-    if ctx.services.backend is None:
-        return
-    registry.add(
+    return (
         Feature(
             key="services",
             icon="services.svg",
             entry_screen="services",
             level=Access.SUMMARY,
-            screens=(("services", _services),),
+            screens=(("services", lazy_screen("ui.screens.services.services:ServicesScreen")),),
             order=60,
-        )
+        ),
     )

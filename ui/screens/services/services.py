@@ -14,7 +14,7 @@ onto the receipt, and an agreement updated meanwhile is fetched and asked again.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -23,28 +23,36 @@ from common.masking import mask_phone
 from common.money import format_fen
 from kiosk import agreements as ka
 from kiosk import services as ks
-from kiosk.authz import satisfies
 from kiosk.backend import errors as be
 from kiosk.backend import models as m
 from kiosk.backend.factors import Access
 from kiosk.idle import ScreenKind
-from printer.document import Document
-from printer.receipts import build_transaction_receipt
+from kiosk.transactions import TransactionKind
 from ui.context import AppContext
 from ui.errors import describe
-from ui.screens.base import Screen
-from ui.screens.bills.common import doc_customer, doc_terminal, open_screen, take_pending
-from ui.screens.bills.print_panel import PrintPanel
+from ui.navigation import level_enough
+from ui.screen import Screen
 from ui.screens.services.code_page import CodePage
 from ui.screens.services.rows import ServiceColumn, service_row
+from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.confirm import ConfirmPanel
+from ui.widgets.print_panel import PrintPanel
+from ui.widgets.result_card import offer_receipt
 
 SCREEN_ID = "services"
+
+
+@dataclass(frozen=True)
+class ServicesParams:
+    """Opened with a service to order: back from identification, its question is asked."""
+
+    order: str | None = None
 
 
 class ServicesScreen(Screen):
     """The lists, the order question, the SMS code, and the receipt of what was done."""
 
+    Params = ServicesParams
     screen_id = SCREEN_ID
     kind = ScreenKind.ORDINARY
     title_key = "services.title"
@@ -106,12 +114,11 @@ class ServicesScreen(Screen):
         self._clear()
 
     # Screen API ---------------------------------------------------------------------------
-    def enter(self, params: Any) -> None:
-        params = take_pending(self.ctx, self.screen_id, params)
+    def enter(self, params: object) -> None:
         self._clear()
         self.retranslate()
-        if isinstance(params, dict) and isinstance(params.get("order"), str):
-            self._open_order = params["order"]
+        if isinstance(params, ServicesParams) and params.order is not None:
+            self._open_order = params.order
         self._load()
 
     def reset(self) -> None:
@@ -273,7 +280,7 @@ class ServicesScreen(Screen):
         self.print_panel.reset()
         ctx = self.ctx
         self.transact(
-            "service_cancel",
+            TransactionKind.SERVICE_CANCEL,
             ("cancel", code),
             lambda k: ctx.backend.cancel_service(code, idempotency_key=k),
             lambda change: change.transaction_id,
@@ -285,11 +292,9 @@ class ServicesScreen(Screen):
     def _on_order_clicked(self, service: m.Service) -> None:
         if self.loading:
             return
-        customer = self.ctx.sessions.current.customer
-        held = customer.factors if customer is not None else set()
-        if not satisfies(held, Access.SENSITIVE):
+        if not level_enough(self.ctx.sessions.current.customer, Access.SENSITIVE):
             # Identification adds the ID card and SMS code, then comes back to this question.
-            open_screen(self, SCREEN_ID, {"order": service.code}, Access.SENSITIVE)
+            self.open(SCREEN_ID, ServicesParams(order=service.code), Access.SENSITIVE)
             return
         self._ask_with_agreement(service)
 
@@ -348,19 +353,17 @@ class ServicesScreen(Screen):
         ctx, code, version = self.ctx, service.code, agreement.version
         self.consented = agreement
         self.transact(
-            "service_quote",
+            TransactionKind.SERVICE_QUOTE,
             ("quote", code, version),
             lambda k: ctx.backend.order_service(code, version, idempotency_key=k),
             lambda quote: quote.quote_id,
             self._quoted,
             busy_key="services.sending",
             on_error=self._on_quote_failed,
+            confirm=self.confirm,
         )
 
     def _on_quote_failed(self, exc: Exception) -> None:
-        if isinstance(exc, be.BackendTimeout | be.BackendUnavailable):
-            self.confirm.confirm_button.setEnabled(True)  # the same question may be retried
-            return
         self.consented = None
         if isinstance(exc, be.AgreementOutdated) and self.ordering is not None:
             # The operator updated the text meanwhile: read the new one and agree again.
@@ -395,7 +398,7 @@ class ServicesScreen(Screen):
         # One key per (quote, code): the same code after a lost answer is applied once; a
         # different code is a new request (the backend would refuse a reused key for it).
         self.transact(
-            "service_order",
+            TransactionKind.SERVICE_ORDER,
             (quote_id, code),
             lambda k: ctx.backend.confirm_order(quote_id, code, idempotency_key=k),
             lambda change: change.transaction_id,
@@ -411,8 +414,8 @@ class ServicesScreen(Screen):
             self.show_error(describe(exc, self.ctx.translator, context="sms"))
             self.code_page.keypad.reset()
             return
-        if isinstance(exc, be.BackendTimeout | be.BackendUnavailable):
-            return  # the same code may be sent again: it reuses its key
+        if self.flow(TransactionKind.SERVICE_ORDER).retry_reuses_key:
+            return  # the same code may be typed again: it reuses its key
         # Locked, expired or already answered: this order is over; show the truth again.
         message = self.error.text()
         if isinstance(exc, be.Conflict | be.NotFound):
@@ -460,8 +463,4 @@ class ServicesScreen(Screen):
         else:
             receipt = ks.cancel_receipt(change, terminal, customer, now)
 
-        def build() -> Document:
-            return build_transaction_receipt(receipt, hall_now())
-
-        # A transaction receipt: staff may reprint it (masked data only).
-        self.print_panel.offer(build, None, keep_copy=True)
+        offer_receipt(self.print_panel, receipt)

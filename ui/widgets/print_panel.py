@@ -13,7 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
 
-from kiosk.printing import PreparedSlip
+from kiosk.printing import PreparedSlip, PrintState
 from printer.document import Document
 from printer.driver import JobResult
 from ui.context import AppContext
@@ -62,7 +62,7 @@ class PrintPanel(QFrame):
             adapter.progress.connect(self._on_adapter_progress)
         self.slip: PreparedSlip | None = None
         self.printing = False
-        self.state = "idle"  # idle | preparing | offered | printing | done | failed
+        self.state = PrintState.IDLE
         self._on_printed: Callable[[], None] | None = None
         self.retranslate()
         self.hide()
@@ -73,9 +73,11 @@ class PrintPanel(QFrame):
     def retranslate(self) -> None:
         self.confirm_button.setText(self.tr("print.confirm"))
         self.cancel_button.setText(
-            self.tr("print.close") if self.state in ("done", "failed") else self.tr("print.cancel")
+            self.tr("print.close")
+            if self.state in (PrintState.DONE, PrintState.FAILED)
+            else self.tr("print.cancel")
         )
-        if self.state == "offered" and self.slip is not None:
+        if self.state is PrintState.OFFERED and self.slip is not None:
             self._show_offer(self.slip)
 
     def offer(
@@ -91,11 +93,10 @@ class PrintPanel(QFrame):
         self.progress.hide()
         self.confirm_button.hide()
         if adapter is None:
-            self._finish("failed", self.tr("print.no_printer"))
+            self._finish(PrintState.FAILED, self.tr("print.no_printer"))
             return
         self._on_printed = on_printed
-        self.state = "preparing"
-        self.message.setText(self.tr("print.preparing"))
+        self._set_state(PrintState.PREPARING)
         self.cancel_button.setText(self.tr("print.cancel"))
 
         def job() -> PreparedSlip:
@@ -107,18 +108,16 @@ class PrintPanel(QFrame):
         """Forget the slip (session end)."""
         self.slip = None
         self._on_printed = None
-        self.state = "idle"
+        self.state = PrintState.IDLE
         self.printing = False
         self.hide()
 
     # Steps ------------------------------------------------------------------------------
     def _show_offer(self, slip: PreparedSlip) -> None:
-        if self.state not in ("preparing", "offered"):
+        if self.state not in (PrintState.PREPARING, PrintState.OFFERED):
             return
         self.slip = slip
-        self.state = "offered"
-        cm = max(1, round(slip.length_mm / 10))
-        self.message.setText(self.tr("print.length", cm=cm))
+        self._set_state(PrintState.OFFERED, cm=max(1, round(slip.length_mm / 10)))
         self.confirm_button.show()
         self.confirm_button.setEnabled(True)
 
@@ -127,12 +126,11 @@ class PrintPanel(QFrame):
         if self.slip is None or adapter is None or self.printing:
             return
         self.printing = True
-        self.state = "printing"
+        self._set_state(PrintState.PRINTING)
         self.confirm_button.setEnabled(False)
         self.cancel_button.hide()
         self.progress.setValue(0)
         self.progress.show()
-        self.message.setText(self.tr("print.printing"))
         adapter.print_slip(self.slip, self._done, self._failed, self.ctx.sessions.guard())
 
     def _on_cancel_button_clicked(self) -> None:
@@ -149,23 +147,30 @@ class PrintPanel(QFrame):
     def _done(self, _result: JobResult) -> None:
         title = self.slip.title if self.slip is not None else ""
         callback = self._on_printed
-        self._finish("done", self.tr("print.done"))
+        self._finish(PrintState.DONE)
         if callback is not None:
             callback()
         self.printed.emit(title)
 
     def _failed(self, exc: Exception) -> None:
         log.info("printing failed: %s", type(exc).__name__)
-        self._finish("failed", describe(exc, self.ctx.translator, context="print"))
+        self._finish(PrintState.FAILED, describe(exc, self.ctx.translator, context="print"))
 
-    def _finish(self, state: str, text: str) -> None:
-        self.printing = False
+    def _set_state(self, state: PrintState, text: str | None = None, **values: object) -> None:
+        """Enter ``state`` and say it: its own line, or ``text`` (an error's sentence)."""
         self.state = state
+        key = state.text_key
+        if text is None and key is not None:
+            text = self.tr(key, **values)
+        self.message.setText(text or "")
+
+    def _finish(self, state: PrintState, text: str | None = None) -> None:
+        self.printing = False
+        self._set_state(state, text)
         self.progress.hide()
         self.confirm_button.hide()
         self.cancel_button.show()
         self.cancel_button.setText(self.tr("print.close"))
-        self.message.setText(text)
-        self.message.setProperty("state", state)
+        self.message.setProperty("state", state.value)
         self.style().unpolish(self.message)
         self.style().polish(self.message)

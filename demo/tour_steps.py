@@ -5,9 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from ui import tour_bills, tour_invoice, tour_line, tour_plan, tour_services
+from demo import tour_bills, tour_invoice, tour_line, tour_plan, tour_services
+from demo.tour import Step, Tour, TourError
+from kiosk.printing import PrintState
 from ui.screens.identify.screen import IdentifyScreen
-from ui.tour import Step, Tour, TourError
 from ui.widgets.keypad import Keypad
 
 DEMO_PHONE = "13800138000"  # 张晓峰, 全球通, demo card 0
@@ -137,9 +138,9 @@ def pay_paid(t: Tour) -> None:
     screen = t.shell.navigator.current
     assert isinstance(screen, PayScreen) and screen.order is not None
     t.shell.ctx.backend.demo_mark_paid(screen.order.order_id)  # the customer's phone pays
-    t.wait_until("the payment", lambda: screen.print_panel.state == "offered", timeout=20)
+    t.wait_until("the payment", lambda: screen.print_panel.state is PrintState.OFFERED, timeout=20)
     t.tap(screen.print_panel.confirm_button)
-    t.wait_until("the receipt", lambda: screen.print_panel.state == "done", timeout=20)
+    t.wait_until("the receipt", lambda: screen.print_panel.state is PrintState.DONE, timeout=20)
 
 
 def end_session(t: Tour) -> None:

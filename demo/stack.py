@@ -133,7 +133,7 @@ class DemoStack:
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
         # Resolved once and pinned on the backend, so the demo data, the backend and the tour
         # agree on the month even when the run crosses midnight.
-        self.today = (today or os.environ.get(DEMO_TODAY_ENV) or hall_now().date().isoformat())
+        self.today = today or os.environ.get(DEMO_TODAY_ENV) or hall_now().date().isoformat()
         self.business_date = dt.date.fromisoformat(self.today)
         self.devices = devices
         self.timeout = startup_timeout
@@ -222,6 +222,7 @@ class DemoStack:
             time.sleep(0.1)
         url = f"http://127.0.0.1:{port_file.read_text().strip()}"
         import requests  # only the demo needs it here; the kiosk's start-up stays light
+
         while True:
             try:
                 if requests.get(f"{url}/v1/health", timeout=2).ok:

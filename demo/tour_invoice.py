@@ -1,6 +1,6 @@
 """Tour steps for 发票打印与垃圾短信举报 (PRODUCT functions 9 and 10).
 
-ui/tour_steps.py runs them after the dispute steps, while the session holds ID card + SMS
+demo/tour_steps.py runs them after the dispute steps, while the session holds ID card + SMS
 code (sensitive transactions are allowed). The invoice of the last closed month is issued and
 printed (the demo backend is fresh for every tour, so it is not invoiced yet); a scam call is
 reported and its receipt printed. Nothing here changes the line, and the steps end at home.
@@ -9,12 +9,12 @@ reported and its receipt printed. Nothing here changes the line, and the steps e
 from __future__ import annotations
 
 from common.months import months_back
+from demo.tour import Step, Tour, TourError
+from kiosk.printing import PrintState
 from ui.screens.invoice.invoice import InvoiceScreen
 from ui.screens.invoice.spam import SpamScreen
-from ui.tour import Step, Tour, TourError
 
 SPAM_NUMBER = "17012345678"
-SLIP_TIMEOUT = 60.0
 
 
 def invoice_confirm(t: Tour) -> None:
@@ -39,15 +39,11 @@ def invoice_printed(t: Tour) -> None:
     screen = t.screen(InvoiceScreen)
     t.tap(screen.confirm.confirm_button)
     panel = screen.print_panel
-    t.wait_until("the invoice", lambda: panel.state == "offered", SLIP_TIMEOUT)
-    t.tap(panel.confirm_button)
-    t.wait_until("the printed invoice", lambda: panel.state in ("done", "failed"), SLIP_TIMEOUT)
-    if panel.state != "done":
-        raise TourError(f"invoice not printed: {panel.message.text()}")
+    t.print_slip(panel, "printed invoice")
 
 
 def spam_reported(t: Tour) -> None:
-    from kiosk.spam import SUBJECTS, SpamCategory
+    from kiosk.spam import SpamCategory, SpamSubject
 
     t.go_home()
     t.tap(t.shell.home_screen.tiles["spam"])
@@ -56,21 +52,18 @@ def spam_reported(t: Tour) -> None:
     for digit in SPAM_NUMBER:
         t.tap(screen.keypad.digit_button(digit))
     t.tap(screen.category_buttons[SpamCategory.FRAUD_CALL])
-    t.tap(screen.subject_buttons[SUBJECTS[1]])
+    t.tap(screen.subject_buttons[SpamSubject.IMPOSTOR])
     t.tap(screen.next_button)
     t.wait_until("the confirmation", screen.confirm.isVisible)
     t.tap(screen.confirm.confirm_button)
     t.wait_until("the report id", lambda: screen.report is not None)
-    t.wait_until("the receipt offer", lambda: screen.print_panel.state == "offered")
+    t.wait_until("the receipt offer", lambda: screen.print_panel.state is PrintState.OFFERED)
 
 
 def spam_receipt(t: Tour) -> None:
     screen = t.screen(SpamScreen)
     panel = screen.print_panel
-    t.tap(panel.confirm_button)
-    t.wait_until("the receipt", lambda: panel.state in ("done", "failed"), SLIP_TIMEOUT)
-    if panel.state != "done":
-        raise TourError(f"receipt not printed: {panel.message.text()}")
+    t.print_slip(panel, "receipt")
     t.go_home()
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
@@ -13,9 +14,13 @@ from kiosk.voice.prompts import Prompt
 from ui.context import AppContext
 
 if TYPE_CHECKING:
-    from kiosk.idempotency import IdempotencyKeys
+    from kiosk.backend.factors import Access
+    from kiosk.flows.transaction import TransactionFlow
+    from kiosk.transactions import TransactionKind
+    from ui.widgets.confirm import ConfirmPanel
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def is_customer_error(exc: Exception) -> bool:
@@ -35,10 +40,12 @@ class Screen(QFrame):
     """A full-screen page in the navigator's stack (a QFrame: style sheets paint its background).
 
     Subclasses set ``screen_id``, ``kind`` and ``title_key``, build their widgets in
-    ``__init__`` and fill them in ``enter``. ``navigate`` asks the navigator to go elsewhere.
+    ``__init__`` and fill them in ``enter``. A screen that takes parameters declares a frozen
+    ``Params`` type and receives one of those or None (opened from a tile, or "back").
+    :meth:`open` goes elsewhere (ui/navigation.py: identification first when needed).
     """
 
-    navigate = Signal(str, object)  # screen id, params
+    navigate = Signal(object)  # a ui.navigation.Destination
     kind_changed = Signal(object)  # ScreenKind: a transaction finished (FINISHED) and back
     replace = Signal(str, object)  # same, without remembering this screen for "back"
     go_home = Signal()
@@ -79,7 +86,7 @@ class Screen(QFrame):
         self.layout_.addWidget(self.error)
         self.layout_.addWidget(self.home_countdown)
         self.loading = False
-        self._keys: IdempotencyKeys | None = None
+        self._flows: dict[TransactionKind, TransactionFlow] = {}
 
     def tr(self, key: str, /, **values: object) -> str:  # type: ignore[override]
         return self.ctx.translator.tr(key, **values)
@@ -120,9 +127,17 @@ class Screen(QFrame):
 
         self.ctx.runner.run(op, done, failed, guard=self.ctx.sessions.guard())
 
+    def flow(self, kind: TransactionKind) -> TransactionFlow:
+        """This screen's lifecycle of ``kind`` transactions (kiosk/flows/transaction.py)."""
+        from kiosk.flows.transaction import TransactionFlow
+
+        if kind not in self._flows:
+            self._flows[kind] = TransactionFlow(kind)
+        return self._flows[kind]
+
     def transact(
         self,
-        kind: str,
+        kind: TransactionKind,
         choice: Hashable,
         call: Callable[[str], T],
         transaction_id: Callable[[T], str],
@@ -131,20 +146,25 @@ class Screen(QFrame):
         amount_fen: int | None = None,
         busy_key: str = "common.saving",
         on_error: Callable[[Exception], None] | None = None,
+        confirm: ConfirmPanel | None = None,
     ) -> None:
         """A mutating backend call ``call(idempotency_key)`` for the customer's ``choice``.
 
         Runs in the background under the journal (when the kiosk keeps one): the entry with the
-        key, masked number and amount is written before the call leaves. Retrying the same
-        choice after a lost answer reuses its key, so the backend applies it once.
+        key, masked number and amount is written before the call leaves. The lifecycle is the
+        screen's :meth:`flow` of ``kind``, and a lost answer is handled here, the same for
+        every transaction: the customer is told it may have happened, the ``confirm``ation
+        (when the screen has one) stays open, and confirming again resends the same choice
+        with the same key, so the backend applies it once. ``on_error`` hears the other
+        failures (and lost answers on screens without a confirmation).
         """
-        from kiosk.backend.errors import BackendTimeout, BackendUnavailable
-        from kiosk.idempotency import IdempotencyKeys
+        from kiosk.flows.transaction import Phase
 
-        if self._keys is None:
-            self._keys = IdempotencyKeys()
-        keys = self._keys
-        key = keys.key_for(choice)
+        flow = self.flow(kind)
+        if flow.phase is Phase.SENDING:
+            log.info("a %s request is still out: tap ignored", kind.value)
+            return
+        key = flow.send(choice)
         ctx = self.ctx
         customer = ctx.sessions.current.customer
         phone = customer.phone if customer is not None else ""
@@ -157,16 +177,27 @@ class Screen(QFrame):
             return journaled(ctx.journal, kind, key, phone, call, transaction_id, amount_fen)
 
         def done(result: T) -> None:
-            keys.settle()
+            flow.answered()
             on_done(result)
 
         def failed(exc: Exception) -> None:
-            if not isinstance(exc, BackendTimeout | BackendUnavailable):
-                keys.settle()  # a definite refusal: nothing happened, a retry is a new attempt
+            flow.failed(exc)
+            if flow.retry_reuses_key:
+                self.show_error(self.tr("error.outcome_unknown"))
+                if confirm is not None:
+                    confirm.reopen()
+                    return
             if on_error is not None:
                 on_error(exc)
 
         self.fetch(op, done, busy_key=busy_key, on_error=failed)
+
+    def open(self, target: str, params: object = None, level: Access | None = None) -> None:
+        """Go to ``target`` with its ``Params``; when the session lacks ``level``, the
+        customer identifies first and lands on ``target`` with the same ``params``."""
+        from ui.navigation import Destination
+
+        self.navigate.emit(Destination(target, params, level))
 
     def finish(self) -> None:
         """The customer's transaction is done: the kiosk goes home after
@@ -185,7 +216,8 @@ class Screen(QFrame):
 
     def wipe(self) -> None:
         """Session end: forget keys in flight, restore the kind, drop what the screen shows."""
-        self._keys = None
+        for flow in self._flows.values():
+            flow.reset()
         self.restore_kind()
         self.reset()
 
@@ -202,7 +234,7 @@ class Screen(QFrame):
         self.error.hide()
         self.status.hide()
 
-    def enter(self, params: Any) -> None:
+    def enter(self, params: object) -> None:
         """Called each time the screen is shown; ``params`` come from the caller."""
 
     def leave(self) -> None:

@@ -22,15 +22,19 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
+from demo.stack import DemoEndpoints
 from kiosk.config import Config
-from kiosk.demo_stack import DemoEndpoints
-from ui.main import ShellOptions, default_installers, show
+from kiosk.printing import PrintState
+from ui.app import ShellOptions, show
+from ui.features import discover
 from ui.shell import Shell
+from ui.widgets.print_panel import PrintPanel
 
 log = logging.getLogger(__name__)
 
 S = TypeVar("S")
 TAP_WAIT_S = 3.0
+SLIP_TIMEOUT_S = 60.0  # a long slip through the emulated printer, on a loaded machine
 
 
 class TourError(AssertionError):
@@ -105,6 +109,16 @@ class Tour:
         QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
         self.pump(60)
 
+    def print_slip(self, panel: PrintPanel, what: str, timeout: float = SLIP_TIMEOUT_S) -> None:
+        """The one way the tour prints: wait for the slip's length, confirm, wait until it
+        is out; a failed print fails the step with the panel's own words."""
+        self.wait_until(f"the {what} length", lambda: panel.state is PrintState.OFFERED, timeout)
+        self.tap(panel.confirm_button)
+        done = (PrintState.DONE, PrintState.FAILED)
+        self.wait_until(f"the {what}", lambda: panel.state in done, timeout)
+        if panel.state is not PrintState.DONE:
+            raise TourError(f"{what} failed: {panel.message.text()}")
+
     def tap_text(self, text: str) -> None:
         """Tap the visible button showing ``text`` on the current screen or overlay."""
         for button in self.shell.window.findChildren(QAbstractButton):
@@ -175,14 +189,14 @@ class Tour:
 
 def run_tour(config: Config, endpoints: DemoEndpoints, outdir: Path) -> int:
     """Build the real kiosk with a tour clock, run every step, write the report."""
+    from demo.tour_steps import STEPS
     from ui.app import start_shell, stop_shell
-    from ui.tour_steps import STEPS
 
     outdir.mkdir(parents=True, exist_ok=True)
     for old in outdir.glob("*.png"):
         old.unlink()
     clock = TourClock()
-    shell = start_shell(config, ShellOptions(clock=clock, installers=default_installers()))
+    shell = start_shell(config, ShellOptions(clock=clock, installers=discover()))
     show(shell, fullscreen=False)
     tour = Tour(shell, endpoints, clock, outdir)
     try:

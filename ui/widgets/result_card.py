@@ -1,4 +1,4 @@
-"""What both line screens share: the result card and its 业务受理单 (receipt)."""
+"""A transaction's outcome on screen and its 业务受理单 (receipt) offer, for every feature."""
 
 from __future__ import annotations
 
@@ -7,15 +7,12 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from common.hall_time import hall_now
-from kiosk.backend import models as m
-from kiosk.line import line_receipt
 from printer.document import Document
 from printer.receipts import build_transaction_receipt
-from ui.context import AppContext
-from ui.screens.base import Screen
-from ui.screens.bills.common import doc_customer, doc_terminal
-from ui.screens.bills.print_panel import PrintPanel
+from printer.receipts.transaction import TransactionReceipt
+from ui.screen import Screen
 from ui.widgets.card import card
+from ui.widgets.print_panel import PrintPanel
 
 
 class ResultCard:
@@ -49,9 +46,8 @@ class ResultCard:
         self.frame.hide()
 
 
-def offer_receipt(ctx: AppContext, panel: PrintPanel, result: m.TransactionResult) -> None:
+def offer_receipt(panel: PrintPanel, receipt: TransactionReceipt) -> None:
     """Build the 业务受理单 on a worker and offer it; staff may reprint it (masked data only)."""
-    receipt = line_receipt(result, doc_terminal(ctx), doc_customer(ctx))
 
     def build() -> Document:
         return build_transaction_receipt(receipt, hall_now())

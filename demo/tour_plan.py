@@ -1,16 +1,14 @@
 """Tour steps for 套餐变更 (PRODUCT function 5).
 
-ui/tour_steps.py runs them after the dispute steps, while the session holds ID card + SMS
+demo/tour_steps.py runs them after the dispute steps, while the session holds ID card + SMS
 code (sensitive transactions are allowed). 张晓峰 (全球通 QQT128) books the plan the list
 recommends for his usage from next month; nothing in the later steps depends on his plan."""
 
 from __future__ import annotations
 
+from demo.tour import Step, Tour, TourError
 from ui.screens.plan.compare import PlanCompareScreen
 from ui.screens.plan.plans import PlansScreen
-from ui.tour import Step, Tour, TourError
-
-RECEIPT_TIMEOUT = 60.0
 
 
 def plan_list(t: Tour) -> None:
@@ -50,11 +48,7 @@ def plan_changed(t: Tour) -> None:
     t.wait_until("the booked change", lambda: screen.change is not None)
     t.tap(screen.receipt_button)
     panel = screen.print_panel
-    t.wait_until("the receipt length", lambda: panel.state == "offered")
-    t.tap(panel.confirm_button)
-    t.wait_until("the receipt", lambda: panel.state in ("done", "failed"), RECEIPT_TIMEOUT)
-    if panel.state != "done":
-        raise TourError(f"receipt failed: {panel.message.text()}")
+    t.print_slip(panel, "receipt")
 
 
 def plan_home(t: Tour) -> None:

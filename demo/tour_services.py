@@ -1,6 +1,6 @@
 """Tour steps for 增值业务 (PRODUCT function 6).
 
-ui/tour_steps.py runs them after the dispute steps, while the session holds ID card + SMS
+demo/tour_steps.py runs them after the dispute steps, while the session holds ID card + SMS
 code (sensitive transactions are allowed). 张晓峰 unsubscribes 手机报 (it runs to the month
 end) and orders 彩铃 with the SMS code read from the demo outbox, as he would read it on his
 phone. His line stays normal, so the later steps (invoice, suspend/resume, pay) still work.
@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 
+from demo.tour import Step, Tour, TourError
 from ui.screens.services.services import ServicesScreen
-from ui.tour import Step, Tour, TourError
 
 DEMO_PHONE = "13800138000"
 CANCEL = "SJB"  # 手机报
 ORDER = "CL"  # 彩铃
-RECEIPT_TIMEOUT = 60.0
 
 
 def _sms_code(t: Tour) -> str:
@@ -70,11 +69,7 @@ def ordered(t: Tour) -> None:
     t.wait_until("the order", lambda: screen.done is not None and screen.done[1] is not None)
     t.tap(screen.receipt_button)
     panel = screen.print_panel
-    t.wait_until("the receipt length", lambda: panel.state == "offered")
-    t.tap(panel.confirm_button)
-    t.wait_until("the receipt", lambda: panel.state in ("done", "failed"), RECEIPT_TIMEOUT)
-    if panel.state != "done":
-        raise TourError(f"receipt failed: {panel.message.text()}")
+    t.print_slip(panel, "receipt")
 
 
 def home(t: Tour) -> None:

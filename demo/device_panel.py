@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from common.masking import mask_name
-from kiosk.demo_stack import DemoEndpoints, Endpoint
+from demo.stack import DemoEndpoints, Endpoint
+from kiosk.backend.models import SmsMessage
 from ui.shell import Shell
 
 log = logging.getLogger(__name__)
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
 CARDHOLDERS = ASSETS / "demo" / "cardholders.json"
 STYLE = ASSETS / "styles" / "device_panel.qss"
 CASH_NOTES = (1, 5, 10, 20, 50, 100)
@@ -142,8 +143,8 @@ class DevicePanel(QWidget):
         if not phone or ctx.services.backend is None:
             return
 
-        def show(messages: list[object]) -> None:
-            lines = [f"{getattr(m, 'sent_at', '')}: {getattr(m, 'text', '')}" for m in messages]
+        def show(messages: list[SmsMessage]) -> None:
+            lines = [f"{m.sent_at}: {m.text}" for m in messages]
             self.sms.setPlainText("\n".join(lines[-8:]))
 
         self._shell.ctx.runner.run(lambda: ctx.backend.demo_read_sms(phone), show, lambda _e: None)

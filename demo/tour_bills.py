@@ -1,6 +1,6 @@
 """Tour steps of the bills feature (chart, month bill, details paging, printing, PDF, dispute).
 
-The step titles live in ui/tour_steps.py's STEPS; these are the actions. The customer has been
+The step titles live in demo/tour_steps.py's STEPS; these are the actions. The customer has been
 identified with the ID card (summary level); the details step adds the SMS code, read from the
 demo backend's outbox as the customer would read it on their phone.
 """
@@ -14,13 +14,14 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
 from common.months import months_back
+from demo.tour import Tour, TourError
+from kiosk.printing import PrintState
 from kiosk.records import DetailTab
 from ui.screens.bills.details import DetailsScreen
 from ui.screens.bills.dispute import DisputeScreen
 from ui.screens.bills.month import MonthBillScreen
 from ui.screens.bills.overview import BillsScreen
 from ui.screens.identify.screen import IdentifyScreen
-from ui.tour import Tour, TourError
 
 DEMO_PHONE = "13800138000"
 # 张晓峰 roamed in 上海 three months before the business date's (backend/seed/demo.py).
@@ -79,11 +80,7 @@ def bill_slip(t: Tour) -> None:
     assert isinstance(month, MonthBillScreen)
     t.tap(month.print_button)
     panel = month.print_panel
-    t.wait_until("the slip length", lambda: panel.state == "offered")
-    t.tap(panel.confirm_button)
-    t.wait_until("the bill slip", lambda: panel.state in ("done", "failed"), SLIP_TIMEOUT)
-    if panel.state != "done":
-        raise TourError(f"bill slip failed: {panel.message.text()}")
+    t.print_slip(panel, "bill slip")
 
 
 def details_sms(t: Tour) -> None:
@@ -144,17 +141,14 @@ def details_slip_offer(t: Tour) -> None:
     t.wait_until("the services", lambda: details.model.rowCount() > 0)
     t.tap(details.print_button)
     panel = details.print_panel
-    t.wait_until("the slip length", lambda: panel.state == "offered", SLIP_TIMEOUT)
+    t.wait_until("the slip length", lambda: panel.state is PrintState.OFFERED, SLIP_TIMEOUT)
 
 
 def details_slip_print(t: Tour) -> None:
     details = t.screen(DetailsScreen)
     assert isinstance(details, DetailsScreen)
     panel = details.print_panel
-    t.tap(panel.confirm_button)
-    t.wait_until("the detail slip", lambda: panel.state in ("done", "failed"), SLIP_TIMEOUT)
-    if panel.state != "done":
-        raise TourError(f"detail slip failed: {panel.message.text()}")
+    t.print_slip(panel, "detail slip")
     if details.print_button.isEnabled():
         raise TourError("the detail slip can be printed twice")
 
@@ -195,8 +189,4 @@ def dispute_confirm(t: Tour) -> None:
     t.wait_until("the dispute number", lambda: screen.dispute is not None)
     t.tap(screen.receipt_button)
     panel = screen.print_panel
-    t.wait_until("the receipt length", lambda: panel.state == "offered")
-    t.tap(panel.confirm_button)
-    t.wait_until("the receipt", lambda: panel.state in ("done", "failed"), SLIP_TIMEOUT)
-    if panel.state != "done":
-        raise TourError(f"receipt failed: {panel.message.text()}")
+    t.print_slip(panel, "receipt")

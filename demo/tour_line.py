@@ -1,18 +1,17 @@
 """Tour steps for 密码重置、报停/复机 (PRODUCT function 8).
 
-ui/tour_steps.py runs them after the dispute steps, while the session holds ID card + SMS
+demo/tour_steps.py runs them after the dispute steps, while the session holds ID card + SMS
 code (sensitive transactions are allowed). The demo customer is suspended and resumed again
 (active afterwards), and the new password is never typed by a later step.
 """
 
 from __future__ import annotations
 
+from demo.tour import Step, Tour, TourError
 from ui.screens.line.password import EntryStep, PasswordResetScreen
 from ui.screens.line.status import LineStatusScreen
-from ui.tour import Step, Tour, TourError
 
 NEW_PASSWORD = "528147"
-RECEIPT_TIMEOUT = 60.0
 
 
 def _type(t: Tour, screen: PasswordResetScreen, submit: bool) -> None:
@@ -25,11 +24,7 @@ def _type(t: Tour, screen: PasswordResetScreen, submit: bool) -> None:
 def _print_receipt(t: Tour, screen: PasswordResetScreen | LineStatusScreen) -> None:
     t.tap(screen.result_card.receipt_button)
     panel = screen.print_panel
-    t.wait_until("the receipt length", lambda: panel.state == "offered", RECEIPT_TIMEOUT)
-    t.tap(panel.confirm_button)
-    t.wait_until("the receipt", lambda: panel.state in ("done", "failed"), RECEIPT_TIMEOUT)
-    if panel.state != "done":
-        raise TourError(f"receipt failed: {panel.message.text()}")
+    t.print_slip(panel, "receipt")
 
 
 def password_typing(t: Tour) -> None:
@@ -106,7 +101,7 @@ def back_home(t: Tour) -> None:
     t.go_home()
 
 
-# English titles: tests/ui/test_i18n.py exempts only ui/tour_steps.py from "no Chinese in ui/".
+# English titles: tests/ui/test_i18n.py exempts only demo/tour_steps.py from "no Chinese in ui/".
 STEPS: list[Step] = [
     ("line-password-typing", "Password reset: shuffled keypad, dots only", password_typing),
     ("line-password-confirm", "Typed twice, confirm once more", password_confirm),

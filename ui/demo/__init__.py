@@ -1,1 +1,0 @@
-"""Demo-only windows (never shown by ``kiosk run``)."""
