@@ -70,7 +70,7 @@ FRAME_MS = 16
 
 def run() -> list[Result]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ui.main import create_application
+    from ui.app import create_application
     from ui.theme import stylesheet
 
     app = create_application(["bench-touch"])

@@ -30,9 +30,10 @@ def main(url: str, state_path: Path, first_screen: str) -> int:
     from kiosk.config import BackendConfig, Config
     from kiosk.session import Customer
     from tests.fixtures.live_backend import DEMO_PASSWORD
+    from ui.app import ShellOptions, build_shell, create_application, teardown
     from ui.background import BackgroundRunner
     from ui.context import BackendHandle, Services
-    from ui.main import ShellOptions, build_shell, create_application, default_installers, teardown
+    from ui.features import discover
     from ui.screens.bills.dispute import DisputeScreen
 
     app = create_application(["xkiosk"])
@@ -56,7 +57,7 @@ def main(url: str, state_path: Path, first_screen: str) -> int:
         app,
         ShellOptions(
             runner=BackgroundRunner(),
-            installers=default_installers(),
+            installers=discover(),
             services=Services(backend=handle),
         ),
     )
