@@ -10,7 +10,8 @@ VOICE_STAMP := assets/voice/.generated
 DEBS := python3-venv fonts-wqy-microhei xvfb poppler-utils libegl1 libgl1 libxkbcommon0 \
         libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 \
         libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 \
-        libxcb-image0 libxcb-xkb1 libglib2.0-0 fontconfig systemd udev cage xwayland openssl chromium postgresql espeak-ng alsa-utils
+        libxcb-image0 libxcb-xkb1 libglib2.0-0 fontconfig systemd udev cage xwayland openssl chromium postgresql espeak-ng alsa-utils \
+        xdotool imagemagick
 QT_ENV := QT_QPA_PLATFORM=offscreen
 
 .PHONY: demo test bench tour lint setup system-deps clean openapi wheel lock voice faults soak

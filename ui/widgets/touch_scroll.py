@@ -1,37 +1,93 @@
-"""Drag-to-scroll for every scrolling list on the touchscreen (one mechanism for all).
+"""Drag-to-scroll with momentum for every scrolling list on the touchscreen (one mechanism).
 
 A finger on a list either taps (a button, a row) or drags (scrolls). Qt's ``QScroller`` was
 used first: it holds presses back to tell the two apart and replays them later, and its
 shared press-delay state lost taps for good after a list had moved under the finger (after
 退订 the next 订购 did nothing; flaky across screens). This is simpler and deterministic:
 
-- every press goes through at once, so buttons react as they always do;
-- once the finger has moved more than ``THRESHOLD_PX`` vertically, the gesture is a drag: the
-  pressed button is released without a click and the list follows the finger;
-- the release that ends a drag is swallowed, so a drag never taps anything.
+- on a list of buttons (a QScrollArea) every press goes through at once, so buttons react as
+  they always do; once the finger has moved more than ``THRESHOLD_PX`` vertically the gesture
+  is a drag: the pressed button is released without a click and the list follows the finger;
+- on an item view (QListWidget, QTableView) a press selects the row under it at once, so the
+  press is held back (per view, no shared state) and replayed only when the finger lifts
+  without having dragged: a drag never selects, presses or activates the row it started on
+  (issue 13: dragging pre-selected the charge to dispute);
+- the release that ends a drag is swallowed, so a drag never taps anything;
+- the list tracks the finger 1:1; on release it keeps the finger's velocity over the last
+  ``VELOCITY_WINDOW_S`` and decays exponentially (time constant ``DECAY_S``), positioned from
+  the clock, not per tick, so a stalled event loop jumps instead of slowing the list;
+- a press while the list is still moving stops it and taps nothing (the finger meant "stop").
 
 It watches the viewport and every widget inside it, including rows added later.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPointF
+import math
+import time
+from collections import deque
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QApplication,
+    QWidget,
+)
 
 THRESHOLD_PX = 24
+VELOCITY_WINDOW_S = 0.1  # the finger's speed over its last 100 ms decides the flick
+DECAY_S = 0.35  # a flick at v px/s travels about v * DECAY_S px
+MIN_FLICK_PX_S = 150.0  # slower releases just stop (a finger lifted after a careful drag)
+MAX_FLICK_PX_S = 9000.0
+STOP_PX_S = 20.0
+FRAME_MS = 16
+
+Clock = Callable[[], float]
+
+
+class Flick:
+    """Exponential decay from ``start`` at ``velocity`` px/s (content pixels), pure maths."""
+
+    def __init__(self, start: int, velocity: float, began: float) -> None:
+        self.start, self.velocity, self.began = start, velocity, began
+
+    def position(self, now: float) -> int:
+        elapsed = max(0.0, now - self.began)
+        return self.start + round(self.velocity * DECAY_S * (1 - math.exp(-elapsed / DECAY_S)))
+
+    def speed(self, now: float) -> float:
+        return abs(self.velocity) * math.exp(-max(0.0, now - self.began) / DECAY_S)
 
 
 class DragScroll(QObject):
     """Attached to one scroll area (a QScrollArea or an item view)."""
 
-    def __init__(self, area: QAbstractScrollArea) -> None:
+    def __init__(self, area: QAbstractScrollArea, clock: Clock = time.monotonic) -> None:
         super().__init__(area)
         self._area = area
+        self._clock = clock
         self._press: QPointF | None = None
         self._button: QAbstractButton | None = None  # the button under the finger, if any
+        self._held: QMouseEvent | None = None  # an item view's press, replayed on a tap
+        self._replaying = False
+        self._stopping = False  # this press stopped a flick: it taps nothing
+        self._samples: deque[tuple[float, float]] = deque()
         self._start_value = 0
         self.dragging = False
+        self.flick: Flick | None = None
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self.step)
+        if isinstance(area, QAbstractItemView):
+            # No keyboard on the kiosk: a list that took focus by any other way than a press
+            # (focus coming back after an overlay, the focus chain) makes its first row
+            # current, which the dispute screen takes as the charge to dispute, unseen.
+            area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._watch(area.viewport())
 
     def _watch(self, widget: QWidget) -> None:
@@ -39,6 +95,39 @@ class DragScroll(QObject):
         for child in widget.findChildren(QWidget):
             child.installEventFilter(self)
 
+    # Momentum -----------------------------------------------------------------------------
+    def step(self) -> None:
+        """One frame of a flick (the timer's slot; tests with a manual clock call it)."""
+        flick = self.flick
+        if flick is None:
+            return
+        now = self._clock()
+        bar = self._area.verticalScrollBar()
+        target = flick.position(now)
+        bar.setValue(target)
+        if flick.speed(now) < STOP_PX_S or bar.value() != target:  # slow enough, or at an end
+            self.stop()
+
+    def stop(self) -> None:
+        self.flick = None
+        self._timer.stop()
+
+    def _velocity(self) -> float:
+        """Finger speed (px/s, + = down) over the last VELOCITY_WINDOW_S of the gesture."""
+        if len(self._samples) < 2:
+            return 0.0
+        (t0, y0), (t1, y1) = self._samples[0], self._samples[-1]
+        return (y1 - y0) / (t1 - t0) if t1 > t0 else 0.0
+
+    def _sample(self, y: float) -> None:
+        now = self._clock()
+        self._samples.append((now, y))
+        while len(self._samples) > 2 and self._samples[1][0] <= now - VELOCITY_WINDOW_S:
+            self._samples.popleft()
+        if self._samples[0][0] < now - VELOCITY_WINDOW_S and len(self._samples) == 2:
+            self._samples.popleft()  # the finger rested: nothing left of the window
+
+    # Events -------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind == QEvent.Type.ChildAdded:
@@ -46,18 +135,18 @@ class DragScroll(QObject):
             if isinstance(child, QWidget):
                 self._watch(child)
             return False
-        if kind not in _MOUSE or not isinstance(event, QMouseEvent):
+        if self._replaying or kind not in _MOUSE or not isinstance(event, QMouseEvent):
             return False
         position = event.globalPosition()
         bar = self._area.verticalScrollBar()
-        if kind == QEvent.Type.MouseButtonPress:
-            self._press, self._start_value, self.dragging = position, bar.value(), False
-            self._button = watched if isinstance(watched, QAbstractButton) else None
-            return False
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
+            # a quick second tap arrives as a double click, which an item view treats as a press
+            return self._on_press(watched, event, position, bar.value())
         if self._press is None:
             return False
         dy = position.y() - self._press.y()
         if kind == QEvent.Type.MouseMove:
+            self._sample(position.y())
             if not self.dragging and abs(dy) > THRESHOLD_PX and bar.maximum() > 0:
                 self.dragging = True
                 if self._button is not None:
@@ -65,22 +154,62 @@ class DragScroll(QObject):
             if self.dragging:
                 bar.setValue(self._start_value - round(dy))
                 return True
-            return False
-        # MouseButtonRelease
-        dragged, self._press, self.dragging = self.dragging, None, False
+            # a held press: the view must not see moves with a button down (it drag-selects)
+            return self._held is not None or self._stopping
+        return self._on_release(watched, position)
+
+    def _on_press(self, watched: QObject, event: QMouseEvent, at: QPointF, value: int) -> bool:
+        self._stopping = self.flick is not None
+        self.stop()
+        self._press, self._start_value, self.dragging = at, value, False
+        self._samples.clear()
+        self._sample(at.y())
+        self._button = watched if isinstance(watched, QAbstractButton) else None
+        self._held = None
+        if self._stopping:
+            self._button = None
+            return True
+        if isinstance(self._area, QAbstractItemView) and watched is self._area.viewport():
+            self._held = event.clone()
+            return True
+        return False
+
+    def _on_release(self, watched: QObject, at: QPointF) -> bool:
+        self._sample(at.y())
+        dragged, held, stopping = self.dragging, self._held, self._stopping
+        self._press, self.dragging, self._held, self._stopping = None, False, None, False
         if dragged and self._button is not None:
             self._button.setDown(False)
         self._button = None
-        return dragged
+        if dragged:
+            self._fling(-self._velocity())
+            return True
+        if stopping:
+            return True
+        if held is not None and isinstance(watched, QWidget):
+            self._replaying = True  # a tap after all: the view gets its press, then the release
+            try:
+                QApplication.sendEvent(watched, held)
+            finally:
+                self._replaying = False
+        return False
+
+    def _fling(self, velocity: float) -> None:
+        if abs(velocity) < MIN_FLICK_PX_S:
+            return
+        velocity = max(-MAX_FLICK_PX_S, min(MAX_FLICK_PX_S, velocity))
+        self.flick = Flick(self._area.verticalScrollBar().value(), velocity, self._clock())
+        self._timer.start()
 
 
 _MOUSE = {
     QEvent.Type.MouseButtonPress,
     QEvent.Type.MouseMove,
     QEvent.Type.MouseButtonRelease,
+    QEvent.Type.MouseButtonDblClick,
 }
 
 
-def enable_touch_scroll(area: QAbstractScrollArea) -> DragScroll:
-    """Let a finger drag ``area``'s content; taps inside it work as usual."""
-    return DragScroll(area)
+def enable_touch_scroll(area: QAbstractScrollArea, clock: Clock = time.monotonic) -> DragScroll:
+    """Let a finger drag and flick ``area``'s content; taps inside it work as usual."""
+    return DragScroll(area, clock)
