@@ -57,6 +57,9 @@ from kiosk.status import (
 
 log = logging.getLogger(__name__)
 
+# Reads of the bill table at link-up before cash is given up on until the link comes again.
+_TABLE_ATTEMPTS = 3
+
 DRAIN_QUIET_S = 3.0  # longer than any note's trip from the gate to the stacker
 INSERT_TIMEOUT_S = 60.0  # the old terminals' rule: 60 s after the last note the acceptor closes
 DEVICE_WAIT_S = 10.0  # how long a close/recovery waits for a lost acceptor to come back
@@ -467,10 +470,17 @@ class CashDesk:
     def _on_link(self, event: LinkEvent) -> None:
         if event.kind is LinkKind.READY:
 
+            attempts = iter(range(_TABLE_ATTEMPTS - 1))
+
             def loaded(future: object) -> None:
                 try:
                     table = self.poller_result(future)
                 except CashAcceptorError as exc:
+                    # One late reply (a busy machine) must not leave cash off until a restart.
+                    if next(attempts, None) is not None:
+                        log.info("bill table not read (%s): asking again", exc.cause)
+                        self.poller.submit(lambda a: a.bill_table()).add_done_callback(loaded)
+                        return
                     log.warning("bill table not read: %s", exc.cause)
                     return
                 with self._lock:

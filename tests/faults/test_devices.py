@@ -29,6 +29,7 @@ from tests.faults.harness.devices import EmulatorProcess
 from tests.fixtures.live_backend import LiveBackend
 from tests.fixtures.qt import show_painted
 from ui.app import ShellOptions, start_shell, stop_shell
+from ui.navigation import Destination
 from ui.screens.account.install import features as install_account
 from ui.screens.identify.screen import IdentifyScreen
 from ui.shell import Shell
@@ -224,7 +225,7 @@ def test_reader_unplugged_mid_read_then_plugged_back(
     shell = _kiosk(config, [install_account])
     try:
         _wait_started(shell, qtbot)
-        shell.navigator.go("identify", {"target": "overview", "level": Access.DETAILS})
+        shell.navigator.go("identify", Destination("overview", None, Access.DETAILS))
         screen = shell.navigator.current
         assert isinstance(screen, IdentifyScreen)
         phone = "13800138000"
@@ -243,7 +244,7 @@ def test_reader_unplugged_mid_read_then_plugged_back(
         # The read answer is held back (1 s); the cable is pulled while the driver waits for it.
         reader.control(cmd="fault", name="slow", on="read")
         presents: list[object] = []
-        adapter.event.connect(
+        adapter.polled.connect(
             lambda e: presents.append(e) if e.kind.value == "card_present" else None
         )
         _outside(qtbot, lambda: reader.control(cmd="place", card=phone))

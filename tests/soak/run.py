@@ -29,6 +29,7 @@ from PySide6.QtTest import QTest
 
 from kiosk.backend.factors import Access, Factor
 from ui.background import BackgroundRunner
+from ui.navigation import Destination
 from ui.screens.identify.screen import IdentifyScreen
 from ui.screens.pay.pay import PayScreen
 from ui.shell import Shell
@@ -104,7 +105,7 @@ class Journeys:
             loop.exec()
 
     def identify(self, phone: str, target: str, level: Access, factor: Factor) -> None:
-        self.shell.navigator.go("identify", {"target": target, "level": level})
+        self.shell.navigator.go("identify", Destination(target, None, level))
         screen = self.shell.navigator.current
         assert isinstance(screen, IdentifyScreen)
         self.type(screen.phone_page.keypad, phone)

@@ -79,7 +79,10 @@ class IdentifyScreen(Screen):
     # Screen API ---------------------------------------------------------------------------
     def enter(self, params: object) -> None:
         # The continuation: where the customer was going, handed back unchanged when done.
-        self.continuation = params if isinstance(params, Destination) else None
+        # Anything else is a caller's mistake: taken silently it became a summary-level entry.
+        if params is not None and not isinstance(params, Destination):
+            raise TypeError(f"identify takes a Destination, not {type(params).__name__}")
+        self.continuation = params
         level = self.continuation.level if self.continuation else None
         level = level or m.Access.SUMMARY
         customer = self.ctx.sessions.current.customer
