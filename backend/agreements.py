@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert
 
-from backend.api import problems as p
 from backend.db import tables as t
+from backend.ops import errors as e
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +63,7 @@ def current(topic: str) -> Agreement:
     """The agreement now in force for ``topic``; NotFound for an unknown topic."""
     agreement = AGREEMENTS.get(topic)
     if agreement is None:
-        raise p.NotFound("没有该协议", field="topic")
+        raise e.NotFound("没有该协议", field="topic")
     return agreement
 
 
@@ -71,7 +71,7 @@ def require_current(topic: str, version: str) -> Agreement:
     """The agreement, if ``version`` is the one in force; else 409 agreement_outdated."""
     agreement = current(topic)
     if version != agreement.version:
-        raise p.AgreementOutdated(OUTDATED_DETAIL, topic=topic, current_version=agreement.version)
+        raise e.AgreementOutdated(OUTDATED_DETAIL, topic=topic, current_version=agreement.version)
     return agreement
 
 

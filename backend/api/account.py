@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 
-from backend.api import problems as p
 from backend.api.deps import Details, State, Summary
 from backend.api.schemas import BillOut, BillsOut, OverviewOut, RecordPageOut
 from backend.billing import Kind
 from backend.clock import closed_months
 from backend.ops import bills as ops
+from backend.ops import errors as e
 from backend.ops.lines import overview as overview_of
 
 router = APIRouter(prefix="/v1", tags=["account"])
@@ -20,30 +20,38 @@ router = APIRouter(prefix="/v1", tags=["account"])
 MonthPath = Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
 
 
+def bill_out(bill: ops.Bill) -> BillOut:
+    """A bill on the wire."""
+    return BillOut.model_validate(bill, from_attributes=True)
+
+
 @router.get("/account", response_model=OverviewOut, summary="Balance and account overview")
 def overview(cust: Summary, st: State) -> OverviewOut:
     """Balance, credit, plan, usage this month, days until suspension, reminder threshold."""
     with st.engine.connect() as conn:
-        return overview_of(conn, cust.line_id, st.clock)
+        return OverviewOut.model_validate(
+            overview_of(conn, cust.line_id, st.clock), from_attributes=True
+        )
 
 
 @router.get("/bills", response_model=BillsOut, summary="The 5 closed monthly bills")
 def bills(cust: Summary, st: State) -> BillsOut:
     """Newest first; each bill is itemised by category with explanations."""
     with st.engine.connect() as conn:
-        return BillsOut(bills=ops.bills(conn, cust.line_id, closed_months(st.clock.today())))
+        found = ops.bills(conn, cust.line_id, closed_months(st.clock.today()))
+    return BillsOut(bills=[bill_out(b) for b in found])
 
 
 @router.get("/bills/{month}", response_model=BillOut, summary="One closed monthly bill")
 def bill(month: MonthPath, cust: Summary, st: State) -> BillOut:
     """Only the 5 closed months are available (诚信服务: 5 months of bills)."""
     if month not in closed_months(st.clock.today()):
-        raise p.NotFound("只能查询最近5个月（不含当月）的账单", field="month")
+        raise e.NotFound("只能查询最近5个月（不含当月）的账单", field="month")
     with st.engine.connect() as conn:
         found = ops.bills(conn, cust.line_id, [month])
     if not found:
-        raise p.NotFound("该月没有账单", field="month")
-    return found[0]
+        raise e.NotFound("该月没有账单", field="month")
+    return bill_out(found[0])
 
 
 @router.get("/records", response_model=RecordPageOut, summary="Itemised records (详单)")
@@ -67,7 +75,7 @@ def records(
     today = st.clock.today()
     allowed = {f"{today:%Y-%m}", *closed_months(today)}
     if month not in allowed:
-        raise p.NotFound("只能查询最近5个月及当月的详单", field="month")
+        raise e.NotFound("只能查询最近5个月及当月的详单", field="month")
     with st.engine.connect() as conn:
         page = ops.record_page(
             conn,

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from backend.api.deps import IdemKey, State, TerminalId
 from backend.api.idem import fingerprint, run_idempotent
@@ -21,13 +21,10 @@ from backend.api.schemas import (
     CashCloseIn,
     CashCountOut,
     CashNoteIn,
-    CashNoteOut,
     CashOrderIn,
     CashOrderOut,
 )
 from backend.clock import SHANGHAI
-from backend.db import tables as t
-from backend.masking import mask_name, mask_phone
 from backend.ops import cash as ops
 
 router = APIRouter(prefix="/v1/cash", tags=["cash"])
@@ -41,34 +38,7 @@ def _local(value: Any) -> Any:
 
 def order_out(conn: Connection, row: Any) -> CashOrderOut:
     """An order with its notes, the number and name masked."""
-    who = conn.execute(
-        select(t.lines.c.number, t.customers.c.name)
-        .join(t.customers, t.customers.c.id == t.lines.c.customer_id)
-        .where(t.lines.c.id == row.line_id)
-    ).one()
-    notes = ops.notes_of(conn, row.order_id)
-    return CashOrderOut(
-        order_id=row.order_id,
-        masked_phone=mask_phone(who.number),
-        masked_name=mask_name(who.name),
-        status=row.status,
-        created_at=_local(row.created_at),
-        closed_at=_local(row.closed_at),
-        note_count=len(notes),
-        total_fen=sum(n.value_fen for n in notes),
-        notes=[
-            CashNoteOut(
-                sequence=n.sequence,
-                value_fen=n.value_fen,
-                event_counter=n.event_counter,
-                reported_at=_local(n.reported_at),
-            )
-            for n in notes
-        ],
-        credited_fen=row.credited_fen,
-        balance_after_fen=row.balance_after_fen,
-        transaction_id=row.transaction_id,
-    )
+    return CashOrderOut.model_validate(ops.order_view(conn, row), from_attributes=True)
 
 
 def _counts(counts: dict[int, int]) -> list[CashCountOut]:

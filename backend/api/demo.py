@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path
-from sqlalchemy import select
 
 from backend.api.deps import State, TerminalId
-from backend.api.payments import payment_out, settle
+from backend.api.payments import payment_out
 from backend.api.schemas import DemoSmsIn, PaymentOut, SmsMessageOut, SmsOutboxOut
-from backend.clock import SHANGHAI
-from backend.db import tables as t
+from backend.ops import payments
+from backend.ops.auth import outbox
 
 router = APIRouter(prefix="/v1/demo", tags=["demo only"])
 
@@ -19,19 +18,10 @@ router = APIRouter(prefix="/v1/demo", tags=["demo only"])
 @router.post("/sms-outbox", response_model=SmsOutboxOut, summary="[demo] Read the SMS outbox")
 def read_outbox(body: DemoSmsIn, st: State, _terminal: TerminalId) -> SmsOutboxOut:
     """What the reference SMS gateway 'sent' to a number, newest first (max 20)."""
-    o = t.sms_outbox.c
     with st.engine.connect() as conn:
-        rows = conn.execute(
-            select(t.sms_outbox)
-            .where(o.number == body.phone)
-            .order_by(o.sent_at.desc(), o.id.desc())
-            .limit(20)
-        ).all()
+        messages = outbox(conn, body.phone)
     return SmsOutboxOut(
-        messages=[
-            SmsMessageOut(text=r.text, sent_at=r.sent_at.astimezone(SHANGHAI), purpose=r.purpose)
-            for r in rows
-        ]
+        messages=[SmsMessageOut.model_validate(m, from_attributes=True) for m in messages]
     )
 
 
@@ -43,4 +33,4 @@ def mark_paid(
 ) -> PaymentOut:
     """Plays the customer's payment app: settles the order (again: no change)."""
     with st.engine.connect().execution_options(write=True) as conn, conn.begin():
-        return payment_out(settle(conn, order_id, st.clock.now()))
+        return payment_out(payments.settle(conn, order_id, st.clock.now()))

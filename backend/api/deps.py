@@ -13,15 +13,16 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from backend.api import problems as p
-from backend.billing import Access, Factor
+from backend.billing import Access
 from backend.clock import Clock
 from backend.config import BackendConfig
-from backend.db import tables as t
+from backend.ops import errors as e
+from backend.ops.auth import Customer, session_of
 from backend.ops.secrets import DeploymentKey
+from backend.ops.terminals import active_token_hashes, token_hash_of
 from backend.rules import SMS_RESEND_AFTER, allowed_levels, missing_factors
 from backend.security import digest
 
@@ -104,26 +105,14 @@ class _TerminalCache:
                 snapshot = self._snapshots.get(id(engine))
             if snapshot is None or not self._fresh(snapshot[0]):
                 started = time.monotonic()
-                with engine.connect() as conn:
-                    rows = conn.execute(
-                        select(t.terminals.c.terminal_id, t.terminals.c.token_hash).where(
-                            t.terminals.c.active.is_(True)
-                        )
-                    ).all()
-                snapshot = (started, {str(r.terminal_id): str(r.token_hash) for r in rows})
+                snapshot = (started, active_token_hashes(engine))
                 with self._lock:
                     self._snapshots[id(engine)] = snapshot
         if terminal_id in snapshot[1]:
             return snapshot[1][terminal_id]
         key = (id(engine), terminal_id)
         now = time.monotonic()
-        with engine.connect() as conn:
-            row = conn.execute(
-                select(t.terminals.c.token_hash).where(
-                    t.terminals.c.terminal_id == terminal_id, t.terminals.c.active.is_(True)
-                )
-            ).first()
-        value = None if row is None else str(row.token_hash)
+        value = token_hash_of(engine, terminal_id)
         with self._lock:
             self._entries[key] = (now, value)
             self._entries.move_to_end(key)
@@ -169,9 +158,9 @@ async def terminal(
     backend/api/gate.py already refused unauthenticated requests before their body was read;
     this dependency states the requirement per route (and in the OpenAPI document)."""
     if credentials is None or not x_terminal_id:
-        raise p.TerminalUnauthorized("终端未认证")
+        raise e.TerminalUnauthorized("终端未认证")
     if not await authenticate(st, x_terminal_id, credentials.credentials):
-        raise p.TerminalUnauthorized("终端认证失败")
+        raise e.TerminalUnauthorized("终端认证失败")
     assert x_terminal_id is not None
     return x_terminal_id
 
@@ -179,44 +168,10 @@ async def terminal(
 TerminalId = Annotated[str, Depends(terminal)]
 
 
-@dataclass(frozen=True)
-class Customer:
-    """The identified customer behind a session token."""
-
-    token_hash: str
-    terminal_id: str
-    line_id: int
-    number: str
-    factors: frozenset[Factor]
-    expires_at: dt.datetime
-
-
-# Every authenticated call runs this: built once (statement construction costs more than
-# the indexed lookup itself).
-_SESSION_QUERY = (
-    select(
-        t.sessions.c.line_id,
-        t.sessions.c.factors,
-        t.sessions.c.expires_at,
-        t.sessions.c.terminal_id,
-        t.lines.c.number,
-    )
-    .join(t.lines, t.lines.c.id == t.sessions.c.line_id)
-    .where(t.sessions.c.token_hash == bindparam("token_hash"), t.sessions.c.ended.is_(False))
-)
-
-
 def find_session(st: AppState, terminal_id: str, token: str | None) -> Customer | None:
     """The live session for a token presented by this terminal, if any."""
-    if not token or len(token) > 100:
-        return None
-    token_hash = digest(token)
     with st.engine.connect() as conn:
-        row = conn.execute(_SESSION_QUERY, {"token_hash": token_hash}).first()
-    if row is None or row.terminal_id != terminal_id or row.expires_at <= st.clock.now():
-        return None
-    factors = frozenset(Factor(f) for f in row.factors.split(",") if f)
-    return Customer(token_hash, terminal_id, row.line_id, row.number, factors, row.expires_at)
+        return session_of(conn, terminal_id, token, st.clock.now())
 
 
 def customer(
@@ -227,7 +182,7 @@ def customer(
     """The session's customer, or 401 session_expired."""
     found = find_session(st, terminal_id, x_session_token)
     if found is None:
-        raise p.SessionExpired("会话已结束，请重新验证身份")
+        raise e.SessionExpired("会话已结束，请重新验证身份")
     return found
 
 
@@ -237,7 +192,7 @@ def require(level: Access) -> Callable[[Customer], Awaitable[Customer]]:
     async def check(cust: Annotated[Customer, Depends(customer)]) -> Customer:
         if level not in allowed_levels(cust.factors):
             missing = missing_factors(cust.factors, level)
-            raise p.NotAllowed(
+            raise e.NotAllowed(
                 "需要进一步验证身份", missing_factors=[f.value for f in missing], level=level.value
             )
         return cust
@@ -263,7 +218,7 @@ async def idempotency_key(
     """The mutation's key (1-64 visible ASCII characters), or 422."""
     key = (idempotency_key or "").strip()
     if not key or len(key) > 64 or not key.isascii() or not key.isprintable():
-        raise p.InvalidInput("缺少或无效的 Idempotency-Key", field="Idempotency-Key")
+        raise e.InvalidInput("缺少或无效的 Idempotency-Key", field="Idempotency-Key")
     return key
 
 

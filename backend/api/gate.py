@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.api import problems as p
+from backend.ops import errors as e
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +44,14 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def _send_problem(send: Send, err: p.ApiError) -> None:
-    body = json.dumps(err.body(), ensure_ascii=False).encode()
+async def _send_problem(send: Send, err: e.DomainError) -> None:
+    body = json.dumps(p.body(err), ensure_ascii=False).encode()
     headers = [
         (b"content-type", p.PROBLEM_JSON.encode()),
         (b"content-length", str(len(body)).encode()),
     ]
-    if isinstance(err.extra.get("retry_after_s"), int):
-        headers.append((b"retry-after", str(err.extra["retry_after_s"]).encode()))
-    await send({"type": "http.response.start", "status": err.status, "headers": headers})
+    headers += [(k.lower().encode(), v.encode()) for k, v in p.headers(err).items()]
+    await send({"type": "http.response.start", "status": p.status_of(err), "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -79,14 +79,14 @@ class Gate:
             scheme, _, token = authorization.partition(" ")
             terminal_id = _header(scope, b"x-terminal-id")
             if scheme.lower() != "bearer" or not token or not terminal_id:
-                await _send_problem(send, p.TerminalUnauthorized("终端未认证"))
+                await _send_problem(send, e.TerminalUnauthorized("终端未认证"))
                 return
             if not await self.authenticate(terminal_id, token.strip()):
-                await _send_problem(send, p.TerminalUnauthorized("终端认证失败"))
+                await _send_problem(send, e.TerminalUnauthorized("终端认证失败"))
                 return
         buffered = await self._read_body(scope, receive)
         if buffered is None:
-            await _send_problem(send, p.PayloadTooLarge(f"请求过大（上限{self.body_limit}字节）"))
+            await _send_problem(send, e.PayloadTooLarge(f"请求过大（上限{self.body_limit}字节）"))
             return
         await self._run(scope, _replay(buffered, receive), send)
 
@@ -128,7 +128,7 @@ class Gate:
                 traceback_locations(exc),
             )
             if not started[0]:
-                await _send_problem(send, p.Internal("系统繁忙，请稍后再试"))
+                await _send_problem(send, e.Internal("系统繁忙，请稍后再试"))
 
 
 def _replay(messages: list[Message], receive: Receive) -> Receive:

@@ -8,9 +8,8 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection
 
-from backend.api import problems as p
 from backend.api.deps import AnySession, AppState, State, TerminalId
 from backend.api.schemas import (
     IdCardLogin,
@@ -21,7 +20,7 @@ from backend.api.schemas import (
     SmsVerify,
 )
 from backend.billing import Factor
-from backend.db import tables as t
+from backend.ops import errors as e
 from backend.ops.auth import (
     CodeCheck,
     check_code,
@@ -30,6 +29,9 @@ from backend.ops.auth import (
     record_failure,
     resend_wait_s,
     send_code,
+)
+from backend.ops.auth import (
+    end_session as end_customer_session,
 )
 from backend.ops.guard import serialise, throttle
 from backend.ops.lines import Line, line_by_number
@@ -81,8 +83,8 @@ def _grant(
 
 
 # A factor check: None when the factor is right, else why not (counted as a failure), or an
-# ApiError to answer with that is no guess (not counted).
-Check = Callable[[Connection, Line], "str | p.ApiError | None"]
+# DomainError to answer with that is no guess (not counted).
+Check = Callable[[Connection, Line], "str | e.DomainError | None"]
 WRONG = ""  # a wrong factor with the standard message
 
 
@@ -120,8 +122,8 @@ def _attempt(
         verdict = check(conn, line)
         if verdict is None:
             return _grant(conn, st, line, terminal_id, factor, token, now=now)
-        if isinstance(verdict, p.ApiError):
-            refusal: p.ApiError = verdict
+        if isinstance(verdict, e.DomainError):
+            refusal: e.DomainError = verdict
         else:
             refusal = record_failure(conn, phone, factor, terminal_id, now, verdict or None)
     raise refusal
@@ -153,7 +155,7 @@ def send_sms_code(body: SmsSend, st: State, terminal_id: TerminalId) -> SmsSentO
         line_by_number(conn, body.phone)
         wait = resend_wait_s(conn, body.phone, "login", now, st.sms_resend_after)
         if wait > 0:
-            raise p.RateLimited(f"验证码已发送，请{wait}秒后再试", retry_after_s=wait)
+            raise e.RateLimited(f"验证码已发送，请{wait}秒后再试", retry_after_s=wait)
         send_code(conn, body.phone, "login", now)
     return SmsSentOut(
         resend_after_s=int(st.sms_resend_after.total_seconds()),
@@ -190,9 +192,9 @@ def identify_id_card(
     """The card must match the number's real-name record, photo digest included, and be valid
     today by that record; every mismatch counts toward the lock-out."""
 
-    def check(_conn: Connection, line: Line) -> str | p.ApiError | None:
+    def check(_conn: Connection, line: Line) -> str | e.DomainError | None:
         if line.photo_sha256 is None or line.card_valid_to is None:
-            return p.AuthFailed(
+            return e.AuthFailed(
                 "该号码的实名登记没有证件信息，请到人工柜台办理", remaining_attempts=None
             )
         matches = (
@@ -209,7 +211,7 @@ def identify_id_card(
         if line.card_valid_to != LONG_TERM:
             valid_to = _card_date(line.card_valid_to)
             if valid_to is None or valid_to < st.clock.today():
-                return p.InvalidInput(
+                return e.InvalidInput(
                     "证件已过有效期，请使用有效证件或到人工柜台办理", field="valid_to"
                 )
         return None
@@ -221,7 +223,5 @@ def identify_id_card(
 def end_session(cust: AnySession, st: State) -> Response:
     """The customer left: the token stops working on every call."""
     with st.engine.connect().execution_options(write=True) as conn, conn.begin():
-        conn.execute(
-            update(t.sessions).where(t.sessions.c.token_hash == cust.token_hash).values(ended=True)
-        )
+        end_customer_session(conn, cust.token_hash)
     return Response(status_code=204)

@@ -1,144 +1,78 @@
-"""Errors as RFC 9457 problem+json with a stable ``code`` the kiosk maps to messages."""
+"""Refusals as RFC 9457 problem+json with a stable ``code`` the kiosk maps to messages.
+
+The one place where domain refusals (backend/ops/errors.py) become HTTP: the status table,
+the problem document and the exception handlers. Routes and ops raise the domain classes."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from backend.ops import errors as e
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 
 
-class ApiError(Exception):
-    """A refusal with an HTTP status, a stable code and a Chinese detail (no personal data)."""
-
-    status = 400
-    code = "bad_request"
-    title = "Bad request"
-
-    def __init__(self, detail: str, **extra: Any) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.extra = extra
-        # Work that must survive the rollback of the failed transaction (e.g. counting a
-        # wrong SMS code toward the lock-out); may return the error to raise instead.
-        self.after_rollback: Callable[[Engine], ApiError | None] | None = None
-
-    def body(self) -> dict[str, Any]:
-        """The problem document."""
-        doc: dict[str, Any] = {
-            "type": f"https://kiosk.example.cn/problems/{self.code}",
-            "title": self.title,
-            "status": self.status,
-            "detail": self.detail,
-            "code": self.code,
-        }
-        for key, value in self.extra.items():
-            doc[key] = value.isoformat() if isinstance(value, dt.datetime) else value
-        return doc
-
-    def response(self) -> JSONResponse:
-        """As an HTTP response."""
-        headers = {}
-        if isinstance(self.extra.get("retry_after_s"), int):
-            headers["Retry-After"] = str(self.extra["retry_after_s"])
-        return JSONResponse(
-            self.body(), status_code=self.status, media_type=PROBLEM_JSON, headers=headers
-        )
+# The HTTP face of every problem code (defined once, on the classes in backend/ops/errors.py).
+STATUS: dict[str, tuple[int, str]] = {
+    e.DomainError.code: (400, "Bad request"),
+    e.TerminalUnauthorized.code: (401, "Terminal not authorised"),
+    e.SessionExpired.code: (401, "Customer session missing or expired"),
+    e.AuthFailed.code: (401, "Identification failed"),
+    e.NotAllowed.code: (403, "More identification needed"),
+    e.NotFound.code: (404, "Not found"),
+    e.Conflict.code: (409, "Conflict with the current state"),
+    e.AgreementOutdated.code: (409, "Agreement updated"),
+    e.KeyAbandoned.code: (409, "Idempotency-Key abandoned"),
+    e.CashNotesMissing.code: (409, "Conflict with the current state"),
+    e.Busy.code: (503, "Busy, try again"),
+    e.InvalidInput.code: (422, "Invalid input"),
+    e.Locked.code: (423, "Number locked"),
+    e.PayloadTooLarge.code: (413, "Request body too large"),
+    e.RateLimited.code: (429, "Too many requests"),
+    e.Internal.code: (500, "Internal error"),
+}
 
 
-class TerminalUnauthorized(ApiError):  # noqa: N818 - named after the problem codes
-    """Missing or wrong terminal credentials."""
-
-    status, code, title = 401, "terminal_unauthorized", "Terminal not authorised"
-
-
-class SessionExpired(ApiError):  # noqa: N818 - named after the problem codes
-    """No valid customer session on a call that needs one."""
-
-    status, code, title = 401, "session_expired", "Customer session missing or expired"
+def status_of(err: e.DomainError) -> int:
+    """The HTTP status of a refusal."""
+    return STATUS[err.code][0]
 
 
-class AuthFailed(ApiError):  # noqa: N818 - named after the problem codes
-    """A wrong factor; ``remaining_attempts`` in the body when it counts toward the lock."""
-
-    status, code, title = 401, "auth_failed", "Identification failed"
-
-
-class NotAllowed(ApiError):  # noqa: N818 - named after the problem codes
-    """The session lacks factors; ``missing_factors`` in the body."""
-
-    status, code, title = 403, "not_allowed", "More identification needed"
-
-
-class NotFound(ApiError):  # noqa: N818 - named after the problem codes
-    """Nothing there for this customer."""
-
-    status, code, title = 404, "not_found", "Not found"
+def body(err: e.DomainError) -> dict[str, Any]:
+    """The problem document of a refusal."""
+    status, title = STATUS[err.code]
+    doc: dict[str, Any] = {
+        "type": f"https://kiosk.example.cn/problems/{err.code}",
+        "title": title,
+        "status": status,
+        "detail": err.detail,
+        "code": err.code,
+    }
+    for key, value in err.extra.items():
+        doc[key] = value.isoformat() if isinstance(value, dt.datetime) else value
+    return doc
 
 
-class Conflict(ApiError):  # noqa: N818 - named after the problem codes
-    """The state forbids the request."""
-
-    status, code, title = 409, "conflict", "Conflict with the current state"
-
-
-class AgreementOutdated(Conflict):
-    """The agreement version consented to is not the one in force; ``current_version``."""
-
-    status, code, title = 409, "agreement_outdated", "Agreement updated"
+def headers(err: e.DomainError) -> dict[str, str]:
+    """Response headers a refusal carries (Retry-After)."""
+    retry_after = err.extra.get("retry_after_s")
+    return {"Retry-After": str(retry_after)} if isinstance(retry_after, int) else {}
 
 
-class KeyAbandoned(Conflict):
-    """Settlement fenced this Idempotency-Key before the request got to apply: refused for
-    good, nothing applied (the terminal has already recorded it as not applied)."""
-
-    status, code, title = 409, "idempotency_key_abandoned", "Idempotency-Key abandoned"
-
-
-class Busy(ApiError):  # noqa: N818 - named after the problem codes
-    """The database stayed locked past its busy timeout: nothing was decided, ask again."""
-
-    status, code, title = 503, "busy", "Busy, try again"
-
-
-class InvalidInput(ApiError):  # noqa: N818 - named after the problem codes
-    """Validation refused the input; ``field`` in the body."""
-
-    status, code, title = 422, "invalid_input", "Invalid input"
-
-
-class Locked(ApiError):  # noqa: N818 - named after the problem codes
-    """The number is locked; ``until`` in the body."""
-
-    status, code, title = 423, "locked", "Number locked"
-
-
-class PayloadTooLarge(ApiError):  # noqa: N818 - named after the problem codes
-    """The request body exceeds the limit (64 KB by default); it was not read."""
-
-    status, code, title = 413, "payload_too_large", "Request body too large"
-
-
-class RateLimited(ApiError):  # noqa: N818 - named after the problem codes
-    """Too soon; ``retry_after_s`` in the body and a Retry-After header."""
-
-    status, code, title = 429, "rate_limited", "Too many requests"
-
-
-class Internal(ApiError):  # noqa: N818 - named after the problem codes
-    """An unexpected error (a bug); logged as type, route and code locations only."""
-
-    status, code, title = 500, "internal", "Internal error"
+def response(err: e.DomainError) -> JSONResponse:
+    """A refusal as an HTTP response."""
+    return JSONResponse(
+        body(err), status_code=status_of(err), media_type=PROBLEM_JSON, headers=headers(err)
+    )
 
 
 def _field_of(loc: tuple[Any, ...]) -> str:
@@ -149,16 +83,16 @@ def _field_of(loc: tuple[Any, ...]) -> str:
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into problem+json."""
 
-    @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return exc.response()
+    @app.exception_handler(e.DomainError)
+    async def _refusal(_request: Request, exc: e.DomainError) -> JSONResponse:
+        return response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid"}
         field = _field_of(tuple(first.get("loc", ())))
         detail = f"输入有误：{field}（{first.get('msg', '')}）"
-        return InvalidInput(detail, field=field).response()
+        return response(e.InvalidInput(detail, field=field))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -10,15 +10,11 @@ abandoned in the same database, so the mutation can never be applied later under
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Path, Response
-from sqlalchemy import select
 
 from backend.api.deps import State, TerminalId
-from backend.api.idem import KeyOutcome, settle
 from backend.api.schemas import TerminalStatusIn, TransactionStateOut
-from backend.db import tables as t
+from backend.ops.idem import KeyOutcome, peek, settle
 from backend.ops.terminals import store_status
 
 router = APIRouter(prefix="/v1/terminal", tags=["terminal"])
@@ -57,24 +53,21 @@ def transaction_state(
 ) -> TransactionStateOut:
     """Read-only: ``applied: false`` with ``abandoned: false`` means the mutation may still
     arrive. Only this terminal's own keys are visible; the answer holds no personal data."""
-    c = t.idempotency.c
-    with st.engine.connect() as conn:
-        row = conn.execute(
-            select(c.status_code, c.body, c.outcome).where(
-                (c.terminal_id == terminal_id) & (c.key == key)
-            )
-        ).first()
-    if row is None or row.outcome == KeyOutcome.ABANDONED or not row.body:
-        abandoned = row is not None and row.outcome == KeyOutcome.ABANDONED
+    verdict = peek(st.engine, terminal_id, key)
+    if verdict is None or verdict.outcome is KeyOutcome.ABANDONED:
         return TransactionStateOut(
-            key=key, applied=False, abandoned=abandoned, status_code=None, reference=None
+            key=key,
+            applied=False,
+            abandoned=verdict is not None,
+            status_code=None,
+            reference=None,
         )
     return TransactionStateOut(
         key=key,
         applied=True,
         abandoned=False,
-        status_code=row.status_code,
-        reference=reference_of(json.loads(row.body)),
+        status_code=verdict.status_code,
+        reference=reference_of(verdict.body),
     )
 
 

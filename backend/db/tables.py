@@ -408,7 +408,7 @@ idempotency = Table(
     Column("body", Text, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     # "applied" (the mutation committed with this row) or "abandoned" (settlement fenced the
-    # key first: a request arriving later with it is refused). See backend/api/idem.py.
+    # key first: a request arriving later with it is refused). See backend/ops/idem.py.
     Column("outcome", String(10), nullable=False, server_default="applied"),
 )
 

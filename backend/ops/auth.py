@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from backend.api import problems as p
 from backend.billing import Factor
 from backend.db import tables as t
+from backend.ops import errors as e
 from backend.rules import (
     LOCK_WINDOW,
     SMS_CODE_VALIDITY,
@@ -32,7 +33,7 @@ def check_not_locked(conn: Connection, number: str, now: dt.datetime) -> None:
     """Raise Locked while the number's lock runs."""
     row = conn.execute(select(t.locks.c.until).where(t.locks.c.number == number)).first()
     if row is not None and row.until > now:
-        raise p.Locked("密码或验证码错误次数过多，号码已锁定", until=_local(row.until))
+        raise e.Locked("密码或验证码错误次数过多，号码已锁定", until=_local(row.until))
 
 
 def _local(instant: dt.datetime) -> dt.datetime:
@@ -48,7 +49,7 @@ def record_failure(
     terminal_id: str,
     now: dt.datetime,
     detail: str | None = None,
-) -> p.ApiError:
+) -> e.DomainError:
     """Count a wrong factor in the caller's transaction; lock the number on the third within
     15 minutes (and end every open session of its line). Returns the error to answer with.
 
@@ -76,12 +77,12 @@ def record_failure(
         conn.execute(insert(t.locks).values(number=number, until=until))
         line_ids = select(t.lines.c.id).where(t.lines.c.number == number).scalar_subquery()
         end_sessions(conn, line_ids)
-        return p.Locked("密码或验证码错误次数过多，号码已锁定60分钟", until=_local(until))
+        return e.Locked("密码或验证码错误次数过多，号码已锁定60分钟", until=_local(until))
     left = remaining_attempts(failures, now)
     if detail is None:
         what = "服务密码" if factor is Factor.PASSWORD else "验证码"
         detail = f"{what}错误，还可尝试{left}次"
-    return p.AuthFailed(detail, remaining_attempts=left)
+    return e.AuthFailed(detail, remaining_attempts=left)
 
 
 def end_sessions(conn: Connection, line_id: Any, *, keep_token_hash: str | None = None) -> None:
@@ -280,3 +281,70 @@ def grant_factor(
 
 def _number_of(conn: Connection, line_id: int) -> str:
     return str(conn.execute(select(t.lines.c.number).where(t.lines.c.id == line_id)).scalar_one())
+
+
+@dataclass(frozen=True, slots=True)
+class SmsMessage:
+    """A message the reference SMS gateway 'sent' (instant in Asia/Shanghai)."""
+
+    text: str
+    sent_at: dt.datetime
+    purpose: str
+
+
+def outbox(conn: Connection, number: str, limit: int = 20) -> list[SmsMessage]:
+    """What the SMS gateway sent to ``number``, newest first (demo mode reads it)."""
+    o = t.sms_outbox.c
+    rows = conn.execute(
+        select(o.text, o.sent_at, o.purpose)
+        .where(o.number == number)
+        .order_by(o.sent_at.desc(), o.id.desc())
+        .limit(limit)
+    ).all()
+    return [SmsMessage(r.text, _local(r.sent_at), r.purpose) for r in rows]
+
+
+@dataclass(frozen=True)
+class Customer:
+    """The identified customer behind a session token."""
+
+    token_hash: str
+    terminal_id: str
+    line_id: int
+    number: str
+    factors: frozenset[Factor]
+    expires_at: dt.datetime
+
+
+# Every authenticated call runs this: built once (statement construction costs more than
+# the indexed lookup itself).
+_SESSION_QUERY = (
+    select(
+        t.sessions.c.line_id,
+        t.sessions.c.factors,
+        t.sessions.c.expires_at,
+        t.sessions.c.terminal_id,
+        t.lines.c.number,
+    )
+    .join(t.lines, t.lines.c.id == t.sessions.c.line_id)
+    .where(t.sessions.c.token_hash == bindparam("token_hash"), t.sessions.c.ended.is_(False))
+)
+
+
+def session_of(
+    conn: Connection, terminal_id: str, token: str | None, now: dt.datetime
+) -> Customer | None:
+    """The live session for a token presented by this terminal, if any."""
+    if not token or len(token) > 100:
+        return None
+    token_hash = digest(token)
+    row = conn.execute(_SESSION_QUERY, {"token_hash": token_hash}).first()
+    if row is None or row.terminal_id != terminal_id or row.expires_at <= now:
+        return None
+    factors = frozenset(Factor(f) for f in row.factors.split(",") if f)
+    return Customer(token_hash, terminal_id, row.line_id, row.number, factors, row.expires_at)
+
+
+def end_session(conn: Connection, token_hash: str) -> None:
+    """End one session (the customer left): its token stops working on every call."""
+    conn.execute(update(t.sessions).where(t.sessions.c.token_hash == token_hash).values(ended=True))

@@ -7,27 +7,110 @@ import binascii
 import datetime as dt
 import functools
 from collections import defaultdict
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypedDict
 
 from sqlalchemy import Connection, and_, bindparam, func, or_, select
 
-from backend.api import problems as p
-from backend.api.schemas import (
-    BillAccountOut,
-    BillCategoryOut,
-    BillItemOut,
-    BillOut,
-    RecordOut,
-)
 from backend.billing import EXPLANATIONS, ORDER, Kind
 from backend.clock import SHANGHAI, month_end, month_start, shift_month
 from backend.db import tables as t
-from backend.ops.lines import plan_out, usage_lines
+from backend.ops import errors as e
+from backend.ops.lines import Plan, Usage, plan_of, usage_lines
 
 MAX_PAGE = 500
 
 
-def bills(conn: Connection, line_id: int, months: list[str]) -> list[BillOut]:
+@dataclass(frozen=True, slots=True)
+class BillItem:
+    """Sub-item of a bill."""
+
+    name: str
+    amount_fen: int
+
+
+@dataclass(frozen=True, slots=True)
+class BillCategory:
+    """Category with its explanation."""
+
+    name: str
+    total_fen: int
+    explanation: str
+    items: list[BillItem]
+
+
+@dataclass(frozen=True, slots=True)
+class BillAccount:
+    """The bill's running sum."""
+
+    opening_balance_fen: int
+    topup_fen: int
+    available_fen: int
+    total_fen: int
+    closing_balance_fen: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bill:
+    """A closed monthly bill."""
+
+    month: str
+    period_start: dt.date
+    period_end: dt.date
+    total_fen: int
+    categories: list[BillCategory]
+    account: BillAccount
+    usage: list[Usage]
+    plan: Plan
+    new_services: list[str]
+    roaming_fen: int
+
+
+# The record columns on the wire, in the wire's order (``record_id`` is the row's id);
+# tests/backend/test_layers.py holds them equal to the fields of api.schemas.RecordOut.
+RECORD_FIELDS = (
+    "record_id",
+    "kind",
+    "started_at",
+    "fee_fen",
+    "category",
+    "sub_item",
+    "place",
+    "direction",
+    "other_party",
+    "duration_s",
+    "comm_type",
+    "plan_discount",
+    "msg_type",
+    "access",
+    "volume_kb",
+    "service_name",
+    "service_number",
+    "sp_name",
+    "sp_code",
+    "fee_type",
+    "period",
+)
+
+
+class RecordTotals(TypedDict):
+    """Sums over the whole filtered month (first page only)."""
+
+    count: int
+    fee_fen: int
+    duration_s: int
+    volume_kb: int
+
+
+class RecordPage(TypedDict):
+    """One page of records, already in the wire shape (RecordPageOut)."""
+
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+    totals: RecordTotals | None
+
+
+def bills(conn: Connection, line_id: int, months: list[str]) -> list[Bill]:
     """Bills of ``months`` (those that exist), in the given order."""
     b = t.bills.c
     rows = {
@@ -48,7 +131,7 @@ def bills(conn: Connection, line_id: int, months: list[str]) -> list[BillOut]:
         .join(t.services, t.services.c.code == t.subscriptions.c.service_code)
         .where(t.subscriptions.c.line_id == line_id)
     ).all()
-    out: list[BillOut] = []
+    out: list[Bill] = []
     for month in months:
         row = rows.get(month)
         if row is None:
@@ -56,18 +139,18 @@ def bills(conn: Connection, line_id: int, months: list[str]) -> list[BillOut]:
         previous = shift_month(month, -1)
         # A subscription ordered in month M is charged from M+1: that bill shows it as new.
         new = sorted(s.name for s in subs if f"{s.started_on:%Y-%m}" == previous)
-        out.append(_bill_out(conn, row, items[row.id], new))
+        out.append(_bill_of(conn, row, items[row.id], new))
     return out
 
 
-def _bill_out(conn: Connection, row: Any, items: list[Any], new_services: list[str]) -> BillOut:
-    by_category: dict[str, list[BillItemOut]] = defaultdict(list)
+def _bill_of(conn: Connection, row: Any, items: list[Any], new_services: list[str]) -> Bill:
+    by_category: dict[str, list[BillItem]] = defaultdict(list)
     for item in items:
         by_category[item.category].append(
-            BillItemOut(name=item.sub_item, amount_fen=item.amount_fen)
+            BillItem(name=item.sub_item, amount_fen=item.amount_fen)
         )
     categories = [
-        BillCategoryOut(
+        BillCategory(
             name=c.value,
             total_fen=sum(i.amount_fen for i in by_category[c.value]),
             explanation=EXPLANATIONS[c],
@@ -76,15 +159,15 @@ def _bill_out(conn: Connection, row: Any, items: list[Any], new_services: list[s
         for c in ORDER
         if by_category.get(c.value)
     ]
-    plan = plan_out(conn, row.plan_code)
+    plan = plan_of(conn, row.plan_code)
     available = row.opening_balance_fen + row.topup_fen
-    return BillOut(
+    return Bill(
         month=row.month,
         period_start=month_start(row.month),
         period_end=month_end(row.month),
         total_fen=row.total_fen,
         categories=categories,
-        account=BillAccountOut(
+        account=BillAccount(
             opening_balance_fen=row.opening_balance_fen,
             topup_fen=row.topup_fen,
             available_fen=available,
@@ -117,7 +200,7 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
             raise ValueError("out of range")
         return at.astimezone(dt.UTC), record_id
     except (ValueError, OverflowError, UnicodeDecodeError, binascii.Error):
-        raise p.InvalidInput("分页游标无效", field="cursor") from None
+        raise e.InvalidInput("分页游标无效", field="cursor") from None
 
 
 def record_page(
@@ -131,7 +214,7 @@ def record_page(
     limit: int,
     with_fee_only: bool,
     roaming_only: bool = False,
-) -> dict[str, Any]:
+) -> RecordPage:
     """One page of a month's records, oldest first, by keyset (or legacy OFFSET).
 
     Returns the wire document (the RecordPageOut shape) built straight from the rows: this is
@@ -155,10 +238,12 @@ def record_page(
     totals = None
     if cursor is None and not offset:
         agg = conn.execute(totals_stmt, params).one()
-        totals = {"count": agg[0], "fee_fen": agg[1], "duration_s": agg[2], "volume_kb": agg[3]}
+        totals = RecordTotals(
+            count=agg[0], fee_fen=agg[1], duration_s=agg[2], volume_kb=agg[3]
+        )
     items = [_record_doc(row) for row in rows]
     next_cursor = encode_cursor(rows[-1].started_at, rows[-1].id) if more and rows else None
-    return {"items": items, "next_cursor": next_cursor, "totals": totals}
+    return RecordPage(items=items, next_cursor=next_cursor, totals=totals)
 
 
 @functools.cache
@@ -192,14 +277,13 @@ def _statements(
     return page, totals
 
 
-_WIRE_NAMES = tuple(RecordOut.model_fields)
 _RECORD_COLUMNS = tuple(
-    t.records.c.id if name == "record_id" else t.records.c[name] for name in _WIRE_NAMES
+    t.records.c.id if name == "record_id" else t.records.c[name] for name in RECORD_FIELDS
 )
-_STARTED_AT = _WIRE_NAMES.index("started_at")
+_STARTED_AT = RECORD_FIELDS.index("started_at")
 
 
 def _record_doc(row: Any) -> dict[str, Any]:
     values = list(row)
     values[_STARTED_AT] = values[_STARTED_AT].astimezone(SHANGHAI).isoformat()
-    return dict(zip(_WIRE_NAMES, values, strict=True))
+    return dict(zip(RECORD_FIELDS, values, strict=True))

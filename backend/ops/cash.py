@@ -23,20 +23,16 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from backend.api import problems as p
+from backend.clock import SHANGHAI
 from backend.db import tables as t
+from backend.masking import mask_name, mask_phone
+from backend.ops import errors as e
 from backend.ops.tx import record_transaction
 from backend.security import new_id
 
 #: Renminbi notes an acceptor may take, in fen (¥1 ... ¥100).
 CNY_NOTES_FEN = (100, 500, 1000, 2000, 5000, 10000)
 MAX_NOTES_PER_ORDER = 200
-
-
-class CashNotesMissing(p.Conflict):
-    """The terminal holds notes (or fewer) that were not reported: it reports them first."""
-
-    code = "cash_notes_missing"
 
 
 def order_row(conn: Connection, terminal_id: str, order_id: str, *, lock: bool = False) -> Any:
@@ -47,7 +43,7 @@ def order_row(conn: Connection, terminal_id: str, order_id: str, *, lock: bool =
     )
     row = conn.execute(query.with_for_update() if lock else query).first()
     if row is None:
-        raise p.NotFound("现金缴费订单不存在", field="order_id")
+        raise e.NotFound("现金缴费订单不存在", field="order_id")
     return row
 
 
@@ -62,11 +58,70 @@ def notes_of(conn: Connection, order_id: str) -> list[Any]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CashNote:
+    """A reported note (instant in Asia/Shanghai)."""
+
+    sequence: int
+    value_fen: int
+    event_counter: int
+    reported_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CashOrder:
+    """An order with its notes, the number and name masked (instants in Asia/Shanghai)."""
+
+    order_id: str
+    masked_phone: str
+    masked_name: str
+    status: str
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+    note_count: int
+    total_fen: int
+    notes: list[CashNote]
+    credited_fen: int | None
+    balance_after_fen: int | None
+    transaction_id: str | None
+
+
+def _local(value: dt.datetime | None) -> dt.datetime | None:
+    return value.astimezone(SHANGHAI) if value is not None else None
+
+
+def order_view(conn: Connection, row: Any) -> CashOrder:
+    """An order row (from :func:`order_row`) with its notes, as a value."""
+    who = conn.execute(
+        select(t.lines.c.number, t.customers.c.name)
+        .join(t.customers, t.customers.c.id == t.lines.c.customer_id)
+        .where(t.lines.c.id == row.line_id)
+    ).one()
+    notes = notes_of(conn, row.order_id)
+    return CashOrder(
+        order_id=row.order_id,
+        masked_phone=mask_phone(who.number),
+        masked_name=mask_name(who.name),
+        status=row.status,
+        created_at=row.created_at.astimezone(SHANGHAI),
+        closed_at=_local(row.closed_at),
+        note_count=len(notes),
+        total_fen=sum(n.value_fen for n in notes),
+        notes=[
+            CashNote(n.sequence, n.value_fen, n.event_counter, n.reported_at.astimezone(SHANGHAI))
+            for n in notes
+        ],
+        credited_fen=row.credited_fen,
+        balance_after_fen=row.balance_after_fen,
+        transaction_id=row.transaction_id,
+    )
+
+
 def open_order(conn: Connection, terminal_id: str, number: str, now: dt.datetime) -> str:
     """A new open order for ``number``; NotFound for an unknown number."""
     line = conn.execute(select(t.lines.c.id).where(t.lines.c.number == number)).first()
     if line is None:
-        raise p.NotFound("号码不存在", field="phone")
+        raise e.NotFound("号码不存在", field="phone")
     order_id = new_id("CO")
     conn.execute(
         insert(t.cash_orders).values(
@@ -91,25 +146,25 @@ def add_note(
 ) -> Any:
     """Record one stacked note once; the stored note (new or the earlier identical one)."""
     if value_fen not in CNY_NOTES_FEN:
-        raise p.InvalidInput("不是可接受的纸币面额", field="value_fen")
+        raise e.InvalidInput("不是可接受的纸币面额", field="value_fen")
     order = order_row(conn, terminal_id, order_id, lock=True)
     key = (t.cash_notes.c.order_id == order_id) & (t.cash_notes.c.sequence == sequence)
     known = conn.execute(select(t.cash_notes).where(key)).first()
     if known is not None:
         if known.value_fen != value_fen:
-            raise p.Conflict(
+            raise e.Conflict(
                 "该序号的纸币已以另一面额上报",
                 field="sequence",
                 reported_value_fen=known.value_fen,
             )
         return known
     if order.status != "open":
-        raise p.Conflict("现金缴费订单已结束", field="order_id")
+        raise e.Conflict("现金缴费订单已结束", field="order_id")
     count = conn.execute(
         select(func.count()).select_from(t.cash_notes).where(t.cash_notes.c.order_id == order_id)
     ).scalar_one()
     if count >= MAX_NOTES_PER_ORDER:
-        raise p.Conflict("单笔现金缴费纸币张数超过上限", field="sequence")
+        raise e.Conflict("单笔现金缴费纸币张数超过上限", field="sequence")
     conn.execute(
         insert(t.cash_notes).values(
             order_id=order_id,
@@ -137,7 +192,7 @@ def close_order(
     notes = notes_of(conn, order_id)
     reported_fen = sum(n.value_fen for n in notes)
     if (len(notes), reported_fen) != (note_count, total_fen):
-        raise CashNotesMissing(
+        raise e.CashNotesMissing(
             "终端清点的纸币与已上报的不一致，请先补报",
             reported_count=len(notes),
             reported_fen=reported_fen,
@@ -227,7 +282,7 @@ def record_clearance(
     """清机: compare what staff counted with what was reported, flag a difference, empty the
     box (its notes get this clearance's id)."""
     if any(v not in CNY_NOTES_FEN or c < 0 for v, c in counted.items()):
-        raise p.InvalidInput("清点结果含无效面额或张数", field="counts")
+        raise e.InvalidInput("清点结果含无效面额或张数", field="counts")
     counted = {v: c for v, c in counted.items() if c}
     box = box_content(conn, terminal_id)
     counted_fen = sum(v * c for v, c in counted.items())

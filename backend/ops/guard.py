@@ -17,9 +17,9 @@ import datetime as dt
 
 from sqlalchemy import Connection, insert, select, text, update
 
-from backend.api import problems as p
 from backend.config import Limit
 from backend.db import tables as t
+from backend.ops import errors as e
 
 _ADVISORY = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 
@@ -77,4 +77,4 @@ def throttle(
     if wait == 0:
         wait = take(conn, f"{kind}:all", overall, now)
     if wait > 0:
-        raise p.RateLimited(f"操作过于频繁，请{wait}秒后再试", retry_after_s=wait)
+        raise e.RateLimited(f"操作过于频繁，请{wait}秒后再试", retry_after_s=wait)

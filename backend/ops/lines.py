@@ -8,13 +8,61 @@ from typing import Any
 
 from sqlalchemy import Connection, case, func, select
 
-from backend.api import problems as p
-from backend.api.schemas import OverviewOut, PlanOut, UsageOut
 from backend.billing import LineStatus
 from backend.clock import Clock, month_of, next_month_start
 from backend.db import tables as t
 from backend.masking import mask_name, mask_phone
+from backend.ops import errors as e
 from backend.rules import days_until_suspension
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A plan with its rules (a catalogue row: it never changes while the server runs)."""
+
+    code: str
+    name: str
+    brand: str
+    monthly_fee_fen: int
+    included_minutes: int
+    included_sms: int
+    included_data_mb: int
+    overage_minute_fen: int
+    overage_sms_fen: int
+    overage_data_fen_per_mb: int
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Allowance versus use."""
+
+    kind: str
+    label: str
+    unit: str
+    included: int
+    used: int
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """The account home of a line."""
+
+    month: str
+    phone_masked: str
+    name_masked: str
+    brand: str
+    status: str
+    is_prepaid: bool
+    balance_fen: int
+    credit_fen: int
+    available_fen: int
+    month_to_date_fen: int
+    days_until_suspension: int | None
+    reminder_threshold_fen: int | None
+    plan: Plan
+    next_plan: Plan | None
+    usage: list[Usage]
 
 
 @dataclass(frozen=True)
@@ -101,7 +149,7 @@ def line_by_number(conn: Connection, number: str) -> Line:
     """The line with this number, or NotFound (said plainly: not one of our customers)."""
     row = conn.execute(_line_query().where(t.lines.c.number == number)).first()
     if row is None:
-        raise p.NotFound("该号码不是本网用户", field="phone")
+        raise e.NotFound("该号码不是本网用户", field="phone")
     return _to_line(row)
 
 
@@ -110,24 +158,24 @@ def line_by_id(conn: Connection, line_id: int) -> Line:
     return _to_line(conn.execute(_line_query().where(t.lines.c.id == line_id)).one())
 
 
-def plan_out(conn: Connection, code: str) -> PlanOut:
+def plan_of(conn: Connection, code: str) -> Plan:
     """A plan by code."""
     row = conn.execute(select(t.plans).where(t.plans.c.code == code)).mappings().one()
-    return PlanOut(**dict(row))
+    return Plan(**dict(row))
 
 
-def usage_lines(plan: PlanOut, minutes: int, sms: int, mb: int) -> list[UsageOut]:
+def usage_lines(plan: Plan, minutes: int, sms: int, mb: int) -> list[Usage]:
     """Allowance-versus-use lines in the bill's order."""
     return [
-        UsageOut(
+        Usage(
             kind="voice",
             label="国内主叫",
             unit="分钟",
             included=plan.included_minutes,
             used=minutes,
         ),
-        UsageOut(kind="sms", label="短信", unit="条", included=plan.included_sms, used=sms),
-        UsageOut(kind="data", label="国内流量", unit="MB", included=plan.included_data_mb, used=mb),
+        Usage(kind="sms", label="短信", unit="条", included=plan.included_sms, used=sms),
+        Usage(kind="data", label="国内流量", unit="MB", included=plan.included_data_mb, used=mb),
     ]
 
 
@@ -169,7 +217,7 @@ def month_usage(conn: Connection, line_id: int, month: str) -> tuple[int, int, i
 
 def recurring_fen(conn: Connection, line: Line, today: dt.date) -> int:
     """Monthly fees due on the 1st of next month: plan (the booked one) plus subscriptions."""
-    plan = plan_out(conn, line.next_plan_code or line.plan_code)
+    plan = plan_of(conn, line.next_plan_code or line.plan_code)
     s = t.subscriptions.c
     subs = conn.execute(
         select(func.coalesce(func.sum(t.services.c.monthly_fee_fen), 0))
@@ -182,12 +230,12 @@ def recurring_fen(conn: Connection, line: Line, today: dt.date) -> int:
     return plan.monthly_fee_fen + int(subs)
 
 
-def overview(conn: Connection, line_id: int, clock: Clock) -> OverviewOut:
+def overview(conn: Connection, line_id: int, clock: Clock) -> Overview:
     """The account home of a line."""
     line = line_by_id(conn, line_id)
     today = clock.today()
     month = month_of(today)
-    plan = plan_out(conn, line.plan_code)
+    plan = plan_of(conn, line.plan_code)
     minutes, sms, mb, total, usage_fee = month_usage(conn, line.id, month)
     days = days_until_suspension(
         is_prepaid=line.is_prepaid,
@@ -200,7 +248,7 @@ def overview(conn: Connection, line_id: int, clock: Clock) -> OverviewOut:
     )
     if line.status is not LineStatus.NORMAL:
         days = 0
-    return OverviewOut(
+    return Overview(
         month=month,
         phone_masked=line.phone_masked,
         name_masked=line.name_masked,
@@ -214,6 +262,6 @@ def overview(conn: Connection, line_id: int, clock: Clock) -> OverviewOut:
         days_until_suspension=days,
         reminder_threshold_fen=line.reminder_threshold_fen,
         plan=plan,
-        next_plan=plan_out(conn, line.next_plan_code) if line.next_plan_code else None,
+        next_plan=plan_of(conn, line.next_plan_code) if line.next_plan_code else None,
         usage=usage_lines(plan, minutes, sms, mb),
     )

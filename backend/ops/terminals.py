@@ -159,3 +159,21 @@ def format_fleet(health: list[TerminalHealth], now: dt.datetime) -> str:
             f"{' '.join(h.problems) or '-'}{session}"
         )
     return "\n".join(lines)
+
+
+def active_token_hashes(engine: Engine) -> dict[str, str]:
+    """Token digest of every active terminal, by id (one indexed scan)."""
+    c = t.terminals.c
+    with engine.connect() as conn:
+        rows = conn.execute(select(c.terminal_id, c.token_hash).where(c.active.is_(True))).all()
+    return {str(r.terminal_id): str(r.token_hash) for r in rows}
+
+
+def token_hash_of(engine: Engine, terminal_id: str) -> str | None:
+    """The active terminal's token digest; None when unknown or deactivated."""
+    c = t.terminals.c
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(c.token_hash).where(c.terminal_id == terminal_id, c.active.is_(True))
+        ).first()
+    return None if row is None else str(row.token_hash)

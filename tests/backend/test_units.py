@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backend.api.problems import InvalidInput
 from backend.clock import closed_months, month_end, next_month_start, shift_month
 from backend.masking import mask_name, mask_phone
 from backend.ops.bills import decode_cursor, encode_cursor
+from backend.ops.errors import InvalidInput
 from backend.security import check_password, hash_password, new_salt
 from backend.seed.people import check_digit as backend_check_digit
 from common import idnumber, masking
