@@ -212,11 +212,11 @@ def build_services(config: Config) -> Services:
         services.cash = Lazy(cash_factory(config), _close_cash)
     services.voice = build_voice(config)
     if config.devices.printer:
-        from kiosk.printing import ReceiptPrinter
+        from kiosk.devices.printer.receipt_printer import SerialReceiptPrinter
         from ui.devices.printer import PrinterAdapter
 
         services.printer = PrinterAdapter(
-            ReceiptPrinter(
+            SerialReceiptPrinter(
                 config.devices.printer, config.devices.printer_profile, config.devices.printer_baud
             )
         )

@@ -14,7 +14,7 @@ import logging
 import sys
 from typing import Any
 
-from printer.driver import SerialPrinter
+from kiosk.devices.printer.driver import SerialPrinter
 from printer.errors import (
     MalformedStatusError,
     PrinterError,

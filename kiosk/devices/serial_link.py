@@ -47,7 +47,7 @@ class SerialLink:
     """A device on one serial port; see the module docstring."""
 
     #: raised (with a message naming the port) when the port cannot be opened
-    unavailable: ClassVar[Callable[[str], DeviceError]] = DeviceUnavailable
+    unavailable: ClassVar[type[DeviceError]] = DeviceUnavailable
     #: the device in log lines and messages
     label: ClassVar[str] = "device"
 
