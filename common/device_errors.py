@@ -39,4 +39,3 @@ class BadFrame(DeviceError):  # noqa: N818
     """Bytes came back but not a well-formed answer (length, checksum, shape)."""
 
     cause = "malformed answer"
-
