@@ -15,8 +15,9 @@ on first use (PEP 562), so importing ``.slips`` from a screen does not pull in p
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from kiosk.devices.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from kiosk.devices.printer.driver import JobResult, SerialPort, SerialPrinter
@@ -38,11 +39,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
 __all__ = [
