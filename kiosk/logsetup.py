@@ -63,6 +63,23 @@ class PrivacyFilter(logging.Filter):
         return True
 
 
+def _installed() -> list[PrivacyFilter]:
+    root = logging.getLogger()
+    return [f for h in root.handlers for f in h.filters if isinstance(f, PrivacyFilter)]
+
+
+def remember_name(name: str) -> None:
+    """Mask ``name`` in the log from now on (a card holder's name, once read)."""
+    for privacy in _installed():
+        privacy.remember(name)
+
+
+def forget_names() -> None:
+    """Session end: the names remembered so far are no longer masked specially."""
+    for privacy in _installed():
+        privacy.forget()
+
+
 def configure_logging(*, verbose: bool = False) -> None:
     """Root logger to stderr with the privacy filter on the handler."""
     root = logging.getLogger()

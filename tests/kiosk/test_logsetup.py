@@ -75,3 +75,27 @@ def test_percent_d_arguments_log_cleanly(
         "reader on /dev/ttyUSB0 at 115200 baud, customer 138****8000",
     ]
     assert "Logging error" not in capsys.readouterr().err
+
+
+@pytest.mark.allow_log_warnings
+def test_a_card_holders_name_is_masked_until_the_session_ends() -> None:
+    # configure_logging's filter on the root handler: remember_name / forget_names reach it.
+    from kiosk.logsetup import forget_names, remember_name
+
+    root = logging.getLogger()
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.addFilter(PrivacyFilter())
+    root.addHandler(handler)
+    try:
+        log = logging.getLogger("tests.logsetup.holder")
+        remember_name("欧阳晓峰")
+        log.warning("holder %s at the reader", "欧阳晓峰")
+        forget_names()
+        log.warning("holder %s at the reader", "欧阳晓峰")
+    finally:
+        root.removeHandler(handler)
+    assert out.getvalue().splitlines() == [
+        "holder 欧**峰 at the reader",
+        "holder 欧阳晓峰 at the reader",
+    ]
