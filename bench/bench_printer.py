@@ -181,7 +181,7 @@ def bench_pdf() -> list[Result]:
 
 def bench_serial() -> list[Result]:
     from emulators.printer.emulator import PrinterEmulator
-    from printer.driver import SerialPrinter
+    from kiosk.devices.printer.driver import SerialPrinter
 
     # 1 m of paper at 30 dots (3.75 mm) per line: ~267 full lines of mixed text
     line = "通话 本地 13812345678 3分25秒 0.60 主叫 ABC"

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from demo.stack import DemoEndpoints
 from kiosk.config import Config
-from kiosk.printing import PrintState
+from kiosk.devices.printer.slips import PrintState
 from ui.app import ShellOptions, show
 from ui.features import discover
 from ui.shell import Shell

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from common.months import months_back
 from demo.tour import Tour, TourError
-from kiosk.printing import PrintState
+from kiosk.devices.printer.slips import PrintState
 from kiosk.records import DetailTab
 from ui.screens.bills.details import DetailsScreen
 from ui.screens.bills.dispute import DisputeScreen

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from common.months import months_back
 from demo.tour import Step, Tour, TourError
-from kiosk.printing import PrintState
+from kiosk.devices.printer.slips import PrintState
 from ui.screens.invoice.invoice import InvoiceScreen
 from ui.screens.invoice.spam import SpamScreen
 

@@ -7,7 +7,7 @@ from PySide6.QtTest import QTest
 
 from demo import tour_bills, tour_invoice, tour_line, tour_plan, tour_services
 from demo.tour import Step, Tour, TourError
-from kiosk.printing import PrintState
+from kiosk.devices.printer.slips import PrintState
 from ui.screens.identify.screen import IdentifyScreen
 from ui.widgets.keypad import Keypad
 

@@ -81,7 +81,7 @@ def reader_answers(url: str, baud: int, _config: Config) -> str:
 
 def printer_answers(url: str, baud: int, config: Config) -> str:
     """DLE EOT 1..4; paper near end still passes (it prints), anything that stops it fails."""
-    from printer.driver import SerialPrinter
+    from kiosk.devices.printer.driver import SerialPrinter
     from printer.profiles import load_profile
 
     profile = load_profile(config.devices.printer_profile)

@@ -50,17 +50,36 @@ def _x_for(align: Align, width: int, paper: int) -> int:
 
 @lru_cache(maxsize=8192)
 def _glyph(ch: str, width: int, bold: bool) -> Image.Image:
-    """One character cell drawn once; lines are pasted together from these."""
-    image = Image.new("L", (width, LINE), 255)
+    """One character cell drawn once; lines are pasted together from these.
+
+    A glyph wider than its cell (``M``, ``W``, ``@`` of the 22 px face in a 12-dot Font A
+    column) is drawn whole and narrowed into the cell, as the printer's own 12x24 font is:
+    drawn centred in the cell, its sides were cut off and ``M`` read as ``V``
+    (KIOSK-DEMO-01 came out as KIOSK-DEVO-01).
+    """
+    font = _font(GLYPH - 2)
+    stroke = 1 if bold else 0
+    room = max(1, width - 2)  # a dot of white on each side, as between printed characters
+    natural = int(font.getlength(ch) + 0.999) + 2 * stroke
+    canvas = max(width, natural)
+    image = Image.new("L", (canvas, LINE), 255)
     ImageDraw.Draw(image).text(
-        (width / 2, GLYPH / 2 + 2),
-        ch,
-        fill=0,
-        font=_font(GLYPH - 2),
-        anchor="mm",
-        stroke_width=1 if bold else 0,
+        (canvas / 2, GLYPH / 2 + 2), ch, fill=0, font=font, anchor="mm", stroke_width=stroke
     )
-    return image
+    if natural <= room:
+        return image if canvas == width else image.crop((0, 0, width, LINE))
+    box = _ink_box(image)
+    glyph = image.crop((box[0], 0, box[2], LINE)).resize((room, LINE), Image.Resampling.LANCZOS)
+    cell = Image.new("L", (width, LINE), 255)
+    cell.paste(glyph, ((width - room) // 2, 0))
+    return cell
+
+
+def _ink_box(image: Image.Image) -> tuple[int, int, int, int]:
+    """The box around the dark pixels (Pillow's getbbox finds non-zero, i.e. white, ones)."""
+    inverted = image.point(lambda v: 255 - v)
+    box = inverted.getbbox()
+    return box if box is not None else (0, 0, image.width, image.height)
 
 
 def _line_image(item: PrintedLine, col: int) -> Image.Image:

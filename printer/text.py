@@ -17,6 +17,8 @@ import unicodedata
 from functools import lru_cache
 
 ENCODING = "gb18030"
+#: Closing punctuation that must not start a line (kinsoku shori), full and half width.
+CLOSING_PUNCTUATION = frozenset("。，、；：？！）」』》〉】〕”’…·.,;:?!)]}%")
 NARROW_SUBSTITUTE = "?"
 WIDE_SUBSTITUTE = "□"  # U+25A1, GB18030 A1F5: a visible box of hanzi width
 
@@ -146,11 +148,30 @@ def wrap(text: str, columns: int) -> list[str]:
                 current.append(ch)
                 used += cw
             continue
+        current, carried = _kinsoku(current, token, columns)
         lines.append("".join(current).rstrip())
-        current, used = [token], w
+        current, used = carried, width("".join(carried))
     if current or not lines:
         lines.append("".join(current).rstrip())
     return lines
+
+
+def _kinsoku(current: list[str], token: str, columns: int) -> tuple[list[str], list[str]]:
+    """Where a full line ends before ``token``: (the line's tokens, the next line's tokens).
+
+    Kinsoku: a line never starts with closing punctuation (``。，、；：？！）」`` and their
+    kin), so the character before it moves down with it, as typesetters do; a line that would
+    then be empty or too wide keeps its character.
+    """
+    carried = [token]
+    kept = list(current)
+    while carried[0][0] in CLOSING_PUNCTUATION and len(kept) > 1 and not kept[-1].isspace():
+        candidate = [kept[-1], *carried]
+        if width("".join(candidate)) > columns:
+            break
+        kept.pop()
+        carried = candidate
+    return kept, carried
 
 
 def pad(text: str, columns: int, align: str = "left") -> str:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.config import Config
 from kiosk.i18n import Translator
 from kiosk.idle import IdleClock
+from kiosk.logsetup import forget_names, remember_name
 from kiosk.session import SessionManager
 from ui import qtlog, theme
 from ui.background import BackgroundRunner, Runner
@@ -42,6 +43,7 @@ from ui.widgets.header import Header
 if TYPE_CHECKING:
     from kiosk.backend.client import BackendClient
     from kiosk.cash.desk import CashDesk
+    from kiosk.devices.idcard.card import IdCard
     from kiosk.devices.idcard.poller import CardEvent, CardPoller
     from kiosk.journal import Journal
     from kiosk.voice.guide import VoiceGuide
@@ -101,6 +103,10 @@ def build_shell(config: Config, app: QApplication, options: ShellOptions | None 
         clock=opts.clock,
         services=opts.services,
     )
+    # The log masks a card holder's name from the moment the card is read to the session's end.
+    sessions.add_end_hook(lambda _reason: forget_names())
+    if ctx.services.card_reader is not None:
+        ctx.services.card_reader.card_read.connect(_remember_holder)
     registry = FeatureRegistry()
     registry.install(opts.installers, ctx)
     lockdown = Lockdown(opts.clock)
@@ -119,6 +125,12 @@ def build_shell(config: Config, app: QApplication, options: ShellOptions | None 
     else:
         shell.watch_input()
     return shell
+
+
+def _remember_holder(card: IdCard) -> None:
+    for name in (card.name, card.english_name):
+        if name:
+            remember_name(name)
 
 
 def show(shell: Shell, *, fullscreen: bool, size: tuple[int, int] = (1920, 1080)) -> None:
@@ -212,11 +224,11 @@ def build_services(config: Config) -> Services:
         services.cash = Lazy(cash_factory(config), _close_cash)
     services.voice = build_voice(config)
     if config.devices.printer:
-        from kiosk.printing import ReceiptPrinter
+        from kiosk.devices.printer.receipt_printer import SerialReceiptPrinter
         from ui.devices.printer import PrinterAdapter
 
         services.printer = PrinterAdapter(
-            ReceiptPrinter(
+            SerialReceiptPrinter(
                 config.devices.printer, config.devices.printer_profile, config.devices.printer_baud
             )
         )

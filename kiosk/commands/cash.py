@@ -10,13 +10,12 @@ not a bill validator.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
-import sys
 from typing import Any
 
+from common.device_errors import DeviceError
+from kiosk.commands.device_cli import Failure, add_port_options, run_device, show
 from kiosk.devices.cash import (
-    CashAcceptorError,
     ChecksumError,
     ChecksumMode,
     NakReply,
@@ -27,7 +26,6 @@ from kiosk.devices.cash import (
 
 log = logging.getLogger(__name__)
 
-EXIT_FAILED = 1
 EXIT_NOT_A_BILL_VALIDATOR = 2
 
 
@@ -36,31 +34,34 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("cash", help="banknote acceptor (ccTalk) tools")
     actions = parser.add_subparsers(dest="cash_action", required=True, metavar="ACTION")
     status = actions.add_parser("status", help="identify the acceptor and print its bill table")
-    status.add_argument("--port", required=True, help="serial port or pyserial URL")
-    status.add_argument("--baud", type=int, default=9600, help="line speed (default 9600)")
+    add_port_options(status, baud=9600)
     status.add_argument(
         "--echo", action="store_true", help="the link echoes our bytes (single-wire bus)"
     )
     status.add_argument("--crc", action="store_true", help="CRC-16 checksums (default simple)")
     status.add_argument("--timeout", type=float, default=0.5, help="reply timeout, s")
-    status.add_argument("--json", action="store_true", help="print one JSON object")
     status.set_defaults(func=run_status)
 
 
-def describe_error(exc: CashAcceptorError) -> str:
+def describe_error(exc: DeviceError) -> Failure:
     """One line naming the cause, for the technician."""
     if isinstance(exc, NoReply):
-        return (
+        return Failure(
             f"the acceptor is silent ({exc}); check the port, cable, baud rate, the echo "
             "setting and the device address (40)"
         )
     if isinstance(exc, ChecksumError):
-        return f"bad checksum in the acceptor's reply ({exc}); line noise or CRC-16 vs simple"
+        return Failure(
+            f"bad checksum in the acceptor's reply ({exc}); line noise or CRC-16 vs simple"
+        )
     if isinstance(exc, NotABillValidator):
-        return f"not a bill validator: the device says it is {exc.category!r}"
+        return Failure(
+            f"not a bill validator: the device says it is {exc.category!r}",
+            EXIT_NOT_A_BILL_VALIDATOR,
+        )
     if isinstance(exc, NakReply):
-        return f"the acceptor refused a command ({exc})"
-    return f"{exc.cause}: {exc}"
+        return Failure(f"the acceptor refused a command ({exc})")
+    return Failure(f"{exc.cause}: {exc}")
 
 
 def read_status(acceptor: SerialBanknoteAcceptor) -> dict[str, Any]:
@@ -82,6 +83,16 @@ def read_status(acceptor: SerialBanknoteAcceptor) -> dict[str, Any]:
     }
 
 
+def _lines(status: dict[str, Any]) -> list[str]:
+    keys = ("category", "manufacturer", "product", "serial_number", "software_revision")
+    lines = [f"{key}: {status[key]}" for key in keys]
+    lines += [
+        f"channel {bill['channel']:>2}: {bill['bill_id']} = {bill['value_fen']} fen"
+        for bill in status["bills"]
+    ]
+    return [*lines, f"event_counter: {status['event_counter']}"]
+
+
 def run_status(args: argparse.Namespace) -> int:
     """Open, identify, print."""
     acceptor = SerialBanknoteAcceptor(
@@ -91,19 +102,12 @@ def run_status(args: argparse.Namespace) -> int:
         echo=args.echo,
         checksum=ChecksumMode.CRC16 if args.crc else ChecksumMode.SIMPLE,
     )
-    try:
+
+    def work() -> int:
         with acceptor:
             status = read_status(acceptor)
-    except CashAcceptorError as exc:
-        print(f"error: {describe_error(exc)}", file=sys.stderr)
-        return EXIT_NOT_A_BILL_VALIDATOR if isinstance(exc, NotABillValidator) else EXIT_FAILED
-    if args.json:
-        print(json.dumps(status, ensure_ascii=False))
-    else:
-        for key in ("category", "manufacturer", "product", "serial_number", "software_revision"):
-            print(f"{key}: {status[key]}")
-        for bill in status["bills"]:
-            print(f"channel {bill['channel']:>2}: {bill['bill_id']} = {bill['value_fen']} fen")
-        print(f"event_counter: {status['event_counter']}")
-    log.info("cash acceptor status read on %s", args.port)
-    return 0
+        show(args, status, _lines(status))
+        log.info("cash acceptor status read on %s", args.port)
+        return 0
+
+    return run_device(args, work, describe_error)

@@ -8,14 +8,13 @@ logs still never contain personal data. Exit codes: 0 card read, 1 reader or car
 from __future__ import annotations
 
 import argparse
-import json
 import logging
-import sys
 import time
 from typing import Any
 
+from common.device_errors import DeviceError
+from kiosk.commands.device_cli import Failure, add_port_options, fail, run_device, show
 from kiosk.devices.idcard import (
-    CardReaderError,
     CardStatusError,
     ChecksumError,
     IdCard,
@@ -28,7 +27,6 @@ from kiosk.devices.idcard.poller import MIN_INTERVAL
 
 log = logging.getLogger(__name__)
 
-EXIT_FAILED = 1
 EXIT_NO_CARD = 3
 COMMAND_TIMEOUT = 5.0
 
@@ -38,32 +36,30 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("idcard", help="ID card reader tools")
     actions = parser.add_subparsers(dest="idcard_action", required=True, metavar="ACTION")
     read = actions.add_parser("read", help="wait for a card and print what it holds")
-    read.add_argument("--port", required=True, help="serial port or pyserial URL")
-    read.add_argument("--baud", type=int, default=115200, help="line speed (default 115200)")
+    add_port_options(read, baud=115200)
     read.add_argument(
         "--timeout", type=float, default=30.0, help="seconds to wait for a card (default 30)"
     )
-    read.add_argument("--json", action="store_true", help="print one JSON object")
     read.set_defaults(func=run_read)
 
 
-def describe_error(exc: CardReaderError) -> str:
+def describe_error(exc: DeviceError) -> Failure:
     """One line naming the cause, for the technician (never personal data)."""
     if isinstance(exc, NoAnswer):
-        return f"no answer from the reader ({exc}); check the port, cable and baud rate"
+        return Failure(f"no answer from the reader ({exc}); check the port, cable and baud rate")
     if isinstance(exc, ChecksumError):
-        return f"checksum error in the reader's answer ({exc}); line noise or wrong baud rate"
+        return Failure(
+            f"checksum error in the reader's answer ({exc}); line noise or wrong baud rate"
+        )
     if isinstance(exc, SamFailure):
-        return f"SAM failure: {exc} / {exc.message_zh}"
+        return Failure(f"SAM failure: {exc} / {exc.message_zh}")
     if isinstance(exc, ReadFailed):
-        return f"card read failed: {exc} / {exc.message_zh}; lift the card and place it again"
+        return Failure(
+            f"card read failed: {exc} / {exc.message_zh}; lift the card and place it again"
+        )
     if isinstance(exc, CardStatusError):
-        return f"reader error: {exc} / {exc.message_zh}"
-    return f"{exc.cause}: {exc}"
-
-
-def _text_lines(card: IdCard) -> str:
-    return "\n".join(f"{key}: {value}" for key, value in card.to_json_dict().items())
+        return Failure(f"reader error: {exc} / {exc.message_zh}")
+    return Failure(f"{exc.cause}: {exc}")
 
 
 def read_one(reader: SerialCardReader, wait: float) -> IdCard | None:
@@ -84,18 +80,14 @@ def run_read(args: argparse.Namespace) -> int:
     reader = SerialCardReader(
         args.port, baudrate=args.baud, timeout=min(COMMAND_TIMEOUT, max(args.timeout, 0.1))
     )
-    try:
+
+    def work() -> int:
         with reader:
             card = read_one(reader, args.timeout)
-    except CardReaderError as exc:
-        print(f"error: {describe_error(exc)}", file=sys.stderr)
-        return EXIT_FAILED
-    if card is None:
-        print(f"error: no card placed within {args.timeout:g} s", file=sys.stderr)
-        return EXIT_NO_CARD
-    if args.json:
-        print(json.dumps(card.to_json_dict(), ensure_ascii=False))
-    else:
-        print(_text_lines(card))
-    log.info("card read on %s (%s)", args.port, card.card_type.value)
-    return 0
+        if card is None:
+            return fail(args, Failure(f"no card placed within {args.timeout:g} s", EXIT_NO_CARD))
+        show(args, card.to_json_dict())
+        log.info("card read on %s (%s)", args.port, card.card_type.value)
+        return 0
+
+    return run_device(args, work, describe_error)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import logging
-import sys
 from typing import Any
 
-from printer.driver import SerialPrinter
+from kiosk.commands.device_cli import EXIT_OK, Failure, add_port_options, run_device, show
+from kiosk.devices.printer.driver import SerialPrinter
 from printer.errors import (
     MalformedStatusError,
     PrinterError,
@@ -27,8 +26,6 @@ from printer.profiles import DEFAULT_PROFILE, available_profiles, load_profile
 
 log = logging.getLogger(__name__)
 
-EXIT_OK = 0
-EXIT_FAULT = 1
 EXIT_NOT_READY = 3
 
 
@@ -40,30 +37,32 @@ def register(subparsers: Any) -> None:
     test = actions.add_parser("test", help="print a test page")
     known = ", ".join(available_profiles())
     for sub in (status, test):
-        sub.add_argument("--port", required=True, help="serial port or pyserial URL")
+        add_port_options(sub, baud=None)
         sub.add_argument(
             "--profile",
             default=DEFAULT_PROFILE,
             help=f"printer profile (default {DEFAULT_PROFILE}; known: {known})",
         )
-        sub.add_argument("--baud", type=int, default=None, help="line speed (default: profile's)")
         sub.add_argument(
             "--timeout", type=float, default=1.0, help="seconds to wait for each status answer"
         )
-    status.add_argument("--json", action="store_true", help="print one JSON object")
     status.set_defaults(func=run_status)
     test.set_defaults(func=run_test)
 
 
-def describe_error(exc: PrinterError) -> str:
+def describe_error(exc: PrinterError) -> Failure:
     """One line naming the cause for the technician."""
     if isinstance(exc, StatusTimeoutError):
-        return f"printer does not answer: {exc}; check power, cable, port and baud rate"
+        return Failure(f"printer does not answer: {exc}; check power, cable, port and baud rate")
     if isinstance(exc, MalformedStatusError):
-        return f"printer answers garbage: {exc}; wrong baud rate or not an ESC/POS printer"
+        return Failure(f"printer answers garbage: {exc}; wrong baud rate or not an ESC/POS printer")
     if isinstance(exc, PrinterPortError):
-        return f"port problem: {exc}"
-    return str(exc)
+        return Failure(f"port problem: {exc}")
+    if isinstance(exc, PrinterNotReadyError):
+        return Failure(f"printer not ready: {exc}", EXIT_NOT_READY)
+    if isinstance(exc, PrintError):
+        return Failure(f"test page may be incomplete: {exc}", EXIT_NOT_READY)
+    return Failure(str(exc))
 
 
 def _printer(args: argparse.Namespace) -> SerialPrinter:
@@ -73,46 +72,39 @@ def _printer(args: argparse.Namespace) -> SerialPrinter:
 
 def run_status(args: argparse.Namespace) -> int:
     """Read and print the status."""
-    try:
+
+    def work() -> int:
         with _printer(args) as printer:
             status = printer.read_status()
-    except PrinterError as exc:
-        message = describe_error(exc)
-        if args.json:
-            print(json.dumps({"ok": False, "error": message}, ensure_ascii=False))
-        print(f"error: {message}", file=sys.stderr)
-        return EXIT_FAULT
-    data = {"ok": True, "port": args.port, "profile": args.profile, **status.as_dict()}
-    if args.json:
-        print(json.dumps(data, ensure_ascii=False))
-    else:
-        print(f"online: {'yes' if status.online else 'no'}")
-        print(f"paper: {status.paper.value}")
-        print(f"cover open: {'yes' if status.cover_open else 'no'}")
-        print(f"cutter error: {'yes' if status.cutter_error else 'no'}")
-        print(f"errors: {', '.join(status.errors) or 'none'}")
-    return EXIT_OK if status.ready else EXIT_NOT_READY
+        data = {"ok": True, "port": args.port, "profile": args.profile, **status.as_dict()}
+        show(
+            args,
+            data,
+            [
+                f"online: {'yes' if status.online else 'no'}",
+                f"paper: {status.paper.value}",
+                f"cover open: {'yes' if status.cover_open else 'no'}",
+                f"cutter error: {'yes' if status.cutter_error else 'no'}",
+                f"errors: {', '.join(status.errors) or 'none'}",
+            ],
+        )
+        return EXIT_OK if status.ready else EXIT_NOT_READY
+
+    return run_device(args, work, describe_error, (PrinterError,))
 
 
 def run_test(args: argparse.Namespace) -> int:
     """Print the test page."""
     from printer.testpage import build_test_page
 
-    try:
+    def work() -> int:
         with _printer(args) as printer:
             document = build_test_page(printer.profile, dt.datetime.now())
             result = printer.print_document(document)
-    except PrinterNotReadyError as exc:
-        print(f"error: printer not ready: {exc}", file=sys.stderr)
-        return EXIT_NOT_READY
-    except PrintError as exc:
-        print(f"error: test page may be incomplete: {exc}", file=sys.stderr)
-        return EXIT_NOT_READY
-    except PrinterError as exc:
-        print(f"error: {describe_error(exc)}", file=sys.stderr)
-        return EXIT_FAULT
-    print(
-        f"test page printed: {result.bytes_sent} bytes in {result.seconds:.2f} s, "
-        f"paper {result.status_after.paper.value}"
-    )
-    return EXIT_OK
+        print(
+            f"test page printed: {result.bytes_sent} bytes in {result.seconds:.2f} s, "
+            f"paper {result.status_after.paper.value}"
+        )
+        return EXIT_OK
+
+    return run_device(args, work, describe_error, (PrinterError,))

@@ -23,8 +23,8 @@ import pytest
 
 from emulators.control import send_control
 from kiosk.backend.client import BackendClient
+from kiosk.devices.printer.driver import SerialPrinter
 from kiosk.status import build_report
-from printer.driver import SerialPrinter
 from printer.profiles import load_profile
 from tests.fixtures.chromium import Chromium
 from tests.fixtures.live_backend import LiveBackend, start_backend

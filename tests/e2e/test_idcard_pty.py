@@ -233,8 +233,10 @@ def test_cli_failures_name_the_cause(
     if setup.get("unplug"):
         emulator.unplug()
     got, out, err = run_cli(capsys, "--port", emulator.port_path, "--json", "--timeout", "1")
-    assert (got, out) == (code, "")
+    assert got == code
     assert err.startswith(message) and err.count("\n") == 1, err
+    # --json: the same line as one JSON object, as every device command does (device_cli)
+    assert json.loads(out) == {"ok": False, "error": err.removeprefix("error: ").rstrip("\n")}
 
 
 def test_cli_no_answer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

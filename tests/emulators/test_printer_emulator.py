@@ -14,8 +14,8 @@ from PIL import Image
 from emulators.control import send_control
 from emulators.printer.emulator import PrinterEmulator
 from emulators.printer.state import Answering, Paper
+from kiosk.devices.printer.driver import SerialPrinter
 from printer.document import Align, Cut, Document, KeyValue, QrCode, Text
-from printer.driver import SerialPrinter
 from printer.errors import (
     CoverOpenError,
     MalformedStatusError,

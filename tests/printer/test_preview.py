@@ -61,3 +61,38 @@ def test_missing_font_is_a_typed_error(monkeypatch: pytest.MonkeyPatch) -> None:
             fonts.find_cjk_font()
     finally:
         fonts.find_cjk_font.cache_clear()
+
+
+def _strokes(cell: Image.Image) -> int:
+    """The most separate runs of ink along any row of a character cell."""
+    px = cell.load()
+    assert px is not None
+    most = 0
+    for y in range(cell.height):
+        runs, inked = 0, False
+        for x in range(cell.width):
+            dark = px[x, y] < 128  # type: ignore[operator]
+            runs += dark and not inked
+            inked = dark
+        most = max(most, runs)
+    return most
+
+
+def test_preview_draws_the_terminal_id_as_printed() -> None:
+    # Issue 13: the PNG preview drew KIOSK-DEMO-01 as "KIOSK-DEVO-01": a glyph wider than its
+    # 12-dot column was centred and cut, so M lost its outer strokes. Decode the slip's bytes
+    # as the emulator does and look at the cells.
+    from printer.escpos.decoder import decode
+    from printer.escpos.encoder import encode_items
+
+    terminal = "KIOSK-DEMO-01"
+    data = encode_items(layout(Document((Text(terminal), Cut())), P80), P80)
+    image = Image.open(io.BytesIO(render_png(decode(data, P80), P80))).convert("L")
+    col = P80.dots_per_column
+    cells = [image.crop((8 + i * col, 8, 8 + (i + 1) * col, 8 + 30)) for i in range(len(terminal))]
+    for ch, cell in zip(terminal, cells, strict=True):
+        left = cell.crop((0, 0, 1, cell.height)).getextrema()
+        right = cell.crop((col - 1, 0, col, cell.height)).getextrema()
+        assert left[0] > 128 and right[0] > 128, f"{ch!r} runs over its cell"
+    assert _strokes(cells[terminal.index("M")]) >= 4  # | \ / |, not the V of a cut M
+    assert _strokes(cells[terminal.index("D")]) == 2

@@ -57,3 +57,21 @@ def test_wrapped_lines_fit(value: str, columns: int) -> None:
     assert all(ptext.width(line) <= columns for line in lines)
     joined = "".join(lines).replace(" ", "")
     assert joined == ptext.normalise(value).replace(" ", "")
+
+
+def test_a_line_never_starts_with_closing_punctuation() -> None:
+    # Issue 13: "a full stop alone on a receipt line". The hanzi before it moves down.
+    assert ptext.wrap("一二三。", 6) == ["一二", "三。"]
+    assert ptext.wrap("请取走凭条，谢谢。", 10) == ["请取走凭", "条，谢谢。"]
+    assert ptext.wrap("请您保管好（含发票）」", 20) == ["请您保管好（含发", "票）」"]
+    for text in ("业务已受理。请保管好本凭条，如有疑问请联系营业员！", "合计：已缴费（现金）。"):
+        for columns in range(8, 49):
+            lines = ptext.wrap(text, columns)
+            assert all(ptext.width(line) <= columns for line in lines)
+            assert "".join(lines) == text
+            assert not any(line[0] in ptext.CLOSING_PUNCTUATION for line in lines[1:])
+
+
+def test_kinsoku_keeps_a_character_that_cannot_move() -> None:
+    # Two columns hold one hanzi: moving it down would overflow, so the rule gives way.
+    assert ptext.wrap("一。", 2) == ["一", "。"]

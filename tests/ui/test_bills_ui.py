@@ -20,8 +20,8 @@ from kiosk.backend import models as m
 from kiosk.backend.client import BackendClient
 from kiosk.backend.factors import Factor
 from kiosk.config import Config
+from kiosk.devices.printer.receipt_printer import SerialReceiptPrinter
 from kiosk.journal import EntryStatus, Journal
-from kiosk.printing import ReceiptPrinter
 from kiosk.session import Customer, EndReason
 from tests.fixtures.live_backend import DEMO_PASSWORD, DEMO_TODAY, LiveBackend, start_backend
 from tests.fixtures.qt import show_painted
@@ -80,7 +80,7 @@ def bills_shell(
     tmp_path: Path,
 ) -> Iterator[Shell]:
     handle = BackendHandle(lambda: details_client)
-    adapter = PrinterAdapter(ReceiptPrinter(str(printer_emulator.port_path), "generic-80"))
+    adapter = PrinterAdapter(SerialReceiptPrinter(str(printer_emulator.port_path), "generic-80"))
     journal = Lazy(lambda: Journal(tmp_path / "journal.sqlite3"), lambda j: j.close())
     services = Services(backend=handle, printer=adapter, journal=journal)
     options = ShellOptions(

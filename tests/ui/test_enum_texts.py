@@ -9,8 +9,8 @@ import enum
 import pytest
 
 from kiosk import disputes, line, spam
+from kiosk.devices.printer.slips import PrintState
 from kiosk.i18n import load_catalogue, placeholders
-from kiosk.printing import PrintState
 from kiosk.transactions import TransactionKind
 
 SHOWN: tuple[type[enum.Enum], ...] = (

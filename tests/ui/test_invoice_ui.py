@@ -23,9 +23,9 @@ from kiosk.backend import models as m
 from kiosk.backend.errors import BackendTimeout, Conflict
 from kiosk.backend.factors import Factor
 from kiosk.config import Config, TimeoutsConfig, UiConfig
+from kiosk.devices.printer.receipt_printer import SerialReceiptPrinter
 from kiosk.idle import ScreenKind
 from kiosk.journal import EntryStatus, Journal
-from kiosk.printing import ReceiptPrinter
 from kiosk.session import Customer, EndReason
 from tests.fixtures.backend_stub import StubBackend
 from tests.fixtures.qt import ManualClock, show_painted
@@ -158,7 +158,7 @@ def shell(
     tmp_path: Path,
 ) -> Iterator[Shell]:
     config = Config(timeouts=TimeoutsConfig(after_transaction=20))
-    adapter = PrinterAdapter(ReceiptPrinter(str(printer_emulator.port_path), "generic-80"))
+    adapter = PrinterAdapter(SerialReceiptPrinter(str(printer_emulator.port_path), "generic-80"))
     built, journal = _shell(app, config, clock, backend, tmp_path, adapter)
     yield built
     adapter.stop()

@@ -19,10 +19,10 @@ from emulators.printer.emulator import PrinterEmulator
 from kiosk.backend.client import BackendClient
 from kiosk.backend.factors import Access, Factor
 from kiosk.config import Config
+from kiosk.devices.printer.receipt_printer import SerialReceiptPrinter
 from kiosk.i18n import load_catalogue
 from kiosk.idle import ScreenKind
 from kiosk.journal import EntryStatus, Journal
-from kiosk.printing import ReceiptPrinter
 from kiosk.session import Customer, EndReason
 from tests.fixtures.live_backend import (
     DEMO_PASSWORD,
@@ -86,7 +86,7 @@ def _kiosk(
     tmp_path: Path,
     customer: Customer,
 ) -> Iterator[Kiosk]:
-    adapter = PrinterAdapter(ReceiptPrinter(str(printer.port_path), "generic-80"))
+    adapter = PrinterAdapter(SerialReceiptPrinter(str(printer.port_path), "generic-80"))
     journal = Journal(tmp_path / "journal.sqlite3")
     services = Services(
         backend=BackendHandle(lambda: client),

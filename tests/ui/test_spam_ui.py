@@ -21,9 +21,9 @@ from kiosk import spam as ks
 from kiosk.backend import models as m
 from kiosk.backend.errors import BackendTimeout
 from kiosk.config import Config, TimeoutsConfig, UiConfig
+from kiosk.devices.printer.receipt_printer import SerialReceiptPrinter
 from kiosk.idle import ScreenKind
 from kiosk.journal import EntryStatus
-from kiosk.printing import ReceiptPrinter
 from kiosk.session import EndReason
 from tests.fixtures.qt import ManualClock
 from tests.ui.test_invoice_ui import CareBackend, _shell, needed_height
@@ -82,7 +82,7 @@ def shell(
     tmp_path: Path,
 ) -> Iterator[Shell]:
     config = Config(timeouts=TimeoutsConfig(after_transaction=20))
-    adapter = PrinterAdapter(ReceiptPrinter(str(printer_emulator.port_path), "generic-80"))
+    adapter = PrinterAdapter(SerialReceiptPrinter(str(printer_emulator.port_path), "generic-80"))
     built, journal = _shell(app, config, clock, backend, tmp_path, adapter)
     yield built
     adapter.stop()

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.admin_lockout import AdminPinGuard, PinOutcome, PinResult, state_path_for
+from kiosk.devices.printer.slips import PrintedCopy
 from kiosk.idle import ScreenKind
-from kiosk.printing import PrintedCopy
 from kiosk.reconcile import Reconciliation, reconcile
 from kiosk.transactions import TransactionKind
 from printer.escpos.status import PrinterStatus

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
 
-from kiosk.printing import PreparedSlip, PrintState
+from kiosk.devices.printer.driver import JobResult
+from kiosk.devices.printer.slips import PreparedSlip, PrintState
 from printer.document import Document
-from printer.driver import JobResult
 from ui.context import AppContext
 from ui.errors import describe
 

@@ -14,8 +14,9 @@ All failures are subclasses of :class:`CashAcceptorError`. Exports resolve on fi
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from kiosk.devices.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from kiosk.devices.cash.codec import (
@@ -89,11 +90,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
 __all__ = [

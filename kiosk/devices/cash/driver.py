@@ -10,13 +10,9 @@ silently here.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Protocol
-
-import serial
+from typing import Any, ClassVar, Protocol
 
 from kiosk.devices.cash.codec import (
     BILL_VALIDATOR_ADDRESS,
@@ -39,26 +35,15 @@ from kiosk.devices.cash.codec import (
 from kiosk.devices.cash.errors import (
     AcceptorDisconnected,
     AcceptorUnavailable,
-    CashAcceptorError,
     FrameError,
     NakReply,
     NoReply,
     NotABillValidator,
     RouteFailed,
 )
+from kiosk.devices.serial_link import PORT_ERRORS, PortFactory, SerialLink, open_with_pyserial
 
 log = logging.getLogger(__name__)
-
-try:
-    import termios
-
-    _PORT_ERRORS: tuple[type[BaseException], ...] = (
-        serial.SerialException,
-        OSError,
-        termios.error,
-    )
-except ImportError:  # pragma: no cover - not POSIX
-    _PORT_ERRORS = (serial.SerialException, OSError)
 
 BILL_VALIDATOR_CATEGORY = "Bill Validator"
 CHANNELS = range(1, 17)
@@ -121,8 +106,11 @@ class BanknoteAcceptor(Protocol):
         ...
 
 
-class SerialBanknoteAcceptor:
+class SerialBanknoteAcceptor(SerialLink):
     """A ccTalk bill validator on any pyserial URL (``/dev/ttyUSB0``, a pty, ``socket://``)."""
+
+    unavailable: ClassVar[type[AcceptorUnavailable]] = AcceptorUnavailable
+    label: ClassVar[str] = "banknote acceptor"
 
     def __init__(
         self,
@@ -134,71 +122,29 @@ class SerialBanknoteAcceptor:
         checksum: ChecksumMode = ChecksumMode.SIMPLE,
         address: int = BILL_VALIDATOR_ADDRESS,
         check_category: bool = True,
+        port_factory: PortFactory = open_with_pyserial,
     ) -> None:
-        self.url = url
-        self.baudrate = baudrate
+        super().__init__(url, baudrate, port_factory=port_factory)
         self.timeout = timeout
         self.echo = echo
         self.checksum = checksum
         self.address = address
         self.check_category = check_category
-        self._port: Any = None
         self._decoder = FrameDecoder(checksum)
-        self._cancel = threading.Event()
         self._dirty = False
         self._scaling: dict[str, Scaling] = {}
 
-    # -- lifecycle ---------------------------------------------------------------------------
+    def port_options(self) -> dict[str, Any]:
+        """Reads return every ``_SLICE`` so deadlines and cancel are checked."""
+        return {"timeout": _SLICE}
 
-    def open(self) -> None:
-        """Open the port, poll the device and (by default) check its equipment category."""
-        if self._port is not None:
-            return
-        self._cancel.clear()
-        try:
-            self._port = serial.serial_for_url(self.url, baudrate=self.baudrate, timeout=_SLICE)
-        except (serial.SerialException, OSError, ValueError) as exc:
-            raise AcceptorUnavailable(f"cannot open {self.url}: {exc}") from exc
-        try:
-            self.simple_poll()
-            if self.check_category:
-                category = self.equipment_category()
-                if category != BILL_VALIDATOR_CATEGORY:
-                    raise NotABillValidator(category)
-        except CashAcceptorError:
-            self.close()
-            raise
-        log.info("banknote acceptor ready on %s", self.url)
-
-    def close(self) -> None:
-        """Close the port (idempotent)."""
-        port, self._port = self._port, None
-        if port is not None:
-            try:
-                port.close()
-            except _PORT_ERRORS:
-                log.debug("closing %s failed; it is gone anyway", self.url)
-
-    def cancel(self) -> None:
-        """Make a blocked exchange give up within ~20 ms."""
-        self._cancel.set()
-
-    @property
-    def is_open(self) -> bool:
-        """True between a successful open() and close()."""
-        return self._port is not None
-
-    def __enter__(self) -> SerialBanknoteAcceptor:
-        self.open()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+    def on_open(self) -> None:
+        """Poll the device and (by default) check its equipment category."""
+        self.simple_poll()
+        if self.check_category:
+            category = self.equipment_category()
+            if category != BILL_VALIDATOR_CATEGORY:
+                raise NotABillValidator(category)
 
     # -- identification ----------------------------------------------------------------------
 
@@ -299,7 +245,8 @@ class SerialBanknoteAcceptor:
         self._decoder.reset()
         try:
             if self._dirty:
-                self._settle(port)
+                self.settle(port, SETTLE_QUIET, SETTLE_MAX)
+                self._dirty = False
                 deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
             port.reset_input_buffer()
             port.write(request)
@@ -308,7 +255,7 @@ class SerialBanknoteAcceptor:
                 if echoed != request:
                     raise FrameError(f"{name}: the echo differs from what was sent (collision)")
             reply = self._read_reply(port, deadline, name)
-        except _PORT_ERRORS as exc:
+        except PORT_ERRORS as exc:
             self.close()
             raise AcceptorDisconnected(f"{name}: {exc}") from exc
         except (NoReply, FrameError):
@@ -328,20 +275,10 @@ class SerialBanknoteAcceptor:
             raise FrameError(f"{name}: reply header {reply.header}, expected ACK")
         return reply.data
 
-    def _settle(self, port: Any) -> None:
-        """Swallow the rest of a late reply: read until the line is quiet a moment."""
-        now = time.monotonic()
-        quiet_until, give_up = now + SETTLE_QUIET, now + SETTLE_MAX
-        while now < quiet_until and now < give_up and not self._cancel.is_set():
-            if port.read(4096):
-                quiet_until = time.monotonic() + SETTLE_QUIET
-            now = time.monotonic()
-        self._dirty = False
-
     def _read_exact(self, port: Any, count: int, deadline: float, name: str) -> bytes:
         got = bytearray()
         while len(got) < count:
-            if self._cancel.is_set():
+            if self.cancelled:
                 raise NoReply(f"{name}: cancelled")
             if time.monotonic() >= deadline:
                 raise NoReply(f"{name}: echo incomplete ({len(got)} of {count} bytes)")
@@ -351,7 +288,7 @@ class SerialBanknoteAcceptor:
     def _read_reply(self, port: Any, deadline: float, name: str) -> Frame:
         decoder = self._decoder
         while True:
-            if self._cancel.is_set():
+            if self.cancelled:
                 raise NoReply(f"{name}: cancelled")
             if time.monotonic() >= deadline:
                 if decoder.buffered:

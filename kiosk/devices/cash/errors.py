@@ -1,38 +1,42 @@
 """Typed errors of the banknote acceptor: every failure a caller can see is one of these.
 
 A missing, late or malformed reply is always an error, never an empty answer (ccTalk: every
-command gets a reply; silence within the reply timeout means the device is not there).
+command gets a reply; silence within the reply timeout means the device is not there). The
+link-level ones are also the shared device errors of :mod:`common.device_errors`.
 """
 
 from __future__ import annotations
 
+from common.device_errors import BadFrame, DeviceError, DeviceTimeout, DeviceUnavailable, PortLost
 
-class CashAcceptorError(Exception):
+
+class CashAcceptorError(DeviceError):
     """Base of every banknote acceptor failure."""
 
     #: short English cause for one-line CLI/ops messages
     cause = "banknote acceptor error"
 
 
-class AcceptorUnavailable(CashAcceptorError):  # noqa: N818 - names from the device contract
+# Names from the device contract, not ...Error (N818).
+class AcceptorUnavailable(CashAcceptorError, DeviceUnavailable):  # noqa: N818
     """The port cannot be opened (unplugged adapter, wrong path, busy port)."""
 
     cause = "acceptor not connected"
 
 
-class AcceptorDisconnected(CashAcceptorError):  # noqa: N818
+class AcceptorDisconnected(CashAcceptorError, PortLost):  # noqa: N818
     """The port went away during an exchange."""
 
     cause = "acceptor disconnected"
 
 
-class NoReply(CashAcceptorError):  # noqa: N818
+class NoReply(CashAcceptorError, DeviceTimeout):  # noqa: N818
     """No complete reply before the reply timeout (a silent or absent device)."""
 
     cause = "no reply"
 
 
-class FrameError(CashAcceptorError):
+class FrameError(CashAcceptorError, BadFrame):
     """Bytes came back but not a well-formed reply (wrong addresses, length, lost echo)."""
 
     cause = "malformed reply"

@@ -16,8 +16,9 @@ screen, does not pull in pyserial and ctypes at start-up.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from kiosk.devices.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from kiosk.devices.idcard.card import CardType, IdCard, Sex, check_consistency, parse_text_block
@@ -85,11 +86,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
 __all__ = [

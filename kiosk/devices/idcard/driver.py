@@ -9,17 +9,12 @@ the poller's decision).
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from types import TracebackType
-from typing import Any, Protocol
-
-import serial
+from typing import Any, ClassVar, Protocol
 
 from kiosk.devices.idcard.card import TEXT_BLOCK_LEN, IdCard, parse_text_block
 from kiosk.devices.idcard.codec import Answer, Command, FrameDecoder
 from kiosk.devices.idcard.errors import (
-    CardReaderError,
     ChecksumError,
     FrameError,
     NoAnswer,
@@ -28,20 +23,9 @@ from kiosk.devices.idcard.errors import (
     error_for_status,
 )
 from kiosk.devices.idcard.status import Sw3
+from kiosk.devices.serial_link import PORT_ERRORS, PortFactory, SerialLink, open_with_pyserial
 
 log = logging.getLogger(__name__)
-
-try:
-    import termios
-
-    # pyserial lets termios.error (e.g. EIO from tcflush on a hung-up tty) escape unwrapped.
-    _PORT_ERRORS: tuple[type[BaseException], ...] = (
-        serial.SerialException,
-        OSError,
-        termios.error,
-    )
-except ImportError:  # pragma: no cover - not POSIX
-    _PORT_ERRORS = (serial.SerialException, OSError)
 
 SAM_ID_LEN = 16
 _SLICE = 0.05  # seconds: granularity of deadline and cancel checks while reading
@@ -60,6 +44,10 @@ class CardReader(Protocol):
         """Release the link; safe to call twice."""
         ...
 
+    def cancel(self) -> None:
+        """Make a blocked exchange give up promptly (called from another thread on stop)."""
+        ...
+
     def find_card(self) -> bool:
         """True when a (new) card is in the field."""
         ...
@@ -73,8 +61,11 @@ class CardReader(Protocol):
         ...
 
 
-class SerialCardReader:
+class SerialCardReader(SerialLink):
     """A SAM reader on any pyserial URL: ``/dev/ttyUSB0``, a pty, ``socket://host:port``..."""
+
+    unavailable: ClassVar[type[ReaderUnavailable]] = ReaderUnavailable
+    label: ClassVar[str] = "ID card reader"
 
     def __init__(
         self,
@@ -84,64 +75,22 @@ class SerialCardReader:
         *,
         with_fingerprint: bool = False,
         check: bool = True,
+        port_factory: PortFactory = open_with_pyserial,
     ) -> None:
-        self.url = url
-        self.baudrate = baudrate
+        super().__init__(url, baudrate, port_factory=port_factory)
         self.timeout = timeout
         self.with_fingerprint = with_fingerprint
         self.check = check
-        self._port: Any = None
         self._decoder = FrameDecoder()
-        self._cancel = threading.Event()
         self._dirty = False  # the last exchange timed out: its answer may still arrive
 
-    # -- lifecycle ---------------------------------------------------------------------------
+    def port_options(self) -> dict[str, Any]:
+        """Reads return every ``_SLICE`` so deadlines and cancel are checked."""
+        return {"timeout": _SLICE}
 
-    def open(self) -> None:
-        """Open the port and check the SAM status (11 FF)."""
-        if self._port is not None:
-            return
-        self._cancel.clear()
-        try:
-            self._port = serial.serial_for_url(self.url, baudrate=self.baudrate, timeout=_SLICE)
-        except (serial.SerialException, OSError, ValueError) as exc:
-            raise ReaderUnavailable(f"cannot open {self.url}: {exc}") from exc
-        try:
-            self.sam_status()
-        except CardReaderError:
-            self.close()
-            raise
-        log.info("ID card reader ready on %s", self.url)
-
-    def close(self) -> None:
-        """Close the port (idempotent)."""
-        port, self._port = self._port, None
-        if port is not None:
-            try:
-                port.close()
-            except _PORT_ERRORS:
-                log.debug("closing %s failed; it is gone anyway", self.url)
-
-    def cancel(self) -> None:
-        """Make a blocked exchange give up within ~50 ms (from another thread, e.g. on stop)."""
-        self._cancel.set()
-
-    @property
-    def is_open(self) -> bool:
-        """True between a successful open() and close()."""
-        return self._port is not None
-
-    def __enter__(self) -> SerialCardReader:
-        self.open()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+    def on_open(self) -> None:
+        """Check the SAM status (11 FF)."""
+        self.sam_status()
 
     # -- commands ----------------------------------------------------------------------------
 
@@ -203,12 +152,13 @@ class SerialCardReader:
         try:
             # A late answer to an earlier command must never be taken for this one's.
             if self._dirty:
-                self._settle(port)
+                self.settle(port, SETTLE_QUIET, SETTLE_MAX)
+                self._dirty = False
                 started = time.monotonic()  # the settling is not this command's time
             port.reset_input_buffer()
             port.write(command.frame(data))
             answer = self._read_answer(port, decoder, started + limit, command)
-        except _PORT_ERRORS as exc:
+        except PORT_ERRORS as exc:
             self.close()
             raise ReaderDisconnected(f"{command.name}: {exc}") from exc
         except (NoAnswer, FrameError, ChecksumError):
@@ -223,21 +173,11 @@ class SerialCardReader:
         )
         return answer
 
-    def _settle(self, port: Any) -> None:
-        """Swallow the rest of a late answer: read until the line is quiet for a moment."""
-        now = time.monotonic()
-        quiet_until, give_up = now + SETTLE_QUIET, now + SETTLE_MAX
-        while now < quiet_until and now < give_up and not self._cancel.is_set():
-            if port.read(4096):
-                quiet_until = time.monotonic() + SETTLE_QUIET
-            now = time.monotonic()
-        self._dirty = False
-
     def _read_answer(
         self, port: Any, decoder: FrameDecoder, deadline: float, command: Command
     ) -> Answer:
         while True:
-            if self._cancel.is_set():
+            if self.cancelled:
                 raise NoAnswer(f"{command.name}: cancelled")
             if time.monotonic() >= deadline:
                 pending = decoder.pending_error()

@@ -1,39 +1,43 @@
 """Typed errors of the ID card reader: every failure a caller can see is one of these.
 
-A missing, late or malformed answer is always an error, never a guess.
+A missing, late or malformed answer is always an error, never a guess. The link-level ones
+are also the shared device errors of :mod:`common.device_errors` (unavailable, port lost,
+timeout, bad frame).
 """
 
 from __future__ import annotations
 
+from common.device_errors import BadFrame, DeviceError, DeviceTimeout, DeviceUnavailable, PortLost
 from kiosk.devices.idcard.status import Sw3
 
 
-class CardReaderError(Exception):
+class CardReaderError(DeviceError):
     """Base of every ID card reader failure."""
 
     #: short English cause for one-line CLI/ops messages (never personal data)
     cause = "card reader error"
 
 
-class ReaderUnavailable(CardReaderError):  # noqa: N818 - names from the device contract
+# Names from the device contract, not ...Error (N818).
+class ReaderUnavailable(CardReaderError, DeviceUnavailable):  # noqa: N818
     """The port cannot be opened (unplugged USB adapter, wrong path, busy port)."""
 
     cause = "reader not connected"
 
 
-class ReaderDisconnected(CardReaderError):  # noqa: N818
+class ReaderDisconnected(CardReaderError, PortLost):  # noqa: N818
     """The port went away during an exchange (USB unplug)."""
 
     cause = "reader disconnected"
 
 
-class NoAnswer(CardReaderError):  # noqa: N818
+class NoAnswer(CardReaderError, DeviceTimeout):  # noqa: N818
     """Not a single byte came back before the command's timeout."""
 
     cause = "no answer"
 
 
-class FrameError(CardReaderError):
+class FrameError(CardReaderError, BadFrame):
     """Bytes came back but not a well-formed frame (bad length, garbage, wrong data size)."""
 
     cause = "malformed answer"
@@ -45,7 +49,7 @@ class TruncatedAnswer(FrameError):  # noqa: N818
     cause = "truncated answer"
 
 
-class ChecksumError(CardReaderError):
+class ChecksumError(CardReaderError, BadFrame):
     """The frame's XOR checksum does not match its content."""
 
     cause = "checksum error"

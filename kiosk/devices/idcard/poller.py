@@ -104,9 +104,8 @@ class CardPoller:
         """Stop polling, close the reader and wait for the thread to end."""
         self._stop.set()
         reader = self._reader
-        cancel = getattr(reader, "cancel", None)
-        if callable(cancel):
-            cancel()  # a blocked exchange gives up promptly instead of running to its timeout
+        if reader is not None:
+            reader.cancel()  # a blocked exchange gives up at once instead of at its timeout
         if self._thread is not None:
             self._thread.join(timeout)
 

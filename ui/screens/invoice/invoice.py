@@ -24,8 +24,8 @@ from common.money import format_fen
 from kiosk import invoices as ki
 from kiosk.backend import models as m
 from kiosk.backend.errors import Conflict
+from kiosk.devices.printer.slips import PrintState
 from kiosk.idle import ScreenKind
-from kiosk.printing import PrintState
 from kiosk.transactions import TransactionKind
 from printer.document import Document
 from ui.context import AppContext

@@ -53,6 +53,8 @@ class FakeReader:
         self.opened = 0
         self.closed = 0
         self.reads = 0
+        self.cancelled = threading.Event()
+        self.block_finds = False  # find_card hangs like a stuck exchange until cancelled
         self._polled = threading.Condition()
 
     def wait_polls(self, count: int, timeout: float = 5.0) -> None:
@@ -72,10 +74,15 @@ class FakeReader:
     def close(self) -> None:
         self.closed += 1
 
+    def cancel(self) -> None:
+        self.cancelled.set()
+
     def find_card(self) -> bool:
         with self._polled:
             self.find_times.append(time.monotonic())
             self._polled.notify_all()
+        if self.block_finds and not self.cancelled.wait(30):
+            raise AssertionError("nobody cancelled the stuck exchange")
         if self.find_errors:
             raise self.find_errors.pop(0)
         return self.card is not None and not self.halted
@@ -284,6 +291,19 @@ def test_stop_joins_and_closes(events: Events) -> None:
     assert not poller.is_running and reader.closed == 1
     with pytest.raises(RuntimeError):
         poller.start()
+
+
+def test_stop_cancels_a_stuck_exchange_through_the_protocol(events: Events) -> None:
+    # cancel() is part of the CardReader Protocol: stop() calls it on any reader, no getattr.
+    reader = FakeReader()
+    reader.block_finds = True
+    poller = CardPoller(lambda: reader, events)
+    poller.start()
+    reader.wait_polls(1)
+    started = time.monotonic()
+    poller.stop()
+    assert reader.cancelled.is_set() and time.monotonic() - started < 1.0
+    assert not poller.is_running and reader.closed == 1
 
 
 @pytest.mark.allow_log_warnings

@@ -1,13 +1,14 @@
 """Serial ESC/POS printer driver: plain blocking Python, one instance per physical printer.
 
-The UI runs it on the printer's own thread. Every job is bracketed by ``DLE EOT 1..4``:
-before (refuse to print on paper out, cover open, cutter error, offline) and after (a fault
-raised while printing is reported as :class:`~printer.errors.PrintError`). A silent or
-malformed answer raises :class:`~printer.errors.StatusError`, never "paper OK".
+It runs on the printer's own thread (:mod:`kiosk.devices.printer.worker`). Every job is
+bracketed by ``DLE EOT 1..4``: before (refuse to print on paper out, cover open, cutter
+error, offline) and after (a fault raised while printing is reported as
+:class:`~printer.errors.PrintError`). A silent or malformed answer raises
+:class:`~printer.errors.StatusError`, never "paper OK".
 
-The port is opened with ``serial.serial_for_url`` so ``/dev/ttyUSB0``, an emulator's pty,
-``socket://`` and ``loop://`` all work; flow control (RTS/CTS or XON/XOFF) comes from the
-profile and a write timeout guards against a handshake that never releases.
+The port is the shared :class:`~kiosk.devices.serial_link.SerialLink` (``/dev/ttyUSB0``, an
+emulator's pty, ``socket://`` and ``loop://`` all work); flow control (RTS/CTS or XON/XOFF)
+comes from the profile and a write timeout guards against a handshake that never releases.
 """
 
 from __future__ import annotations
@@ -16,16 +17,17 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import serial
 
+from kiosk.devices.serial_link import PORT_ERRORS, PortFactory, SerialLink, open_with_pyserial
 from printer.document import Document
 from printer.errors import (
     PrinterError,
     PrinterPortError,
     PrintError,
+    PrinterUnavailable,
     PrinterWriteTimeoutError,
     StatusTimeoutError,
 )
@@ -36,16 +38,6 @@ from printer.layout import PrintedItem, layout
 from printer.profiles import FlowControl, PrinterProfile
 
 log = logging.getLogger(__name__)
-
-# pyserial lets termios.error (not an OSError) escape from tcflush/tcsetattr on a dead tty
-try:
-    import termios
-
-    _PORT_ERRORS: tuple[type[Exception], ...] = (serial.SerialException, OSError, termios.error)
-except ImportError:  # pragma: no cover - not POSIX
-    _PORT_ERRORS = (serial.SerialException, OSError)
-
-_OPEN_ERRORS: tuple[type[Exception], ...] = (*_PORT_ERRORS, ValueError)
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -64,9 +56,6 @@ class SerialPort(Protocol):
     def close(self) -> None: ...
 
 
-PortFactory = Callable[..., SerialPort]
-
-
 @dataclass(frozen=True)
 class JobResult:
     """What one print job did."""
@@ -77,17 +66,15 @@ class JobResult:
     status_after: PrinterStatus
 
 
-def _open_with_pyserial(url: str, **kwargs: Any) -> SerialPort:
-    port: SerialPort = serial.serial_for_url(url, **kwargs)
-    return port
-
-
-class SerialPrinter:
+class SerialPrinter(SerialLink):
     """An ESC/POS printer on a serial URL, driven with a :class:`PrinterProfile`.
 
     Use as a context manager (``with SerialPrinter(url, profile) as p: p.print_document(d)``)
-    or call :meth:`open` / :meth:`close`.
+    or call :meth:`open` / :meth:`close`. ``port_factory`` returns a :class:`SerialPort`.
     """
+
+    unavailable: ClassVar[type[PrinterUnavailable]] = PrinterUnavailable
+    label: ClassVar[str] = "printer"
 
     def __init__(
         self,
@@ -99,66 +86,32 @@ class SerialPrinter:
         write_timeout: float = 10.0,
         chunk_size: int = 1024,
         busy_timeout: float = 5.0,
-        port_factory: PortFactory = _open_with_pyserial,
+        port_factory: PortFactory = open_with_pyserial,
     ) -> None:
-        self.url = url
+        super().__init__(url, baudrate or profile.baudrate, port_factory=port_factory)
         self.profile = profile
-        self.baudrate = baudrate or profile.baudrate
         self.status_timeout = status_timeout
         self.write_timeout = write_timeout
         self.chunk_size = chunk_size
         self.busy_timeout = busy_timeout
         # when the bytes written so far will have crossed the wire (status answers queue behind)
         self._wire_free_at = 0.0
-        self._port_factory = port_factory
-        self._port: SerialPort | None = None
 
-    # -- lifecycle ---------------------------------------------------------------------------
-    def open(self) -> None:
-        """Open the port; raises :class:`PrinterPortError` when it cannot be opened."""
-        if self._port is not None:
-            return
+    def port_options(self) -> dict[str, Any]:
+        """The profile's flow control and a write timeout against a handshake held forever."""
         flow = self.profile.flow_control
-        try:
-            self._port = self._port_factory(
-                self.url,
-                baudrate=self.baudrate,
-                rtscts=flow is FlowControl.RTSCTS,
-                xonxoff=flow is FlowControl.XONXOFF,
-                timeout=0.05,
-                write_timeout=self.write_timeout,
-            )
-        except _OPEN_ERRORS as exc:
-            raise PrinterPortError(f"cannot open printer port {self.url}: {exc}") from exc
-        log.info(
-            "printer port open (%s, %d baud, %s)", self.profile.name, self.baudrate, flow.value
-        )
-
-    def close(self) -> None:
-        """Close the port (idempotent)."""
-        port, self._port = self._port, None
-        if port is not None:
-            try:
-                port.close()
-            except _PORT_ERRORS:
-                log.debug("error closing printer port", exc_info=True)
-
-    def __enter__(self) -> SerialPrinter:
-        self.open()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+        return {
+            "rtscts": flow is FlowControl.RTSCTS,
+            "xonxoff": flow is FlowControl.XONXOFF,
+            "timeout": 0.05,
+            "write_timeout": self.write_timeout,
+        }
 
     def _require_port(self) -> SerialPort:
-        if self._port is None:
+        port: SerialPort | None = self._port
+        if port is None:
             raise PrinterPortError("printer port is not open")
-        return self._port
+        return port
 
     # -- status ------------------------------------------------------------------------------
     def _write(self, data: bytes) -> None:
@@ -171,7 +124,7 @@ class SerialPrinter:
             raise PrinterWriteTimeoutError(
                 f"write timed out after {self.write_timeout:.1f} s (handshake held)"
             ) from exc
-        except _PORT_ERRORS as exc:
+        except PORT_ERRORS as exc:
             raise PrinterPortError(f"write to printer failed: {exc}") from exc
 
     def _read_answer(self, request: int, timeout: float) -> int:
@@ -180,7 +133,7 @@ class SerialPrinter:
         while True:
             try:
                 data = port.read(1)
-            except _PORT_ERRORS as exc:
+            except PORT_ERRORS as exc:
                 raise PrinterPortError(f"read from printer failed: {exc}") from exc
             if data:
                 value = data[0]
@@ -205,7 +158,7 @@ class SerialPrinter:
         port = self._require_port()
         try:
             port.reset_input_buffer()  # stale automatic-status bytes would shift the answers
-        except _PORT_ERRORS as exc:
+        except PORT_ERRORS as exc:
             raise PrinterPortError(f"printer port failed: {exc}") from exc
         answers = bytearray()
         for request in (1, 2, 3, 4):

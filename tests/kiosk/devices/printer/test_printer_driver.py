@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 import serial
+from printer.driver import SerialPrinter
 
 from printer.document import Cut, Document, Text
-from printer.driver import SerialPrinter
 from printer.errors import (
     CoverOpenError,
     MalformedStatusError,
