@@ -87,4 +87,4 @@ def test_ops_values_are_plain_dataclasses_the_schemas_validate() -> None:
 
 
 def test_record_columns_on_the_wire_are_the_schemas_fields() -> None:
-    assert bills.RECORD_FIELDS == tuple(RecordOut.model_fields)
+    assert tuple(RecordOut.model_fields) == bills.RECORD_FIELDS

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 import serial
-from kiosk.devices.printer.driver import SerialPrinter
 
+from kiosk.devices.printer.driver import SerialPrinter
 from printer.document import Cut, Document, Text
 from printer.errors import (
     CoverOpenError,
