@@ -66,31 +66,10 @@ class Bill:
     roaming_fen: int
 
 
-# The record columns on the wire, in the wire's order (``record_id`` is the row's id);
+# The record columns on the wire, in the table's order, ``id`` sent as ``record_id``;
 # tests/backend/test_layers.py holds them equal to the fields of api.schemas.RecordOut.
-RECORD_FIELDS = (
-    "record_id",
-    "kind",
-    "started_at",
-    "fee_fen",
-    "category",
-    "sub_item",
-    "place",
-    "direction",
-    "other_party",
-    "duration_s",
-    "comm_type",
-    "plan_discount",
-    "msg_type",
-    "access",
-    "volume_kb",
-    "service_name",
-    "service_number",
-    "sp_name",
-    "sp_code",
-    "fee_type",
-    "period",
-)
+_RECORD_COLUMNS = tuple(c for c in t.records.columns if c.name not in ("line_id", "month"))
+RECORD_FIELDS = tuple("record_id" if c.name == "id" else c.name for c in _RECORD_COLUMNS)
 
 
 class RecordTotals(TypedDict):
@@ -277,9 +256,6 @@ def _statements(
     return page, totals
 
 
-_RECORD_COLUMNS = tuple(
-    t.records.c.id if name == "record_id" else t.records.c[name] for name in RECORD_FIELDS
-)
 _STARTED_AT = RECORD_FIELDS.index("started_at")
 
 

@@ -15,33 +15,12 @@ from typing import Any
 
 from backend.billing import Category, Kind
 from backend.clock import SHANGHAI, month_end, month_start
+from backend.db import tables as t
 from backend.seed.catalogue import ON_DEMAND
 from backend.seed.people import MOBILE_PREFIXES, PROVINCE_OF_CITY, random_mobile
 
-RECORD_COLUMNS = (
-    "line_id",
-    "month",
-    "kind",
-    "started_at",
-    "fee_fen",
-    "category",
-    "sub_item",
-    "place",
-    "direction",
-    "other_party",
-    "duration_s",
-    "comm_type",
-    "plan_discount",
-    "msg_type",
-    "access",
-    "volume_kb",
-    "service_name",
-    "service_number",
-    "sp_name",
-    "sp_code",
-    "fee_type",
-    "period",
-)
+# Every column of a record row but its id (the database numbers the rows).
+RECORD_COLUMNS = tuple(c.name for c in t.records.columns if c.name != "id")
 
 SERVICE_NUMBERS = ("10086", "95588", "95555", "10658000", "1069012345", "95106")
 
