@@ -6,14 +6,12 @@ stdout, line 1: the pty link path to open (a stable symlink); line 2: ``control:
 from __future__ import annotations
 
 import argparse
-import signal
-import threading
 from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 
 from emulators.cash.emulator import BAUD, BillValidatorEmulator
 from emulators.control import ControlServer
+from emulators.stop_signal import StopSignal
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,18 +46,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         category=args.category,
         link_path=args.link,
     )
-    done = threading.Event()
-
-    def _on_signal(_signum: int, _frame: FrameType | None) -> None:
-        done.set()
-
-    signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGINT, _on_signal)
+    stop = StopSignal()
     control = ControlServer(emulator.control_handlers(), port=args.control_port)
     with emulator, control:
         host, port = control.address
         print(emulator.port_path, flush=True)
         print(f"control: {host}:{port}", flush=True)
-        while not done.wait(0.5):
-            pass
+        stop.wait()
     return 0

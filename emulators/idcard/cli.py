@@ -7,14 +7,12 @@ line 3 (with ``--tcp``): ``tcp: HOST:PORT`` (open it as ``socket://HOST:PORT``).
 from __future__ import annotations
 
 import argparse
-import signal
-import threading
 from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 
 from emulators.control import ControlServer
 from emulators.idcard.emulator import IdCardEmulator
+from emulators.stop_signal import StopSignal
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,13 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyError:
             print(f"error: no demo card {args.card!r}; use 0..{len(emulator.cards) - 1}")
             return 2
-    done = threading.Event()
-
-    def _on_signal(_signum: int, _frame: FrameType | None) -> None:
-        done.set()
-
-    signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGINT, _on_signal)
+    stop = StopSignal()
     control = ControlServer(emulator.control_handlers(), port=args.control_port)
     with emulator, control:
         host, port = control.address
@@ -59,6 +51,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"control: {host}:{port}", flush=True)
         if emulator.tcp_address is not None:
             print("tcp: {}:{}".format(*emulator.tcp_address), flush=True)
-        while not done.wait(0.5):
-            pass
+        stop.wait()
     return 0

@@ -9,13 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import signal
-import threading
 from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 
 from emulators.printer.emulator import PrinterEmulator
+from emulators.stop_signal import StopSignal
 from printer.errors import ProfileError
 from printer.profiles import DEFAULT_PROFILE, load_profile
 
@@ -62,13 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         xonxoff=not args.no_xonxoff,
         paper_lines=args.paper_lines,
     )
-    done = threading.Event()
-
-    def _stop(signum: int, frame: FrameType | None) -> None:
-        done.set()
-
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
+    stop = StopSignal()
     with emulator:
         host, port = emulator.start_control(args.control_port)
         ready = {
@@ -80,6 +72,5 @@ def main(argv: Sequence[str] | None = None) -> int:
             "baud": args.baud,
         }
         print(json.dumps(ready, ensure_ascii=False), flush=True)
-        while not done.wait(0.5):
-            pass
+        stop.wait()
     return 0
