@@ -27,6 +27,11 @@ def register(subparsers: Any) -> None:
         help="headless scripted journey; screenshots and tour.json into OUTDIR",
     )
     demo.add_argument("--today", help="pin the demo business date (YYYY-MM-DD)")
+    demo.add_argument(
+        "--locale",
+        choices=("zh_CN", "en"),
+        help="the kiosk's language (the tour in English checks no screen shows Chinese)",
+    )
     demo.set_defaults(func=cmd_demo)
 
 
@@ -70,6 +75,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         with DemoStack(today=args.today) as endpoints:
             config = demo_config(base, endpoints)
+            if args.locale:
+                config = dataclasses.replace(
+                    config, ui=dataclasses.replace(config.ui, locale=args.locale)
+                )
             if args.tour is not None:
                 from demo.tour import run_tour
 

@@ -29,13 +29,15 @@ def home(t: Tour) -> None:
 
 
 def english(t: Tour) -> None:
-    t.tap(t.shell.window.header.language_button)
+    if t.shell.ctx.translator.locale != "en":  # the English tour starts in English
+        t.tap(t.shell.window.header.language_button)
     if t.shell.ctx.translator.locale != "en":
         raise TourError("language did not switch")
 
 
 def large_text(t: Tour) -> None:
-    t.tap(t.shell.window.header.language_button)  # back to Chinese
+    if not t.check_english:
+        t.tap(t.shell.window.header.language_button)  # back to Chinese
     t.tap(t.shell.window.header.large_text_button)
     if not t.shell.large_text:
         raise TourError("large-text mode did not switch on")

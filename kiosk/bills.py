@@ -15,6 +15,7 @@ from enum import Enum
 
 from common.money import format_fen
 from kiosk.backend import models as m
+from kiosk.i18n import DEFAULT_LOCALE, Translator
 from printer import statement as st
 
 SPIKE_FACTOR_NUM, SPIKE_FACTOR_DEN = 3, 2  # a category above 1.5x its 5-month median
@@ -91,6 +92,32 @@ class Explanation:
         if self.rule:
             parts.append(self.rule)
         return "；".join(p.rstrip("。") for p in parts) + "。"
+
+
+# The explanation's units (as kiosk/bills.py writes them) -> their plural messages.
+UNIT_MESSAGES = {"分钟": "unit.minute", "条": "unit.message", "MB": "unit.mb"}
+
+
+def explanation_text(explanation: Explanation, tr: Translator) -> str:
+    """The explanation for the screen, in the customer's language (slips and PDFs keep the
+    Chinese :attr:`Explanation.text`, the bill's own words)."""
+    if tr.locale == DEFAULT_LOCALE:
+        return explanation.text
+    parts = []
+    for line in explanation.lines:
+        label = tr.term(line.label)
+        if line.quantity is not None and line.unit_price_fen is not None:
+            key = UNIT_MESSAGES.get(line.unit)
+            quantity = tr.n(key, line.quantity) if key else f"{line.quantity} {line.unit}"
+            parts.append(
+                f"{label} {quantity} × {format_fen(line.unit_price_fen)}"
+                f" = {format_fen(line.amount_fen)}"
+            )
+        else:
+            parts.append(f"{label} {format_fen(line.amount_fen)}")
+    if explanation.rule:
+        parts.append(tr.term(explanation.rule))
+    return "; ".join(p.rstrip(".。") for p in parts) + "."
 
 
 class HighlightKind(Enum):

@@ -63,6 +63,14 @@ class TerminalConfig:
     id: str = DEMO_TERMINAL_ID
     hall_name: str = "北京朝阳建国路营业厅"
     operator_name: str = "中国移动通信集团北京有限公司"
+    # The hall's name on screen in the other languages (receipts keep the registered name).
+    hall_name_en: str = "Beijing Chaoyang Jianguo Road Hall"
+
+    def hall_name_in(self, locale: str) -> str:
+        """The hall's name as shown in ``locale`` (the registered Chinese name by default)."""
+        if locale != "zh_CN" and self.hall_name_en:
+            return self.hall_name_en
+        return self.hall_name
 
 
 @dataclass(frozen=True)

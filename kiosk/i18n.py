@@ -3,12 +3,24 @@
 Keys are stable dotted ids (``home.title``); values may hold ``{name}`` placeholders.
 Simplified Chinese is the reference catalogue; English must have exactly the same keys
 and placeholders (a test checks this, and that every key used in code exists).
+
+Three helpers beyond :meth:`Translator.tr` keep every customer-visible word in the catalogue:
+
+- :meth:`Translator.term` — backend vocabulary (bill categories, places, call directions,
+  plan and service names...). The backend sends the Chinese term or a stable code; the
+  ``term.*`` entries map it (the zh_CN text of a ``term.`` entry *is* the backend's word).
+- :meth:`Translator.date` — ISO dates (2026-12-02), unambiguous in every language, with the
+  weekday word from the catalogue.
+- :meth:`Translator.n` — plural forms: a message whose forms are separated by ``|`` is picked
+  by the locale's plural rule (English: one/other; Chinese: one form).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
+import re
 import string
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +30,31 @@ log = logging.getLogger(__name__)
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 CATALOGUE_DIR = ASSETS / "i18n"
 DEFAULT_LOCALE = "zh_CN"
+TERM = "term."
+PLURAL_SEPARATOR = "|"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# A compound backend word: known terms within brackets, then commas, then 、 / - ·
+# (套餐基本费（全球通畅享套餐128元，含…）, 北京-上海).
+_TERM_SPLITS = (
+    re.compile(r"(\s*[()（）]\s*)"),
+    re.compile(r"(\s*[,，;；]\s*)"),
+    re.compile(r"(\s*[、/\-·]\s*)"),
+)
+
+
+_FULL_WIDTH = {"（": " (", "）": ")", "，": ", ", "；": "; ", "、": ", "}
+
+
+def _latin_punctuation(separator: str) -> str:
+    """A compound word's separator for a Latin-script language (（，）→ (, ))."""
+    return "".join(_FULL_WIDTH.get(c, c) for c in separator)
+
+
+def plural_index(locale: str, n: int) -> int:
+    """Which plural form ``n`` takes (gettext's Plural-Forms of the locale's language)."""
+    if locale.split("_", maxsplit=1)[0] in ("zh", "ja", "ko", "vi", "th"):
+        return 0
+    return 0 if n == 1 else 1
 
 
 def load_catalogue(locale: str, directory: Path = CATALOGUE_DIR) -> dict[str, str]:
@@ -41,6 +78,13 @@ class Translator:
         self._catalogues = {loc: load_catalogue(loc, directory) for loc in ("zh_CN", "en")}
         self._locale = locale
         self._listeners: list[Callable[[str], None]] = []
+        # the backend's word (the zh_CN text of a term. entry) -> its key
+        self._terms = {
+            text: key
+            for key, text in self._catalogues[DEFAULT_LOCALE].items()
+            if key.startswith(TERM)
+        }
+        self._unknown_terms: set[str] = set()
 
     @property
     def locale(self) -> str:
@@ -72,6 +116,88 @@ class Translator:
             text = self._catalogues[DEFAULT_LOCALE].get(key, key)
             log.error("missing translation %s for %s", key, self._locale)
         return text.format(**values) if values else text
+
+    def n(self, key: str, count: int, /, **values: object) -> str:
+        """The plural form of ``key`` for ``count`` (``{n}`` is the count)."""
+        forms = self.tr(key).split(PLURAL_SEPARATOR)
+        form = forms[min(plural_index(self._locale, count), len(forms) - 1)]
+        return form.format(n=count, **values)
+
+    def date(self, day: dt.date, *, weekday: bool = True) -> str:
+        """``2026-12-02 Wednesday`` / ``2026-12-02 星期三``: ISO, never day/month order."""
+        if not weekday:
+            return day.isoformat()
+        return self.tr("date.with_weekday", date=day.isoformat(), w=self.weekday(day))
+
+    def duration(self, seconds: int) -> str:
+        """``1 h 2 min 3 s`` / ``1小时2分3秒`` (call lengths, talk time)."""
+        hours, rest = divmod(max(0, seconds), 3600)
+        minutes, secs = divmod(rest, 60)
+        if hours:
+            return self.tr("duration.hms", h=hours, m=minutes, s=secs)
+        if minutes:
+            return self.tr("duration.ms", m=minutes, s=secs)
+        return self.tr("duration.s", s=secs)
+
+    def amount_in_words(self, fen: int) -> str:
+        """The amount spelt out (大写 in Chinese: 伍拾元整; English: fifty yuan)."""
+        from common.money import fen_to_capitals, fen_to_english_words
+
+        if self._locale == DEFAULT_LOCALE:
+            return fen_to_capitals(fen)
+        return fen_to_english_words(fen)
+
+    def weekday(self, day: dt.date) -> str:
+        return self.tr(f"weekday.{day.weekday()}")
+
+    def term(self, word: str | None) -> str:
+        """A backend word in the current language.
+
+        ``word`` is the backend's Chinese term (上海, 主叫, 语音通信费) or a stable code
+        (``place.shanghai``); compound words are translated part by part (北京-上海). A word the
+        catalogue does not know is shown as sent (and logged once, for the translators).
+        """
+        if not word:
+            return ""
+        key = self._terms.get(word) or (
+            TERM + word if TERM + word in self._catalogues[DEFAULT_LOCALE] else None
+        )
+        if key is not None:
+            return self.tr(key)
+        if self._locale == DEFAULT_LOCALE or not _CJK.search(word):
+            return word  # nothing to translate (a number, "MB", a Latin name)
+        compound = self._compound(word, 0)
+        if compound is not None:
+            return compound.strip()
+        if word not in self._unknown_terms:
+            self._unknown_terms.add(word)
+            log.warning("no %s translation for the backend term %r", self._locale, word)
+        return word
+
+    def _compound(self, word: str, level: int) -> str | None:
+        """``word`` translated whole, or split at the coarsest separators first (brackets,
+        then commas, then 、/-), each part translated; None when a part is unknown."""
+        if word in self._terms:
+            return self.tr(self._terms[word])
+        if level == len(_TERM_SPLITS):
+            return None
+        splitter = _TERM_SPLITS[level]
+        parts = splitter.split(word)
+        if len(parts) == 1:
+            return self._compound(word, level + 1)
+        out = []
+        for part in parts:
+            if not part or splitter.fullmatch(part):
+                out.append(_latin_punctuation(part))
+                continue
+            translated = self._compound(part, level + 1)
+            if translated is None:
+                return None
+            out.append(translated)
+        return "".join(out)
+
+    def has_term(self, word: str) -> bool:
+        return word in self._terms or TERM + word in self._catalogues[DEFAULT_LOCALE]
 
     def has(self, key: str) -> bool:
         """Is there a message ``key`` (for keys derived from codes: fall back when not)?"""

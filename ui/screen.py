@@ -91,6 +91,10 @@ class Screen(QFrame):
     def tr(self, key: str, /, **values: object) -> str:  # type: ignore[override]
         return self.ctx.translator.tr(key, **values)
 
+    def term(self, word: str | None) -> str:
+        """A backend word (category, place, plan, service...) in the customer's language."""
+        return self.ctx.translator.term(word)
+
     def fetch(
         self,
         op: Callable[[], T],

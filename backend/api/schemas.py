@@ -330,6 +330,8 @@ class AgreementOut(BaseModel):
     version: str
     title: str
     text: str = Field(description="Plain Chinese paragraphs separated by newlines")
+    title_en: str = Field("", description="The title in English (empty: none)")
+    text_en: str = Field("", description="The same clauses in English (the Chinese text binds)")
 
 
 class ServiceOut(BaseModel):

@@ -274,6 +274,14 @@ class Agreement:
     version: str
     title: str
     text: str
+    title_en: str = ""  # the English form (older backends send none)
+    text_en: str = ""
+
+    def in_locale(self, locale: str) -> tuple[str, str]:
+        """(title, text) to show in ``locale``: the English form when there is one."""
+        if locale != "zh_CN" and self.title_en and self.text_en:
+            return self.title_en, self.text_en
+        return self.title, self.text
 
 
 @dataclass(frozen=True)

@@ -237,6 +237,8 @@ def agreement(d: Json) -> m.Agreement:
         version=str(d["version"]),
         title=str(d["title"]),
         text=str(d["text"]),
+        title_en=str(d.get("title_en") or ""),
+        text_en=str(d.get("text_en") or ""),
     )
 
 

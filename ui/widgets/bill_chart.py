@@ -82,6 +82,15 @@ class BillChart(QWidget):
                 return rect
         return QRectF()
 
+    def painted_texts(self) -> list[str]:
+        """The words this widget paints (ui/visible_text.py reads them)."""
+        if not self.bars:
+            return []
+        groups = {g for b in self.bars for g, _ in b.stacks}
+        texts = [self.legend.get(g, g.value) for g in ChartGroup if g in groups]
+        texts += [b.month for b in self.bars]
+        return texts + ([self.median_label] if self.median_fen > 0 else [])
+
     # Painting ---------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

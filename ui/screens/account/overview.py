@@ -124,14 +124,16 @@ class OverviewScreen(Screen):
         ):
             caption.setText(c_text)
             value.setText(v_text)
-        self.plan_caption.setText(self.tr("overview.plan", brand=ov.brand))
+        self.plan_caption.setText(self.tr("overview.plan", brand=self.term(ov.brand)))
         self.plan_value.setText(
             self.tr(
-                "overview.plan_value", plan=ov.plan.name, fee=format_fen(ov.plan.monthly_fee_fen)
+                "overview.plan_value",
+                plan=self.term(ov.plan.name),
+                fee=format_fen(ov.plan.monthly_fee_fen),
             )
         )
         self.plan_note.setText(
-            self.tr("overview.next_plan", plan=ov.next_plan.name) if ov.next_plan else ""
+            self.tr("overview.next_plan", plan=self.term(ov.next_plan.name)) if ov.next_plan else ""
         )
         self._show_usage(ov.usage)
         self._show_warning(ov)
@@ -147,7 +149,7 @@ class OverviewScreen(Screen):
     def _show_usage(self, usage: tuple[m.UsageItem, ...]) -> None:
         self._clear_usage()
         for row, item in enumerate(usage):
-            name = QLabel(item.label)
+            name = QLabel(self.term(item.label))
             bar = QProgressBar()
             bar.setObjectName("usageBar")
             bar.setTextVisible(False)
@@ -156,7 +158,12 @@ class OverviewScreen(Screen):
             bar.setProperty("over", "true" if item.used > item.included else "false")
             bar.setMinimumHeight(28)
             amount = QLabel(
-                self.tr("overview.usage", used=item.used, included=item.included, unit=item.unit)
+                self.tr(
+                    "overview.usage",
+                    used=item.used,
+                    included=item.included,
+                    unit=self.term(item.unit),
+                )
             )
             self.usage_grid.addWidget(name, row, 0)
             self.usage_grid.addWidget(bar, row, 1)

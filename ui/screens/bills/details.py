@@ -26,7 +26,7 @@ from kiosk.idle import ScreenKind
 from kiosk.records import DetailTab, RecordQuery, client_fetch, fetch_all, may_show_full_numbers
 from printer.document import Document
 from printer.receipts import DetailSlip, build_detail_slip
-from printer.statement import format_duration, format_volume
+from printer.statement import format_volume
 from ui.context import AppContext
 from ui.models.records_model import RecordsModel
 from ui.screen import Screen
@@ -237,7 +237,9 @@ class DetailsScreen(Screen):
             return
         extra = ""
         if self.tab is DetailTab.CALLS:
-            extra = self.tr("details.total_duration", duration=format_duration(totals.duration_s))
+            extra = self.tr(
+                "details.total_duration", duration=self.ctx.translator.duration(totals.duration_s)
+            )
         elif self.tab is DetailTab.DATA:
             extra = self.tr("details.total_volume", volume=format_volume(totals.volume_kb))
         key = "details.totals" if totals.complete else "details.totals_partial"

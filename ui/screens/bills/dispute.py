@@ -177,7 +177,9 @@ class DisputeScreen(Screen):
             return
         self.target_label.setText(
             self.tr(
-                "dispute.target", month=target.month, item=target.item or self.tr("dispute.any")
+                "dispute.target",
+                month=target.month,
+                item=self.term(target.item) or self.tr("dispute.any"),
             )
         )
 
@@ -193,7 +195,7 @@ class DisputeScreen(Screen):
             text = self.tr(
                 "dispute.charge",
                 time=f"{record.started_at:%m-%d %H:%M}",
-                name=record.service_name or record.sub_item,
+                name=self.term(record.service_name or record.sub_item),
                 other=other,
                 fee=format_fen(record.fee_fen),
             )

@@ -56,7 +56,7 @@ class CategoryCard(QFrame):
         box.setContentsMargins(28, 18, 28, 18)
         box.setSpacing(10)
         head = QHBoxLayout()
-        name = Screen.label(role="categoryName", text=category.name)
+        name = Screen.label(role="categoryName", text=screen.term(category.name))
         total = Screen.label(role="categoryTotal", text=format_fen(category.total_fen))
         head.addWidget(name, 1)
         head.addWidget(total)
@@ -70,20 +70,23 @@ class CategoryCard(QFrame):
                 role="highlight",
                 text=screen.tr(
                     key,
-                    item=hl.item or hl.category,
+                    item=screen.term(hl.item or hl.category),
                     amount=format_fen(hl.amount_fen),
                     median=format_fen(hl.median_fen),
                 ),
             )
             self.highlights.append(label)
             box.addWidget(label)
-        self.explanation = Screen.label(role="explanation", text=kb.explain(bill, category).text)
+        self.explanation = Screen.label(
+            role="explanation",
+            text=kb.explanation_text(kb.explain(bill, category), screen.ctx.translator),
+        )
         box.addWidget(self.explanation)
         grid = QGridLayout()
         grid.setHorizontalSpacing(24)
         self.dispute_buttons: dict[str, QPushButton] = {}
         for row, item in enumerate(category.items):
-            grid.addWidget(QLabel(item.name), row, 0)
+            grid.addWidget(QLabel(screen.term(item.name)), row, 0)
             amount = QLabel(format_fen(item.amount_fen))
             amount.setProperty("role", "amount")
             grid.addWidget(amount, row, 1)

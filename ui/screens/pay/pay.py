@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from common.hall_time import hall_now, to_hall
-from common.money import fen_to_capitals, format_fen
+from common.money import format_fen
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
 from kiosk.transactions import TransactionKind
@@ -176,7 +176,7 @@ class PayScreen(Screen):
             self.order_hint.setText(
                 self.tr(
                     "pay.scan_hint",
-                    capitals=fen_to_capitals(order.amount_fen),
+                    capitals=self.ctx.translator.amount_in_words(order.amount_fen),
                     time=to_hall(order.expires_at).strftime("%H:%M"),
                 )
             )

@@ -251,8 +251,8 @@ class PlanCompareScreen(Screen):
     def _fill(self, options: kp.PlanOptions) -> None:
         chosen = options.estimate(self.code)
         current = options.current
-        self.name_current.setText(current.plan.name)
-        self.name_chosen.setText(chosen.plan.name)
+        self.name_current.setText(self.term(current.plan.name))
+        self.name_chosen.setText(self.term(chosen.plan.name))
         left = self._cells(current, options.usage)
         right = self._cells(chosen, options.usage)
         for (a, b), x, y in zip(self.cells, left, right, strict=True):
@@ -318,8 +318,8 @@ class PlanCompareScreen(Screen):
         chosen = options.estimate(self.code).plan
         date = options.effective_on.isoformat()
         rows = [
-            (self.tr("plan.confirm_from"), options.current.plan.name),
-            (self.tr("plan.confirm_to"), chosen.name),
+            (self.tr("plan.confirm_from"), self.term(options.current.plan.name)),
+            (self.tr("plan.confirm_to"), self.term(chosen.name)),
             (
                 self.tr("plan.confirm_fee"),
                 self.tr("plan.per_month", amount=format_fen(chosen.monthly_fee_fen)),
@@ -330,7 +330,7 @@ class PlanCompareScreen(Screen):
         self.comparison.hide()
         self.action_row.hide()
         self.confirm.ask(
-            self.tr("plan.confirm_title", plan=chosen.name),
+            self.tr("plan.confirm_title", plan=self.term(chosen.name)),
             rows,
             self.tr("plan.confirm_note", date=date),
             agreement=self.agreement,
@@ -388,14 +388,23 @@ class PlanCompareScreen(Screen):
         self.action_row.hide()
         self.same_note.hide()
         self.result_title.setText(self.tr("plan.done"))
-        values = (change.to_plan.name, change.effective_on.isoformat(), change.transaction_id)
+        values = (
+            self.term(change.to_plan.name),
+            change.effective_on.isoformat(),
+            change.transaction_id,
+        )
         for label, value in zip(self.result_values, values, strict=True):
             label.setText(value)
         self.result_note.setText(self.tr("plan.confirm_note", date=change.effective_on.isoformat()))
         self.result.show()
         lines = []
         if change.services_kept:
-            lines.append(self.tr("plan.services_kept", names=self._join(change.services_kept)))
+            lines.append(
+                self.tr(
+                    "plan.services_kept",
+                    names=self._join([self.term(n) for n in change.services_kept]),
+                )
+            )
         if change.services_cancelled:
             lines.append(
                 self.tr("plan.services_cancelled", names=self._join(change.services_cancelled))

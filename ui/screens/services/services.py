@@ -188,8 +188,8 @@ class ServicesScreen(Screen):
 
     def _provider(self, service: m.Service) -> str:
         if ks.is_third_party(service):
-            return self.tr("services.provider_sp", name=service.sp_name)
-        return service.sp_name
+            return self.tr("services.provider_sp", name=self.term(service.sp_name))
+        return self.term(service.sp_name)
 
     def _fee(self, service: m.Service) -> str:
         return self.tr("services.fee", fee=format_fen(service.monthly_fee_fen))
@@ -236,18 +236,20 @@ class ServicesScreen(Screen):
         else:
             action = QLabel(self.tr("services.ends", date=sub.ends_on.isoformat()))
             action.setProperty("role", "amount")
-        return service_row(service.name, detail, self._fee(service), action)
+        return service_row(self.term(service.name), detail, self._fee(service), action)
 
     def _catalogue_row(self, service: m.Service) -> QFrame:
         detail = self.tr(
-            "services.detail_about", provider=self._provider(service), about=service.description
+            "services.detail_about",
+            provider=self._provider(service),
+            about=self.term(service.description),
         )
         button = QPushButton(self.tr("services.order"))
         button.setObjectName("servicesOrder")
         button.setProperty("kind", "primary")
         button.clicked.connect(lambda _=False, s=service: self._on_order_clicked(s))
         self.order_buttons[service.code] = button
-        return service_row(service.name, detail, self._fee(service), button)
+        return service_row(self.term(service.name), detail, self._fee(service), button)
 
     def _show_result(self) -> None:
         if self.done is None:
@@ -258,13 +260,13 @@ class ServicesScreen(Screen):
         if quote is not None:
             text = self.tr(
                 "services.ordered",
-                name=sub.service.name,
+                name=self.term(sub.service.name),
                 fee=format_fen(quote.price_fen),
                 date=quote.starts_on.isoformat(),
             )
         else:
             ends = sub.ends_on.isoformat() if sub.ends_on else ""
-            text = self.tr("services.cancelled", name=sub.service.name, date=ends)
+            text = self.tr("services.cancelled", name=self.term(sub.service.name), date=ends)
         self.result.setText(text)
         self.result_bar.setVisible(not self.lists.isHidden())
 
@@ -328,7 +330,7 @@ class ServicesScreen(Screen):
         self.confirm.ask(
             self.tr(
                 "services.confirm_title",
-                name=service.name,
+                name=self.term(service.name),
                 fee=format_fen(service.monthly_fee_fen),
             ),
             [
@@ -336,7 +338,7 @@ class ServicesScreen(Screen):
                 (self.tr("services.row_number"), service.service_number),
                 (self.tr("services.row_price"), self._fee(service)),
                 (self.tr("services.row_period"), self.tr("services.period")),
-                (self.tr("services.row_about"), service.description),
+                (self.tr("services.row_about"), self.term(service.description)),
             ],
             self.tr("services.confirm_note", phone=mask_phone(self._customer_phone())),
             agreement=self.agreement,
