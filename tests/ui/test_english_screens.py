@@ -29,8 +29,7 @@ from tests.fixtures.live_backend import (
     identify_fully,
     start_backend,
 )
-from tests.fixtures.qt import show_painted
-from tests.ui.conftest import ManualClock
+from tests.fixtures.qt import ManualClock, show_painted
 from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Lazy, Services

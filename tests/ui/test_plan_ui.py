@@ -279,7 +279,7 @@ def test_english_and_the_wipe_at_session_end(plan_shell: Shell, fake: FakeBacken
     screen = _compare(plan_shell, "QQT88")
     qt_click(screen.change_button)
     qt_click(plan_shell.window.header.language_button)
-    assert screen.confirm.title.text() == "Change your plan to: 全球通畅享套餐88元"
+    assert screen.confirm.title.text() == "Change your plan to: GoTone Enjoy 88"
     assert screen.row_labels[0].text() == "Monthly fee"
     assert screen.confirm.consent_button.text() == "I have read and agree"
     qt_click(screen.confirm.consent_button)
@@ -289,7 +289,7 @@ def test_english_and_the_wipe_at_session_end(plan_shell: Shell, fake: FakeBacken
     assert screen.result_title.text() == "套餐变更已受理"
     qt_click(plan_shell.window.header.language_button)
     assert screen.result_title.text() == "Your plan change is booked"
-    assert screen.services.text() == "Your services stay as they are: 来电显示, 手机报"
+    assert screen.services.text() == "Your services stay as they are: Caller ID, Mobile News"
     plan_shell.end_session(EndReason.CUSTOMER)
     assert screen.options is None and screen.change is None
     assert not screen.name_current.text() and not screen.result.isVisible()

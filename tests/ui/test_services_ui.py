@@ -326,7 +326,7 @@ def test_english_and_the_session_end(zhang: Kiosk) -> None:
     screen.order_buttons["YXJSB"].click()
     translator.set_locale("en")
     try:
-        assert screen.confirm.title.text().startswith("You are ordering 游戏加速包 (¥6.00/month)")
+        assert screen.confirm.title.text().startswith("You are ordering Game booster (¥6.00/month)")
         assert screen.confirm.confirm_button.text() == "Confirm"
         assert screen.subscribed.heading.text().startswith("Your services")
     finally:
