@@ -373,7 +373,7 @@ class PlanCompareScreen(Screen):
         self.comparison.show()
         if isinstance(exc, Conflict | NotFound):
             # The backend refused (e.g. booked meanwhile at another terminal): nothing changed.
-            self.show_error(self.tr("plan.refused", detail=exc.message))
+            self.show_error(self.tr("plan.refused", detail=self.term(exc.message)))
         if self.options is not None:
             self._fill(self.options)
 

@@ -421,7 +421,7 @@ class ServicesScreen(Screen):
         # Locked, expired or already answered: this order is over; show the truth again.
         message = self.error.text()
         if isinstance(exc, be.Conflict | be.NotFound):
-            message = self.tr("services.not_ordered", detail=exc.message)
+            message = self.tr("services.not_ordered", detail=self.term(exc.message))
         self._back_to_lists()
         self.fetch(lambda: self.ctx.backend.services(), lambda s: self._reloaded(s, message))
 
