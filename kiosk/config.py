@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-LOCALES = ("zh_CN", "en")
+LOCALES = ("zh_CN", "en")  # shipped with the kiosk; an operator may drop in more (docs/i18n.md)
 
 
 class ConfigError(ValueError):
@@ -242,8 +242,11 @@ def config_from_dict(raw: dict[str, Any], mode: Mode = Mode.DEMO) -> Config:
 
 
 def _validate(config: Config) -> None:
-    if config.ui.locale not in LOCALES:
-        raise ConfigError(f"ui.locale: must be one of {', '.join(LOCALES)}")
+    from kiosk.catalogues import available_locales
+
+    locales = available_locales()
+    if config.ui.locale not in locales:
+        raise ConfigError(f"ui.locale: must be one of {', '.join(locales)} (assets/i18n/*.po)")
     if config.voice.volume > 100:
         raise ConfigError("voice.volume: must be 1..100")
     if not config.backend.url.startswith(("http://", "https://")):

@@ -1,8 +1,10 @@
-"""The one i18n system: message catalogues in ``assets/i18n/<locale>.json``.
+"""The one i18n system: gettext PO catalogues in ``assets/i18n/<locale>.po``
+(kiosk/catalogues.py reads them; docs/i18n.md: the format, adding a language).
 
 Keys are stable dotted ids (``home.title``); values may hold ``{name}`` placeholders.
 Simplified Chinese is the reference catalogue; English must have exactly the same keys
-and placeholders (a test checks this, and that every key used in code exists).
+and placeholders (a test checks this, and that every key used in code exists). Every
+catalogue in the directory is a language the customer can switch to.
 
 Three helpers beyond :meth:`Translator.tr` keep every customer-visible word in the catalogue:
 
@@ -11,27 +13,36 @@ Three helpers beyond :meth:`Translator.tr` keep every customer-visible word in t
   ``term.*`` entries map it (the zh_CN text of a ``term.`` entry *is* the backend's word).
 - :meth:`Translator.date` — ISO dates (2026-12-02), unambiguous in every language, with the
   weekday word from the catalogue.
-- :meth:`Translator.n` — plural forms: a message whose forms are separated by ``|`` is picked
-  by the locale's plural rule (English: one/other; Chinese: one form).
+- :meth:`Translator.n` — plural forms: the form the catalogue's ``Plural-Forms`` rule picks
+  (English: one/other; Chinese: one form).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import re
 import string
 from collections.abc import Callable
 from pathlib import Path
 
+from kiosk.catalogues import (
+    CATALOGUE_DIR,
+    PLURAL_SEPARATOR,
+    REFERENCE_LOCALE,
+    Catalogue,
+    available_locales,
+    load_catalogue,
+    read_catalogue,
+)
+
+__all__ = ["CATALOGUE_DIR", "DEFAULT_LOCALE", "Translator", "load_catalogue", "placeholders"]
+
 log = logging.getLogger(__name__)
 
-ASSETS = Path(__file__).resolve().parents[1] / "assets"
-CATALOGUE_DIR = ASSETS / "i18n"
-DEFAULT_LOCALE = "zh_CN"
+DEFAULT_LOCALE = REFERENCE_LOCALE
+SHIPPED_LOCALES = ("zh_CN", "en")  # complete by test; others are dropped in by an operator
 TERM = "term."
-PLURAL_SEPARATOR = "|"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # A compound backend word: known terms within brackets, then commas, then 、 / - ·
 # (套餐基本费（全球通畅享套餐128元，含…）, 北京-上海).
@@ -50,21 +61,6 @@ def _latin_punctuation(separator: str) -> str:
     return "".join(_FULL_WIDTH.get(c, c) for c in separator)
 
 
-def plural_index(locale: str, n: int) -> int:
-    """Which plural form ``n`` takes (gettext's Plural-Forms of the locale's language)."""
-    if locale.split("_", maxsplit=1)[0] in ("zh", "ja", "ko", "vi", "th"):
-        return 0
-    return 0 if n == 1 else 1
-
-
-def load_catalogue(locale: str, directory: Path = CATALOGUE_DIR) -> dict[str, str]:
-    """Read one catalogue file."""
-    data = json.loads((directory / f"{locale}.json").read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise ValueError(f"{locale}.json: expected an object of strings")
-    return data
-
-
 def placeholders(text: str) -> set[str]:
     """Names of the ``{name}`` fields in a message."""
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
@@ -75,7 +71,15 @@ class Translator:
 
     def __init__(self, locale: str = DEFAULT_LOCALE, directory: Path = CATALOGUE_DIR) -> None:
         self._directory = directory
-        self._catalogues = {loc: load_catalogue(loc, directory) for loc in ("zh_CN", "en")}
+        parsed: dict[str, Catalogue] = {
+            loc: read_catalogue(directory / f"{loc}.po") for loc in available_locales(directory)
+        }
+        if DEFAULT_LOCALE not in parsed:
+            raise ValueError(f"{directory}: no {DEFAULT_LOCALE}.po (the reference catalogue)")
+        if locale not in parsed:
+            raise ValueError(f"unknown locale {locale!r}")
+        self._parsed = parsed
+        self._catalogues = {loc: c.flat() for loc, c in parsed.items()}
         self._locale = locale
         self._listeners: list[Callable[[str], None]] = []
         # the backend's word (the zh_CN text of a term. entry) -> its key
@@ -85,10 +89,21 @@ class Translator:
             if key.startswith(TERM)
         }
         self._unknown_terms: set[str] = set()
+        self._untranslated: set[tuple[str, str]] = set()
 
     @property
     def locale(self) -> str:
         return self._locale
+
+    @property
+    def locales(self) -> list[str]:
+        """Every language there is a catalogue for, the reference first."""
+        return list(self._catalogues)
+
+    def next_locale(self) -> str:
+        """The language the language button switches to (round the catalogues in order)."""
+        order = self.locales
+        return order[(order.index(self._locale) + 1) % len(order)]
 
     def set_locale(self, locale: str) -> None:
         """Switch language; listeners retranslate what they show."""
@@ -112,15 +127,23 @@ class Translator:
         catalogue = self._catalogues[self._locale]
         text = catalogue.get(key)
         if text is None:
-            # A missing key is a bug caught by tests; at run time show the Chinese text.
+            # Show the Chinese text. Missing in a shipped catalogue: a bug caught by tests; in
+            # one an operator dropped in: not yet translated (said once).
             text = self._catalogues[DEFAULT_LOCALE].get(key, key)
-            log.error("missing translation %s for %s", key, self._locale)
+            if self._locale in SHIPPED_LOCALES or key not in self._catalogues[DEFAULT_LOCALE]:
+                log.error("missing translation %s for %s", key, self._locale)
+            elif (self._locale, key) not in self._untranslated:
+                self._untranslated.add((self._locale, key))
+                log.info("%s is not translated into %s yet", key, self._locale)
         return text.format(**values) if values else text
 
     def n(self, key: str, count: int, /, **values: object) -> str:
         """The plural form of ``key`` for ``count`` (``{n}`` is the count)."""
         forms = self.tr(key).split(PLURAL_SEPARATOR)
-        form = forms[min(plural_index(self._locale, count), len(forms) - 1)]
+        catalogue = self._parsed[
+            self._locale if key in self._catalogues[self._locale] else DEFAULT_LOCALE
+        ]
+        form = forms[min(catalogue.plural_index(count), len(forms) - 1)]
         return form.format(n=count, **values)
 
     def date(self, day: dt.date, *, weekday: bool = True) -> str:
@@ -171,7 +194,7 @@ class Translator:
             return compound.strip()
         if word not in self._unknown_terms:
             self._unknown_terms.add(word)
-            log.warning("no %s translation for the backend term %r", self._locale, word)
+            log.info("no %s translation for the backend term %r", self._locale, word)
         return word
 
     def _compound(self, word: str, level: int) -> str | None:

@@ -260,8 +260,7 @@ class Shell(QObject):
         nav.setVisible(not on_home or identified)
 
     def _on_header_language_toggled(self) -> None:
-        locale = "en" if self.ctx.translator.locale == "zh_CN" else "zh_CN"
-        self.ctx.translator.set_locale(locale)
+        self.ctx.translator.set_locale(self.ctx.translator.next_locale())
 
     def _on_translator_locale_changed(self, locale: str) -> None:
         log.info("language switched to %s", locale)

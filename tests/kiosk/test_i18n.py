@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
+from pathlib import Path
 
 import pytest
 
 from common.money import fen_to_english_words
 from kiosk import bills as kb
+from kiosk.catalogues import CATALOGUE_DIR, plural_keys, read_catalogue, write_catalogue
+from kiosk.config import ConfigError, Mode, config_from_dict
 from kiosk.i18n import Translator
 
 
@@ -37,11 +41,10 @@ def test_term_translates_compound_words_part_by_part(en: Translator) -> None:
     )
 
 
-@pytest.mark.allow_log_warnings
 def test_an_unknown_term_is_shown_as_sent_and_logged_once(
     en: Translator, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="kiosk.i18n"):
+    with caplog.at_level(logging.INFO, logger="kiosk.i18n"):
         assert en.term("火星") == "火星"
         assert en.term("火星") == "火星"
     assert len([r for r in caplog.records if "火星" in r.getMessage()]) == 1
@@ -102,3 +105,29 @@ def test_explanations_in_english(en: Translator) -> None:
     assert text.endswith("counts as a whole minute.")
     # Chinese keeps the bill's own words (also printed on slips)
     assert kb.explanation_text(explanation, Translator("zh_CN")) == explanation.text
+
+
+def test_a_dropped_in_catalogue_is_a_language_with_its_own_plural_rule(tmp_path: Path) -> None:
+    for locale in ("zh_CN", "en"):
+        shutil.copy(CATALOGUE_DIR / f"{locale}.po", tmp_path / f"{locale}.po")
+    english = read_catalogue(CATALOGUE_DIR / "en.po").flat()
+    french = {**english, "header.language": "中文", "unit.minute": "{n} minute|{n} minutes"}
+    del french["home.welcome"]  # not yet translated: shown in Chinese
+    write_catalogue(tmp_path / "fr.po", "fr", french, plural_keys([french]))
+    tr = Translator("zh_CN", tmp_path)
+    assert tr.locales == ["zh_CN", "en", "fr"]
+    assert [tr.next_locale()] == ["en"]
+    tr.set_locale("fr")
+    assert tr.next_locale() == "zh_CN"  # the language button goes round
+    # French: 0 and 1 take the singular (English: only 1)
+    assert tr.n("unit.minute", 0) == "0 minute"
+    assert Translator("en", tmp_path).n("unit.minute", 0) == "0 minutes"
+    assert tr.tr("home.welcome") == Translator("zh_CN").tr("home.welcome")
+
+
+@pytest.mark.allow_log_warnings
+def test_a_locale_without_a_catalogue_is_refused() -> None:
+    with pytest.raises(ValueError, match="fr"):
+        Translator("fr")
+    with pytest.raises(ConfigError, match=r"ui\.locale"):
+        config_from_dict({"ui": {"locale": "fr"}}, Mode.DEMO)
