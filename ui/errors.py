@@ -26,8 +26,12 @@ def describe(exc: BaseException, tr: Translator, *, context: str = "") -> str:
             return tr.tr("error.card_mismatch")
         if exc.remaining_attempts is not None:
             key = "error.wrong_code" if context == "sms" else "error.wrong_password"
+            if exc.remaining_attempts == 1 and exc.lock_minutes:  # say what the next one costs
+                return tr.tr(f"{key}_last", minutes=exc.lock_minutes)
             return tr.tr(key, n=exc.remaining_attempts)
         return tr.tr("error.auth_failed")
+    if isinstance(exc, be.NotFound) and context == "card":
+        return tr.tr("error.card_no_number")
     if isinstance(exc, be.Locked):
         return tr.tr("error.locked", time=lock_time(exc.until))
     if isinstance(exc, be.InvalidInput):

@@ -135,6 +135,15 @@ class Screen(QFrame):
             self._flows[kind] = TransactionFlow(kind)
         return self._flows[kind]
 
+    def transaction_in_progress(self) -> bool:
+        """A request of this screen is out, or its outcome is unknown (kiosk/idle.py rule 3:
+        no countdown cuts it). Screens with devices at work (cash) extend this."""
+        from kiosk.flows.transaction import Phase
+
+        return any(
+            f.phase in (Phase.SENDING, Phase.OUTCOME_UNKNOWN) for f in self._flows.values()
+        )
+
     def transact(
         self,
         kind: TransactionKind,

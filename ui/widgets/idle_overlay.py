@@ -10,7 +10,11 @@ from ui.props import align
 
 
 class IdleOverlay(QFrame):
-    """Covers its parent; the customer taps "我需要更多时间" to stay."""
+    """Covers its parent; the customer taps "我需要更多时间" to stay.
+
+    Two warnings share it (kiosk/idle.py): stillness on a screen (a tap is enough), and the
+    session's maximum (the shell asks the backend for more time; at the hard cap the button
+    goes and the text says the session ends)."""
 
     more_time_requested = Signal()
 
@@ -51,13 +55,21 @@ class IdleOverlay(QFrame):
         outer.addLayout(row)
         outer.addStretch(1)
         self._seconds = 0
+        self._at_max = False
+        self._extendable = True
         self.retranslate()
         self.hide()
 
-    def show_countdown(self, seconds_left: int) -> None:
+    def show_countdown(
+        self, seconds_left: int, *, at_max: bool = False, extendable: bool = True
+    ) -> None:
         self._seconds = seconds_left
+        self._at_max = at_max
+        self._extendable = extendable
         self._countdown.setText(str(seconds_left))
-        self._hint.setText(self._tr.tr("idle.hint", seconds=seconds_left))
+        self.more_time.setVisible(extendable or not at_max)
+        self.more_time.setEnabled(True)
+        self.retranslate()
         parent = self.parentWidget()
         if parent is not None:
             self.setGeometry(parent.rect())
@@ -68,7 +80,28 @@ class IdleOverlay(QFrame):
     def countdown_text(self) -> str:
         return self._countdown.text()
 
+    def hint_text(self) -> str:
+        return self._hint.text()
+
+    @property
+    def at_max(self) -> bool:
+        """True while the warning is the session's maximum (more time asks the backend)."""
+        return self._at_max
+
+    def set_extending(self) -> None:
+        """The request for more time is out: one tap only."""
+        self.more_time.setEnabled(False)
+        self._hint.setText(self._tr.tr("idle.extending"))
+
     def retranslate(self) -> None:
-        self._title.setText(self._tr.tr("idle.title"))
-        self._hint.setText(self._tr.tr("idle.hint", seconds=self._seconds))
+        seconds = self._seconds
+        if not self._at_max:
+            self._title.setText(self._tr.tr("idle.title"))
+            self._hint.setText(self._tr.tr("idle.hint", seconds=seconds))
+        elif self._extendable:
+            self._title.setText(self._tr.tr("idle.max_title"))
+            self._hint.setText(self._tr.tr("idle.max_hint", seconds=seconds))
+        else:
+            self._title.setText(self._tr.tr("idle.max_title"))
+            self._hint.setText(self._tr.tr("idle.max_cap", seconds=seconds))
         self.more_time.setText(self._tr.tr("idle.more_time"))
