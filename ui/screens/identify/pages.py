@@ -52,7 +52,9 @@ class Page(QWidget):
         slot.addStretch(1)
         self.box = QVBoxLayout(self)
         self.box.setContentsMargins(0, 0, 0, 0)
-        self.box.setSpacing(12)
+        # Tight: the message slot's own padding separates the prompt from the keypad, and a
+        # large-text page must still fit 1080 px with the slot's two lines reserved.
+        self.box.setSpacing(2)
         self.box.addWidget(self.prompt)
         self.box.addWidget(self.messages)
         self._phone = ""  # the number being identified (raw), for the masked prompt
@@ -94,8 +96,15 @@ class Page(QWidget):
         self.error.ensurePolished()
         self.busy.ensurePolished()
         self.prompt.setMinimumHeight(self.prompt.fontMetrics().lineSpacing())
-        slot = max(self.error.fontMetrics().lineSpacing(), self.busy.fontMetrics().lineSpacing())
-        self.messages.setMinimumHeight(MESSAGE_LINES * slot)
+        # Two lines of the banner's type plus its padding (QSS padding is its contents margin).
+        self.messages.setMinimumHeight(
+            max(
+                MESSAGE_LINES * label.fontMetrics().lineSpacing()
+                + label.contentsMargins().top()
+                + label.contentsMargins().bottom()
+                for label in (self.error, self.busy)
+            )
+        )
 
     def forget(self) -> None:
         """Session end: drop the customer's number (``clear`` keeps it for a retry)."""

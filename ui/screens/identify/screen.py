@@ -165,7 +165,9 @@ class IdentifyScreen(Screen):
             policy = QSizePolicy.Policy.Preferred if other is page else QSizePolicy.Policy.Ignored
             other.setSizePolicy(policy, policy)
         self.pages.setCurrentWidget(page)
-        page.adjustSize()
+        # (Not page.adjustSize(): that shrank the page to its size hint until the next layout
+        # pass, so the keypad first sat left of centre and jumped when a message appeared.)
+        self.pages.updateGeometry()
 
     def _finish(self) -> None:
         continuation = self.continuation

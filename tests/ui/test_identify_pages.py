@@ -1,0 +1,142 @@
+"""The identification pages (issue 13 minors): a locked number is told the truth and takes no
+entry, the last try says what the next wrong one costs, and the keypad never moves: the same
+place on every page, banners or not."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.backend import errors as be
+from kiosk.backend import models as m
+from kiosk.config import Config, UiConfig
+from tests.fixtures.backend_stub import StubBackend
+from tests.fixtures.qt import show_painted
+from ui.app import ShellOptions, build_shell, teardown
+from ui.background import SyncRunner
+from ui.context import BackendHandle, Services
+from ui.navigation import Destination
+from ui.screens.identify.screen import IdentifyScreen
+from ui.shell import Shell
+
+PHONE = "13800138000"
+UNTIL = dt.datetime(2026, 12, 2, 15, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+class _Backend(StubBackend):
+    def __init__(self) -> None:
+        self.sms_error: be.BackendError | None = None
+        self.verify_error: be.BackendError | None = None
+
+    def send_sms_code(self, phone: str) -> m.SmsSent:
+        if self.sms_error is not None:
+            raise self.sms_error
+        return m.SmsSent(resend_after_s=60, valid_for_s=300)
+
+    def verify_sms_code(self, phone: str, code: str) -> m.Session:
+        assert self.verify_error is not None
+        raise self.verify_error
+
+
+@pytest.fixture
+def backend() -> _Backend:
+    return _Backend()
+
+
+@pytest.fixture(params=[False, True], ids=["standard", "large-text"])
+def shell(request: pytest.FixtureRequest, app: QApplication, backend: _Backend) -> Iterator[Shell]:
+    config = Config(ui=UiConfig(large_text=request.param, fullscreen=False))
+    services = Services(backend=BackendHandle(lambda: backend))
+    built = build_shell(config, app, ShellOptions(runner=SyncRunner(), services=services))
+    show_painted(built)
+    yield built
+    teardown(built)
+    QApplication.processEvents()
+
+
+def _to_sms_page(shell: Shell, qtbot: QtBot) -> IdentifyScreen:
+    shell.navigator.go("identify", Destination("home", None, m.Access.SUMMARY))
+    screen = shell.navigator.current
+    assert isinstance(screen, IdentifyScreen)
+    for digit in PHONE:
+        qtbot.mouseClick(screen.phone_page.keypad.digit_button(digit), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.phone_page.keypad.submit_button(), Qt.MouseButton.LeftButton)
+    button = screen.choice_page.buttons[(m.Factor.SMS,)]
+    qtbot.waitUntil(button.isVisible, timeout=2000)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert screen.pages.currentWidget() is screen.sms_page
+    return screen
+
+
+def _where(widget: QWidget) -> QPoint:
+    QApplication.processEvents()
+    return widget.mapTo(widget.window(), QPoint(0, 0))
+
+
+def test_a_locked_number_is_not_told_a_code_was_sent_and_the_keypad_takes_nothing(
+    shell: Shell, qtbot: QtBot, backend: _Backend
+) -> None:
+    backend.sms_error = be.Locked("locked", UNTIL)
+    page = _to_sms_page(shell, qtbot).sms_page
+    assert "已发送" not in page.prompt.text()
+    assert "没有" in page.prompt.text() and "138****8000" in page.prompt.text()
+    assert page.error.isVisible() and "锁定" in page.error.text()
+    qtbot.mouseClick(page.keypad.digit_button("1"), Qt.MouseButton.LeftButton)
+    assert page.keypad.text() == ""
+    assert not page.keypad.isEnabled() and not page.resend.isEnabled()
+
+
+def test_a_lock_on_a_wrong_code_stops_the_keypad_too(
+    shell: Shell, qtbot: QtBot, backend: _Backend
+) -> None:
+    page = _to_sms_page(shell, qtbot).sms_page
+    assert "已发送" in page.prompt.text()
+    backend.verify_error = be.Locked("locked", UNTIL)
+    for digit in "123456":
+        qtbot.mouseClick(page.keypad.digit_button(digit), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.keypad.submit_button(), Qt.MouseButton.LeftButton)
+    assert "锁定" in page.error.text()
+    qtbot.mouseClick(page.keypad.digit_button("1"), Qt.MouseButton.LeftButton)
+    assert page.keypad.text() == "" and not page.keypad.isEnabled()
+
+
+def test_the_last_try_says_what_a_wrong_one_costs(
+    shell: Shell, qtbot: QtBot, backend: _Backend
+) -> None:
+    page = _to_sms_page(shell, qtbot).sms_page
+    backend.verify_error = be.AuthFailed("wrong", remaining_attempts=1, lock_minutes=60)
+    for digit in "123456":
+        qtbot.mouseClick(page.keypad.digit_button(digit), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.keypad.submit_button(), Qt.MouseButton.LeftButton)
+    text = page.error.text()
+    assert "1 次" in text and "锁定 60 分钟" in text
+    assert page.keypad.isEnabled()  # one more try is allowed
+
+
+def test_the_keypad_sits_in_one_place_and_banners_do_not_push_it(
+    shell: Shell, qtbot: QtBot, backend: _Backend
+) -> None:
+    shell.navigator.go("identify", Destination("home", None, m.Access.DETAILS))
+    screen = shell.navigator.current
+    assert isinstance(screen, IdentifyScreen)
+    screen.state = screen.state.with_phone(PHONE) if screen.state else None
+    places = {}
+    for name, page in (
+        ("phone", screen.phone_page),
+        ("password", screen.password_page),
+        ("sms", screen.sms_page),
+    ):
+        screen._show_page(page)
+        page.clear()
+        quiet = _where(page.keypad)
+        page.show_error(shell.ctx.tr("error.locked", time="15:30"))  # a two-line banner
+        assert _where(page.keypad) == quiet, name
+        page.set_busy(shell.ctx.tr("identify.checking"))
+        assert _where(page.keypad) == quiet, name
+        places[name] = quiet
+    assert len(set(places.values())) == 1, places
