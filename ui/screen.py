@@ -136,13 +136,16 @@ class Screen(QFrame):
         return self._flows[kind]
 
     def transaction_in_progress(self) -> bool:
-        """A request of this screen is out, or its outcome is unknown (kiosk/idle.py rule 3:
-        no countdown cuts it). Screens with devices at work (cash) extend this."""
+        """A request of this screen is out, its outcome is unknown, or a receipt of it is
+        printing (kiosk/idle.py rule 3: no countdown cuts it). Screens with other devices at
+        work (cash being inserted) extend this."""
+        from kiosk.devices.printer.slips import PrintState
         from kiosk.flows.transaction import Phase
+        from ui.widgets.print_panel import PrintPanel
 
-        return any(
-            f.phase in (Phase.SENDING, Phase.OUTCOME_UNKNOWN) for f in self._flows.values()
-        )
+        if any(f.phase in (Phase.SENDING, Phase.OUTCOME_UNKNOWN) for f in self._flows.values()):
+            return True
+        return any(p.state is PrintState.PRINTING for p in self.findChildren(PrintPanel))
 
     def transact(
         self,

@@ -361,15 +361,21 @@ class Shell(QObject):
         if self.ctx.services.backend is None or not self.watcher.can_extend():
             self.watcher.session_extended(self.watcher.state.seconds_left, False)
             return
-        overlay.set_extending()
+        overlay.set_extending(True)
         watcher = self.watcher
 
         def granted(extension: m.SessionExtension) -> None:
             log.info("session extended: %d s left", extension.expires_in_s)
+            overlay.set_extending(False)
             watcher.session_extended(extension.expires_in_s, extension.extendable)
 
         def refused(exc: Exception) -> None:
+            from kiosk.backend.errors import BackendError
+
+            if not isinstance(exc, BackendError):
+                raise exc
             log.info("session extension refused: %s", type(exc).__name__)
+            overlay.set_extending(False)
             watcher.session_extended(watcher.state.seconds_left, False)
 
         self.ctx.runner.run(

@@ -15,6 +15,8 @@ from pytestqt.qtbot import QtBot
 from kiosk.backend import errors as be
 from kiosk.backend import models as m
 from kiosk.config import Config, UiConfig
+from kiosk.devices.idcard import CardType, IdCard, Sex
+from kiosk.session import Customer
 from tests.fixtures.backend_stub import StubBackend
 from tests.fixtures.qt import show_painted
 from ui.app import ShellOptions, build_shell, teardown
@@ -32,8 +34,10 @@ class _Backend(StubBackend):
     def __init__(self) -> None:
         self.sms_error: be.BackendError | None = None
         self.verify_error: be.BackendError | None = None
+        self.sms_sends = 0
 
     def send_sms_code(self, phone: str) -> m.SmsSent:
+        self.sms_sends += 1
         if self.sms_error is not None:
             raise self.sms_error
         return m.SmsSent(resend_after_s=60, valid_for_s=300)
@@ -140,3 +144,129 @@ def test_the_keypad_sits_in_one_place_and_banners_do_not_push_it(
         assert _where(page.keypad) == quiet, name
         places[name] = quiet
     assert len(set(places.values())) == 1, places
+
+
+# -- card first, routed by the shell from any screen ------------------------------------------
+
+CARD = IdCard(
+    card_type=CardType.RESIDENT,
+    name="张晓峰",
+    sex=Sex.MALE,
+    nation="汉",
+    birth_date=dt.date(1968, 3, 12),
+    address="北京市朝阳区建国路88号",
+    id_number="110105196803120314",
+    authority="北京市公安局朝阳分局",
+    valid_from=dt.date(2016, 5, 12),
+    valid_to=dt.date(2036, 5, 12),
+)
+
+
+class _CardBackend(_Backend):
+    """The card's holder has two numbers; a card login answers the factors it was given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.card_logins: list[tuple[str | None, int | None]] = []
+
+    def id_card_numbers(self, **card: str) -> list[m.CardNumber]:
+        assert card["id_number"] == CARD.id_number
+        return [m.CardNumber(0, "138****8000", "全球通"), m.CardNumber(1, "139****1234", "神州行")]
+
+    def identify_id_card(  # type: ignore[override]
+        self, *, phone: str | None = None, pick: int | None = None, **card: str
+    ) -> m.Session:
+        self.card_logins.append((phone, pick))
+        number = phone or ["13800138000", "13912341234"][pick or 0]
+        return m.Session(
+            factors=frozenset({m.Factor.ID_CARD}),
+            allowed=frozenset(),
+            phone_masked=number[:3] + "****" + number[-4:],
+            name_masked="张*峰",
+            brand="全球通",
+            status=m.LineStatus.NORMAL,
+            expires_in_s=600,
+            phone=number if pick is not None else "",
+        )
+
+
+@pytest.fixture
+def card_shell(app: QApplication) -> Iterator[tuple[Shell, _CardBackend]]:
+    backend = _CardBackend()
+    services = Services(backend=BackendHandle(lambda: backend))
+    config = Config(ui=UiConfig(fullscreen=False))
+    built = build_shell(config, app, ShellOptions(runner=SyncRunner(), services=services))
+    show_painted(built)
+    yield built, backend
+    teardown(built)
+    QApplication.processEvents()
+
+
+def test_a_card_on_the_home_screen_lists_its_numbers_and_a_pick_asks_the_code(
+    card_shell: tuple[Shell, _CardBackend], qtbot: QtBot
+) -> None:
+    shell, backend = card_shell
+    assert shell.navigator.current is shell.home_screen
+    shell.card_read(CARD)
+    screen = shell.navigator.current
+    assert isinstance(screen, IdentifyScreen)
+    page = screen.number_page
+    assert screen.pages.currentWidget() is page
+    assert [b.text() for b in page.buttons] == ["138****8000（全球通）", "139****1234（神州行）"]
+    assert "张*峰" in page.prompt.text()
+    qtbot.waitUntil(page.buttons[1].isVisible, timeout=2000)
+    qtbot.mouseClick(page.buttons[1], Qt.MouseButton.LeftButton)
+    assert backend.card_logins == [(None, 1)]
+    assert screen.pages.currentWidget() is screen.sms_page
+    assert "139****1234" in screen.sms_page.prompt.text()
+    customer = shell.ctx.sessions.current.customer
+    assert customer is not None and customer.phone == "13912341234"
+    assert shell.window.header.customer_badge.text() == "139****1234"
+
+
+def test_a_card_on_the_code_page_adds_its_factor_to_the_typed_number(
+    card_shell: tuple[Shell, _CardBackend], qtbot: QtBot
+) -> None:
+    shell, backend = card_shell
+    screen = _to_sms_page(shell, qtbot)
+    sends = backend.sms_sends
+    for digit in "12":
+        qtbot.mouseClick(screen.sms_page.keypad.digit_button(digit), Qt.MouseButton.LeftButton)
+    shell.card_read(CARD)
+    assert backend.card_logins == [(PHONE, None)]
+    assert shell.ctx.sessions.current.has(m.Factor.ID_CARD)
+    # The code already sent still completes it: no second code, nothing typed is lost.
+    assert screen.pages.currentWidget() is screen.sms_page
+    assert backend.sms_sends == sends and screen.sms_page.keypad.text() == "12"
+    assert not screen.sms_page.error.isVisible()
+
+
+def test_a_card_mid_session_raises_the_identification_in_place(
+    card_shell: tuple[Shell, _CardBackend],
+) -> None:
+    shell, backend = card_shell
+    shell.ctx.sessions.identify(Customer(PHONE, "张*峰", "全球通", {m.Factor.PASSWORD}))
+    shell.navigator.home()
+    shell.card_read(CARD)
+    assert backend.card_logins == [(PHONE, None)]
+    assert shell.navigator.current is shell.home_screen  # nothing interrupted
+    assert shell.ctx.sessions.current.has(m.Factor.ID_CARD)
+
+
+def test_the_card_page_keeps_one_layout_with_or_without_a_message(
+    card_shell: tuple[Shell, _CardBackend],
+) -> None:
+    shell, _backend = card_shell
+    shell.navigator.go("identify", Destination("home", None, m.Access.SENSITIVE))
+    screen = shell.navigator.current
+    assert isinstance(screen, IdentifyScreen)
+    page = screen.card_page
+    screen._show_page(page)
+    page.start(PHONE)
+    quiet = _where(page.picture)
+    page.set_reader_ready(False)  # the reader-offline banner
+    assert page.error.isVisible()
+    assert _where(page.picture) == quiet
+    page.set_reader_ready(True)
+    page.on_read_failed(None)
+    assert _where(page.picture) == quiet

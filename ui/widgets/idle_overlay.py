@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.i18n import Translator
@@ -57,6 +58,7 @@ class IdleOverlay(QFrame):
         self._seconds = 0
         self._at_max = False
         self._extendable = True
+        self._extending = False  # a request for more time is out: one tap only
         self.retranslate()
         self.hide()
 
@@ -68,7 +70,7 @@ class IdleOverlay(QFrame):
         self._extendable = extendable
         self._countdown.setText(str(seconds_left))
         self.more_time.setVisible(extendable or not at_max)
-        self.more_time.setEnabled(True)
+        self.more_time.setEnabled(not self._extending)
         self.retranslate()
         parent = self.parentWidget()
         if parent is not None:
@@ -88,14 +90,23 @@ class IdleOverlay(QFrame):
         """True while the warning is the session's maximum (more time asks the backend)."""
         return self._at_max
 
-    def set_extending(self) -> None:
-        """The request for more time is out: one tap only."""
-        self.more_time.setEnabled(False)
-        self._hint.setText(self._tr.tr("idle.extending"))
+    def set_extending(self, extending: bool) -> None:
+        """The request for more time is out (True) or answered (False): one tap only, and
+        the countdown's ticks do not bring the button back meanwhile."""
+        self._extending = extending
+        self.more_time.setEnabled(not extending)
+        self.retranslate()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._extending = False
+        super().hideEvent(event)
 
     def retranslate(self) -> None:
         seconds = self._seconds
-        if not self._at_max:
+        if self._extending:
+            self._title.setText(self._tr.tr("idle.max_title"))
+            self._hint.setText(self._tr.tr("idle.extending"))
+        elif not self._at_max:
             self._title.setText(self._tr.tr("idle.title"))
             self._hint.setText(self._tr.tr("idle.hint", seconds=seconds))
         elif self._extendable:

@@ -262,6 +262,10 @@ class SmsPage(Page):
     def locked(self) -> bool:
         return self._locked
 
+    def sent_to(self, phone: str) -> bool:
+        """True when a code was sent to ``phone`` for this page (it is still the one to type)."""
+        return self._sent and not self._locked and self._phone == phone
+
     def start(self, phone: str) -> None:
         self._phone = phone
         self.clear()

@@ -40,7 +40,6 @@ log = logging.getLogger(__name__)
 # Spoken as each step's page appears; the SMS step speaks once the code has really been sent.
 STEP_PROMPTS = {
     Step.PHONE: Prompt.ENTER_PHONE,
-    Step.PICK_NUMBER: Prompt.CHOOSE_METHOD,
     Step.CHOOSE: Prompt.CHOOSE_METHOD,
     Step.PASSWORD: Prompt.ENTER_PASSWORD,
     Step.ID_CARD: Prompt.PLACE_CARD,
@@ -133,7 +132,7 @@ class IdentifyScreen(Screen):
     # Flow ----------------------------------------------------------------------------------
     def _advance(self) -> None:
         assert self.state is not None
-        self.step = next_step(self.state)
+        previous, self.step = self.step, next_step(self.state)
         self.card_page.stop()
         if self.step is Step.DONE:
             self._finish()
@@ -148,6 +147,8 @@ class IdentifyScreen(Screen):
         elif self.step is Step.PASSWORD:
             self.password_page.start(phone)
         elif self.step is Step.SMS:
+            if previous is Step.SMS and self.sms_page.sent_to(phone):
+                return  # a card placed meanwhile: the code already sent still completes it
             self.sms_page.start(phone)
             self._send_code()
         elif self.step is Step.ID_CARD:
@@ -190,7 +191,7 @@ class IdentifyScreen(Screen):
         self.state = self.state.holding(factors)
         self._advance()
 
-    def _call(self, page: Page, op: Any, *, context: str) -> None:
+    def _call(self, page: Page, op: Any, *, context: str, keep_entry: bool = False) -> None:
         """Run a backend call with the page showing a busy line; errors come back calm."""
         page.set_busy(self.tr("identify.checking"))
         page.setEnabled(False)
@@ -210,7 +211,10 @@ class IdentifyScreen(Screen):
 
         def done(session: m.Session) -> None:
             page.setEnabled(True)
-            page.clear()
+            if keep_entry:  # the answer was not to this page's entry: keep what is typed
+                Page.clear(page)
+            else:
+                page.clear()
             self._accepted(session)
 
         self.ctx.runner.run(op, done, failed, guard=self.ctx.sessions.guard())
@@ -332,6 +336,7 @@ class IdentifyScreen(Screen):
             page,
             lambda: ctx.backend.identify_id_card(phone=phone, **fields),
             context="card",
+            keep_entry=page is not self.card_page,
         )
 
 
