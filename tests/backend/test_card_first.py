@@ -69,6 +69,7 @@ def test_a_forged_or_expired_card_lists_nothing(own_backend: LiveBackend) -> Non
         with pytest.raises(e.AuthFailed) as counted:
             client.identify_id_card(pick=0, **forged)
         assert counted.value.remaining_attempts == 2
+        assert counted.value.lock_minutes == 60  # what the lock would cost, said up front
     rows = own_backend.query(
         "SELECT factor, ok FROM auth_attempts WHERE number = ? ORDER BY id DESC LIMIT 1", ZHANG
     )
