@@ -270,3 +270,16 @@ def test_the_card_page_keeps_one_layout_with_or_without_a_message(
     page.set_reader_ready(True)
     page.on_read_failed(None)
     assert _where(page.picture) == quiet
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_the_resend_button_beside_the_keypad_is_not_clipped(
+    shell: Shell, qtbot: QtBot, backend: _Backend, locale: str
+) -> None:
+    shell.ctx.translator.set_locale(locale)
+    page = _to_sms_page(shell, qtbot).sms_page
+    for wait in (0, 60):
+        page._wait = wait
+        page.retranslate()
+        QApplication.processEvents()
+        assert page.resend.sizeHint().width() <= page.resend.width(), page.resend.text()

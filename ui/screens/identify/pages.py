@@ -23,7 +23,8 @@ def _label(object_name: str = "", role: str = "") -> QLabel:
     return lab
 
 
-SIDE_WIDTH = 300  # the column either side of a keypad (the SMS page's resend button)
+SIDE_WIDTH = 420  # the column either side of a keypad: the SMS page's resend button, in English
+# large text too ("Send the code again"), fits in it
 MESSAGE_LINES = 2  # the message slot keeps room for two lines, said or not
 
 
