@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -138,14 +139,20 @@ class Screen(QFrame):
     def transaction_in_progress(self) -> bool:
         """A request of this screen is out, its outcome is unknown, or a receipt of it is
         printing (kiosk/idle.py rule 3: no countdown cuts it). Screens with other devices at
-        work (cash being inserted) extend this."""
-        from kiosk.devices.printer.slips import PrintState
-        from kiosk.flows.transaction import Phase
-        from ui.widgets.print_panel import PrintPanel
+        work (cash being inserted) extend this. Asked on every idle tick: it imports nothing
+        the first frame does not need (no print panel exists before its module is loaded)."""
+        if self._flows:
+            from kiosk.flows.transaction import Phase
 
-        if any(f.phase in (Phase.SENDING, Phase.OUTCOME_UNKNOWN) for f in self._flows.values()):
-            return True
-        return any(p.state is PrintState.PRINTING for p in self.findChildren(PrintPanel))
+            unsettled = (Phase.SENDING, Phase.OUTCOME_UNKNOWN)
+            if any(f.phase in unsettled for f in self._flows.values()):
+                return True
+        panels = sys.modules.get("ui.widgets.print_panel")
+        if panels is None:
+            return False
+        from kiosk.devices.printer.slips import PrintState
+
+        return any(p.state is PrintState.PRINTING for p in self.findChildren(panels.PrintPanel))
 
     def transact(
         self,

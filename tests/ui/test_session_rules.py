@@ -178,3 +178,25 @@ def test_the_next_customer_gets_the_default_language_and_text_size(
     assert not shell.large_text
     assert header.large_text_button.property("active") != "true"
     assert "欢迎" in shell.home_screen._welcome.text()
+
+
+def test_a_receipt_printing_is_never_cut(
+    shell: Shell, qtbot: QtBot, clock: ManualClock, backend: _CappedBackend
+) -> None:
+    from kiosk.devices.printer.slips import PrintState
+    from ui.widgets.print_panel import PrintPanel
+
+    _identify(shell, backend, clock)
+    shell.navigator.go("order")
+    screen = shell.navigator.current
+    assert isinstance(screen, _Order)
+    panel = PrintPanel(shell.ctx)
+    screen.layout_.addWidget(panel)
+    panel.state = PrintState.PRINTING  # the slip is on its way to the printer
+    clock.advance(700)
+    qtbot.wait(400)
+    assert shell.ctx.sessions.current.identified and shell.navigator.current is screen
+    panel.state = PrintState.DONE
+    qtbot.waitUntil(shell.window.idle_overlay.isVisible, timeout=2000)
+    clock.advance(21)
+    qtbot.waitUntil(lambda: not shell.ctx.sessions.current.identified, timeout=2000)
