@@ -168,6 +168,7 @@ class _CardBackend(_Backend):
     def __init__(self) -> None:
         super().__init__()
         self.card_logins: list[tuple[str | None, int | None]] = []
+        self.second_locked = False
 
     def id_card_numbers(self, **card: str) -> list[m.CardNumber]:
         assert card["id_number"] == CARD.id_number
@@ -177,6 +178,8 @@ class _CardBackend(_Backend):
         self, *, phone: str | None = None, pick: int | None = None, **card: str
     ) -> m.Session:
         self.card_logins.append((phone, pick))
+        if pick == 1 and self.second_locked:
+            raise be.Locked("locked", UNTIL)
         number = phone or ["13800138000", "13912341234"][pick or 0]
         return m.Session(
             factors=frozenset({m.Factor.ID_CARD}),
@@ -222,6 +225,24 @@ def test_a_card_on_the_home_screen_lists_its_numbers_and_a_pick_asks_the_code(
     customer = shell.ctx.sessions.current.customer
     assert customer is not None and customer.phone == "13912341234"
     assert shell.window.header.customer_badge.text() == "139****1234"
+
+
+def test_a_locked_number_of_the_card_takes_no_more_taps_the_other_still_does(
+    card_shell: tuple[Shell, _CardBackend], qtbot: QtBot
+) -> None:
+    shell, backend = card_shell
+    backend.second_locked = True
+    shell.card_read(CARD)
+    screen = shell.navigator.current
+    assert isinstance(screen, IdentifyScreen)
+    first, second = screen.number_page.buttons
+    qtbot.waitUntil(second.isVisible, timeout=2000)
+    qtbot.mouseClick(second, Qt.MouseButton.LeftButton)
+    assert "锁定" in screen.number_page.error.text()
+    assert not second.isEnabled() and first.isEnabled()
+    qtbot.mouseClick(first, Qt.MouseButton.LeftButton)
+    assert backend.card_logins == [(None, 1), (None, 0)]
+    assert screen.pages.currentWidget() is screen.sms_page
 
 
 def test_a_card_on_the_code_page_adds_its_factor_to_the_typed_number(

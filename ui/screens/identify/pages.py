@@ -333,6 +333,8 @@ class NumberPage(Page):
         self.buttons: list[QPushButton] = []
         self._numbers: list[CardNumber] = []
         self._name = ""
+        self._last_pick: int | None = None
+        self.picked.connect(self._remember_pick)
 
     def set_numbers(self, numbers: list[CardNumber], masked_name: str) -> None:
         self.forget_numbers()
@@ -347,6 +349,17 @@ class NumberPage(Page):
             self.buttons.append(button)
         self.retranslate()
 
+    def lock(self, text: str) -> None:
+        """The number just picked is locked: it takes no more taps (the card's other numbers
+        still may be picked)."""
+        super().lock(text)
+        for number, button in zip(self._numbers, self.buttons, strict=True):
+            if number.pick == self._last_pick:
+                button.setEnabled(False)
+
+    def _remember_pick(self, pick: int) -> None:
+        self._last_pick = pick
+
     def forget_numbers(self) -> None:
         for button in self.buttons:
             self._buttons.removeWidget(button)
@@ -354,6 +367,7 @@ class NumberPage(Page):
         self.buttons = []
         self._numbers = []
         self._name = ""
+        self._last_pick = None
 
     def forget(self) -> None:
         super().forget()
