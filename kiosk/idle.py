@@ -11,10 +11,12 @@ The rules, written once (docs/session.md says the same in words):
    extension (``POST /v1/sessions/current/extend``); the backend answers the new expiry, never
    beyond ``timeouts.session_hard_max`` from identification, and says whether another extension
    is possible. The kiosk never extends on its own.
-3. **A transaction in progress is never cut.** While a request is out (sending, or its outcome
-   unknown and being settled), cash is being inserted or a receipt prints, the countdown is
-   held (:attr:`Phase.HELD`). When it ends the customer gets at least one full warning period
-   to read the outcome, even past the session maximum.
+3. **A transaction in progress is never cut.** While a request is out (sending), cash is being
+   inserted or a receipt prints, every countdown is held (:attr:`Phase.HELD`). While an
+   outcome is unknown (the confirmation waits for the customer to send it again with the same
+   key) the session maximum cannot end the session; stillness still does (a customer who
+   walked away is wiped; the journal keeps the unknown entry for the settlement). When either
+   ends the customer gets at least one full warning period, even past the session maximum.
 4. **At the end:** the session is wiped, and the language and text size go back to the
    configured defaults for the next customer (the shell does this, ``Shell.end_session``).
 
@@ -133,25 +135,28 @@ class IdleClock:
             return False
         return now < self._session_started + self._timeouts.session_hard_max
 
-    def state(self, now: float, *, busy: bool = False) -> IdleState:
+    def state(self, now: float, *, busy: bool = False, unsettled: bool = False) -> IdleState:
         """ACTIVE, WARNING (with the countdown), HELD or EXPIRED.
 
         The warning appears after the screen's limit of stillness and counts down
         ``timeouts.warning`` seconds; the session's maximum warns the same way before it runs
         out. Finishing screens simply count down to home. ``busy`` (a transaction in progress)
-        holds every countdown; when it clears, it counts as activity and leaves at least one
-        warning period before the session's deadline.
+        holds every countdown; ``unsettled`` (an outcome unknown) holds the session's maximum
+        only. When a hold clears, it counts as activity and leaves at least one warning period
+        before the session's deadline.
         """
         if busy:
             self._held = True
             return IdleState(Phase.HELD, 0)
-        if self._held:
+        if self._held and not unsettled:
             self._held = False
             self._last_activity = now
             if self._deadline is not None:
                 self._deadline = max(self._deadline, now + self._timeouts.warning)
         states = [self._screen_state(now)]
-        if self._deadline is not None:
+        if unsettled:
+            self._held = True  # the maximum waits; stillness still counts
+        elif self._deadline is not None:
             states.append(
                 self._countdown(
                     self._deadline - now,

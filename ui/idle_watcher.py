@@ -42,8 +42,10 @@ class IdleWatcher(QObject):
         self._now = now
         self._phase = Phase.ACTIVE
         self.state = IdleState(Phase.ACTIVE, 0)
-        # True while a transaction is in progress (set by the shell): every countdown holds.
+        # Set by the shell: a transaction in progress (every countdown holds) and an outcome
+        # unknown (the session maximum holds, stillness still counts): kiosk/idle.py rule 3.
         self.busy: Callable[[], bool] = lambda: False
+        self.unsettled: Callable[[], bool] = lambda: False
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -92,7 +94,7 @@ class IdleWatcher(QObject):
         self._evaluate()
 
     def _evaluate(self) -> None:
-        state = self._clock.state(self._now(), busy=self.busy())
+        state = self._clock.state(self._now(), busy=self.busy(), unsettled=self.unsettled())
         self.state = state
         previous, self._phase = self._phase, state.phase
         if state.phase is Phase.EXPIRED:

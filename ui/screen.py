@@ -137,15 +137,14 @@ class Screen(QFrame):
         return self._flows[kind]
 
     def transaction_in_progress(self) -> bool:
-        """A request of this screen is out, its outcome is unknown, or a receipt of it is
-        printing (kiosk/idle.py rule 3: no countdown cuts it). Screens with other devices at
-        work (cash being inserted) extend this. Asked on every idle tick: it imports nothing
-        the first frame does not need (no print panel exists before its module is loaded)."""
+        """A request of this screen is out or a receipt of it is printing (kiosk/idle.py rule
+        3: no countdown cuts it). Screens with other devices at work (cash being inserted)
+        extend this. Asked on every idle tick: it imports nothing the first frame does not
+        need (no print panel exists before its module is loaded)."""
         if self._flows:
             from kiosk.flows.transaction import Phase
 
-            unsettled = (Phase.SENDING, Phase.OUTCOME_UNKNOWN)
-            if any(f.phase in unsettled for f in self._flows.values()):
+            if any(f.phase is Phase.SENDING for f in self._flows.values()):
                 return True
         panels = sys.modules.get("ui.widgets.print_panel")
         if panels is None:
@@ -153,6 +152,15 @@ class Screen(QFrame):
         from kiosk.devices.printer.slips import PrintState
 
         return any(p.state is PrintState.PRINTING for p in self.findChildren(panels.PrintPanel))
+
+    def transaction_unsettled(self) -> bool:
+        """An outcome of this screen is unknown: the confirmation waits to be sent again with
+        the same key, and the session maximum must not cut it (stillness still may)."""
+        if not self._flows:
+            return False
+        from kiosk.flows.transaction import Phase
+
+        return any(f.phase is Phase.OUTCOME_UNKNOWN for f in self._flows.values())
 
     def transact(
         self,

@@ -106,6 +106,7 @@ class Shell(QObject):
                 )
             )
         watcher.busy = self.transaction_in_progress
+        watcher.unsettled = self.transaction_unsettled
         self._connect()
         self.voice: VoiceHooks | None = None
         if ctx.services.voice is not None:
@@ -163,9 +164,14 @@ class Shell(QObject):
         return route(destination, self.ctx.sessions.current.customer)
 
     def transaction_in_progress(self) -> bool:
-        """A request out or its outcome unknown on the shown screen: no countdown cuts it."""
+        """A request out or a receipt printing on the shown screen: no countdown cuts it."""
         current = self.navigator.current
         return current is not None and current.transaction_in_progress()
+
+    def transaction_unsettled(self) -> bool:
+        """An outcome unknown on the shown screen: the session maximum cannot cut it."""
+        current = self.navigator.current
+        return current is not None and current.transaction_unsettled()
 
     def end_session(self, reason: EndReason) -> None:
         """Wipe everything personal, go home, and give the next customer the defaults

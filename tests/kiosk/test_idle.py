@@ -115,3 +115,17 @@ def test_a_short_hold_leaves_the_deadline_where_it_was() -> None:
     assert clock.state(100, busy=True).phase is Phase.HELD
     assert clock.state(101) == IdleState(Phase.ACTIVE, 80)  # idle restarted at 101
     assert clock.state(161) == IdleState(Phase.WARNING, 20)
+
+
+def test_an_unknown_outcome_holds_the_maximum_but_not_stillness() -> None:
+    clock = _clock()
+    clock.screen_changed(ScreenKind.ORDINARY, 0)
+    clock.session_started(0)
+    clock.activity(595)
+    # Past the maximum with the outcome unknown: the maximum waits, the screen's idle runs.
+    assert clock.state(610, unsettled=True) == IdleState(Phase.ACTIVE, 65)
+    assert clock.state(661, unsettled=True) == IdleState(Phase.WARNING, 14)
+    assert clock.state(675, unsettled=True).phase is Phase.EXPIRED  # walked away: wiped
+    clock.activity(670)
+    # Settled (sent again and answered): a full warning before the (passed) maximum ends it.
+    assert clock.state(671) == IdleState(Phase.WARNING, 20, Cause.SESSION_MAX, True)

@@ -200,3 +200,24 @@ def test_a_receipt_printing_is_never_cut(
     qtbot.waitUntil(shell.window.idle_overlay.isVisible, timeout=2000)
     clock.advance(21)
     qtbot.waitUntil(lambda: not shell.ctx.sessions.current.identified, timeout=2000)
+
+
+def test_an_unknown_outcome_outlives_the_maximum_but_not_a_walk_away(
+    shell: Shell, qtbot: QtBot, clock: ManualClock, backend: _CappedBackend
+) -> None:
+    from kiosk.backend.errors import BackendTimeout
+    from kiosk.flows.transaction import Phase
+
+    _identify(shell, backend, clock)
+    shell.navigator.go("order")
+    screen = shell.navigator.current
+    assert isinstance(screen, _Order)
+    flow = screen.flow(TransactionKind.PAYMENT)
+    flow.send(100)
+    flow.failed(BackendTimeout("lost"))  # no answer: it may have happened
+    assert flow.phase is Phase.OUTCOME_UNKNOWN
+    _keep_touching(shell, qtbot, clock, 700)  # the customer stays, past the maximum
+    assert shell.ctx.sessions.current.identified
+    assert not shell.window.idle_overlay.isVisible()
+    clock.advance(81)  # then walks away: stillness still ends the session
+    qtbot.waitUntil(lambda: not shell.ctx.sessions.current.identified, timeout=2000)
