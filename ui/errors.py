@@ -20,8 +20,11 @@ log = logging.getLogger(__name__)
 
 
 def describe(exc: BaseException, tr: Translator, *, context: str = "") -> str:
-    """The message to show for ``exc``; ``context`` ("password", "sms", "card") refines it."""
+    """The message to show for ``exc``; ``context`` ("password", "sms", "card", "card_first":
+    a card read with no number yet) refines it."""
     if isinstance(exc, be.AuthFailed):
+        if context == "card_first":
+            return tr.tr("error.card_first_mismatch")
         if context == "card":
             return tr.tr("error.card_mismatch")
         if exc.remaining_attempts is not None:
@@ -30,7 +33,7 @@ def describe(exc: BaseException, tr: Translator, *, context: str = "") -> str:
                 return tr.tr(f"{key}_last", minutes=exc.lock_minutes)
             return tr.tr(key, n=exc.remaining_attempts)
         return tr.tr("error.auth_failed")
-    if isinstance(exc, be.NotFound) and context == "card":
+    if isinstance(exc, be.NotFound) and context in ("card", "card_first"):
         return tr.tr("error.card_no_number")
     if isinstance(exc, be.Locked):
         return tr.tr("error.locked", time=lock_time(exc.until))

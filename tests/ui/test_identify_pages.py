@@ -169,8 +169,11 @@ class _CardBackend(_Backend):
         super().__init__()
         self.card_logins: list[tuple[str | None, int | None]] = []
         self.second_locked = False
+        self.numbers_error: be.BackendError | None = None
 
     def id_card_numbers(self, **card: str) -> list[m.CardNumber]:
+        if self.numbers_error is not None:
+            raise self.numbers_error
         assert card["id_number"] == CARD.id_number
         return [m.CardNumber(0, "138****8000", "全球通"), m.CardNumber(1, "139****1234", "神州行")]
 
@@ -243,6 +246,23 @@ def test_a_locked_number_of_the_card_takes_no_more_taps_the_other_still_does(
     qtbot.mouseClick(first, Qt.MouseButton.LeftButton)
     assert backend.card_logins == [(None, 1), (None, 0)]
     assert screen.pages.currentWidget() is screen.sms_page
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [(be.AuthFailed("x"), "实名登记的信息不一致"), (be.NotFound("x"), "没有登记本网手机号码")],
+)
+def test_a_card_that_lists_nothing_is_told_calmly_on_the_number_page(
+    card_shell: tuple[Shell, _CardBackend], error: be.BackendError, words: str
+) -> None:
+    shell, backend = card_shell
+    backend.numbers_error = error
+    shell.card_read(CARD)
+    screen = shell.navigator.current
+    assert isinstance(screen, IdentifyScreen)
+    assert screen.pages.currentWidget() is screen.phone_page  # typing a number still works
+    shown = screen.phone_page.error.text()
+    assert words in shown and "该号码" not in shown  # no number was named
 
 
 def test_a_card_on_the_code_page_adds_its_factor_to_the_typed_number(

@@ -300,7 +300,7 @@ class IdentifyScreen(Screen):
             if not isinstance(exc, BackendError):
                 raise exc
             self._card = None
-            page.show_error(describe(exc, self.ctx.translator, context="card"))
+            page.show_error(describe(exc, self.ctx.translator, context="card_first"))
 
         self.ctx.runner.run(
             lambda: ctx.backend.id_card_numbers(**fields),
