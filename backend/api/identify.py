@@ -20,6 +20,7 @@ from backend.api.schemas import (
     SmsVerify,
 )
 from backend.billing import Factor
+from backend.db.engine import writing
 from backend.ops import errors as e
 from backend.ops.auth import (
     CodeCheck,
@@ -34,7 +35,7 @@ from backend.ops.auth import (
     end_session as end_customer_session,
 )
 from backend.ops.guard import serialise, throttle
-from backend.ops.lines import Line, line_by_number
+from backend.ops.lines import Line, line_by_number, password_secret
 from backend.rules import SMS_CODE_VALIDITY, allowed_levels
 from backend.security import check_password
 
@@ -95,15 +96,18 @@ def _attempt(
     factor: Factor,
     token: str | None,
     check: Check,
+    prepare: Callable[[], None] | None = None,
 ) -> SessionOut:
     """Throttle, then lock check, compare and failure count as ONE serialised step per number.
 
     See backend/ops/guard.py: without the serialisation, concurrent guesses would all pass the
     lock check before any of them is counted. The failure is committed before the answer.
+    ``prepare`` runs between the throttle and the serialised step, outside any transaction:
+    costly work (a password hash) there holds neither the number's turn nor SQLite's writer.
     """
     now = st.clock.now()
     limits = st.config.limits
-    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(st.engine) as conn:
         throttle(
             conn,
             "identify",
@@ -112,7 +116,9 @@ def _attempt(
             limits.identify_overall,
             now,
         )
-    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
+    if prepare is not None:
+        prepare()
+    with writing(st.engine) as conn:
         serialise(conn, f"number:{phone}")
         # The instant is taken once the number's turn has come: turns then follow time order,
         # and each failure counted sees every earlier one as earlier.
@@ -134,12 +140,26 @@ def identify_password(
     body: PasswordLogin, st: State, terminal_id: TerminalId, x_session_token: SessionHeader = None
 ) -> SessionOut:
     """Number + 6-digit service password; wrong ones count toward the lock-out."""
+    # (salt, hash) -> verdict: PBKDF2 is computed before the number's turn, on the secret as
+    # read then; the judgement inside the turn uses it only if the secret is still the same.
+    verdicts: dict[tuple[str, str], bool] = {}
+
+    def prepare() -> None:
+        with st.engine.connect() as conn:
+            secret = password_secret(conn, body.phone)
+        if secret is not None:
+            verdicts[secret] = check_password(body.password, *secret)
 
     def check(_conn: Connection, line: Line) -> str | None:
-        ok = check_password(body.password, line.password_salt, line.password_hash)
+        secret = (line.password_salt, line.password_hash)
+        ok = verdicts.get(secret)
+        if ok is None:  # unknown before, or the password was reset meanwhile: hash now
+            ok = check_password(body.password, *secret)
         return None if ok else WRONG
 
-    return _attempt(st, terminal_id, body.phone, Factor.PASSWORD, x_session_token, check)
+    return _attempt(
+        st, terminal_id, body.phone, Factor.PASSWORD, x_session_token, check, prepare
+    )
 
 
 @router.post("/sms-code", response_model=SmsSentOut, summary="Send a one-time SMS code")
@@ -147,9 +167,9 @@ def send_sms_code(body: SmsSend, st: State, terminal_id: TerminalId) -> SmsSentO
     """Sends a 6-digit code valid 5 minutes; a resend within 60 s is refused (429)."""
     now = st.clock.now()
     limits = st.config.limits
-    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(st.engine) as conn:
         throttle(conn, "sms", terminal_id, limits.sms_per_terminal, limits.sms_overall, now)
-    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(st.engine) as conn:
         serialise(conn, f"number:{body.phone}")
         check_not_locked(conn, body.phone, now)
         line_by_number(conn, body.phone)
@@ -222,6 +242,6 @@ def identify_id_card(
 @router.delete("/current", status_code=204, summary="End the customer session")
 def end_session(cust: AnySession, st: State) -> Response:
     """The customer left: the token stops working on every call."""
-    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(st.engine) as conn:
         end_customer_session(conn, cust.token_hash)
     return Response(status_code=204)
