@@ -74,6 +74,7 @@ def _grant(
     new_token, factors, expires = grant_factor(
         conn,
         line_id=line.id,
+        number=line.number,
         terminal_id=terminal_id,
         factor=factor,
         presented_token=token,
