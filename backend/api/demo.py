@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path
 from backend.api.deps import State, TerminalId
 from backend.api.payments import payment_out
 from backend.api.schemas import DemoSmsIn, PaymentOut, SmsMessageOut, SmsOutboxOut
+from backend.db.engine import writing
 from backend.ops import payments
 from backend.ops.auth import outbox
 
@@ -32,5 +33,5 @@ def mark_paid(
     order_id: Annotated[str, Path(min_length=1, max_length=32)], st: State, _terminal: TerminalId
 ) -> PaymentOut:
     """Plays the customer's payment app: settles the order (again: no change)."""
-    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(st.engine) as conn:
         return payment_out(payments.settle(conn, order_id, st.clock.now()))

@@ -24,6 +24,7 @@ from backend.api.schemas import (
     SmsVerify,
 )
 from backend.billing import Factor
+from backend.db.engine import writing
 from backend.ops import errors as e
 from backend.ops.auth import (
     CodeCheck,
@@ -41,7 +42,7 @@ from backend.ops.auth import (
     extend_session as extend_customer_session,
 )
 from backend.ops.guard import serialise, throttle
-from backend.ops.lines import Line, line_by_number, lines_of_card
+from backend.ops.lines import Line, line_by_number, lines_of_card, password_secret
 from backend.rules import SMS_CODE_VALIDITY, allowed_levels
 from backend.security import check_password
 
@@ -88,6 +89,7 @@ def _grant(
     new_token, factors, expires = grant_factor(
         conn,
         line_id=line.id,
+        number=line.number,
         terminal_id=terminal_id,
         factor=factor,
         presented_token=token,
@@ -112,15 +114,18 @@ def _attempt(
     check: Check,
     *,
     with_number: bool = False,
+    prepare: Callable[[], None] | None = None,
 ) -> SessionOut:
     """Throttle, then lock check, compare and failure count as ONE serialised step per number.
 
     See backend/ops/guard.py: without the serialisation, concurrent guesses would all pass the
     lock check before any of them is counted. The failure is committed before the answer.
+    ``prepare`` runs between the throttle and the serialised step, outside any transaction:
+    costly work (a password hash) there holds neither the number's turn nor SQLite's writer.
     """
     now = st.clock.now()
     limits = st.config.limits
-    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(st.engine) as conn:
         throttle(
             conn,
             "identify",
@@ -129,7 +134,9 @@ def _attempt(
             limits.identify_overall,
             now,
         )
-    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
+    if prepare is not None:
+        prepare()
+    with writing(st.engine) as conn:
         serialise(conn, f"number:{phone}")
         # The instant is taken once the number's turn has come: turns then follow time order,
         # and each failure counted sees every earlier one as earlier.
@@ -153,12 +160,26 @@ def identify_password(
     body: PasswordLogin, st: State, terminal_id: TerminalId, x_session_token: SessionHeader = None
 ) -> SessionOut:
     """Number + 6-digit service password; wrong ones count toward the lock-out."""
+    # (salt, hash) -> verdict: PBKDF2 is computed before the number's turn, on the secret as
+    # read then; the judgement inside the turn uses it only if the secret is still the same.
+    verdicts: dict[tuple[str, str], bool] = {}
+
+    def prepare() -> None:
+        with st.engine.connect() as conn:
+            secret = password_secret(conn, body.phone)
+        if secret is not None:
+            verdicts[secret] = check_password(body.password, *secret)
 
     def check(_conn: Connection, line: Line) -> str | None:
-        ok = check_password(body.password, line.password_salt, line.password_hash)
+        secret = (line.password_salt, line.password_hash)
+        ok = verdicts.get(secret)
+        if ok is None:  # unknown before, or the password was reset meanwhile: hash now
+            ok = check_password(body.password, *secret)
         return None if ok else WRONG
 
-    return _attempt(st, terminal_id, body.phone, Factor.PASSWORD, x_session_token, check)
+    return _attempt(
+        st, terminal_id, body.phone, Factor.PASSWORD, x_session_token, check, prepare=prepare
+    )
 
 
 @router.post("/sms-code", response_model=SmsSentOut, summary="Send a one-time SMS code")
@@ -166,9 +187,9 @@ def send_sms_code(body: SmsSend, st: State, terminal_id: TerminalId) -> SmsSentO
     """Sends a 6-digit code valid 5 minutes; a resend within 60 s is refused (429)."""
     now = st.clock.now()
     limits = st.config.limits
-    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(st.engine) as conn:
         throttle(conn, "sms", terminal_id, limits.sms_per_terminal, limits.sms_overall, now)
-    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(st.engine) as conn:
         serialise(conn, f"number:{body.phone}")
         check_not_locked(conn, body.phone, now)
         line_by_number(conn, body.phone)
@@ -240,7 +261,7 @@ def id_card_numbers(body: IdCardRead, st: State, terminal_id: TerminalId) -> Car
     card of that holder; throttled like every identification call. Opens no session."""
     now = st.clock.now()
     limits = st.config.limits
-    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(st.engine) as conn:
         throttle(
             conn,
             "identify",
@@ -308,7 +329,7 @@ def extend_session(cust: AnySession, st: State) -> SessionExtendedOut:
     ``session_max``, never beyond ``session_hard_max`` from identification; at the cap it stays
     and ``extendable`` is false. An ended or expired session answers 401 session_expired."""
     now = st.clock.now()
-    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(st.engine) as conn:
         extension = extend_customer_session(
             conn,
             cust.token_hash,
@@ -325,6 +346,6 @@ def extend_session(cust: AnySession, st: State) -> SessionExtendedOut:
 @router.delete("/current", status_code=204, summary="End the customer session")
 def end_session(cust: AnySession, st: State) -> Response:
     """The customer left: the token stops working on every call."""
-    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(st.engine) as conn:
         end_customer_session(conn, cust.token_hash)
     return Response(status_code=204)

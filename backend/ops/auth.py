@@ -228,6 +228,7 @@ def grant_factor(
     conn: Connection,
     *,
     line_id: int,
+    number: str,
     terminal_id: str,
     factor: Factor,
     presented_token: str | None,
@@ -272,7 +273,7 @@ def grant_factor(
     )
     conn.execute(
         insert(t.auth_attempts).values(
-            number=_number_of(conn, line_id),
+            number=number,
             factor=factor.value,
             ok=True,
             terminal_id=terminal_id,
@@ -280,10 +281,6 @@ def grant_factor(
         )
     )
     return token, frozenset({factor}), expires
-
-
-def _number_of(conn: Connection, line_id: int) -> str:
-    return str(conn.execute(select(t.lines.c.number).where(t.lines.c.id == line_id)).scalar_one())
 
 
 @dataclass(frozen=True, slots=True)
