@@ -24,7 +24,6 @@ from backend.api.schemas import (
     SmsVerify,
 )
 from backend.billing import Factor
-from backend.db.engine import writing
 from backend.ops import errors as e
 from backend.ops.auth import (
     CodeCheck,
@@ -43,6 +42,7 @@ from backend.ops.auth import (
 )
 from backend.ops.guard import serialise, throttle
 from backend.ops.lines import Line, line_by_number, lines_of_card, password_secret
+from backend.ops.writes import writing
 from backend.rules import SMS_CODE_VALIDITY, allowed_levels
 from backend.security import check_password
 
