@@ -238,9 +238,14 @@ def test_paper_out_is_a_calm_message_and_the_slip_can_be_retried(
         panel = screen.print_panel
         assert panel.state == "offered"
         panel.confirm_button.click()
-        qtbot.waitUntil(lambda: panel.state in ("done", "failed"), timeout=20_000)
-        assert panel.state == "failed"
-        assert panel.message.text() == bills_shell.ctx.tr("print.error_paper_out")
+        qtbot.waitUntil(lambda: panel.state != "printing", timeout=20_000)
+        assert panel.state == "waiting_for_paper"  # the slip is kept (issue 13 major 5)
+        tr = bills_shell.ctx.tr
+        assert panel.message.text() == (
+            tr("print.error_paper_out") + " " + tr("print.waiting_for_paper")
+        )
+        printer_emulator.set_paper("ok")
+        qtbot.waitUntil(lambda: panel.state == "done", timeout=20_000)  # printed by itself
     finally:
         printer_emulator.set_paper("ok")
 

@@ -22,6 +22,7 @@ from kiosk.money import headline, money_lines
 from kiosk.transactions import TransactionKind
 from kiosk.voice.prompts import Prompt
 from printer.document import Document
+from printer.escpos.status import PrinterStatus
 from printer.receipts.payment import PaymentReceipt, build_payment_receipt
 from ui.context import AppContext
 from ui.screen import Screen
@@ -86,6 +87,8 @@ class PayScreen(Screen):
         self.money_view.hide()
         self.layout_.addWidget(self.money_view)
         self.print_panel = PrintPanel(ctx)
+        if ctx.services.printer is not None:
+            ctx.services.printer.status_changed.connect(self._on_printer_status_changed)
         self.layout_.addWidget(self.print_panel)
         self.layout_.addStretch(1)
         self.order: m.PaymentOrder | None = None
@@ -115,11 +118,29 @@ class PayScreen(Screen):
 
     def retranslate(self) -> None:
         super().retranslate()
+        self._show_hint()
         self.again_button.setText(self.tr("pay.again"))
         self.cash_button.setText(self.tr("pay.cash"))
         self.print_panel.retranslate()
         if self.order is not None:
             self._show_order(self.order)
+
+    def receipt_possible(self, status: PrinterStatus | None = None) -> bool:
+        """True unless the printer is missing or said it cannot print (paper out...): the
+        given ``status``, else the last one the printer gave."""
+        adapter = self.ctx.services.printer
+        if adapter is None:
+            return False
+        status = status or adapter.last_status
+        return status is None or status.ready
+
+    def _show_hint(self, status: PrinterStatus | None = None) -> None:
+        # Never promise a receipt the printer cannot give (issue 13 major 5).
+        possible = self.receipt_possible(status)
+        self.hint.setText(self.tr("pay.hint" if possible else "pay.hint_no_receipt"))
+
+    def _on_printer_status_changed(self, status: PrinterStatus) -> None:
+        self._show_hint(status)  # (emitted before the adapter's last_status is updated)
 
     # Steps --------------------------------------------------------------------------------
     def _show_amounts(self) -> None:
