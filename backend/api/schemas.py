@@ -416,6 +416,13 @@ class DisputeOut(BaseModel):
     status: str
     refund_fen: int
     message: str
+    created_at: dt.datetime
+
+
+class DisputesOut(BaseModel):
+    """The line's disputes, newest first."""
+
+    items: list[DisputeOut]
 
 
 class TransactionOut(BaseModel):

@@ -329,6 +329,7 @@ class Dispute:
     status: DisputeStatus
     refund_fen: int
     message: str
+    created_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -297,7 +297,13 @@ def dispute(d: Json) -> m.Dispute:
         status=m.DisputeStatus(d["status"]),
         refund_fen=int(d["refund_fen"]),
         message=str(d["message"]),
+        created_at=_opt_instant(d.get("created_at")),
     )
+
+
+def disputes(d: Json) -> list[m.Dispute]:
+    """Parse the line's disputes (newest first, as sent)."""
+    return [dispute(item) for item in d["items"]]
 
 
 def transaction(d: Json) -> m.TransactionResult:

@@ -211,6 +211,19 @@ def test_dispute_an_sp_charge_refunds_twice(
     assert entries[0].masked_phone == "138****8000" and entries[0].amount_fen == record.fee_fen
     screen.receipt_button.click()
     assert screen.print_panel.state == "offered"
+    screen.print_panel.reset()
+    # Back to the same charge: marked 已退款, and it cannot be disputed again (issue 13).
+    bills_shell.navigator.go("dispute", target)
+    screen = _current(bills_shell)
+    assert isinstance(screen, DisputeScreen)
+    row = next(i for i, r in enumerate(screen.candidates) if r.record_id == record.record_id)
+    assert screen.charges.item(row).text().endswith("（已退款）")
+    screen.charges.setCurrentRow(row)
+    next(iter(screen.reason_buttons.values())).click()
+    assert not screen.confirm_button.isEnabled()
+    assert "已退款" in screen.status.text() and screen.status.isVisible()
+    starts = [r.started_at for r in screen.candidates]
+    assert starts == sorted(starts, reverse=True)  # newest first
 
 
 def test_pdf_statement_is_saved_with_the_month(bills_shell: Shell, tmp_path: Path) -> None:
