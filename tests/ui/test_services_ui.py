@@ -166,11 +166,21 @@ def test_the_list_shows_fees_providers_and_dates(zhang: Kiosk) -> None:
     assert screen.kind is ScreenKind.ORDINARY
 
 
-def test_one_tap_unsubscribes_and_offers_the_receipt(
+def test_unsubscribing_asks_once_more_and_offers_the_receipt(
     zhang: Kiosk, backend: LiveBackend, printer_emulator: PrinterEmulator
 ) -> None:
     screen = _open(zhang)
-    screen.cancel_buttons["SJB"].click()  # no second question
+    screen.cancel_buttons["SJB"].click()  # one tap only asks (issue 13: it used to cancel)
+    assert screen.confirm.isVisible() and screen.lists.isHidden()
+    assert screen.confirm.title.text() == "确定要退订「手机报」吗？"
+    assert screen.confirm.confirm_button.text() == "确认退订"
+    assert ("停止时间", "本月底停止，下月起不再收月费") in screen.confirm.rows
+    assert _subscription(backend, ZHANG, "SJB") == [("2021-07-15", None)]  # nothing sent
+    screen.confirm.cancel_button.click()  # changed their mind
+    assert screen.lists.isVisible() and "SJB" in screen.cancel_buttons
+    assert _subscription(backend, ZHANG, "SJB") == [("2021-07-15", None)]
+    screen.cancel_buttons["SJB"].click()
+    screen.confirm.confirm_button.click()
     assert screen.confirm.isHidden()
     assert _subscription(backend, ZHANG, "SJB") == [("2021-07-15", MONTH_END)]
     assert screen.result.text() == f"已退订「手机报」。可以用到 {MONTH_END}，以后不再收月费。"
@@ -258,6 +268,8 @@ def test_an_order_needs_the_question_and_the_sms_code(zhang: Kiosk, backend: Liv
         order.transaction_id,
     ) == [("service_order", 500, "CL")]
     screen.cancel_buttons["CL"].click()  # and off again: the shared demo line stays as seeded
+    screen.confirm.confirm_button.click()
+    assert screen.done is not None and screen.done[1] is None
 
 
 def test_an_expired_quote_starts_again(zhang: Kiosk, backend: LiveBackend) -> None:
@@ -329,6 +341,9 @@ def test_english_and_the_session_end(zhang: Kiosk) -> None:
         assert screen.confirm.title.text().startswith("You are ordering 游戏加速包 (¥6.00/month)")
         assert screen.confirm.confirm_button.text() == "Confirm"
         assert screen.subscribed.heading.text().startswith("Your services")
+        for button in screen.cancel_buttons.values():  # "Cancel" read as "go back"
+            assert button.text() == "Unsubscribe"
+            assert button.width() >= button.sizeHint().width()  # never cut off
     finally:
         translator.set_locale("zh_CN")
     zhang.shell.end_session(EndReason.CUSTOMER)

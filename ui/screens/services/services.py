@@ -1,5 +1,5 @@
-"""我的业务: current subscriptions with their monthly fee, unsubscribe in one tap, order with
-double confirmation (二次确认).
+"""我的业务: current subscriptions with their monthly fee, unsubscribe and order, each with a
+second confirmation (二次确认: one tap on 退订 used to cancel a service at once).
 
 Listing and unsubscribing need the summary level (password or SMS code), as on the backend.
 Ordering is sensitive (ID card + SMS code): a customer without it is sent to identification
@@ -104,6 +104,7 @@ class ServicesScreen(Screen):
         self.cancel_buttons: dict[str, QPushButton] = {}
         self.order_buttons: dict[str, QPushButton] = {}
         self.ordering: m.Service | None = None  # the service of the question or the quote
+        self.unsubscribing: m.Subscription | None = None  # the 退订 question's subscription
         self.quote: m.OrderQuote | None = None
         self.agreement: m.Agreement | None = None  # the text asked about (fetched per question)
         self.consented: m.Agreement | None = None  # accepted with the order in flight
@@ -132,7 +133,9 @@ class ServicesScreen(Screen):
         self.code_page.retranslate()
         self._render()
         self._show_result()
-        if not self.confirm.isHidden() and self.ordering is not None:
+        if not self.confirm.isHidden() and self.unsubscribing is not None:
+            self._ask_unsubscribe(self.unsubscribing)
+        elif not self.confirm.isHidden() and self.ordering is not None:
             agreed = self.confirm.consented
             self._ask(self.ordering)
             self.confirm.consent_button.setChecked(agreed)  # a new language, same answer
@@ -141,6 +144,7 @@ class ServicesScreen(Screen):
     def _clear(self) -> None:
         self.services = None
         self.ordering = None
+        self.unsubscribing = None
         self.quote = None
         self.done = None
         self.agreement = None
@@ -268,24 +272,54 @@ class ServicesScreen(Screen):
         self.result.setText(text)
         self.result_bar.setVisible(not self.lists.isHidden())
 
-    # Unsubscribe: one tap -------------------------------------------------------------------
+    # Unsubscribe: question -> done ---------------------------------------------------------
     def _on_cancel_clicked(self, sub: m.Subscription) -> None:
         if self.loading or sub.ends_on is not None:
             return
-        code = sub.service.code
-        button = self.cancel_buttons.get(code)
-        if button is not None:
-            button.setEnabled(False)
+        self._ask_unsubscribe(sub)
+
+    def _ask_unsubscribe(self, sub: m.Subscription) -> None:
+        """Say what 退订 does and ask once more; nothing is sent before 确认退订."""
+        service = sub.service
+        self.unsubscribing = sub
+        self.ordering = None
         self.restore_kind()  # a new transaction: no going home under the customer's finger
+        self.clear_messages()
+        self._hide_lists()
+        self.question.show()
+        self.confirm.ask(
+            self.tr("services.unsubscribe_title", name=service.name),
+            [
+                (self.tr("services.row_provider"), self._provider(service)),
+                (self.tr("services.row_price"), self._fee(service)),
+                (self.tr("services.row_ends"), self.tr("services.unsubscribe_when")),
+            ],
+            self.tr("services.unsubscribe_note"),
+            confirm_key="services.unsubscribe_confirm",
+        )
+
+    def _unsubscribe(self, sub: m.Subscription) -> None:
+        code = sub.service.code
         self.print_panel.reset()
         ctx = self.ctx
+
+        def failed(_exc: Exception) -> None:
+            self.unsubscribing = None
+            message = self.error.text()
+            self._show_lists()
+            self._render()
+            if message:
+                self.show_error(message)
+
         self.transact(
             TransactionKind.SERVICE_CANCEL,
             ("cancel", code),
             lambda k: ctx.backend.cancel_service(code, idempotency_key=k),
             lambda change: change.transaction_id,
             lambda change: self._finished(change, None),
-            on_error=lambda _exc: self._render(),
+            busy_key="services.unsubscribing",
+            on_error=failed,
+            confirm=self.confirm,  # a lost answer: the question stays, 确认退订 resends it
         )
 
     # Order: question -> quote (SMS sent) -> code -> done ---------------------------------------
@@ -344,9 +378,13 @@ class ServicesScreen(Screen):
 
     def _on_confirm_cancelled(self) -> None:
         self.ordering = None
+        self.unsubscribing = None
         self._show_lists()
 
     def _on_confirm_confirmed(self) -> None:
+        if self.unsubscribing is not None:
+            self._unsubscribe(self.unsubscribing)
+            return
         service, agreement = self.ordering, self.agreement
         if service is None or agreement is None or not self.confirm.consented:
             return
@@ -445,6 +483,7 @@ class ServicesScreen(Screen):
         self.done_agreement = self.consented if quote is not None else None
         self.quote = None
         self.ordering = None
+        self.unsubscribing = None
         self.code_page.clear()
         self.print_panel.reset()
         self.clear_messages()
