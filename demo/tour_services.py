@@ -35,7 +35,9 @@ def unsubscribe(t: Tour) -> None:
     button = screen.cancel_buttons.get(CANCEL)
     if button is None:
         raise TourError(f"{CANCEL} is not an active subscription")
-    t.tap(button)  # one tap, no second question
+    t.tap(button)  # 退订 asks once more (issue 13)
+    t.wait_until("the unsubscribe question", screen.confirm.isVisible)
+    t.tap(screen.confirm.confirm_button)  # 确认退订
     t.wait_until("the cancellation", lambda: screen.done is not None)
 
 

@@ -68,8 +68,10 @@ def test_unsubscribe_and_order_through_the_screens(
     qtbot.waitUntil(lambda: screen.services is not None, timeout=WAIT_MS)
     click = Qt.MouseButton.LeftButton
 
-    # One tap: 音乐随身听 (代收费) runs to the month end.
+    # 退订 and 确认退订: 音乐随身听 (代收费) runs to the month end.
     qtbot.mouseClick(screen.cancel_buttons["YYSTT"], click)
+    assert screen.confirm.isVisible()
+    qtbot.mouseClick(screen.confirm.confirm_button, click)
     qtbot.waitUntil(lambda: screen.done is not None, timeout=WAIT_MS)
     assert screen.confirm.isHidden()
     assert "音乐随身听" in screen.result.text() and MONTH_END in screen.result.text()
