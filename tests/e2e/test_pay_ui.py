@@ -4,12 +4,13 @@ paid, balance raised, receipt kept for staff."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from common.hall_time import hall_now
@@ -104,6 +105,9 @@ def test_every_screen_and_the_receipt_show_one_figure_after_paying(
     qtbot.waitUntil(lambda: bool(overview.money_view.texts()), timeout=10_000)
     before = overview.money_view.texts()
     assert [caption for caption, _ in before] == ["本月应缴", "信用额度剩余"]
+    # One unit rule for data (issue 13): GB from 1024 MB on, never "10240 MB".
+    usage = [w.text() for w in overview.findChildren(QLabel) if "套餐含" in w.text()]
+    assert usage and all(int(n) < 1024 for t in usage for n in re.findall(r"(\d+)\s*MB", t))
     kiosk.navigator.go("pay")
     pay = kiosk.navigator.current
     assert isinstance(pay, PayScreen)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from common.money import format_fen
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
+from kiosk.plans import format_mb
 from kiosk.transactions import TransactionKind
 from ui.context import AppContext
 from ui.screen import Screen
@@ -162,7 +163,17 @@ class OverviewScreen(Screen):
             bar.setProperty("over", "true" if item.used > item.included else "false")
             bar.setMinimumHeight(28)
             amount = QLabel(
-                self.tr("overview.usage", used=item.used, included=item.included, unit=item.unit)
+                # One unit rule for data: GB from 1024 MB on, as plans and bills say ("40GB",
+                # not "40960 MB").
+                self.tr(
+                    "overview.usage_data",
+                    used=format_mb(item.used),
+                    included=format_mb(item.included),
+                )
+                if item.unit == "MB"
+                else self.tr(
+                    "overview.usage", used=item.used, included=item.included, unit=item.unit
+                )
             )
             self.usage_grid.addWidget(name, row, 0)
             self.usage_grid.addWidget(bar, row, 1)
