@@ -117,7 +117,7 @@ def test_services_screen_fits_1080p(shell: Shell) -> None:
     assert isinstance(screen, ServicesScreen)
     assert len(screen.subscribed.rows) == 4 and len(screen.catalogue.rows) == 3
     _fits(shell, "list")
-    screen.done = (
+    screen.state.done = (
         m.ServiceChange("TX1", m.Subscription(HELD[0], dt.date(2019, 4, 2), dt.date(2026, 11, 30))),
         None,
     )
