@@ -98,7 +98,12 @@ def bills(conn: Connection, line_id: int, months: list[str]) -> list[Bill]:
     b = t.bills.c
     rows = {
         r.month: r
-        for r in conn.execute(select(t.bills).where(b.line_id == line_id, b.month.in_(months)))
+        for r in conn.execute(
+            # the line's brand kind rides along: it decides how the bill is worded
+            select(t.bills, t.lines.c.is_prepaid)
+            .join(t.lines, t.lines.c.id == b.line_id)
+            .where(b.line_id == line_id, b.month.in_(months))
+        )
     }
     if not rows:
         return []
@@ -114,9 +119,6 @@ def bills(conn: Connection, line_id: int, months: list[str]) -> list[Bill]:
         .join(t.services, t.services.c.code == t.subscriptions.c.service_code)
         .where(t.subscriptions.c.line_id == line_id)
     ).all()
-    is_prepaid = bool(
-        conn.execute(select(t.lines.c.is_prepaid).where(t.lines.c.id == line_id)).scalar_one()
-    )
     out: list[Bill] = []
     for month in months:
         row = rows.get(month)
@@ -125,7 +127,7 @@ def bills(conn: Connection, line_id: int, months: list[str]) -> list[Bill]:
         previous = shift_month(month, -1)
         # A subscription ordered in month M is charged from M+1: that bill shows it as new.
         new = sorted(s.name for s in subs if f"{s.started_on:%Y-%m}" == previous)
-        out.append(_bill_of(conn, row, items[row.id], new, is_prepaid=is_prepaid))
+        out.append(_bill_of(conn, row, items[row.id], new, is_prepaid=bool(row.is_prepaid)))
     return out
 
 
@@ -134,9 +136,7 @@ def _bill_of(
 ) -> Bill:
     by_category: dict[str, list[BillItem]] = defaultdict(list)
     for item in items:
-        by_category[item.category].append(
-            BillItem(name=item.sub_item, amount_fen=item.amount_fen)
-        )
+        by_category[item.category].append(BillItem(name=item.sub_item, amount_fen=item.amount_fen))
     categories = [
         BillCategory(
             name=c.value,
@@ -230,9 +230,7 @@ def record_page(
     totals = None
     if cursor is None and not offset:
         agg = conn.execute(totals_stmt, params).one()
-        totals = RecordTotals(
-            count=agg[0], fee_fen=agg[1], duration_s=agg[2], volume_kb=agg[3]
-        )
+        totals = RecordTotals(count=agg[0], fee_fen=agg[1], duration_s=agg[2], volume_kb=agg[3])
     items = [_record_doc(row) for row in rows]
     next_cursor = encode_cursor(rows[-1].started_at, rows[-1].id) if more and rows else None
     return RecordPage(items=items, next_cursor=next_cursor, totals=totals)

@@ -3,16 +3,28 @@ kind, and the overview and a paid order carry the same one."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from backend.ops.money import LineMoney, MoneyKind, bill_due_fen, line_money
 from kiosk.backend.models import PaymentStatus
 from kiosk.money import MoneyKind as KioskMoneyKind
-from tests.fixtures.live_backend import LiveBackend, identify_fully
+from tests.fixtures.live_backend import LiveBackend, identify_fully, start_backend
 
 LI = "13912345678"  # 神州行, pre-paid, ¥3.50 left
 MARIA = "13602020202"  # pre-paid in arrears (-¥12.80)
 CHEN = "13728880000"  # 全球通, post-paid, credit ¥100
+
+
+@pytest.fixture(scope="module")
+def own_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
+    """Its own instance: payments change balances, and SMS codes are rate-limited per number
+    (the package's shared backend is used by tests/backend/test_api.py for the same lines)."""
+    with start_backend(
+        tmp_path_factory.mktemp("money-backend"), customers=1, sms_resend_after_s=0
+    ) as backend:
+        yield backend
 
 
 @pytest.mark.parametrize(
