@@ -16,6 +16,7 @@ from enum import Enum
 from common.money import format_fen
 from kiosk.backend import models as m
 from kiosk.i18n import DEFAULT_LOCALE, Translator
+from kiosk.money import MoneyKind
 from printer import statement as st
 
 SPIKE_FACTOR_NUM, SPIKE_FACTOR_DEN = 3, 2  # a category above 1.5x its 5-month median
@@ -378,6 +379,8 @@ def to_statement_month(bill: m.MonthBill, bills: Sequence[m.MonthBill] = ()) -> 
         opening_balance_fen=bill.account.opening_balance_fen,
         top_up_fen=bill.account.topup_fen,
         closing_balance_fen=bill.account.closing_balance_fen,
+        postpaid=bill.account.kind is MoneyKind.POSTPAID,
+        due_fen=bill.account.due_fen,
     )
 
 

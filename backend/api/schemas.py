@@ -239,6 +239,18 @@ class UsageOut(BaseModel):
     used: int
 
 
+class MoneyOut(BaseModel):
+    """A line's money, one definition per brand kind (backend/ops/money.py): pre-paid
+    ``available_fen`` is 可用余额 (negative: in arrears); post-paid ``due_fen`` is 本月应缴
+    and ``available_fen`` 信用额度剩余. Every screen and receipt shows these, never a sum of
+    its own."""
+
+    kind: Literal["prepaid", "postpaid"]
+    available_fen: int
+    due_fen: int
+    credit_limit_fen: int
+
+
 class OverviewOut(BaseModel):
     """Account home."""
 
@@ -250,7 +262,7 @@ class OverviewOut(BaseModel):
     is_prepaid: bool
     balance_fen: int
     credit_fen: int
-    available_fen: int
+    money: MoneyOut
     month_to_date_fen: int
     days_until_suspension: int | None
     reminder_threshold_fen: int | None
@@ -276,13 +288,16 @@ class BillCategoryOut(BaseModel):
 
 
 class BillAccountOut(BaseModel):
-    """Running sum."""
+    """Running sum; ``kind`` says how to word it (post-paid: a bill with its 应缴 ``due_fen``,
+    not a balance)."""
 
+    kind: Literal["prepaid", "postpaid"]
     opening_balance_fen: int
     topup_fen: int
     available_fen: int
     total_fen: int
     closing_balance_fen: int
+    due_fen: int
 
 
 class BillOut(BaseModel):
@@ -429,6 +444,7 @@ class PaymentOut(BaseModel):
     expires_at: dt.datetime
     paid_at: dt.datetime | None
     balance_after_fen: int | None
+    money: MoneyOut | None  # once paid: the line's figure now, the same as the overview's
 
 
 class DisputeOut(BaseModel):
@@ -440,6 +456,13 @@ class DisputeOut(BaseModel):
     status: str
     refund_fen: int
     message: str
+    created_at: dt.datetime
+
+
+class DisputesOut(BaseModel):
+    """The line's disputes, newest first."""
+
+    items: list[DisputeOut]
 
 
 class TransactionOut(BaseModel):

@@ -125,11 +125,12 @@ def test_paper_out_mid_slip_keeps_the_receipt_and_tells_the_customer(
         panel.setParent(shell.home_screen)  # where a screen keeps its panel
         document = _receipt(40)
         _print_on_panel(shell, qtbot, panel, document)
-        qtbot.waitUntil(lambda: panel.state == "failed", timeout=20_000)
+        qtbot.waitUntil(lambda: panel.state == "waiting_for_paper", timeout=20_000)
         tr = shell.ctx.translator.tr
         assert panel.message.text() == (
-            tr("print.error_paper_ran_out") + " " + tr("print.kept_for_staff")
+            tr("print.error_paper_ran_out") + " " + tr("print.waiting_for_paper")
         )
+        panel.reset()  # the customer closes the panel: the copy stays for staff
         adapter = shell.ctx.services.printer
         assert adapter is not None
         (copy,) = adapter.history()

@@ -18,6 +18,7 @@ from kiosk.backend import errors as be
 from kiosk.backend import models as m
 from kiosk.backend.factors import Factor
 from kiosk.config import Config
+from kiosk.money import LineMoney, MoneyKind
 from kiosk.session import Customer, EndReason
 from tests.fixtures.backend_stub import StubBackend
 from tests.fixtures.qt import ManualClock, show_painted
@@ -69,7 +70,8 @@ class FakeBackend(StubBackend):
     def overview(self) -> m.AccountOverview:
         return m.AccountOverview(
             month_of(TODAY), "138****8000", "张*峰", "全球通", m.LineStatus.NORMAL, False,
-            0, 20000, 20000, 5000, None, None, self.plan, self.booked, (),
+            0, 20000, LineMoney(MoneyKind.POSTPAID, 20000, 0, 20000), 5000, None, None,
+            self.plan, self.booked, (),
         )  # fmt: skip
 
     def plans(self) -> list[m.Plan]:

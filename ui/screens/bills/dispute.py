@@ -91,6 +91,7 @@ class DisputeScreen(Screen):
         self.candidates: list[m.Record] = []
         self.dispute: m.Dispute | None = None
         self.disputed: tuple[m.Record, kd.DisputeReason] | None = None
+        self.earlier: dict[int, m.Dispute] = {}  # record id -> its dispute (已退款 / 处理中)
 
     # Screen API ---------------------------------------------------------------------------
     def enter(self, params: object) -> None:
@@ -123,6 +124,7 @@ class DisputeScreen(Screen):
         self.candidates = []
         self.dispute = None
         self.disputed = None
+        self.earlier = {}
         self.charges.clear()
         self.target_label.clear()
         self.result.hide()
@@ -146,22 +148,28 @@ class DisputeScreen(Screen):
     def _load(self, target: kd.DisputeTarget) -> None:
         self.target = target
         self._show_target()
-        if target.record is not None:
-            self._candidates([target.record])
-            return
         ctx = self.ctx
         kinds = [target.kind]
         if not target.item and target.kind is m.RecordKind.SP:
             kinds = [m.RecordKind.VAS, m.RecordKind.SP]
 
-        def job() -> list[m.Record]:
+        def job() -> tuple[list[m.Record], list[m.Dispute]]:
+            # The line's earlier disputes mark their charges (已退款 / 申诉处理中).
+            earlier = ctx.backend.disputes()
+            if target.record is not None:
+                return [target.record], earlier
             fetch = client_fetch(ctx.backend.records)
             rows: list[m.Record] = []
             for kind in kinds:
                 rows += fetch_kind(target.month, kind, fetch, with_fee_only=True)
-            return kd.dispute_candidates(target, rows)[:MAX_CANDIDATES]
+            return kd.dispute_candidates(target, rows)[:MAX_CANDIDATES], earlier
 
-        self.fetch(job, self._candidates)
+        self.fetch(job, self._loaded)
+
+    def _loaded(self, found: tuple[list[m.Record], list[m.Dispute]]) -> None:
+        records, earlier = found
+        self.earlier = {d.record_id: d for d in earlier}
+        self._candidates(records)
 
     def _candidates(self, records: list[m.Record]) -> None:
         self.candidates = records
@@ -199,6 +207,9 @@ class DisputeScreen(Screen):
                 other=other,
                 fee=format_fen(record.fee_fen),
             )
+            earlier = self.earlier.get(record.record_id)
+            if earlier is not None:
+                text += self.tr(_mark_key(earlier))
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, record.record_id)
             self.charges.addItem(item)
@@ -217,7 +228,22 @@ class DisputeScreen(Screen):
         self._update_confirm()
 
     def _update_confirm(self) -> None:
-        ready = self.selected_record() is not None and self.selected_reason() is not None
+        record = self.selected_record()
+        earlier = self.earlier.get(record.record_id) if record is not None else None
+        if self.dispute is None and earlier is not None:
+            # Disputed before: say what became of it instead of offering it again.
+            refunded = earlier.status is m.DisputeStatus.REFUNDED
+            self.status.setText(
+                self.tr(
+                    "dispute.already_refunded" if refunded else "dispute.already_open",
+                    number=earlier.number,
+                    refund=format_fen(earlier.refund_fen),
+                )
+            )
+            self.status.show()
+        elif self.dispute is None and not self.loading:
+            self.status.hide()
+        ready = earlier is None and record is not None and self.selected_reason() is not None
         self.confirm_button.setEnabled(ready and self.dispute is None and not self.loading)
 
     def _on_confirm_button_clicked(self) -> None:
@@ -274,3 +300,10 @@ class DisputeScreen(Screen):
         )
 
         offer_receipt(self.print_panel, receipt)
+
+
+def _mark_key(dispute: m.Dispute) -> str:
+    """The mark after a charge disputed before."""
+    if dispute.status is m.DisputeStatus.REFUNDED:
+        return "dispute.mark_refunded"
+    return "dispute.mark_open"

@@ -21,6 +21,7 @@ from kiosk import disputes as kd
 from kiosk.backend import models as m
 from kiosk.backend.factors import Access
 from kiosk.idle import ScreenKind
+from kiosk.money import MoneyKind
 from printer.document import Document
 from printer.receipts import BillSlip, build_bill_slip
 from ui.context import AppContext
@@ -188,6 +189,8 @@ class MonthBillScreen(Screen):
         )
         self.change.setText(change_text(self, kb.change_against_median(bill, self.bills)))
         a = bill.account
+        # A post-paid bill is a bill: what it charged, what was paid, what it asks for; a
+        # "balance" of -¥155.40 there only confused (issue 13).
         self.account.setText(
             self.tr(
                 "bill.account",
@@ -195,6 +198,13 @@ class MonthBillScreen(Screen):
                 topup=format_fen(a.topup_fen),
                 total=format_fen(a.total_fen),
                 closing=format_fen(a.closing_balance_fen),
+            )
+            if a.kind is MoneyKind.PREPAID
+            else self.tr(
+                "bill.account_postpaid",
+                total=format_fen(a.total_fen),
+                paid=format_fen(a.topup_fen),
+                due=format_fen(a.due_fen),
             )
         )
         self._clear()
