@@ -21,6 +21,8 @@ CASH_JAMMED = "cash_jammed"
 CASH_UNCERTAIN = "cash_uncertain"  # lost events: no cash until staff reconcile (清机)
 CASH_SILENT = "cash_silent"  # the acceptor does not answer, or its port is gone
 CASH_PENDING = "cash_pending"  # a cash order waits for the backend to be completed
+CASH_BOX_FULL = "cash_box_full"  # the journal counts the box at capacity: 清机 due
+CASH_CLEARANCE = "cash_clearance"  # staff are emptying the box (清机 in progress)
 
 
 @dataclass(frozen=True)
