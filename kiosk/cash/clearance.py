@@ -1,6 +1,6 @@
 """清机: staff empty the terminal's cash box. A Qt-free state machine the admin screen drives.
 
-    clearance = Clearance(desk, backend)
+    clearance = Clearance(desk)          # records through the desk's own backend client
     clearance.start()            # cash is off (CashBlocker.CLEARANCE); REMOVE: pull the box
     # the acceptor reports the box removed, then inserted (the desk's stacker events)
     clearance.set_count(5000, 3) # COUNT: what staff counted, per value (the journal's by default)
@@ -23,22 +23,15 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from kiosk.backend.cash import CashClearance
 from kiosk.backend.errors import BackendError
-from kiosk.cash.desk import CashBlocker, CashDesk
+from kiosk.cash.desk import CashBackend, CashBlocker, CashDesk
 from printer.document import Document
 from printer.receipts.clearance import ClearanceSlip, build_clearance_slip
 from printer.statement import Terminal
 
 log = logging.getLogger(__name__)
-
-
-class ClearanceBackend(Protocol):
-    def record_cash_clearance(
-        self, counted: dict[int, int], idempotency_key: str | None = None
-    ) -> CashClearance: ...
 
 
 class ClearanceStep(enum.Enum):
@@ -79,12 +72,12 @@ class Clearance:
     def __init__(
         self,
         desk: CashDesk,
-        backend: ClearanceBackend,
+        backend: CashBackend | None = None,
         *,
         on_change: Callable[[ClearanceView], None] | None = None,
     ) -> None:
         self._desk = desk
-        self._backend = backend
+        self._backend = backend if backend is not None else desk.backend
         self._listeners: list[Callable[[ClearanceView], None]] = [on_change] if on_change else []
         self._lock = threading.RLock()
         self._step = ClearanceStep.IDLE

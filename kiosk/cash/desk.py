@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from kiosk.backend.cash import CashOrder, CashOrderStatus
+from kiosk.backend.cash import CashClearance, CashOrder, CashOrderStatus
 from kiosk.backend.errors import BackendError, BackendTimeout, BackendUnavailable, Conflict
 from kiosk.backend.models import TransactionState
 from kiosk.cash.ledger import CashJournalError, CashLedger, CashOrderState, LedgerOrder
@@ -84,6 +84,10 @@ class CashBackend(Protocol):
     def cash_order(self, order_id: str) -> CashOrder: ...
 
     def settle_transaction(self, key: str) -> TransactionState: ...
+
+    def record_cash_clearance(
+        self, counted: dict[int, int], idempotency_key: str | None = None
+    ) -> CashClearance: ...
 
 
 class CashState(enum.Enum):
@@ -285,6 +289,11 @@ class CashDesk:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+    @property
+    def backend(self) -> CashBackend:
+        """The desk's own backend client (清机 records through it too)."""
+        return self._backend
 
     @property
     def ledger(self) -> CashLedger:
