@@ -198,7 +198,9 @@ class AdminScreen(Screen):
             return
         self.cash_box = CashBoxWidget(self.ctx.translator)
         self.cash_box.count_changed.connect(self._on_cash_count_changed)
-        column = QVBoxLayout()
+        holder = QWidget()
+        holder.setObjectName("cashColumn")
+        column = QVBoxLayout(holder)
         column.addWidget(self.cash_box)
         column.addWidget(self.cash_state)
         column.addWidget(self.clearance_text)
@@ -211,7 +213,14 @@ class AdminScreen(Screen):
             button.setMinimumHeight(80)
             column.addWidget(button)
         column.addStretch(1)
-        body.addLayout(column, 1)
+        # Six rows, their − / + while counting, the notices and four buttons are taller than
+        # the space beside the receipts: the column scrolls instead of squeezing its rows.
+        scroll = QScrollArea()
+        scroll.setObjectName("cashScroll")
+        scroll.setWidget(holder)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(560)
+        body.addWidget(scroll, 1)
         self._show_clearance_buttons()
 
     def enter(self, params: Any) -> None:
