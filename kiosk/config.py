@@ -107,6 +107,9 @@ class DevicesConfig:
     cash_acceptor: str = ""  # ccTalk bill validator; empty means "no cash at this terminal"
     cash_acceptor_baud: int = 9600
     cash_acceptor_echo: bool = False  # single-wire bus: our own bytes come back first
+    # Notes the cash box (stacker) holds; at this fill the terminal stops taking cash until
+    # staff empty it (清机). The admin screen and the health report show the fill against it.
+    cash_box_capacity: int = 1000
 
 
 @dataclass(frozen=True)

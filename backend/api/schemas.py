@@ -555,6 +555,15 @@ class TerminalStatusIn(BaseModel):
         le=1_000_000,
         description="restarts by systemd since boot (watchdog, crashes)",
     )
+    cash: Literal["ok", "fault", "absent"] = Field(
+        default="absent", description="the banknote acceptor (its problems: cash_*)"
+    )
+    cash_box_notes: int | None = Field(
+        default=None, ge=0, le=1_000_000, description="notes in the cash box by the journal"
+    )
+    cash_box_capacity: int | None = Field(
+        default=None, ge=1, le=1_000_000, description="notes the cash box holds"
+    )
 
 
 # -- cash top-up (现金缴费) -----------------------------------------------------------------

@@ -131,3 +131,44 @@ def test_every_screen_and_the_receipt_show_one_figure_after_paying(
     assert isinstance(overview, OverviewScreen)
     qtbot.waitUntil(lambda: overview.money_view.texts() == shown_on_pay, timeout=10_000)
     assert overview.money_view.texts() != before  # the payment is counted
+
+
+def test_the_device_panel_pays_the_qr_order_while_the_screen_shows_it_waits(
+    kiosk: Shell, qtbot: QtBot, live_backend: LiveBackend, tmp_path: Path
+) -> None:
+    """Issue 13 Deliver 8: the demo customer finishes a QR payment by tapping the panel."""
+    from demo.device_panel import DevicePanel
+    from demo.stack import DemoEndpoints
+    from kiosk.session import EndReason
+
+    endpoints = DemoEndpoints(
+        live_backend.url, None, None, tmp_path, tmp_path, live_backend.today
+    )
+    panel = DevicePanel(kiosk, endpoints)
+    try:
+        session = kiosk.ctx.backend.identify_password(PHONE, DEMO_PASSWORD)
+        kiosk.ctx.sessions.identify(
+            Customer(PHONE, session.name_masked, session.brand, {Factor.PASSWORD})
+        )
+        kiosk.navigator.go("pay")
+        screen = kiosk.navigator.current
+        assert isinstance(screen, PayScreen)
+        panel.pay_button.click()  # nothing to pay yet
+        assert "没有待支付" in panel.result.text()
+        qtbot.mouseClick(screen.amount_buttons[2000], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: screen.qr.isVisible(), timeout=10_000)
+        # Waiting for the phone: the dots move (a timer, never a blocking wait).
+        assert screen.waiting.isVisible() and screen.waiting.running
+        seen = {screen.waiting.text()}
+        qtbot.waitUntil(lambda: seen.add(screen.waiting.text()) or len(seen) >= 3, timeout=3_000)
+        assert all(text.startswith("正在等待手机付款") for text in seen)
+        panel.pay_button.click()
+        qtbot.waitUntil(lambda: "已到账" in screen.order_text.text(), timeout=15_000)
+        assert "已支付" in panel.result.text()
+        assert not screen.waiting.isVisible() and not screen.waiting.running
+        panel.sms.setPlainText("12:00: 您的验证码 123456")
+        kiosk.end_session(EndReason.CUSTOMER)
+        assert panel.sms.toPlainText() == ""  # the next customer never sees these codes
+    finally:
+        panel.close()
+        panel.deleteLater()

@@ -31,6 +31,7 @@ from ui.widgets.card import card
 from ui.widgets.money import MoneyView, money_text
 from ui.widgets.print_panel import PrintPanel
 from ui.widgets.qr_code import QrCode
+from ui.widgets.waiting_dots import WaitingDots
 
 AMOUNTS_FEN = (2000, 3000, 5000, 10000, 20000, 30000)
 POLL_MS = 2000
@@ -72,6 +73,8 @@ class PayScreen(Screen):
         side = QVBoxLayout()
         side.addWidget(self.order_text)
         side.addWidget(self.order_hint)
+        self.waiting = WaitingDots()  # the customer's phone has not paid yet: still waiting
+        side.addWidget(self.waiting)
         side.addStretch(1)
         side.addWidget(self.again_button, 0, Qt.AlignmentFlag.AlignLeft)
         row = QHBoxLayout()
@@ -106,6 +109,7 @@ class PayScreen(Screen):
 
     def leave(self) -> None:
         self._poll.stop()
+        self.waiting.stop()
 
     def reset(self) -> None:
         self._poll.stop()
@@ -145,6 +149,7 @@ class PayScreen(Screen):
     # Steps --------------------------------------------------------------------------------
     def _show_amounts(self) -> None:
         self._poll.stop()
+        self.waiting.stop()
         self.order = None
         self.clear_messages()
         self.amounts.show()
@@ -181,6 +186,7 @@ class PayScreen(Screen):
         self.cash_button.hide()
         self.order_card.show()
         amount = format_fen(order.amount_fen)
+        self.waiting.stop()
         if order.status is m.PaymentStatus.PAID:
             self._poll.stop()
             self.qr.hide()
@@ -216,6 +222,7 @@ class PayScreen(Screen):
                 )
             )
             self.again_button.show()
+            self.waiting.start(self.tr("pay.waiting"))
             self._schedule_poll()
 
     def _schedule_poll(self) -> None:
