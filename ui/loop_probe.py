@@ -16,9 +16,15 @@ took from the machine (``steal`` in /proc/stat: a virtual machine's threads cann
 Work on the GUI thread, a GIL held by a running worker and a blocking call all stay in the self
 figure.
 
+Beside both it reports the *CPU* stall: of the worst gap, how much was the GUI thread's own
+CPU time (``time.thread_time``). A self stall much longer than its CPU stall is a GUI thread
+that waited (a blocking call, the GIL held by a worker) rather than one that worked.
+
 The figures go to the log at exit and, when ``KIOSK_LOOP_PROBE`` names a file, to that file as
 JSON each time the maximum grows (so a kiosk killed with SIGKILL still leaves its figure) and
-at stop. The fault suite and the soak read that file.
+at stop. The file is written by a thread of the probe's own, never by the GUI thread: on a busy
+disk one create-and-rename took longer than the stall it reported. The fault suite and the
+soak read that file.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -39,8 +46,7 @@ PROBE_FILE_ENV = "KIOSK_LOOP_PROBE"
 INTERVAL_MS = 20
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 STALL_LOG_S = 0.05  # a stall a customer feels is worth a log line
-# Written again only when the maximum grew by at least this much: the write itself must not
-# become a stall.
+# Handed to the writer again only when the maximum grew by at least this much.
 _REWRITE_STEP_MS = 1.0
 
 
@@ -53,6 +59,7 @@ class LoopStalls:
     startup_max_stall_ms: float
     ticks: int
     pid: int
+    max_cpu_stall_ms: float = 0.0  # the GUI thread's own CPU time inside the worst gap
 
 
 class LoopProbe(QObject):
@@ -70,16 +77,18 @@ class LoopProbe(QObject):
         super().__init__(parent)
         self._ready = ready
         self._interval_s = interval_ms / 1000
-        self._path = report_path
         self._clock = clock
         self._last = 0.0
         self._running = False
         self._max_s = 0.0
         self._max_self_s = 0.0
+        self._max_cpu_s = 0.0
+        self._cpu = 0.0
         self._startup_max_s = 0.0
         self._runqueue = _RunQueueClock()
         self._waited_ns = 0
         self._written_ms = -1.0
+        self._writer = _ReportWriter(report_path) if report_path is not None else None
         self._ticks = 0
         self._was_ready = False
         self._timer = QTimer(self)
@@ -101,6 +110,7 @@ class LoopProbe(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._waited_ns = self._runqueue.waited_ns(refresh=True)
         self._last = self._clock()
+        self._cpu = time.thread_time()
         self._running = True
         self._timer.start()
 
@@ -113,6 +123,7 @@ class LoopProbe(QObject):
         if self._running:
             self._waited_ns = self._runqueue.waited_ns(refresh=True)
             self._last = self._clock()
+            self._cpu = time.thread_time()
             self._timer.start()
 
     def stop(self) -> None:
@@ -124,12 +135,16 @@ class LoopProbe(QObject):
         self._runqueue.close()
         stalls = self.stalls()
         log.info(
-            "event loop: max stall %.1f ms after start-up (%.1f ms during it), %d ticks",
+            "event loop: max stall %.1f ms (self %.1f, CPU %.1f) after start-up "
+            "(%.1f ms during it), %d ticks",
             stalls.max_stall_ms,
+            stalls.max_self_stall_ms,
+            stalls.max_cpu_stall_ms,
             stalls.startup_max_stall_ms,
             stalls.ticks,
         )
-        self._write(stalls)
+        if self._writer is not None:
+            self._writer.close(stalls)  # the last figures, on disk before stop() returns
 
     def stalls(self) -> LoopStalls:
         return LoopStalls(
@@ -138,12 +153,15 @@ class LoopProbe(QObject):
             round(self._startup_max_s * 1000, 1),
             self._ticks,
             os.getpid(),
+            round(self._max_cpu_s * 1000, 1),
         )
 
     def _tick(self) -> None:
         now = self._clock()
         late = max(0.0, now - self._last - self._interval_s)
         self._last = now
+        cpu = time.thread_time()
+        cpu_s, self._cpu = cpu - self._cpu, cpu
         waited_ns = self._runqueue.waited_ns(refresh=self._ticks % 50 == 0)
         queued_s, self._waited_ns = max(0, waited_ns - self._waited_ns) / 1e9, waited_ns
         self_late = max(0.0, late - queued_s)
@@ -161,14 +179,61 @@ class LoopProbe(QObject):
             )
         self._max_self_s = max(self._max_self_s, self_late)
         self._max_s = max(self._max_s, late)
+        if late > 0:
+            self._max_cpu_s = max(self._max_cpu_s, min(late, cpu_s))
         grown = (self._max_s + self._max_self_s) * 1000 - self._written_ms
-        if grown >= _REWRITE_STEP_MS:
-            self._write(self.stalls())
+        if grown >= _REWRITE_STEP_MS and self._writer is not None:
+            self._written_ms = (self._max_s + self._max_self_s) * 1000
+            self._writer.submit(self.stalls())
+
+
+class _ReportWriter:
+    """Writes the newest figures to the probe file from a thread of its own.
+
+    The GUI thread only hands over a small frozen record (``submit``); figures handed over
+    faster than the disk takes them are replaced by the newest. The file is replaced
+    atomically (temporary file + rename), so a reader never sees half of it.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._cond = threading.Condition()
+        self._pending: LoopStalls | None = None
+        self._closed = False
+        self._thread: threading.Thread | None = None  # started by the first figures
+
+    def submit(self, stalls: LoopStalls) -> None:
+        with self._cond:
+            self._pending = stalls
+            self._cond.notify()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="loop-probe-writer", daemon=True)
+            self._thread.start()
+
+    def close(self, last: LoopStalls) -> None:
+        """Write ``last`` and end the thread (waits for the write)."""
+        with self._cond:
+            self._pending = last
+            self._closed = True
+            self._cond.notify()
+        if self._thread is None:
+            self._write(last)
+        else:
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while self._pending is None and not self._closed:
+                    self._cond.wait()
+                stalls, self._pending = self._pending, None
+                closed = self._closed
+            if stalls is not None:
+                self._write(stalls)
+            if closed:
+                return
 
     def _write(self, stalls: LoopStalls) -> None:
-        if self._path is None:
-            return
-        self._written_ms = stalls.max_stall_ms + stalls.max_self_stall_ms
         tmp = self._path.with_name(self._path.name + ".tmp")
         try:
             tmp.write_text(json.dumps(asdict(stalls)), encoding="utf-8")
