@@ -14,7 +14,8 @@ CPU (``/proc/self/task/*/schedstat``, Linux) and reports both the wall-clock sta
 *self* stall: the lateness minus that run-queue wait and minus the CPU time the hypervisor
 took from the machine (``steal`` in /proc/stat: a virtual machine's threads cannot see it).
 Work on the GUI thread, a GIL held by a running worker and a blocking call all stay in the self
-figure.
+figure; the GUI thread's own CPU time inside a gap is never discounted (summed over every
+thread, the run-queue wait can exceed a gap the GUI thread spent working).
 
 Beside both it reports the *CPU* stall: of the worst gap, how much was the GUI thread's own
 CPU time (``time.thread_time``). A self stall much longer than its CPU stall is a GUI thread
@@ -164,7 +165,10 @@ class LoopProbe(QObject):
         cpu_s, self._cpu = cpu - self._cpu, cpu
         waited_ns = self._runqueue.waited_ns(refresh=self._ticks % 50 == 0)
         queued_s, self._waited_ns = max(0, waited_ns - self._waited_ns) / 1e9, waited_ns
-        self_late = max(0.0, late - queued_s)
+        # The GUI thread's own CPU time is never discounted: the run-queue waits of all the
+        # kiosk's threads, summed, can exceed a gap the GUI thread spent working.
+        cpu_late = min(late, cpu_s)
+        self_late = max(late - queued_s, cpu_late, 0.0)
         self._ticks += 1
         # A stall belongs to start-up when start-up was not over before it began.
         was_ready, self._was_ready = self._was_ready, self._ready()
@@ -179,8 +183,7 @@ class LoopProbe(QObject):
             )
         self._max_self_s = max(self._max_self_s, self_late)
         self._max_s = max(self._max_s, late)
-        if late > 0:
-            self._max_cpu_s = max(self._max_cpu_s, min(late, cpu_s))
+        self._max_cpu_s = max(self._max_cpu_s, cpu_late)
         grown = (self._max_s + self._max_self_s) * 1000 - self._written_ms
         if grown >= _REWRITE_STEP_MS and self._writer is not None:
             self._written_ms = (self._max_s + self._max_self_s) * 1000

@@ -119,3 +119,31 @@ def test_the_report_file_is_written_off_the_gui_thread(app: QApplication, tmp_pa
     # The newest figures follow in a regular file (the FIFO was the first write's target).
     _run_until(lambda: path.is_file() and json.loads(path.read_text("utf-8"))["max_stall_ms"] >= 20)
     probe.stop()
+
+
+class _CrowdedMachine:
+    """A run-queue clock on a machine where the kiosk's other threads waited for a CPU far
+    longer than any gap (their waits are summed over every thread)."""
+
+    def __init__(self) -> None:
+        self.ns = 0
+
+    def waited_ns(self, *, refresh: bool = False) -> int:
+        self.ns += 10_000_000_000
+        return self.ns
+
+    def close(self) -> None:
+        pass
+
+
+def test_the_gui_threads_own_work_is_never_discounted(app: QApplication) -> None:
+    probe = LoopProbe(lambda: True, interval_ms=10)
+    probe._runqueue = _CrowdedMachine()  # type: ignore[assignment]
+    probe.start()
+    _run_ticks(probe, 2)
+    QTimer.singleShot(0, lambda: _block_gui(80))
+    _run_ticks(probe, 6)
+    stalls = probe.stalls()
+    assert stalls.max_cpu_stall_ms >= 70
+    assert stalls.max_self_stall_ms >= stalls.max_cpu_stall_ms
+    probe.stop()
