@@ -299,6 +299,7 @@ def _report(
         "max_stall_ms": stalls.max_self_stall_ms if stalls else None,
         "max_wall_stall_ms": stalls.max_stall_ms if stalls else None,
         "max_cpu_stall_ms": stalls.max_cpu_stall_ms if stalls else None,
+        "startup_max_stall_ms": stalls.startup_max_stall_ms if stalls else None,
         "seconds": round(time.monotonic() - started, 1),
         "scan_seconds": round(scan_s, 1),
         "scans": dict(scans),
