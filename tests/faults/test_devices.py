@@ -22,6 +22,7 @@ from pytestqt.qtbot import QtBot
 from emulators.printer.emulator import PrinterEmulator
 from kiosk.backend.factors import Access
 from kiosk.config import BackendConfig, Config, DevicesConfig
+from kiosk.devices.printer.slips import PrintState
 from printer.document import Cut, Document, Text
 from printer.escpos.decoder import decode
 from printer.profiles import load_profile
@@ -228,12 +229,14 @@ def test_printer_unplugged_mid_slip_then_plugged_back(
         adapter.progress.connect(pull_midway)
         panel = _panel(shell)
         _print_on_panel(shell, qtbot, panel, _receipt(120))
-        qtbot.waitUntil(lambda: panel.state == "failed", timeout=30_000)
+        qtbot.waitUntil(lambda: panel.state == PrintState.RETRY, timeout=30_000)
         adapter.progress.disconnect(pull_midway)
         tr = shell.ctx.translator.tr
         assert pulled, "the slip finished before the cable was pulled"
-        assert panel.message.text().endswith(tr("print.kept_for_staff"))
+        # Kept on the panel with 重新打印 offered, and for staff once the customer has gone.
+        assert panel.message.text().endswith(tr("print.retry"))
         told = panel.message.text()
+        panel.reset()
         (copy,) = adapter.history()
         assert copy.complete is False
         _outside(qtbot, emulator.replug)
