@@ -185,12 +185,14 @@ def test_printer_unplugged_mid_slip_then_plugged_back(
         panel = PrintPanel(shell.ctx)
         panel.setParent(shell.home_screen)  # where a screen keeps its panel
         _print_on_panel(shell, qtbot, panel, _receipt(120))
-        qtbot.waitUntil(lambda: panel.state == "failed", timeout=30_000)
+        qtbot.waitUntil(lambda: panel.state == "retry", timeout=30_000)  # the slip is kept
         adapter.progress.disconnect(pull_midway)
         tr = shell.ctx.translator.tr
         assert pulled, "the slip finished before the cable was pulled"
-        assert panel.message.text().endswith(tr("print.kept_for_staff"))
+        assert panel.message.text().endswith(tr("print.retry"))
+        assert panel.confirm_button.text() == tr("print.again")
         told = panel.message.text()
+        panel.reset()  # the customer closes the panel: the copy stays for staff
         (copy,) = adapter.history()
         assert copy.complete is False
         _outside(qtbot, emulator.replug)
