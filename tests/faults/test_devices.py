@@ -229,14 +229,14 @@ def test_printer_unplugged_mid_slip_then_plugged_back(
         adapter.progress.connect(pull_midway)
         panel = _panel(shell)
         _print_on_panel(shell, qtbot, panel, _receipt(120))
-        qtbot.waitUntil(lambda: panel.state == PrintState.RETRY, timeout=30_000)
+        qtbot.waitUntil(lambda: panel.state == PrintState.RETRY, timeout=30_000)  # the slip is kept
         adapter.progress.disconnect(pull_midway)
         tr = shell.ctx.translator.tr
         assert pulled, "the slip finished before the cable was pulled"
-        # Kept on the panel with 重新打印 offered, and for staff once the customer has gone.
         assert panel.message.text().endswith(tr("print.retry"))
+        assert panel.confirm_button.text() == tr("print.again")
         told = panel.message.text()
-        panel.reset()
+        panel.reset()  # the customer closes the panel: the copy stays for staff
         (copy,) = adapter.history()
         assert copy.complete is False
         _outside(qtbot, emulator.replug)
