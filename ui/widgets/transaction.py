@@ -164,10 +164,7 @@ class TransactionView(Generic[C, R]):
         choice = self.asking
         if choice is None or self.screen.loading:
             return  # another transaction's question on a shared panel, or a request is out
-        if self.confirm is not None and self.confirm.agreement is not None:
-            if not self.confirm.consented:
-                return
-        self.send(choice)
+        self.send(choice)  # (the panel emits only once 我已阅读并同意 is checked, if asked)
 
     def _on_confirm_cancelled(self) -> None:
         if not self.flow.asking:
