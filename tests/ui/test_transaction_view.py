@@ -13,26 +13,31 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from kiosk.backend import errors as be
 from kiosk.backend import models as m
 from kiosk.backend.models import Factor
 from kiosk.config import Config
+from kiosk.devices.printer.slips import PrintState
 from kiosk.flows.declared import SUSPEND
 from kiosk.flows.transaction import Phase
 from kiosk.idle import ScreenKind
 from kiosk.journal import EntryStatus, Journal
-from kiosk.line import LineAction
+from kiosk.line import LineAction, line_receipt
 from kiosk.session import Customer, EndReason
+from printer.receipts.transaction import TransactionReceipt
 from tests.fixtures.backend_stub import StubBackend
 from tests.fixtures.qt import ManualClock, show_painted
 from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import AppContext, Lazy, Services
 from ui.screen import Screen
+from ui.shared.customer import doc_customer, doc_terminal
 from ui.shell import Shell
 from ui.widgets.confirm import ConfirmPanel
+from ui.widgets.print_panel import PrintPanel
+from ui.widgets.result_card import ReceiptOffer
 from ui.widgets.transaction import TransactionView
 
 PHONE = "13800138000"
@@ -210,3 +215,33 @@ def test_the_session_end_forgets_the_answer(shell: Shell, backend: _Backend) -> 
     assert screen.view.answer is not None
     shell.end_session(EndReason.CUSTOMER)
     assert screen.view.answer is None and screen.view.flow.phase is Phase.BROWSING
+
+
+def test_the_receipt_button_steps_aside_while_the_panel_asks(shell: Shell) -> None:
+    screen = _screen(shell)
+    panel = PrintPanel(shell.ctx)
+    button = QPushButton()
+    screen.layout_.addWidget(panel)
+    screen.layout_.addWidget(button)
+
+    def receipt() -> TransactionReceipt | None:
+        # A done transaction's receipt (what it says does not matter here: no printer).
+        return line_receipt(
+            m.TransactionResult(
+                "T-1", "suspend", m.LineStatus.SUSPENDED, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), ""
+            ),
+            doc_terminal(shell.ctx),
+            doc_customer(shell.ctx),
+        )
+
+    offer = ReceiptOffer(button, panel, receipt)
+    assert button.isHidden()  # nothing done yet
+    offer.ready()
+    assert button.isVisible()
+    button.click()
+    assert button.isHidden() and panel.isVisible()  # the panel asks (here: no printer)
+    assert panel.state is PrintState.FAILED
+    panel.cancel_button.click()  # 关闭
+    assert button.isVisible() and panel.isHidden()  # another copy is one tap away
+    offer.clear()
+    assert button.isHidden()

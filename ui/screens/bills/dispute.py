@@ -23,11 +23,12 @@ from kiosk.backend import models as m
 from kiosk.flows.declared import DISPUTE, DisputeChoice
 from kiosk.idle import ScreenKind
 from kiosk.records import client_fetch, fetch_kind
+from printer.receipts.transaction import TransactionReceipt
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.shared.customer import doc_customer, doc_terminal, with_bills
 from ui.widgets.print_panel import PrintPanel
-from ui.widgets.result_card import offer_receipt
+from ui.widgets.result_card import ReceiptOffer
 from ui.widgets.touch_scroll import enable_touch_scroll
 from ui.widgets.transaction import TransactionView
 
@@ -83,7 +84,7 @@ class DisputeScreen(Screen):
         self.confirm_button.clicked.connect(self._on_confirm_button_clicked)
         self.receipt_button = QPushButton()
         self.receipt_button.setObjectName("disputeReceipt")
-        self.receipt_button.clicked.connect(self._on_receipt_button_clicked)
+        self.receipt = ReceiptOffer(self.receipt_button, self.print_panel, self._receipt)
         actions.addWidget(self.confirm_button)
         actions.addWidget(self.receipt_button)
         actions.addStretch(1)
@@ -144,7 +145,7 @@ class DisputeScreen(Screen):
         self.charges.clear()
         self.target_label.clear()
         self.result.hide()
-        self.receipt_button.hide()
+        self.receipt.clear()
         self.reasons.show()
         self.reason_caption.show()
         self.confirm_button.show()
@@ -257,17 +258,17 @@ class DisputeScreen(Screen):
             )
         )
         self.result.show()
-        self.receipt_button.show()
+        self.receipt.ready()
         # Done: the choice is no longer needed, and the receipt panel takes its place.
         self.reasons.hide()
         self.reason_caption.hide()
         self.confirm_button.hide()
         self.finish()
 
-    def _on_receipt_button_clicked(self) -> None:
+    def _receipt(self) -> TransactionReceipt | None:
         if self.dispute is None or self.disputed is None:
-            return
-        receipt = kd.dispute_receipt(
+            return None
+        return kd.dispute_receipt(
             self.dispute,
             self.disputed.record,
             self.disputed.reason,
@@ -275,5 +276,3 @@ class DisputeScreen(Screen):
             doc_customer(self.ctx),
             hall_now(),
         )
-
-        offer_receipt(self.print_panel, receipt)

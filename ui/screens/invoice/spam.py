@@ -22,6 +22,7 @@ from kiosk import spam as ks
 from kiosk.backend import models as m
 from kiosk.flows.declared import SPAM_REPORT, SpamChoice
 from kiosk.idle import ScreenKind
+from printer.receipts.transaction import TransactionReceipt
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.shared.customer import doc_customer, doc_terminal
@@ -29,7 +30,7 @@ from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.keypad import Keypad
 from ui.widgets.print_panel import PrintPanel
-from ui.widgets.result_card import offer_receipt
+from ui.widgets.result_card import ReceiptOffer
 from ui.widgets.transaction import TransactionView
 
 
@@ -102,7 +103,6 @@ class SpamScreen(Screen):
         self.next_steps = self.label(role="notice")
         self.receipt_button = QPushButton()
         self.receipt_button.setObjectName("spamReceipt")
-        self.receipt_button.clicked.connect(self._on_receipt_button_clicked)
         self.again_button = QPushButton()
         self.again_button.setObjectName("spamAgain")
         self.again_button.clicked.connect(self._on_again_button_clicked)
@@ -115,7 +115,7 @@ class SpamScreen(Screen):
         self.result_card = card(self.result, self.next_steps, buttons)
         self.layout_.addWidget(self.result_card)
         self.print_panel = PrintPanel(ctx)
-        self.print_panel.closed.connect(self._on_print_panel_closed)
+        self.receipt = ReceiptOffer(self.receipt_button, self.print_panel, self._receipt)
         self.layout_.addWidget(self.print_panel)
         self.layout_.addStretch(1)
         self.number = ""
@@ -177,6 +177,7 @@ class SpamScreen(Screen):
             button.setChecked(False)
         self.category_group.setExclusive(True)
         self.result_card.hide()
+        self.receipt.clear()
         self.print_panel.reset()
         self.form.show()
         self.clear_messages()
@@ -253,7 +254,7 @@ class SpamScreen(Screen):
 
     def _on_reported(self, _choice: SpamChoice, report: m.SpamReport) -> None:
         self._show_result(report)
-        self._offer_receipt()
+        self.receipt.offer()  # at once: the report id is what the customer takes home
         self.finish()
 
     def _show_result(self, report: m.SpamReport) -> None:
@@ -263,25 +264,18 @@ class SpamScreen(Screen):
         self.result.setText(self.tr("spam.done", number=shown, id=report.report_id))
         self.next_steps.setText(self.tr("spam.next_steps", centre=ks.REPORT_CENTRE))
         self.result_card.show()
+        self.receipt.ready()
 
     def _on_again_button_clicked(self) -> None:
         self._clear()
         self.restore_kind()  # a new report: no longer a finished transaction
 
     # The receipt --------------------------------------------------------------------------
-    def _on_receipt_button_clicked(self) -> None:
-        if not self.print_panel.printing:
-            self._offer_receipt()
-
-    def _on_print_panel_closed(self) -> None:
-        self.receipt_button.setVisible(self.report is not None)  # another copy, if wanted
-
-    def _offer_receipt(self) -> None:
-        if self.report is None or self.reported is None:
-            return
-        self.receipt_button.hide()  # the print panel below asks now
+    def _receipt(self) -> TransactionReceipt | None:
         report, choice = self.report, self.reported
-        receipt = ks.spam_receipt(
+        if report is None or choice is None:
+            return None
+        return ks.spam_receipt(
             report,
             choice.number,
             choice.category,
@@ -290,5 +284,3 @@ class SpamScreen(Screen):
             doc_customer(self.ctx),
             hall_now(),
         )
-
-        offer_receipt(self.print_panel, receipt)

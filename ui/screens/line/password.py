@@ -20,6 +20,7 @@ from kiosk.backend import models as m
 from kiosk.flows.declared import PASSWORD_RESET, PasswordAttempt
 from kiosk.idle import ScreenKind
 from kiosk.line import confirmation_problem, line_receipt, password_problem
+from printer.receipts.transaction import TransactionReceipt
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.shared.customer import doc_customer, doc_terminal
@@ -27,7 +28,7 @@ from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.keypad import Keypad
 from ui.widgets.print_panel import PrintPanel
-from ui.widgets.result_card import ResultCard, offer_receipt
+from ui.widgets.result_card import ResultCard
 from ui.widgets.transaction import TransactionView
 
 
@@ -77,9 +78,9 @@ class PasswordResetScreen(Screen):
             on_refused=self._on_reset_refused,
             on_cancelled=self._on_cancelled,
         )
-        self.result_card = ResultCard(self, self._on_receipt_clicked)
-        self.layout_.addWidget(self.result_card.frame)
         self.print_panel = PrintPanel(ctx)
+        self.result_card = ResultCard(self, self.print_panel, self._receipt)
+        self.layout_.addWidget(self.result_card.frame)
         self.layout_.addWidget(self.print_panel)
         self.layout_.addStretch(1)
         self._entry_step = EntryStep.FIRST  # FIRST or SECOND: the screen's own steps
@@ -207,9 +208,8 @@ class PasswordResetScreen(Screen):
     def _show_result(self) -> None:
         self.result_card.show(self.tr("line.pw_done"), self.tr("line.pw_done_note"))
 
-    def _on_receipt_clicked(self) -> None:
-        if self.result is not None:
-            offer_receipt(
-                self.print_panel,
-                line_receipt(self.result, doc_terminal(self.ctx), doc_customer(self.ctx)),
-            )
+    def _receipt(self) -> TransactionReceipt | None:
+        result = self.result
+        if result is None:
+            return None
+        return line_receipt(result, doc_terminal(self.ctx), doc_customer(self.ctx))

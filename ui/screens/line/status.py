@@ -14,13 +14,14 @@ from kiosk.backend import models as m
 from kiosk.flows.declared import LINE_ACTIONS
 from kiosk.idle import ScreenKind
 from kiosk.line import LineAction, available_action, line_receipt
+from printer.receipts.transaction import TransactionReceipt
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.print_panel import PrintPanel
-from ui.widgets.result_card import ResultCard, offer_receipt
+from ui.widgets.result_card import ResultCard
 from ui.widgets.transaction import TransactionView
 
 STATUS_KEYS: dict[m.LineStatus, str] = {
@@ -89,9 +90,9 @@ class LineStatusScreen(Screen):
             )
             for action, tx in LINE_ACTIONS.items()
         }
-        self.result_card = ResultCard(self, self._on_receipt_clicked)
-        self.layout_.addWidget(self.result_card.frame)
         self.print_panel = PrintPanel(ctx)
+        self.result_card = ResultCard(self, self.print_panel, self._receipt)
+        self.layout_.addWidget(self.result_card.frame)
         self.layout_.addWidget(self.print_panel)
         self.layout_.addStretch(1)
         self.line_status: m.LineStatus | None = None
@@ -247,9 +248,8 @@ class LineStatusScreen(Screen):
         else:
             self.result_card.show(self.tr("line.resume_done"), self.tr("line.resume_done_note"))
 
-    def _on_receipt_clicked(self) -> None:
-        if self.result is not None:
-            offer_receipt(
-                self.print_panel,
-                line_receipt(self.result, doc_terminal(self.ctx), doc_customer(self.ctx)),
-            )
+    def _receipt(self) -> TransactionReceipt | None:
+        result = self.result
+        if result is None:
+            return None
+        return line_receipt(result, doc_terminal(self.ctx), doc_customer(self.ctx))

@@ -25,6 +25,7 @@ from kiosk import plans as kp
 from kiosk.backend import models as m
 from kiosk.flows.declared import PLAN_CHANGE, PlanChoice
 from kiosk.idle import ScreenKind
+from printer.receipts.transaction import TransactionReceipt
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.screens.plan.common import COMPARE, CompareParams, difference_text
@@ -32,7 +33,7 @@ from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.print_panel import PrintPanel
-from ui.widgets.result_card import offer_receipt
+from ui.widgets.result_card import ReceiptOffer
 from ui.widgets.transaction import TransactionView
 
 # Rows of the comparison (label keys); the values come from _cells.
@@ -139,11 +140,11 @@ class PlanCompareScreen(Screen):
         self.layout_.addWidget(self.result)
         self.receipt_button = QPushButton()
         self.receipt_button.setObjectName("planReceipt")
-        self.receipt_button.clicked.connect(self._on_receipt_button_clicked)
         receipt_row = QHBoxLayout()
         receipt_row.addWidget(self.receipt_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.layout_.addLayout(receipt_row)
         self.print_panel = PrintPanel(ctx)
+        self.receipt = ReceiptOffer(self.receipt_button, self.print_panel, self._receipt)
         self.layout_.addWidget(self.print_panel)
         self.layout_.addStretch(1)
         self.options: kp.PlanOptions | None = None
@@ -214,7 +215,7 @@ class PlanCompareScreen(Screen):
         self.change_button.setEnabled(True)
         self.result.hide()
         self.services.hide()
-        self.receipt_button.hide()
+        self.receipt.clear()
         self.print_panel.reset()
         self.clear_messages()
 
@@ -396,14 +397,12 @@ class PlanCompareScreen(Screen):
             lines.append(self.tr("plan.services_opened", names=self._join(change.services_opened)))
         self.services.setText("\n".join(lines))
         self.services.setVisible(bool(lines))
-        self.receipt_button.show()
+        self.receipt.ready()
 
-    def _on_receipt_button_clicked(self) -> None:
+    def _receipt(self) -> TransactionReceipt | None:
         change = self.change
         if change is None:
-            return
-        receipt = kp.plan_change_receipt(
+            return None
+        return kp.plan_change_receipt(
             change, doc_terminal(self.ctx), doc_customer(self.ctx), hall_now(), self.consented
         )
-
-        offer_receipt(self.print_panel, receipt)
