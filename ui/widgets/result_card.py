@@ -75,10 +75,10 @@ class ResultCard:
         body: Sequence[QWidget] = (),
         buttons: Sequence[QPushButton] = (),
         receipt_name: str = "lineReceipt",
-        text_role: str = "value",
+        note_role: str = "caption",
     ) -> None:
-        self.text = screen.label(role=text_role)
-        self.note = screen.label(role="caption")
+        self.text = screen.label(role="value")
+        self.note = screen.label(role=note_role)
         self.receipt_button = QPushButton()
         self.receipt_button.setObjectName(receipt_name)
         self.receipt_button.setProperty("kind", "primary")

@@ -26,11 +26,10 @@ from printer.receipts.transaction import TransactionReceipt
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.shared.customer import doc_customer, doc_terminal
-from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.keypad import Keypad
 from ui.widgets.print_panel import PrintPanel
-from ui.widgets.result_card import ReceiptOffer
+from ui.widgets.result_card import ResultCard
 from ui.widgets.transaction import TransactionView
 
 
@@ -99,23 +98,21 @@ class SpamScreen(Screen):
             on_refused=self._on_refused,
             on_cancelled=self._on_confirm_cancelled,
         )
-        self.result = self.label(role="value")
-        self.next_steps = self.label(role="notice")
-        self.receipt_button = QPushButton()
-        self.receipt_button.setObjectName("spamReceipt")
         self.again_button = QPushButton()
         self.again_button.setObjectName("spamAgain")
         self.again_button.clicked.connect(self._on_again_button_clicked)
-        actions = QHBoxLayout()
-        actions.addWidget(self.receipt_button)
-        actions.addWidget(self.again_button)
-        actions.addStretch(1)
-        buttons = QWidget()
-        buttons.setLayout(actions)
-        self.result_card = card(self.result, self.next_steps, buttons)
-        self.layout_.addWidget(self.result_card)
         self.print_panel = PrintPanel(ctx)
-        self.receipt = ReceiptOffer(self.receipt_button, self.print_panel, self._receipt)
+        self.result_card = ResultCard(
+            self,
+            self.print_panel,
+            self._receipt,
+            buttons=[self.again_button],
+            receipt_name="spamReceipt",
+            note_role="notice",
+        )
+        self.result, self.next_steps = self.result_card.text, self.result_card.note
+        self.receipt_button = self.result_card.receipt_button
+        self.layout_.addWidget(self.result_card.frame)
         self.layout_.addWidget(self.print_panel)
         self.layout_.addStretch(1)
         self.number = ""
@@ -176,8 +173,7 @@ class SpamScreen(Screen):
         for button in (*self.category_buttons.values(), *self.subject_buttons.values()):
             button.setChecked(False)
         self.category_group.setExclusive(True)
-        self.result_card.hide()
-        self.receipt.clear()
+        self.result_card.clear()
         self.print_panel.reset()
         self.form.show()
         self.clear_messages()
@@ -254,17 +250,17 @@ class SpamScreen(Screen):
 
     def _on_reported(self, _choice: SpamChoice, report: m.SpamReport) -> None:
         self._show_result(report)
-        self.receipt.offer()  # at once: the report id is what the customer takes home
+        self.result_card.receipt.offer()  # at once: the report id is what the customer takes home
         self.finish()
 
     def _show_result(self, report: m.SpamReport) -> None:
         self.form.hide()
         number = self.reported.number if self.reported else self.number
         shown = number if self.ctx.sessions.current.show_full_numbers else mask_other_party(number)
-        self.result.setText(self.tr("spam.done", number=shown, id=report.report_id))
-        self.next_steps.setText(self.tr("spam.next_steps", centre=ks.REPORT_CENTRE))
-        self.result_card.show()
-        self.receipt.ready()
+        self.result_card.show(
+            self.tr("spam.done", number=shown, id=report.report_id),
+            self.tr("spam.next_steps", centre=ks.REPORT_CENTRE),
+        )
 
     def _on_again_button_clicked(self) -> None:
         self._clear()

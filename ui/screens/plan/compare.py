@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from common.hall_time import hall_now
@@ -33,7 +33,7 @@ from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.print_panel import PrintPanel
-from ui.widgets.result_card import ReceiptOffer
+from ui.widgets.result_card import ResultCard
 from ui.widgets.transaction import TransactionView
 
 # Rows of the comparison (label keys); the values come from _cells.
@@ -118,7 +118,6 @@ class PlanCompareScreen(Screen):
             on_refused=self._on_change_refused,
             on_cancelled=self._on_confirm_cancelled,
         )
-        self.result_title = self.label(role="value")
         result_grid = QGridLayout()
         result_grid.setHorizontalSpacing(28)
         result_grid.setVerticalSpacing(8)
@@ -135,16 +134,17 @@ class PlanCompareScreen(Screen):
         result_rows = QWidget()
         result_rows.setLayout(result_grid)
         self.services = self.label(role="explanation")
-        self.result_note = self.label(role="caption")
-        self.result = card(self.result_title, result_rows, self.services, self.result_note)
-        self.layout_.addWidget(self.result)
-        self.receipt_button = QPushButton()
-        self.receipt_button.setObjectName("planReceipt")
-        receipt_row = QHBoxLayout()
-        receipt_row.addWidget(self.receipt_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self.layout_.addLayout(receipt_row)
         self.print_panel = PrintPanel(ctx)
-        self.receipt = ReceiptOffer(self.receipt_button, self.print_panel, self._receipt)
+        self.result_card = ResultCard(
+            self,
+            self.print_panel,
+            self._receipt,
+            body=[result_rows, self.services],
+            receipt_name="planReceipt",
+        )
+        self.result_title, self.result_note = self.result_card.text, self.result_card.note
+        self.result, self.receipt_button = self.result_card.frame, self.result_card.receipt_button
+        self.layout_.addWidget(self.result)
         self.layout_.addWidget(self.print_panel)
         self.layout_.addStretch(1)
         self.options: kp.PlanOptions | None = None
@@ -205,7 +205,7 @@ class PlanCompareScreen(Screen):
         self.name_chosen.clear()
         for label in (*self.usage_cells, *(c for pair in self.cells for c in pair)):
             label.clear()
-        for label in (*self.result_values, self.result_title, self.services):
+        for label in (*self.result_values, self.services):
             label.clear()
         self.note.clear()
         self.difference.clear()
@@ -213,9 +213,8 @@ class PlanCompareScreen(Screen):
         self.comparison.show()
         self.action_row.show()
         self.change_button.setEnabled(True)
-        self.result.hide()
+        self.result_card.clear()
         self.services.hide()
-        self.receipt.clear()
         self.print_panel.reset()
         self.clear_messages()
 
@@ -380,12 +379,12 @@ class PlanCompareScreen(Screen):
         self.comparison.hide()
         self.action_row.hide()
         self.same_note.hide()
-        self.result_title.setText(self.tr("plan.done"))
         values = (change.to_plan.name, change.effective_on.isoformat(), change.transaction_id)
         for label, value in zip(self.result_values, values, strict=True):
             label.setText(value)
-        self.result_note.setText(self.tr("plan.confirm_note", date=change.effective_on.isoformat()))
-        self.result.show()
+        self.result_card.show(
+            self.tr("plan.done"), self.tr("plan.confirm_note", date=change.effective_on.isoformat())
+        )
         lines = []
         if change.services_kept:
             lines.append(self.tr("plan.services_kept", names=self._join(change.services_kept)))
@@ -397,7 +396,6 @@ class PlanCompareScreen(Screen):
             lines.append(self.tr("plan.services_opened", names=self._join(change.services_opened)))
         self.services.setText("\n".join(lines))
         self.services.setVisible(bool(lines))
-        self.receipt.ready()
 
     def _receipt(self) -> TransactionReceipt | None:
         change = self.change
