@@ -46,3 +46,54 @@ def test_first_frame_needs_neither_the_qt_namespace_nor_input_filters() -> None:
     assert out.returncode == 0, out.stderr[-2000:]
     # Both callbacks run on the turn after the first paint; ours was queued first.
     assert out.stdout.strip().splitlines()[-1] == "[(False, False)]"
+
+
+LATER_SCRIPT = """
+import sys
+from kiosk.config import Config
+from ui.app import show, start_shell, stop_shell
+from ui.first_paint import after_first_paint
+from PySide6.QtCore import QTimer
+
+LATER = ("kiosk.voice.guide", "kiosk.voice.player", "subprocess", "ui.status_reporter", "socket")
+shell = start_shell(Config())
+seen = {}
+
+def first_frame():
+    seen["at_first_frame"] = sorted(m for m in LATER if m in sys.modules)
+    QTimer.singleShot(50, after)
+
+def after():
+    seen["attached"] = (
+        shell.voice is not None,
+        shell.ctx.services.voice is not None,
+        not shell.window.header.voice_button.isHidden(),
+        shell.status_reporter is not None,
+        shell.voice_pending,
+    )
+    shell.lockdown.allow_exit()
+    shell.app.quit()
+
+after_first_paint(shell.home_screen, first_frame)
+show(shell, fullscreen=False)
+shell.app.exec()
+stop_shell(shell)
+print(seen)
+"""
+
+
+@pytest.mark.timeout(60)
+def test_voice_and_the_status_reporter_come_after_the_first_frame() -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run(
+        [sys.executable, "-c", LATER_SCRIPT],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=50,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    seen = out.stdout.strip().splitlines()[-1]
+    # Nothing of either on the way to the first frame; both in place right after it.
+    assert seen == "{'at_first_frame': [], 'attached': (True, True, True, True, False)}"
