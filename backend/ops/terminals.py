@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 
 from backend.db import tables as t
+from backend.db.engine import writing
 from backend.security import digest
 
 
@@ -21,7 +22,7 @@ def add_terminal(
     values = {"token_hash": digest(token), "name": name, "active": True, "hall": hall}
     tm = t.terminals
     # Update in place: its status row and problem history refer to it.
-    with engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(engine) as conn:
         done = conn.execute(update(tm).where(tm.c.terminal_id == terminal_id).values(**values))
         if done.rowcount == 0:
             conn.execute(insert(tm).values(terminal_id=terminal_id, **values))
@@ -67,7 +68,7 @@ def store_status(
         "restarts": report.get("restarts", 0),
     }
     ts, ev = t.terminal_status, t.terminal_problem_events
-    with engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(engine) as conn:
         before = conn.execute(
             select(ts.c.problems).where(ts.c.terminal_id == terminal_id).with_for_update()
         ).scalar_one_or_none()

@@ -158,6 +158,9 @@ def test_a_lost_answer_reopens_the_question_and_confirming_again_reuses_the_key(
     assert screen.error.text() == screen.tr("error.outcome_unknown")
     assert screen.confirm.isVisible() and screen.confirm.confirm_button.isEnabled()
     assert screen.refused == [] and screen.done == []
+    assert screen.transaction_unsettled()
+    screen.ask()  # a language switch renders the question again: still unsettled
+    assert screen.view.flow.phase is Phase.OUTCOME_UNKNOWN and screen.transaction_unsettled()
     screen.confirm.confirm_button.click()
     assert len(backend.keys) == 2 and backend.keys[0] == backend.keys[1]
     assert screen.view.answer is not None and screen.view.answer.transaction_id == "T-2"

@@ -92,7 +92,8 @@ class TransactionView(Generic[C, R]):
         """Show the second confirmation for ``choice``; nothing is sent before it is confirmed.
 
         Asking the same choice again while it is open (a language switch) keeps the consent
-        the customer gave; after a lost answer its key stays (one key per choice).
+        the customer gave; after a lost answer it stays unsettled and its key stays (one key
+        per choice).
         """
         if self.confirm is None:
             raise TypeError(f"{self.tx.kind.value}: no confirmation on this screen")
@@ -100,7 +101,10 @@ class TransactionView(Generic[C, R]):
         again = flow.choice == choice and not self.confirm.isHidden()
         agreed = again and self.confirm.consented
         sending = flow.phase is Phase.SENDING
-        if not sending:
+        # The same question again after a lost answer stays unsettled (Screen.
+        # transaction_unsettled: the session maximum must not cut it) until it is resent.
+        unsettled = flow.phase is Phase.OUTCOME_UNKNOWN and flow.choice == choice
+        if not sending and not unsettled:
             flow.ask(choice)
         self.confirm.ask(title, rows, note, confirm_key, agreement)
         if agreed:
