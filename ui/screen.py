@@ -124,13 +124,17 @@ class Screen(QFrame):
             self.status.hide()
             if not is_customer_error(exc):
                 raise exc
-            from ui.errors import describe
-
-            self.show_error(describe(exc, self.ctx.translator, context=context))
+            self.show_error(self.describe(exc, context))
             if on_error is not None:
                 on_error(exc)
 
         self.ctx.runner.run(op, done, failed, guard=self.ctx.sessions.guard())
+
+    def describe(self, exc: Exception, context: str = "") -> str:
+        """The customer's words for a typed failure (ui/errors.py, the one mapping)."""
+        from ui.errors import describe
+
+        return describe(exc, self.ctx.translator, context=context)
 
     def flow(self, kind: TransactionKind) -> TransactionFlow:
         """This screen's lifecycle of ``kind`` transactions (kiosk/flows/transaction.py)."""
@@ -208,7 +212,7 @@ class Screen(QFrame):
             return journaled(ctx.journal, kind, key, phone, call, transaction_id, amount_fen)
 
         def done(result: T) -> None:
-            flow.answered()
+            flow.answered(result)
             on_done(result)
 
         def failed(exc: Exception) -> None:

@@ -20,15 +20,17 @@ from common.masking import mask_other_party
 from common.money import format_fen
 from kiosk import disputes as kd
 from kiosk.backend import models as m
+from kiosk.flows.declared import DISPUTE, DisputeChoice
 from kiosk.idle import ScreenKind
 from kiosk.records import client_fetch, fetch_kind
-from kiosk.transactions import TransactionKind
+from printer.receipts.transaction import TransactionReceipt
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.shared.customer import doc_customer, doc_terminal, with_bills
 from ui.widgets.print_panel import PrintPanel
-from ui.widgets.result_card import offer_receipt
+from ui.widgets.result_card import ReceiptOffer
 from ui.widgets.touch_scroll import enable_touch_scroll
+from ui.widgets.transaction import TransactionView
 
 MAX_CANDIDATES = 200
 
@@ -82,16 +84,34 @@ class DisputeScreen(Screen):
         self.confirm_button.clicked.connect(self._on_confirm_button_clicked)
         self.receipt_button = QPushButton()
         self.receipt_button.setObjectName("disputeReceipt")
-        self.receipt_button.clicked.connect(self._on_receipt_button_clicked)
+        self.receipt = ReceiptOffer(self.receipt_button, self.print_panel, self._receipt)
         actions.addWidget(self.confirm_button)
         actions.addWidget(self.receipt_button)
         actions.addStretch(1)
         self.layout_.addLayout(actions)
+        # No separate question: the charge and the reason chosen are the confirmation. After
+        # a lost answer the button stays, and the same charge and reason reuse their key.
+        self.view = TransactionView(
+            self,
+            DISPUTE,
+            None,
+            self._on_disputed,
+            on_refused=lambda _exc: self._update_confirm(),
+            on_lost=self._update_confirm,
+        )
         self.target: kd.DisputeTarget | None = None
         self.candidates: list[m.Record] = []
-        self.dispute: m.Dispute | None = None
-        self.disputed: tuple[m.Record, kd.DisputeReason] | None = None
         self.earlier: dict[int, m.Dispute] = {}  # record id -> its dispute (已退款 / 处理中)
+
+    @property
+    def dispute(self) -> m.Dispute | None:
+        """The backend's answer (the flow's)."""
+        return self.view.answer
+
+    @property
+    def disputed(self) -> DisputeChoice | None:
+        """The charge and reason the answer is for (the flow's choice)."""
+        return self.view.answered_choice
 
     # Screen API ---------------------------------------------------------------------------
     def enter(self, params: object) -> None:
@@ -120,15 +140,14 @@ class DisputeScreen(Screen):
 
     # Loading ------------------------------------------------------------------------------
     def _clear(self) -> None:
+        self.view.reset()
         self.target = None
         self.candidates = []
-        self.dispute = None
-        self.disputed = None
         self.earlier = {}
         self.charges.clear()
         self.target_label.clear()
         self.result.hide()
-        self.receipt_button.hide()
+        self.receipt.clear()
         self.reasons.show()
         self.reason_caption.show()
         self.confirm_button.show()
@@ -250,25 +269,13 @@ class DisputeScreen(Screen):
         record, reason = self.selected_record(), self.selected_reason()
         if record is None or reason is None or self.dispute is not None:
             return
-        ctx = self.ctx
         self.confirm_button.setEnabled(False)
+        self.view.send(DisputeChoice(record, reason))
 
-        def done(dispute: m.Dispute) -> None:
-            self.disputed = (record, reason)
-            self._show_result(dispute)
-
-        self.transact(
-            TransactionKind.DISPUTE,
-            (record.record_id, reason),
-            lambda k: ctx.backend.open_dispute(record.record_id, reason.value, idempotency_key=k),
-            lambda d: d.number,
-            done,
-            amount_fen=record.fee_fen,
-            on_error=lambda _e: self._update_confirm(),
-        )
+    def _on_disputed(self, _choice: DisputeChoice, dispute: m.Dispute) -> None:
+        self._show_result(dispute)
 
     def _show_result(self, dispute: m.Dispute) -> None:
-        self.dispute = dispute
         refunded = dispute.status is m.DisputeStatus.REFUNDED
         self.result.setText(
             self.tr(
@@ -279,27 +286,24 @@ class DisputeScreen(Screen):
             )
         )
         self.result.show()
-        self.receipt_button.show()
+        self.receipt.ready()
         # Done: the choice is no longer needed, and the receipt panel takes its place.
         self.reasons.hide()
         self.reason_caption.hide()
         self.confirm_button.hide()
         self.finish()
 
-    def _on_receipt_button_clicked(self) -> None:
+    def _receipt(self) -> TransactionReceipt | None:
         if self.dispute is None or self.disputed is None:
-            return
-        record, reason = self.disputed
-        receipt = kd.dispute_receipt(
+            return None
+        return kd.dispute_receipt(
             self.dispute,
-            record,
-            reason,
+            self.disputed.record,
+            self.disputed.reason,
             doc_terminal(self.ctx),
             doc_customer(self.ctx),
             hall_now(),
         )
-
-        offer_receipt(self.print_panel, receipt)
 
 
 def _mark_key(dispute: m.Dispute) -> str:
