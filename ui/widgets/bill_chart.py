@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from common.money import format_fen
@@ -29,9 +29,10 @@ COLOURS: dict[ChartGroup, str] = {
 TEXT = QColor("#1A2433")
 GRID = QColor("#D5DEE8")
 SELECTED = QColor("#FFD866")
-LEGEND_H = 44
-MONTH_H = 40
-TOTAL_H = 36
+# Rows of text (legend, totals, months) are this much taller than the text itself. The text's
+# size is the widget's font, set by the style sheet (#billChart in kiosk.qss), so large-text
+# mode scales the chart's words with the rest of the screen.
+TEXT_PAD = 14
 
 
 class BillChart(QWidget):
@@ -86,9 +87,9 @@ class BillChart(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        font = QFont(self.font())
-        font.setPixelSize(22)
-        painter.setFont(font)
+        painter.setFont(self.font())
+        row = self.text_row()
+        legend_h, month_h, total_h = row + 8, row + 4, row
         self._hits = []
         if not self.bars:
             painter.end()
@@ -97,8 +98,8 @@ class BillChart(QWidget):
             g for g in ChartGroup if any(g == s[0] for b in self.bars for s in b.stacks)
         ]
         self._paint_legend(painter, legend_groups)
-        top = LEGEND_H + TOTAL_H + 8
-        bottom = self.height() - MONTH_H - 8
+        top = legend_h + total_h + 8
+        bottom = self.height() - month_h - 8
         positive = max((sum(v for _, v in b.stacks if v > 0) for b in self.bars), default=1)
         negative = max((-sum(v for _, v in b.stacks if v < 0) for b in self.bars), default=0)
         span = max(positive + negative, 1)
@@ -111,7 +112,7 @@ class BillChart(QWidget):
         painter.drawLine(QPointF(left, zero), QPointF(left + width, zero))
         for index, bar in enumerate(self.bars):
             x0 = left + index * column
-            hit = QRectF(x0, LEGEND_H, column, self.height() - LEGEND_H)
+            hit = QRectF(x0, legend_h, column, self.height() - legend_h)
             self._hits.append((hit, bar.month))
             if bar.month in (self.selected, self._pressed):
                 painter.fillRect(hit.adjusted(4, 0, -4, 0), SELECTED.lighter(130))
@@ -132,12 +133,12 @@ class BillChart(QWidget):
                 below += h
             painter.setPen(TEXT)
             painter.drawText(
-                QRectF(x0, y - TOTAL_H, column, TOTAL_H),
+                QRectF(x0, y - total_h, column, total_h),
                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
                 format_fen(bar.total_fen),
             )
             painter.drawText(
-                QRectF(x0, self.height() - MONTH_H, column, MONTH_H),
+                QRectF(x0, self.height() - month_h, column, month_h),
                 Qt.AlignmentFlag.AlignCenter,
                 bar.month,
             )
@@ -146,7 +147,7 @@ class BillChart(QWidget):
             painter.setPen(QPen(TEXT, 2, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(left, y_med), QPointF(left + width, y_med))
             # labelled in the legend row: beside the line it would cover a bar's total
-            legend_rect = QRectF(left, 6, width, 32)
+            legend_rect = QRectF(left, 4, width, row)
             painter.drawText(
                 legend_rect,
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
@@ -154,18 +155,34 @@ class BillChart(QWidget):
             )
             label_w = painter.fontMetrics().horizontalAdvance(self.median_label)
             x_end = left + width - label_w - 12
-            painter.drawLine(QPointF(x_end - 48, 22), QPointF(x_end, 22))
+            painter.drawLine(QPointF(x_end - 48, 4 + row / 2), QPointF(x_end, 4 + row / 2))
         painter.end()
+
+    def text_row(self) -> int:
+        """Height of one row of chart text in the widget's (style sheet) font."""
+        return self.fontMetrics().height() + TEXT_PAD
+
+    def text_px(self) -> int:
+        """The chart's text size in pixels (from the style sheet: tests hold it to the theme)."""
+        return self.font().pixelSize()
 
     def _paint_legend(self, painter: QPainter, groups: list[ChartGroup]) -> None:
         x = 16.0
         metrics = painter.fontMetrics()
+        row = self.text_row()
+        swatch = metrics.ascent()
         for group in groups:
             text = self.legend.get(group, group.value)
-            painter.fillRect(QRectF(x, 10, 24, 24), QColor(COLOURS[group]))
+            painter.fillRect(
+                QRectF(x, 4 + (row - swatch) / 2, swatch, swatch), QColor(COLOURS[group])
+            )
             painter.setPen(TEXT)
-            painter.drawText(QPointF(x + 32, 31), text)
-            x += 32 + metrics.horizontalAdvance(text) + 28
+            painter.drawText(
+                QRectF(x + swatch + 8, 4, metrics.horizontalAdvance(text) + 4, row),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                text,
+            )
+            x += swatch + 8 + metrics.horizontalAdvance(text) + 28
 
     # Touch ------------------------------------------------------------------------------
     def _month_at(self, pos: QPointF) -> str:
