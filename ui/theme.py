@@ -25,7 +25,7 @@ SCALES: dict[str, dict[str, int]] = {
         "key_w": 150,
         "tile": 170,
         "header": 104,
-        "header_button": 72,
+        "header_button": 80,  # the standard target minimum (it was 72)
     },
     "large": {
         # issue 13 Deliver 4: body >= 36 px, secondary text >= 30 px, every target >= 110 px
