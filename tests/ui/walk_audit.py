@@ -39,7 +39,7 @@ TAPPED_LISTS = (QListWidget,)
 
 
 def _name(widget: QWidget) -> str:
-    parts = []
+    parts: list[str] = []
     current: QWidget | None = widget
     while current is not None and len(parts) < 4:
         parts.append(current.objectName() or type(current).__name__)
@@ -117,7 +117,7 @@ def _size_problem(widget: QWidget, large: bool) -> str:
 
 def _label_problems(label: QLabel) -> list[str]:
     text = _text_of(label)
-    if not text.strip() or label.pixmap() is not None and not label.pixmap().isNull():
+    if not text.strip() or (label.pixmap() is not None and not label.pixmap().isNull()):
         return []
     problems = []
     if ELLIPSIS in text:

@@ -42,7 +42,9 @@ def _bill(month: str, extra_fen: int) -> m.MonthBill:
             "套餐外通话：超出700分钟后每分钟0.15元；国内漫游已包含。",
             _items(("国内长途通话费", 930 + extra_fen), ("国际及港澳台通话费", 300)),
         ),
-        m.BillCategory(DATA, 500, "套餐外流量：每MB0.03元，每月封顶。", _items(("国内流量费", 500))),
+        m.BillCategory(
+            DATA, 500, "套餐外流量：每MB0.03元，每月封顶。", _items(("国内流量费", 500))
+        ),
         m.BillCategory(MESSAGING, 120, "套餐外短信每条0.10元。", _items(("点对点短信费", 120))),
         m.BillCategory(
             VAS,
@@ -61,9 +63,17 @@ def _bill(month: str, extra_fen: int) -> m.MonthBill:
     total = sum(c.total_fen for c in categories)
     account = m.BillAccount(2000, total, total + 2000, total, 2000)
     return m.MonthBill(
-        month, month_start(month), month_end(month), total, categories, account, USAGE, PLAN,
-        ("音乐随身听",) if month == MONTHS[0] else (), 930,
-    )  # fmt: skip
+        month,
+        month_start(month),
+        month_end(month),
+        total,
+        categories,
+        account,
+        USAGE,
+        PLAN,
+        ("音乐随身听",) if month == MONTHS[0] else (),
+        930,
+    )
 
 
 def _at(day: int, hour: int, minute: int) -> dt.datetime:
@@ -75,43 +85,102 @@ R = m.RecordKind
 RECORDS: dict[m.RecordKind, tuple[m.Record, ...]] = {
     R.CALL: tuple(
         m.Record(
-            100 + i, R.CALL, _at(1 + i % 28, 8 + i % 12, i % 60), 30 * (i % 4), VOICE,
-            "国内长途通话费", place=("上海", "北京", "广州")[i % 3],
-            direction=("主叫", "被叫")[i % 2], other_party=f"1391234{i:04d}",
-            duration_s=60 + 37 * i, comm_type=("本地", "国内长途", "国内漫游")[i % 3],
+            100 + i,
+            R.CALL,
+            _at(1 + i % 28, 8 + i % 12, i % 60),
+            30 * (i % 4),
+            VOICE,
+            "国内长途通话费",
+            place=("上海", "北京", "广州")[i % 3],
+            direction=("主叫", "被叫")[i % 2],
+            other_party=f"1391234{i:04d}",
+            duration_s=60 + 37 * i,
+            comm_type=("本地", "国内长途", "国内漫游")[i % 3],
             plan_discount="套餐内" if i % 4 == 0 else None,
-        )  # fmt: skip
+        )
         for i in range(40)
     ),
     R.SMS: tuple(
         m.Record(
-            300 + i, R.SMS, _at(2 + i, 12, 5), 10, MESSAGING, "点对点短信费",
-            direction="发送", other_party=f"1380013{i:04d}", msg_type="短信",
-        )  # fmt: skip
+            300 + i,
+            R.SMS,
+            _at(2 + i, 12, 5),
+            10,
+            MESSAGING,
+            "点对点短信费",
+            direction="发送",
+            other_party=f"1380013{i:04d}",
+            msg_type="短信",
+        )
         for i in range(12)
     ),
     R.DATA: tuple(
         m.Record(
-            400 + i, R.DATA, _at(1 + i, 7, 30), 0, DATA, "国内流量费", place="上海",
-            access=("4G", "5G")[i % 2], volume_kb=102400 + 4096 * i, duration_s=3600,
-        )  # fmt: skip
+            400 + i,
+            R.DATA,
+            _at(1 + i, 7, 30),
+            0,
+            DATA,
+            "国内流量费",
+            place="上海",
+            access=("4G", "5G")[i % 2],
+            volume_kb=102400 + 4096 * i,
+            duration_s=3600,
+        )
         for i in range(20)
     ),
     R.VAS: (
-        m.Record(500, R.VAS, _at(1, 0, 0), 500, VAS, "来电显示", service_name="来电显示",
-                 service_number="10086", fee_type="包月", access="短信"),
-        m.Record(501, R.VAS, _at(1, 0, 0), 300, VAS, "手机报", service_name="手机报",
-                 service_number="10658000", fee_type="包月", access="彩信"),
-    ),  # fmt: skip
+        m.Record(
+            500,
+            R.VAS,
+            _at(1, 0, 0),
+            500,
+            VAS,
+            "来电显示",
+            service_name="来电显示",
+            service_number="10086",
+            fee_type="包月",
+            access="短信",
+        ),
+        m.Record(
+            501,
+            R.VAS,
+            _at(1, 0, 0),
+            300,
+            VAS,
+            "手机报",
+            service_name="手机报",
+            service_number="10658000",
+            fee_type="包月",
+            access="彩信",
+        ),
+    ),
     R.SP: (
-        m.Record(600, R.SP, _at(3, 21, 14), 1000, SP, "音乐随身听", service_name="音乐随身听",
-                 service_number="10658888", sp_name="北京乐享天成科技有限公司",
-                 sp_code="801234", fee_type="包月"),
-    ),  # fmt: skip
+        m.Record(
+            600,
+            R.SP,
+            _at(3, 21, 14),
+            1000,
+            SP,
+            "音乐随身听",
+            service_name="音乐随身听",
+            service_number="10658888",
+            sp_name="北京乐享天成科技有限公司",
+            sp_code="801234",
+            fee_type="包月",
+        ),
+    ),
     R.FIXED: (
-        m.Record(700, R.FIXED, _at(1, 0, 0), 12800, FIXED, "套餐基本费",
-                 period=f"{MONTHS[0][5:]}-01 至 {MONTHS[0][5:]}-30"),
-    ),  # fmt: skip
+        m.Record(
+            700,
+            R.FIXED,
+            _at(1, 0, 0),
+            12800,
+            FIXED,
+            "套餐基本费",
+            period=f"{MONTHS[0][5:]}-01 至 {MONTHS[0][5:]}-30",
+        ),
+    ),
     R.DISCOUNT: (m.Record(800, R.DISCOUNT, _at(1, 0, 0), -1000, DISCOUNT, "话费优惠"),),
 }
 
@@ -133,9 +202,22 @@ class WalkBackend(StubBackend):
 
     def overview(self) -> m.AccountOverview:
         return m.AccountOverview(
-            month_of(TODAY), "138****8000", "张*峰", "全球通", self.line_part.status, False,
-            2000, 20000, 22000, 9630, None, 5000, PLAN, None, USAGE,
-        )  # fmt: skip
+            month_of(TODAY),
+            "138****8000",
+            "张*峰",
+            "全球通",
+            self.line_part.status,
+            False,
+            2000,
+            20000,
+            22000,
+            9630,
+            None,
+            5000,
+            PLAN,
+            None,
+            USAGE,
+        )
 
     def bills(self) -> list[m.MonthBill]:
         return [_bill(month, 110 * i) for i, month in enumerate(MONTHS)]
@@ -185,9 +267,15 @@ class WalkBackend(StubBackend):
     def create_payment(self, amount_fen: int, idempotency_key: str | None = None) -> m.PaymentOrder:
         now = dt.datetime.combine(TODAY, dt.time(10, 0), HALL_TZ)
         return m.PaymentOrder(
-            "PAY20261125000001", amount_fen, "https://pay.example.cn/q/PAY20261125000001",
-            m.PaymentStatus.PENDING, now, now + dt.timedelta(minutes=5), None, None,
-        )  # fmt: skip
+            "PAY20261125000001",
+            amount_fen,
+            "https://pay.example.cn/q/PAY20261125000001",
+            m.PaymentStatus.PENDING,
+            now,
+            now + dt.timedelta(minutes=5),
+            None,
+            None,
+        )
 
     def payment_status(self, order_id: str) -> m.PaymentOrder:
         return self.create_payment(5000)
