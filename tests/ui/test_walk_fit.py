@@ -18,7 +18,7 @@ from kiosk.backend.factors import Access, Factor
 from kiosk.config import Config, UiConfig
 from kiosk.session import Customer
 from tests.fixtures.qt import show_painted
-from tests.ui.walk_audit import audit
+from tests.ui.walk_audit import audit, settle
 from tests.ui.walk_fakes import MONTHS, WalkBackend
 from ui import theme
 from ui.app import ShellOptions, build_shell, teardown
@@ -50,7 +50,7 @@ def shell(request: pytest.FixtureRequest, app: QApplication) -> Iterator[Shell]:
 
 
 def _check(shell: Shell, step: str, failures: list[str]) -> None:
-    QApplication.processEvents()
+    settle()
     window = shell.window
     assert window.height() == 1080 and window.width() == 1920, step
     size = "large" if shell.large_text else "standard"

@@ -10,7 +10,8 @@ current screen, the navigation bar) and names each problem in one line:
   a list or table cell whose (wrapped) text does not fit its cell;
 - a widget cut off horizontally by anything around it (a parent, a scroll viewport, the
   window); vertically only by parents that do not scroll (a scrolled page is fine);
-- a tap target (button, list row of a list that is tapped) under the target minimum.
+- a tap target (button, list row of a list that is tapped) under the target minimum;
+- the bill chart's painted words not at the theme's size, overlapping, or outside the chart.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
+from ui.widgets.bill_chart import BillChart
 
 # a run of letters/digits that a line may not break inside (Latin words, numbers, amounts)
 _WORD = re.compile(r"[^\s\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]+")
@@ -201,6 +203,22 @@ def settle() -> None:
         QApplication.processEvents()
 
 
+def _chart_problems(chart: BillChart, large: bool) -> list[str]:
+    """The chart paints its words: their size follows the theme, none meet or leave it."""
+    problems = [p for p in [_size_problem(chart, large)] if p]
+    if chart.text_px() != theme.size("small", large):
+        problems.append(f"chart text {chart.text_px()} px, theme says {theme.size('small', large)}")
+    legend, median = chart.legend_boxes()
+    boxes = [box for _group, box in legend] + ([median] if not median.isNull() else [])
+    for i, box in enumerate(boxes):
+        if box.left() < 0 or box.right() > chart.width():
+            problems.append(f"chart legend entry {i} outside the chart ({box})")
+        for other in boxes[i + 1 :]:
+            if box.intersects(other):
+                problems.append(f"chart legend entries overlap ({box} and {other})")
+    return problems
+
+
 def audit(window: QWidget, large: bool) -> list[str]:
     """Every problem on ``window`` as showing now, as ``"widget: problem"`` lines."""
     from ui.screen import Screen
@@ -224,6 +242,8 @@ def audit(window: QWidget, large: bool) -> list[str]:
             if widget.text():
                 problems += [p for p in [_size_problem(widget, large)] if p]
             problems += _button_problems(widget, large)
+        elif isinstance(widget, BillChart):
+            problems += _chart_problems(widget, large)
         elif isinstance(widget, QAbstractItemView):
             problems += [p for p in [_size_problem(widget, large)] if p]
             problems += _view_problems(widget, large)

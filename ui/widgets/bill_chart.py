@@ -33,6 +33,7 @@ SELECTED = QColor("#FFD866")
 # size is the widget's font, set by the style sheet (#billChart in kiosk.qss), so large-text
 # mode scales the chart's words with the rest of the screen.
 TEXT_PAD = 14
+MEDIAN_SAMPLE = 60  # the dashed sample before the median's label
 
 
 class BillChart(QWidget):
@@ -94,10 +95,10 @@ class BillChart(QWidget):
         if not self.bars:
             painter.end()
             return
-        legend_groups = [
-            g for g in ChartGroup if any(g == s[0] for b in self.bars for s in b.stacks)
-        ]
-        self._paint_legend(painter, legend_groups)
+        legend, median_box = self.legend_boxes()
+        self._paint_legend(painter, legend)
+        if median_box.top() > row:  # the median's label took a second legend line
+            legend_h += row
         top = legend_h + total_h + 8
         bottom = self.height() - month_h - 8
         positive = max((sum(v for _, v in b.stacks if v > 0) for b in self.bars), default=1)
@@ -146,16 +147,15 @@ class BillChart(QWidget):
             y_med = zero - self.median_fen * scale
             painter.setPen(QPen(TEXT, 2, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(left, y_med), QPointF(left + width, y_med))
-            # labelled in the legend row: beside the line it would cover a bar's total
-            legend_rect = QRectF(left, 4, width, row)
+            # labelled in the legend: beside the line it would cover a bar's total
             painter.drawText(
-                legend_rect,
+                median_box.adjusted(MEDIAN_SAMPLE, 0, 0, 0),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 self.median_label,
             )
-            label_w = painter.fontMetrics().horizontalAdvance(self.median_label)
-            x_end = left + width - label_w - 12
-            painter.drawLine(QPointF(x_end - 48, 4 + row / 2), QPointF(x_end, 4 + row / 2))
+            y_mid = median_box.center().y()
+            x_end = median_box.left() + MEDIAN_SAMPLE - 12
+            painter.drawLine(QPointF(median_box.left(), y_mid), QPointF(x_end, y_mid))
         painter.end()
 
     def text_row(self) -> int:
@@ -166,23 +166,42 @@ class BillChart(QWidget):
         """The chart's text size in pixels (from the style sheet: tests hold it to the theme)."""
         return self.font().pixelSize()
 
-    def _paint_legend(self, painter: QPainter, groups: list[ChartGroup]) -> None:
-        x = 16.0
-        metrics = painter.fontMetrics()
+    def legend_boxes(self) -> tuple[list[tuple[ChartGroup, QRectF]], QRectF]:
+        """Where the legend's entries (swatch and words) and the median's label (its dashed
+        sample and words) go: one line, or the median on a second line when they would meet
+        (large text in English)."""
+        metrics = self.fontMetrics()
         row = self.text_row()
         swatch = metrics.ascent()
+        groups = [g for g in ChartGroup if any(g == s[0] for b in self.bars for s in b.stacks)]
+        boxes: list[tuple[ChartGroup, QRectF]] = []
+        x = 16.0
         for group in groups:
             text = self.legend.get(group, group.value)
-            painter.fillRect(
-                QRectF(x, 4 + (row - swatch) / 2, swatch, swatch), QColor(COLOURS[group])
-            )
+            w = swatch + 8 + metrics.horizontalAdvance(text) + 4
+            boxes.append((group, QRectF(x, 4, w, row)))
+            x += w + 24
+        right = self.width() - 16.0
+        median_w = MEDIAN_SAMPLE + metrics.horizontalAdvance(self.median_label) + 4
+        if not self.median_label:
+            return boxes, QRectF()
+        median = QRectF(right - median_w, 4, median_w, row)
+        if boxes and boxes[-1][1].right() + 24 > median.left():
+            median.moveTop(4 + row)
+        return boxes, median
+
+    def _paint_legend(self, painter: QPainter, boxes: list[tuple[ChartGroup, QRectF]]) -> None:
+        swatch = painter.fontMetrics().ascent()
+        for group, box in boxes:
+            text = self.legend.get(group, group.value)
+            top = box.top() + (box.height() - swatch) / 2
+            painter.fillRect(QRectF(box.left(), top, swatch, swatch), QColor(COLOURS[group]))
             painter.setPen(TEXT)
             painter.drawText(
-                QRectF(x + swatch + 8, 4, metrics.horizontalAdvance(text) + 4, row),
+                box.adjusted(swatch + 8, 0, 0, 0),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                 text,
             )
-            x += swatch + 8 + metrics.horizontalAdvance(text) + 28
 
     # Touch ------------------------------------------------------------------------------
     def _month_at(self, pos: QPointF) -> str:
