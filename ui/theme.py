@@ -26,6 +26,7 @@ SCALES: dict[str, dict[str, int]] = {
         "tile": 170,
         "header": 104,
         "header_button": 80,  # the standard target minimum (it was 72)
+        "records_min": 144,  # 详单's table: two rows at the least
     },
     "large": {
         # issue 13 Deliver 4: body >= 36 px, secondary text >= 30 px, every target >= 110 px
@@ -43,6 +44,7 @@ SCALES: dict[str, dict[str, int]] = {
         "tile": 170,  # titles only in large-text mode (ui/screens/home.py)
         "header": 134,
         "header_button": 110,
+        "records_min": 420,  # 详单's table: five rows, the page scrolls for the rest (issue 13)
     },
 }
 

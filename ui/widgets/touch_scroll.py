@@ -18,9 +18,10 @@ shared press-delay state lost taps for good after a list had moved under the fin
   the clock, not per tick, so a stalled event loop jumps instead of slowing the list;
 - a press while the list is still moving stops it and taps nothing (the finger meant "stop");
 - lists nest: every screen's body scrolls (ui/screen.py) and holds lists of its own. A gesture
-  belongs to the innermost list under the finger; when that list has nothing to scroll, its
-  drag moves the nearest enclosing list that has (one gesture, one list moving). A move past
-  the threshold is a drag even where nothing can scroll: it never taps.
+  belongs to the innermost list under the finger; when that list cannot move that way (it has
+  nothing to scroll, or is at its end), the drag moves the nearest enclosing list that can (one
+  gesture, one list moving). A move past the threshold is a drag even where nothing can
+  scroll: it never taps.
 
 It watches the viewport and every widget inside it, including rows added later.
 """
@@ -181,11 +182,7 @@ class DragScroll(QObject):
             self._sample(position.y())
             if not self.dragging and abs(dy) > THRESHOLD_PX:
                 self.dragging = True
-                # the innermost list that can move takes the drag (none: the finger slid)
-                self._target = next(
-                    ((d, v) for d, v in self._chain if d.area.verticalScrollBar().maximum() > 0),
-                    None,
-                )
+                self._target = self._take(dy)
                 if self._button is not None:
                     self._button.setDown(False)  # a drag, not a tap: no click
             if self.dragging:
@@ -196,6 +193,17 @@ class DragScroll(QObject):
             # a held press: the view must not see moves with a button down (it drag-selects)
             return self._held is not None or self._stopping
         return self._on_release(watched, position)
+
+    def _take(self, dy: float) -> tuple[DragScroll, int] | None:
+        """The list a drag of ``dy`` moves: the innermost that can go that way (a table at its
+        end hands the drag to the page around it), else the innermost that scrolls at all;
+        None when nothing scrolls (the finger slid: still no tap)."""
+        movable = [(d, v) for d, v in self._chain if d.area.verticalScrollBar().maximum() > 0]
+        for scroller, value in movable:
+            bar = scroller.area.verticalScrollBar()
+            if (dy < 0 and value < bar.maximum()) or (dy > 0 and value > bar.minimum()):
+                return scroller, value
+        return movable[0] if movable else None
 
     def _on_press(self, watched: QObject, event: QMouseEvent, at: QPointF) -> bool:
         chain: list[DragScroll] = []
