@@ -82,7 +82,7 @@ def test_a_drag_on_a_button_of_the_page_moves_the_page_and_taps_nothing(
     app: QApplication, qtbot: QtBot
 ) -> None:
     page, rows, taps = _page(qtbot, inner_rows=60)
-    top = page.widget().findChildren(QPushButton)[0]
+    top = page.findChildren(QPushButton)[0]
     _drag(qtbot, page, top, -150)
     assert page.verticalScrollBar().value() > 100
     assert rows.verticalScrollBar().value() == 0
