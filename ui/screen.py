@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.idle import ScreenKind
@@ -76,7 +76,9 @@ class Screen(QFrame):
         self.body_scroll.setObjectName("screenScroll")
         self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.body_scroll.setWidgetResizable(True)
-        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # no scroll bar policy here: the enum would load the ``Qt`` namespace before the first
+        # frame (test_startup_path). The body is as wide as the area unless its content is
+        # wider, which the walk test (tests/ui/test_walk_fit.py) fails on.
         self.body_scroll.setWidget(self.body)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)

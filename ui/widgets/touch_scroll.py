@@ -33,7 +33,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPointF, QTimer
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -86,11 +86,12 @@ class DragScroll(QObject):
         self._target: tuple[DragScroll, int] | None = None  # the list this drag moves
         self.dragging = False
         self.flick: Flick | None = None
-        self._timer = QTimer(self)
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._timer.setInterval(FRAME_MS)
-        self._timer.timeout.connect(self.step)
+        # made on the first flick: every screen's body has one of these, and the first frame
+        # must not need the ``Qt`` namespace (tests/ui/test_startup_path.py)
+        self._timer: QTimer | None = None
         if isinstance(area, QAbstractItemView):
+            from PySide6.QtCore import Qt
+
             # No keyboard on the kiosk: a list that took focus by any other way than a press
             # (focus coming back after an overlay, the focus chain) makes its first row
             # current, which the dispute screen takes as the charge to dispute, unseen.
@@ -141,7 +142,8 @@ class DragScroll(QObject):
 
     def stop(self) -> None:
         self.flick = None
-        self._timer.stop()
+        if self._timer is not None:
+            self._timer.stop()
 
     def _velocity(self) -> float:
         """Finger speed (px/s, + = down) over the last VELOCITY_WINDOW_S of the gesture."""
@@ -257,6 +259,13 @@ class DragScroll(QObject):
             return
         velocity = max(-MAX_FLICK_PX_S, min(MAX_FLICK_PX_S, velocity))
         self.flick = Flick(self._area.verticalScrollBar().value(), velocity, self._clock())
+        if self._timer is None:
+            from PySide6.QtCore import Qt
+
+            self._timer = QTimer(self)
+            self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+            self._timer.setInterval(FRAME_MS)
+            self._timer.timeout.connect(self.step)
         self._timer.start()
 
 
@@ -269,7 +278,7 @@ _MOUSE = {
 
 
 def _drag_of(area: QWidget) -> DragScroll | None:
-    return area.findChild(DragScroll, "", Qt.FindChildOption.FindDirectChildrenOnly)
+    return next((c for c in area.children() if isinstance(c, DragScroll)), None)
 
 
 def enable_touch_scroll(area: QAbstractScrollArea, clock: Clock = time.monotonic) -> DragScroll:
