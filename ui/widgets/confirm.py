@@ -86,8 +86,8 @@ class ConfirmPanel(QFrame):
         # The consent button beside the text it answers (one row: the panel stays short).
         reading = QHBoxLayout()
         reading.setSpacing(24)
-        reading.addWidget(self.agreement_scroll, 3)
-        reading.addWidget(self.consent_button, 1)
+        reading.addWidget(self.agreement_scroll, 1)
+        reading.addWidget(self.consent_button)  # as wide as its words (English, large text)
         part.addLayout(reading)
         self.agreement: Agreement | None = None
         self.confirm_button = QPushButton()

@@ -38,7 +38,9 @@ from ui.shared.customer import (
     doc_terminal,
     with_bills,
 )
+from ui.widgets.columns import keep_first_column_whole
 from ui.widgets.confirm import ConfirmPanel
+from ui.widgets.flow import FlowLayout
 from ui.widgets.print_panel import PrintPanel
 from ui.widgets.touch_scroll import enable_touch_scroll
 
@@ -75,7 +77,7 @@ class DetailsScreen(Screen):
         self.month_buttons: dict[str, QPushButton] = {}
         self.month_group = QButtonGroup(self)
         self.month_group.setExclusive(True)
-        tabs = QHBoxLayout()
+        tabs = FlowLayout()  # wraps: large text and English do not fit one line (issue 13)
         self.tab_group = QButtonGroup(self)
         self.tab_group.setExclusive(True)
         self.tab_buttons: dict[DetailTab, QPushButton] = {}
@@ -85,8 +87,7 @@ class DetailsScreen(Screen):
             self.tab_group.addButton(button)
             self.tab_buttons[tab] = button
             tabs.addWidget(button)
-        tabs.addSpacing(24)
-        filters = tabs  # one row for tabs and filters: the table keeps the height
+        filters = tabs  # one flow for tabs and filters: the table keeps the height
         self.fee_only = _button("filterButton", checkable=True)
         self.fee_only.toggled.connect(self._on_filter_toggled)
         self.roaming_only = _button("filterButton", checkable=True)
@@ -95,7 +96,6 @@ class DetailsScreen(Screen):
         self.numbers_button.toggled.connect(self._on_numbers_button_toggled)
         for widget in (self.fee_only, self.roaming_only, self.numbers_button):
             filters.addWidget(widget)
-        filters.addStretch(1)
         self.layout_.addLayout(tabs)
         self.totals = self.label(role="totals")
         self.layout_.addWidget(self.totals)
@@ -115,7 +115,7 @@ class DetailsScreen(Screen):
         vertical.hide()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(ROW_HEIGHT)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        keep_first_column_whole(self.table.horizontalHeader())
         enable_touch_scroll(self.table)
         self.table.setMinimumHeight(2 * ROW_HEIGHT)
         self.layout_.addWidget(self.table, 1)
