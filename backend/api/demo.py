@@ -9,9 +9,9 @@ from fastapi import APIRouter, Path
 from backend.api.deps import State, TerminalId
 from backend.api.payments import payment_out
 from backend.api.schemas import DemoSmsIn, PaymentOut, SmsMessageOut, SmsOutboxOut
-from backend.db.engine import writing
 from backend.ops import payments
 from backend.ops.auth import outbox
+from backend.ops.guard import writing
 
 router = APIRouter(prefix="/v1/demo", tags=["demo only"])
 

@@ -20,7 +20,6 @@ from backend.api.schemas import (
     SmsVerify,
 )
 from backend.billing import Factor
-from backend.db.engine import writing
 from backend.ops import errors as e
 from backend.ops.auth import (
     CodeCheck,
@@ -34,7 +33,7 @@ from backend.ops.auth import (
 from backend.ops.auth import (
     end_session as end_customer_session,
 )
-from backend.ops.guard import serialise, throttle
+from backend.ops.guard import serialise, throttle, writing
 from backend.ops.lines import Line, line_by_number, password_secret
 from backend.rules import SMS_CODE_VALIDITY, allowed_levels
 from backend.security import check_password

@@ -13,8 +13,8 @@ from sqlalchemy import Connection
 from backend.api.deps import IdemKey, State, Summary
 from backend.api.idem import fingerprint, run_idempotent
 from backend.api.schemas import PaymentIn, PaymentOut
-from backend.db.engine import writing
 from backend.ops import payments as ops
+from backend.ops.guard import writing
 
 router = APIRouter(prefix="/v1/payments", tags=["payments"])
 
