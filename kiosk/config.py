@@ -111,6 +111,9 @@ class TimeoutsConfig:
     reading: float = 120.0
     after_transaction: float = 20.0
     session_max: float = 600.0
+    # Extensions ("我需要更多时间" at the maximum) never go beyond this from identification;
+    # the backend enforces it with the same key (backend/config.py).
+    session_hard_max: float = 1200.0
 
 
 @dataclass(frozen=True)
@@ -236,6 +239,8 @@ def config_from_dict(raw: dict[str, Any], mode: Mode = Mode.DEMO) -> Config:
 def _validate(config: Config) -> None:
     if config.ui.locale not in LOCALES:
         raise ConfigError(f"ui.locale: must be one of {', '.join(LOCALES)}")
+    if config.timeouts.session_hard_max < config.timeouts.session_max:
+        raise ConfigError("timeouts.session_hard_max: must be at least timeouts.session_max")
     if config.voice.volume > 100:
         raise ConfigError("voice.volume: must be 1..100")
     if not config.backend.url.startswith(("http://", "https://")):

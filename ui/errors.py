@@ -20,14 +20,21 @@ log = logging.getLogger(__name__)
 
 
 def describe(exc: BaseException, tr: Translator, *, context: str = "") -> str:
-    """The message to show for ``exc``; ``context`` ("password", "sms", "card") refines it."""
+    """The message to show for ``exc``; ``context`` ("password", "sms", "card", "card_first":
+    a card read with no number yet) refines it."""
     if isinstance(exc, be.AuthFailed):
+        if context == "card_first":
+            return tr.tr("error.card_first_mismatch")
         if context == "card":
             return tr.tr("error.card_mismatch")
         if exc.remaining_attempts is not None:
             key = "error.wrong_code" if context == "sms" else "error.wrong_password"
+            if exc.remaining_attempts == 1 and exc.lock_minutes:  # say what the next one costs
+                return tr.tr(f"{key}_last", minutes=exc.lock_minutes)
             return tr.tr(key, n=exc.remaining_attempts)
         return tr.tr("error.auth_failed")
+    if isinstance(exc, be.NotFound) and context in ("card", "card_first"):
+        return tr.tr("error.card_no_number")
     if isinstance(exc, be.Locked):
         return tr.tr("error.locked", time=lock_time(exc.until))
     if isinstance(exc, be.InvalidInput):

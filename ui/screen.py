@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -134,6 +135,32 @@ class Screen(QFrame):
         if kind not in self._flows:
             self._flows[kind] = TransactionFlow(kind)
         return self._flows[kind]
+
+    def transaction_in_progress(self) -> bool:
+        """A request of this screen is out or a receipt of it is printing (kiosk/idle.py rule
+        3: no countdown cuts it). Screens with other devices at work (cash being inserted)
+        extend this. Asked on every idle tick: it imports nothing the first frame does not
+        need (no print panel exists before its module is loaded)."""
+        if self._flows:
+            from kiosk.flows.transaction import Phase
+
+            if any(f.phase is Phase.SENDING for f in self._flows.values()):
+                return True
+        panels = sys.modules.get("ui.widgets.print_panel")
+        if panels is None:
+            return False
+        from kiosk.devices.printer.slips import PrintState
+
+        return any(p.state is PrintState.PRINTING for p in self.findChildren(panels.PrintPanel))
+
+    def transaction_unsettled(self) -> bool:
+        """An outcome of this screen is unknown: the confirmation waits to be sent again with
+        the same key, and the session maximum must not cut it (stillness still may)."""
+        if not self._flows:
+            return False
+        from kiosk.flows.transaction import Phase
+
+        return any(f.phase is Phase.OUTCOME_UNKNOWN for f in self._flows.values())
 
     def transact(
         self,

@@ -11,7 +11,7 @@ from backend.api.payments import payment_out
 from backend.api.schemas import DemoSmsIn, PaymentOut, SmsMessageOut, SmsOutboxOut
 from backend.ops import payments
 from backend.ops.auth import outbox
-from backend.ops.guard import writing
+from backend.ops.writes import writing
 
 router = APIRouter(prefix="/v1/demo", tags=["demo only"])
 

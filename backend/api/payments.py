@@ -14,7 +14,7 @@ from backend.api.deps import IdemKey, State, Summary
 from backend.api.idem import fingerprint, run_idempotent
 from backend.api.schemas import PaymentIn, PaymentOut
 from backend.ops import payments as ops
-from backend.ops.guard import writing
+from backend.ops.writes import writing
 
 router = APIRouter(prefix="/v1/payments", tags=["payments"])
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 Phone = Annotated[str, Field(pattern=r"^1\d{10}$", description="11-digit mobile number")]
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
@@ -44,8 +44,8 @@ class SmsVerify(_In):
     code: Code6
 
 
-class IdCardLogin(_In):
-    """ID card data as read by the terminal's reader, and the number to serve."""
+class IdCardRead(_In):
+    """ID card data as read by the terminal's reader."""
 
     id_number: Annotated[str, Field(min_length=6, max_length=32)]
     name: Annotated[str, Field(min_length=1, max_length=60)]
@@ -59,7 +59,20 @@ class IdCardLogin(_In):
             description="SHA-256 (hex) of the photo block (WLT) the reader returned",
         ),
     ]
-    phone: Phone
+
+
+class IdCardLogin(IdCardRead):
+    """ID card data and the number to serve: typed (``phone``) or picked from the card's
+    numbers (``pick``, an index of POST /v1/sessions/id-card/numbers). Exactly one."""
+
+    phone: Phone | None = None
+    pick: Annotated[int | None, Field(ge=0, le=99)] = None
+
+    @model_validator(mode="after")
+    def _one_number(self) -> IdCardLogin:
+        if (self.phone is None) == (self.pick is None):
+            raise ValueError("give exactly one of phone and pick")
+        return self
 
 
 class PlanChangeIn(_In):
@@ -160,6 +173,31 @@ class SessionOut(BaseModel):
     brand: str
     status: str
     expires_in_s: int
+    # The full number only when the customer picked it from their card's numbers (the card
+    # proved the owner; the terminal needs it for the SMS code). Absent when typed.
+    phone: str | None = None
+
+
+class CardNumberOut(BaseModel):
+    """One number registered to a card: masked, with the index to pick it by."""
+
+    pick: int
+    phone_masked: str
+    brand: str
+
+
+class CardNumbersOut(BaseModel):
+    """The numbers registered to the card's holder (real-name record), in number order."""
+
+    numbers: list[CardNumberOut]
+    name_masked: str
+
+
+class SessionExtendedOut(BaseModel):
+    """The session's new expiry; ``extendable`` is false once the hard cap is reached."""
+
+    expires_in_s: int
+    extendable: bool
 
 
 class SmsSentOut(BaseModel):

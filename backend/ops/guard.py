@@ -6,7 +6,7 @@ before any is counted. Both databases get that step from one write transaction:
 
 - SQLite has one writer at a time; write connections begin with ``BEGIN IMMEDIATE``
   (backend/db/engine.py), so a whole write transaction is already serialised against every
-  other, in every process; in one process writers take turns in ``writing()``'s queue.
+  other, in every process.
 - PostgreSQL: a transaction-scoped advisory lock on the key (released at commit/rollback).
   Under READ COMMITTED each later statement sees what the previous holder committed.
 """
@@ -19,11 +19,7 @@ from sqlalchemy import Connection, insert, select, text, update
 
 from backend.config import Limit
 from backend.db import tables as t
-from backend.db.engine import writing
 from backend.ops import errors as e
-
-# writing: the routes open their write transactions with it (the api layer reaches no db).
-__all__ = ["serialise", "take", "throttle", "writing"]
 
 _ADVISORY = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 

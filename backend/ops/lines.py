@@ -156,6 +156,13 @@ def line_by_number(conn: Connection, number: str) -> Line:
     return _to_line(row)
 
 
+def lines_of_card(conn: Connection, id_number: str) -> list[Line]:
+    """The lines registered to the holder of this ID number, in number order (a card's
+    numbers to pick from; empty when the card's holder has none with us)."""
+    query = _line_query().where(t.customers.c.id_number == id_number.strip().upper())
+    return [_to_line(row) for row in conn.execute(query.order_by(t.lines.c.number))]
+
+
 def password_secret(conn: Connection, number: str) -> tuple[str, str] | None:
     """(salt, hash) of the number's service password; None when no line has the number."""
     row = conn.execute(

@@ -68,10 +68,29 @@ class Session:
     brand: str
     status: LineStatus
     expires_in_s: int
+    # The full number, only when it was picked from the card's numbers (never typed).
+    phone: str = ""
 
     def has(self, factor: Factor) -> bool:
         """True when the session holds ``factor``."""
         return factor in self.factors
+
+
+@dataclass(frozen=True)
+class CardNumber:
+    """One number registered to the card on the reader, masked; picked by ``pick``."""
+
+    pick: int
+    phone_masked: str
+    brand: str
+
+
+@dataclass(frozen=True)
+class SessionExtension:
+    """The backend's answer to "more time": seconds left now, and whether more may follow."""
+
+    expires_in_s: int
+    extendable: bool
 
 
 @dataclass(frozen=True)

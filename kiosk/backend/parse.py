@@ -47,6 +47,24 @@ def session(d: Json) -> m.Session:
         brand=str(d["brand"]),
         status=m.LineStatus(d["status"]),
         expires_in_s=int(d["expires_in_s"]),
+        phone=str(d.get("phone") or ""),
+    )
+
+
+def card_numbers(d: Json) -> list[m.CardNumber]:
+    """Parse the numbers of a card."""
+    return [
+        m.CardNumber(
+            pick=int(n["pick"]), phone_masked=str(n["phone_masked"]), brand=str(n["brand"])
+        )
+        for n in d["numbers"]
+    ]
+
+
+def session_extension(d: Json) -> m.SessionExtension:
+    """Parse an extension answer."""
+    return m.SessionExtension(
+        expires_in_s=int(d["expires_in_s"]), extendable=bool(d["extendable"])
     )
 
 

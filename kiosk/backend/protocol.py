@@ -39,8 +39,22 @@ class Backend(Protocol):
         valid_from: str,
         valid_to: str,
         photo_sha256: str,
-        phone: str,
+        phone: str | None = None,
+        pick: int | None = None,
     ) -> m.Session: ...
+
+    def id_card_numbers(
+        self,
+        *,
+        id_number: str,
+        name: str,
+        card_type: str,
+        valid_from: str,
+        valid_to: str,
+        photo_sha256: str,
+    ) -> list[m.CardNumber]: ...
+
+    def extend_session(self) -> m.SessionExtension: ...
 
     def end_session(self) -> None: ...
 
