@@ -10,6 +10,12 @@
 SMS codes can only be re-sent after 60 s, so each line's details session (password + SMS) is
 opened once at setup and shared by the kiosks serving that line; every journey still starts
 with a password identification of its own.
+
+The seed and the server are pinned to the real business date of the run (the 5 closed months
+before it). The load generator uses bench.http1 (cheap in CPU: it shares the machine with the
+server). Run it alone with ``python -m bench backend``; ``BENCH_BACKEND_VERBOSE=1`` keeps the
+server's per-request route timings (bench_backend.log in ``BENCH_BACKEND_LOG_DIR``), which
+tell the time spent inside the app from the time queued before it.
 """
 
 from __future__ import annotations
