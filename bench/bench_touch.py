@@ -1,7 +1,8 @@
-"""Issue 13 item 9: smooth on slow hall hardware. A finger flicks a details-like table of
-10,000+ rows to the bottom through ``ui/widgets/touch_scroll.DragScroll`` (real mouse events on
-the viewport: press, five 16 ms moves, release, then the flick runs until the next swipe), and
-the largest gap between 5 ms timer ticks is the worst event-loop stall the customer could see.
+"""Issue 13 item 9: smooth on slow hall hardware. A finger flicks a details-like table of 10,000+
+rows (inside a touch-scrolled page, as on every screen) to the bottom through
+``ui/widgets/touch_scroll.DragScroll`` (real mouse events on the viewport: press, five 16 ms
+moves, release, then the flick runs until the next swipe), and the largest gap between 5 ms
+timer ticks is the worst event-loop stall the customer could see.
 
 The target run has another process keeping one core busy (a busy-loop subprocess this bench
 spawns and kills); its baseline is the same run unloaded, measured just before it.
@@ -121,7 +122,7 @@ def _flick_to_the_end() -> dict[str, Any]:
         QTimer,
     )
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QScrollArea, QTableView
 
     from ui.screens.bills.details import ROW_HEIGHT
     from ui.widgets.touch_scroll import DragScroll, enable_touch_scroll
@@ -159,9 +160,15 @@ def _flick_to_the_end() -> dict[str, Any]:
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    view.resize(1800, 900)
+    # inside a touch-scrolled page, as every screen's body is (ui/screen.py): the page's filter
+    # sees every event on the table too
+    page = QScrollArea()
+    page.setWidgetResizable(True)
+    page.setWidget(view)
+    page.resize(1800, 900)
+    enable_touch_scroll(page)
     scroller: DragScroll = enable_touch_scroll(view)
-    view.show()
+    page.show()
     _spin_until(view.isVisible)
     NO_KEYS = Qt.KeyboardModifier.NoModifier  # noqa: N806
     glass, bar = view.viewport(), view.verticalScrollBar()
@@ -199,8 +206,8 @@ def _flick_to_the_end() -> dict[str, Any]:
     scroller.stop()
     rows = bar.value() // ROW_HEIGHT
     selected = len(view.selectionModel().selectedIndexes())
-    view.close()
-    view.deleteLater()
+    page.close()
+    page.deleteLater()
     if selected:
         raise RuntimeError(f"flicking selected {selected} cells: a drag must never select")
     return {

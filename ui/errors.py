@@ -40,7 +40,7 @@ def describe(exc: BaseException, tr: Translator, *, context: str = "") -> str:
     if isinstance(exc, be.InvalidInput):
         if exc.field == "valid_to":
             return tr.tr("error.card_expired")
-        return tr.tr("error.invalid_input", detail=exc.message or exc.field)
+        return tr.tr("error.invalid_input", detail=tr.term(exc.message) or exc.field)
     if isinstance(exc, JournalError):
         return tr.tr("error.journal")
     if isinstance(exc, be.RateLimited):
@@ -51,7 +51,7 @@ def describe(exc: BaseException, tr: Translator, *, context: str = "") -> str:
         key = f"error.{exc.code}"
         if isinstance(exc, be.AgreementOutdated) or not tr.has(key):
             key = "error.unknown"  # (an outdated agreement is asked again by its screen)
-        return tr.tr(key, detail=exc.message)
+        return tr.tr(key, detail=tr.term(exc.message))
     if isinstance(exc, PrinterError):
         return tr.tr(_printer_key(exc))
     log.error("unexpected error shown to a customer: %s", type(exc).__name__)

@@ -8,11 +8,12 @@ from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.idle import ScreenKind
 from kiosk.voice.prompts import Prompt
 from ui.context import AppContext
+from ui.widgets.touch_scroll import enable_touch_scroll
 
 if TYPE_CHECKING:
     from kiosk.backend.factors import Access
@@ -44,6 +45,11 @@ class Screen(QFrame):
     ``__init__`` and fill them in ``enter``. A screen that takes parameters declares a frozen
     ``Params`` type and receives one of those or None (opened from a tile, or "back").
     :meth:`open` goes elsewhere (ui/navigation.py: identification first when needed).
+
+    Every screen reflows instead of clipping: its content lives in ``body`` (laid out by
+    ``layout_``, which subclasses fill) inside ``body_scroll``, a touch-scrolled area as wide as
+    the screen. When the content is taller than the screen (large text, English, a long list)
+    the customer drags the page; lists inside keep their own scrolling (ui/widgets/touch_scroll).
     """
 
     navigate = Signal(object)  # a ui.navigation.Destination
@@ -65,7 +71,21 @@ class Screen(QFrame):
         super().__init__(parent)
         self.setObjectName("screen")
         self.ctx = ctx
-        self.layout_ = QVBoxLayout(self)
+        self.body = QWidget()
+        self.body.setObjectName("screenBody")
+        self.body_scroll = QScrollArea()
+        self.body_scroll.setObjectName("screenScroll")
+        self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.body_scroll.setWidgetResizable(True)
+        # no scroll bar policy here: the enum would load the ``Qt`` namespace before the first
+        # frame (test_startup_path). The body is as wide as the area unless its content is
+        # wider, which the walk test (tests/ui/test_walk_fit.py) fails on.
+        self.body_scroll.setWidget(self.body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.body_scroll)
+        enable_touch_scroll(self.body_scroll)
+        self.layout_ = QVBoxLayout(self.body)
         self.layout_.setContentsMargins(56, 20, 56, 16)
         self.layout_.setSpacing(14)
         self.title = QLabel()
@@ -91,6 +111,10 @@ class Screen(QFrame):
 
     def tr(self, key: str, /, **values: object) -> str:  # type: ignore[override]
         return self.ctx.translator.tr(key, **values)
+
+    def term(self, word: str | None) -> str:
+        """A backend word (category, place, plan, service...) in the customer's language."""
+        return self.ctx.translator.term(word)
 
     def fetch(
         self,
@@ -120,13 +144,17 @@ class Screen(QFrame):
             self.status.hide()
             if not is_customer_error(exc):
                 raise exc
-            from ui.errors import describe
-
-            self.show_error(describe(exc, self.ctx.translator, context=context))
+            self.show_error(self.describe(exc, context))
             if on_error is not None:
                 on_error(exc)
 
         self.ctx.runner.run(op, done, failed, guard=self.ctx.sessions.guard())
+
+    def describe(self, exc: Exception, context: str = "") -> str:
+        """The customer's words for a typed failure (ui/errors.py, the one mapping)."""
+        from ui.errors import describe
+
+        return describe(exc, self.ctx.translator, context=context)
 
     def flow(self, kind: TransactionKind) -> TransactionFlow:
         """This screen's lifecycle of ``kind`` transactions (kiosk/flows/transaction.py)."""
@@ -204,7 +232,7 @@ class Screen(QFrame):
             return journaled(ctx.journal, kind, key, phone, call, transaction_id, amount_fen)
 
         def done(result: T) -> None:
-            flow.answered()
+            flow.answered(result)
             on_done(result)
 
         def failed(exc: Exception) -> None:

@@ -24,6 +24,7 @@ from ui.screen import Screen
 from ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from kiosk.voice.guide import VoiceGuide
     from ui.loop_probe import LoopProbe
     from ui.screens.admin import AdminPinScreen, AdminScreen
     from ui.status_reporter import StatusReporter
@@ -109,13 +110,12 @@ class Shell(QObject):
         watcher.unsettled = self.transaction_unsettled
         self._connect()
         self.voice: VoiceHooks | None = None
+        # True while the composition root is about to attach the voice guide (after the first
+        # paint): screens that read it when built (the admin's volume) wait for it.
+        self.voice_pending = False
+        window.header.voice_button.setVisible(False)
         if ctx.services.voice is not None:
-            from ui.voice import VoiceHooks
-
-            self.voice = VoiceHooks(
-                ctx, ctx.services.voice, self.navigator, watcher, window.header, self
-            )
-        window.header.voice_button.setVisible(self.voice is not None)
+            self.attach_voice(ctx.services.voice, say_shown=False)  # home is not shown yet
         self.navigator.home()
         # The rest of the screens are built after the first paint, one per event-loop turn.
         self._prebuild = QTimer(self)
@@ -162,6 +162,21 @@ class Shell(QObject):
 
     def _route(self, destination: Destination) -> tuple[str, object]:
         return route(destination, self.ctx.sessions.current.customer)
+
+    def attach_voice(self, guide: VoiceGuide, *, say_shown: bool = True) -> None:
+        """Voice guidance from now on. The composition root attaches it after the first paint
+        (its imports are not needed for the first frame): the shown screen's prompt is said
+        then, as it would have been when the screen was shown."""
+        from ui.voice import VoiceHooks
+
+        ctx = self.ctx
+        ctx.services.voice = guide
+        self.voice_pending = False
+        self.voice = VoiceHooks(ctx, guide, self.navigator, self.watcher, self.window.header, self)
+        self.window.header.voice_button.setVisible(True)
+        current = self.navigator.current
+        if say_shown and current is not None and current.voice_prompt is not None:
+            self.voice.say(current.voice_prompt)
 
     def transaction_in_progress(self) -> bool:
         """A request out or a receipt printing on the shown screen: no countdown cuts it."""
@@ -307,6 +322,9 @@ class Shell(QObject):
             self.app.removeEventFilter(self.watcher)
 
     def _on_prebuild_timeout(self) -> None:
+        if self.voice_pending:
+            self._prebuild.start(PREBUILD_DELAY_MS)
+            return
         if self.navigator.build_next():
             self._prebuild.start(0)
         else:  # start-up is over: keep its objects out of later collections (ui/heap.py)
@@ -339,8 +357,7 @@ class Shell(QObject):
         nav.setVisible(not on_home or identified)
 
     def _on_header_language_toggled(self) -> None:
-        locale = "en" if self.ctx.translator.locale == "zh_CN" else "zh_CN"
-        self.ctx.translator.set_locale(locale)
+        self.ctx.translator.set_locale(self.ctx.translator.next_locale())
 
     def _on_translator_locale_changed(self, locale: str) -> None:
         log.info("language switched to %s", locale)

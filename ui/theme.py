@@ -7,7 +7,9 @@ from pathlib import Path
 
 STYLES = Path(__file__).resolve().parents[1] / "assets" / "styles"
 
-# Pixel sizes at 1080p. Body text ≥ 24 px (≥ 32 px large); touch targets ≥ 80 px (≥ 100 px large).
+# Pixel sizes at 1080p. Body text ≥ 24 px (≥ 36 px large), secondary text ≥ 22 px (≥ 30 px
+# large); touch targets ≥ 80 px (≥ 110 px large). tests/ui/test_walk_fit.py holds every screen
+# to the minimums of MINIMUMS below.
 SCALES: dict[str, dict[str, int]] = {
     "standard": {
         "small": 22,
@@ -23,24 +25,33 @@ SCALES: dict[str, dict[str, int]] = {
         "key_w": 150,
         "tile": 170,
         "header": 104,
-        "header_button": 72,
+        "header_button": 80,  # the standard target minimum (it was 72)
+        "records_min": 144,  # 详单's table: two rows at the least
     },
     "large": {
-        "small": 28,
-        "body": 34,
-        "button": 36,
-        "title": 36,
-        "heading": 46,
-        "display": 60,
-        "keypad": 52,
-        "countdown": 120,
-        "target": 100,
-        "key": 100,
-        "key_w": 170,
+        # issue 13 Deliver 4: body >= 36 px, secondary text >= 30 px, every target >= 110 px
+        "small": 30,
+        "body": 36,
+        "button": 38,
+        "title": 40,
+        "heading": 48,
+        "display": 64,
+        "keypad": 56,
+        "countdown": 128,
+        "target": 110,
+        "key": 110,
+        "key_w": 180,
         "tile": 170,  # titles only in large-text mode (ui/screens/home.py)
-        "header": 108,
-        "header_button": 84,
+        "header": 134,
+        "header_button": 110,
+        "records_min": 420,  # 详单's table: five rows, the page scrolls for the rest (issue 13)
     },
+}
+
+# What every screen must keep (tests/ui/walk_audit.py): the smallest text and tap target.
+MINIMUMS: dict[str, dict[str, int]] = {
+    "standard": {"body": 24, "secondary": 22, "target": 80},
+    "large": {"body": 36, "secondary": 30, "target": 110},
 }
 
 _TOKEN = re.compile(r"@\{(\w+)\}")

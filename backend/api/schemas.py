@@ -239,6 +239,18 @@ class UsageOut(BaseModel):
     used: int
 
 
+class MoneyOut(BaseModel):
+    """A line's money, one definition per brand kind (backend/ops/money.py): pre-paid
+    ``available_fen`` is 可用余额 (negative: in arrears); post-paid ``due_fen`` is 本月应缴
+    and ``available_fen`` 信用额度剩余. Every screen and receipt shows these, never a sum of
+    its own."""
+
+    kind: Literal["prepaid", "postpaid"]
+    available_fen: int
+    due_fen: int
+    credit_limit_fen: int
+
+
 class OverviewOut(BaseModel):
     """Account home."""
 
@@ -250,7 +262,7 @@ class OverviewOut(BaseModel):
     is_prepaid: bool
     balance_fen: int
     credit_fen: int
-    available_fen: int
+    money: MoneyOut
     month_to_date_fen: int
     days_until_suspension: int | None
     reminder_threshold_fen: int | None
@@ -276,13 +288,16 @@ class BillCategoryOut(BaseModel):
 
 
 class BillAccountOut(BaseModel):
-    """Running sum."""
+    """Running sum; ``kind`` says how to word it (post-paid: a bill with its 应缴 ``due_fen``,
+    not a balance)."""
 
+    kind: Literal["prepaid", "postpaid"]
     opening_balance_fen: int
     topup_fen: int
     available_fen: int
     total_fen: int
     closing_balance_fen: int
+    due_fen: int
 
 
 class BillOut(BaseModel):
@@ -368,6 +383,8 @@ class AgreementOut(BaseModel):
     version: str
     title: str
     text: str = Field(description="Plain Chinese paragraphs separated by newlines")
+    title_en: str = Field("", description="The title in English (empty: none)")
+    text_en: str = Field("", description="The same clauses in English (the Chinese text binds)")
 
 
 class ServiceOut(BaseModel):
@@ -427,6 +444,7 @@ class PaymentOut(BaseModel):
     expires_at: dt.datetime
     paid_at: dt.datetime | None
     balance_after_fen: int | None
+    money: MoneyOut | None  # once paid: the line's figure now, the same as the overview's
 
 
 class DisputeOut(BaseModel):
@@ -438,6 +456,13 @@ class DisputeOut(BaseModel):
     status: str
     refund_fen: int
     message: str
+    created_at: dt.datetime
+
+
+class DisputesOut(BaseModel):
+    """The line's disputes, newest first."""
+
+    items: list[DisputeOut]
 
 
 class TransactionOut(BaseModel):
@@ -529,6 +554,15 @@ class TerminalStatusIn(BaseModel):
         ge=0,
         le=1_000_000,
         description="restarts by systemd since boot (watchdog, crashes)",
+    )
+    cash: Literal["ok", "fault", "absent"] = Field(
+        default="absent", description="the banknote acceptor (its problems: cash_*)"
+    )
+    cash_box_notes: int | None = Field(
+        default=None, ge=0, le=1_000_000, description="notes in the cash box by the journal"
+    )
+    cash_box_capacity: int | None = Field(
+        default=None, ge=1, le=1_000_000, description="notes the cash box holds"
     )
 
 

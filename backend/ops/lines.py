@@ -16,6 +16,7 @@ from backend.clock import Clock, month_of, next_month_start
 from backend.db import tables as t
 from backend.masking import mask_name, mask_phone
 from backend.ops import errors as e
+from backend.ops.money import LineMoney, line_money
 from backend.rules import days_until_suspension
 
 
@@ -59,7 +60,7 @@ class Overview:
     is_prepaid: bool
     balance_fen: int
     credit_fen: int
-    available_fen: int
+    money: LineMoney
     month_to_date_fen: int
     days_until_suspension: int | None
     reminder_threshold_fen: int | None
@@ -317,7 +318,9 @@ def overview(conn: Connection, line_id: int, clock: Clock) -> Overview:
         is_prepaid=line.is_prepaid,
         balance_fen=line.balance_fen,
         credit_fen=line.credit_fen,
-        available_fen=line.balance_fen + line.credit_fen,
+        money=line_money(
+            is_prepaid=line.is_prepaid, balance_fen=line.balance_fen, credit_fen=line.credit_fen
+        ),
         month_to_date_fen=total,
         days_until_suspension=days,
         reminder_threshold_fen=line.reminder_threshold_fen,

@@ -343,6 +343,10 @@ class BackendClient:
 
     # -- disputes, password, suspension, invoices, spam, reminder ---------------------------
 
+    def disputes(self) -> list[m.Dispute]:
+        """The line's disputes, newest first."""
+        return self._parsed(parse.disputes, self._get("/v1/disputes"))
+
     def open_dispute(
         self, record_id: int, reason: str, idempotency_key: str | None = None
     ) -> m.Dispute:

@@ -277,7 +277,7 @@ def test_a_flick_runs_on_its_own_timer(app: QApplication, qtbot: QtBot) -> None:
     assert isinstance(scroller, DragScroll)
     scroller._clock = time.monotonic
     scroller.flick = None
-    scroller._fling(1500.0)
+    scroller.fling(1500.0)
     assert scroller.flick is not None
     qtbot.waitUntil(lambda: scroller.flick is None, timeout=5000)
     assert 300 <= area.verticalScrollBar().value() <= 600  # ≈ 1500 · DECAY_S

@@ -1,7 +1,8 @@
 """The 5-month bar chart, stacked by bill category, painted with QPainter; tap a bar to open it.
 
 Discounts (negative) hang below the zero line so the stacks above add up to the charges and
-the bar's printed total is what the customer paid. A dashed line marks the 5-month median.
+the bar's printed total is what the customer paid. A dashed line marks the 5-month usual
+level (the median), broken where it would cross a bar's total.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from common.money import format_fen
@@ -29,9 +30,31 @@ COLOURS: dict[ChartGroup, str] = {
 TEXT = QColor("#1A2433")
 GRID = QColor("#D5DEE8")
 SELECTED = QColor("#FFD866")
-LEGEND_H = 44
-MONTH_H = 40
-TOTAL_H = 36
+# Rows of text (legend, totals, months) are this much taller than the text itself. The text's
+# size is the widget's font, set by the style sheet (#billChart in kiosk.qss), so large-text
+# mode scales the chart's words with the rest of the screen.
+TEXT_PAD = 14
+MEDIAN_SAMPLE = 60  # the dashed sample before the median's label
+LABEL_GAP = 8  # clear space either side of a bar total that the median line keeps
+
+
+def line_segments(
+    x1: float, x2: float, y: float, obstacles: Sequence[QRectF]
+) -> list[tuple[float, float]]:
+    """The pieces of the horizontal line ``x1..x2`` at ``y`` outside every obstacle that
+    spans ``y`` (a bar total the median line would strike through)."""
+    cuts = sorted(
+        (r.left(), r.right()) for r in obstacles if r.top() <= y <= r.bottom() and r.width() > 0
+    )
+    pieces: list[tuple[float, float]] = []
+    start = x1
+    for left, right in cuts:
+        if left > start:
+            pieces.append((start, min(left, x2)))
+        start = max(start, right)
+    if start < x2:
+        pieces.append((start, x2))
+    return [(a, b) for a, b in pieces if b > a]
 
 
 class BillChart(QWidget):
@@ -51,6 +74,8 @@ class BillChart(QWidget):
         self.selected = ""
         self._hits: list[tuple[QRectF, str]] = []
         self._pressed = ""
+        self.label_rects: list[QRectF] = []  # the bar totals as last painted
+        self.median_segments: list[tuple[float, float]] = []  # the median line as last painted
 
     def sizeHint(self) -> QSize:
         return QSize(1200, 420)
@@ -82,23 +107,32 @@ class BillChart(QWidget):
                 return rect
         return QRectF()
 
+    def painted_texts(self) -> list[str]:
+        """The words this widget paints (ui/visible_text.py reads them)."""
+        if not self.bars:
+            return []
+        groups = {g for b in self.bars for g, _ in b.stacks}
+        texts = [self.legend.get(g, g.value) for g in ChartGroup if g in groups]
+        texts += [b.month for b in self.bars]
+        return texts + ([self.median_label] if self.median_fen > 0 else [])
+
     # Painting ---------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        font = QFont(self.font())
-        font.setPixelSize(22)
-        painter.setFont(font)
+        painter.setFont(self.font())
+        row = self.text_row()
+        legend_h, month_h, total_h = row + 8, row + 4, row
         self._hits = []
         if not self.bars:
             painter.end()
             return
-        legend_groups = [
-            g for g in ChartGroup if any(g == s[0] for b in self.bars for s in b.stacks)
-        ]
-        self._paint_legend(painter, legend_groups)
-        top = LEGEND_H + TOTAL_H + 8
-        bottom = self.height() - MONTH_H - 8
+        legend, median_box = self.legend_boxes()
+        self._paint_legend(painter, legend)
+        if median_box.top() > row:  # the median's label took a second legend line
+            legend_h += row
+        top = legend_h + total_h + 8
+        bottom = self.height() - month_h - 8
         positive = max((sum(v for _, v in b.stacks if v > 0) for b in self.bars), default=1)
         negative = max((-sum(v for _, v in b.stacks if v < 0) for b in self.bars), default=0)
         span = max(positive + negative, 1)
@@ -109,9 +143,10 @@ class BillChart(QWidget):
         bar_w = min(column * 0.5, 160.0)
         painter.setPen(QPen(GRID, 2))
         painter.drawLine(QPointF(left, zero), QPointF(left + width, zero))
+        labels: list[QRectF] = []  # where each bar's total is written
         for index, bar in enumerate(self.bars):
             x0 = left + index * column
-            hit = QRectF(x0, LEGEND_H, column, self.height() - LEGEND_H)
+            hit = QRectF(x0, legend_h, column, self.height() - legend_h)
             self._hits.append((hit, bar.month))
             if bar.month in (self.selected, self._pressed):
                 painter.fillRect(hit.adjusted(4, 0, -4, 0), SELECTED.lighter(130))
@@ -131,41 +166,82 @@ class BillChart(QWidget):
                 painter.fillRect(QRectF(x, below, bar_w, h), QBrush(QColor(COLOURS[group])))
                 below += h
             painter.setPen(TEXT)
+            total = format_fen(bar.total_fen)
             painter.drawText(
-                QRectF(x0, y - TOTAL_H, column, TOTAL_H),
+                QRectF(x0, y - total_h, column, total_h),
                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
-                format_fen(bar.total_fen),
+                total,
             )
+            text_w = painter.fontMetrics().horizontalAdvance(total) + 2 * LABEL_GAP
+            labels.append(QRectF(x0 + (column - text_w) / 2, y - total_h, text_w, total_h))
             painter.drawText(
-                QRectF(x0, self.height() - MONTH_H, column, MONTH_H),
+                QRectF(x0, self.height() - month_h, column, month_h),
                 Qt.AlignmentFlag.AlignCenter,
                 bar.month,
             )
         if self.median_fen > 0:
             y_med = zero - self.median_fen * scale
             painter.setPen(QPen(TEXT, 2, Qt.PenStyle.DashLine))
-            painter.drawLine(QPointF(left, y_med), QPointF(left + width, y_med))
-            # labelled in the legend row: beside the line it would cover a bar's total
-            legend_rect = QRectF(left, 6, width, 32)
+            # The line stops short of any bar total it would cross (it struck one through).
+            self.label_rects = labels
+            self.median_segments = line_segments(left, left + width, y_med, labels)
+            for x1, x2 in self.median_segments:
+                painter.drawLine(QPointF(x1, y_med), QPointF(x2, y_med))
+            # labelled in the legend: beside the line it would cover a bar's total
             painter.drawText(
-                legend_rect,
+                median_box.adjusted(MEDIAN_SAMPLE, 0, 0, 0),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 self.median_label,
             )
-            label_w = painter.fontMetrics().horizontalAdvance(self.median_label)
-            x_end = left + width - label_w - 12
-            painter.drawLine(QPointF(x_end - 48, 22), QPointF(x_end, 22))
+            y_mid = median_box.center().y()
+            x_end = median_box.left() + MEDIAN_SAMPLE - 12
+            painter.drawLine(QPointF(median_box.left(), y_mid), QPointF(x_end, y_mid))
         painter.end()
 
-    def _paint_legend(self, painter: QPainter, groups: list[ChartGroup]) -> None:
+    def text_row(self) -> int:
+        """Height of one row of chart text in the widget's (style sheet) font."""
+        return self.fontMetrics().height() + TEXT_PAD
+
+    def text_px(self) -> int:
+        """The chart's text size in pixels (from the style sheet: tests hold it to the theme)."""
+        return self.font().pixelSize()
+
+    def legend_boxes(self) -> tuple[list[tuple[ChartGroup, QRectF]], QRectF]:
+        """Where the legend's entries (swatch and words) and the median's label (its dashed
+        sample and words) go: one line, or the median on a second line when they would meet
+        (large text in English)."""
+        metrics = self.fontMetrics()
+        row = self.text_row()
+        swatch = metrics.ascent()
+        groups = [g for g in ChartGroup if any(g == s[0] for b in self.bars for s in b.stacks)]
+        boxes: list[tuple[ChartGroup, QRectF]] = []
         x = 16.0
-        metrics = painter.fontMetrics()
         for group in groups:
             text = self.legend.get(group, group.value)
-            painter.fillRect(QRectF(x, 10, 24, 24), QColor(COLOURS[group]))
+            w = swatch + 8 + metrics.horizontalAdvance(text) + 4
+            boxes.append((group, QRectF(x, 4, w, row)))
+            x += w + 24
+        right = self.width() - 16.0
+        median_w = MEDIAN_SAMPLE + metrics.horizontalAdvance(self.median_label) + 4
+        if not self.median_label:
+            return boxes, QRectF()
+        median = QRectF(right - median_w, 4, median_w, row)
+        if boxes and boxes[-1][1].right() + 24 > median.left():
+            median.moveTop(4 + row)
+        return boxes, median
+
+    def _paint_legend(self, painter: QPainter, boxes: list[tuple[ChartGroup, QRectF]]) -> None:
+        swatch = painter.fontMetrics().ascent()
+        for group, box in boxes:
+            text = self.legend.get(group, group.value)
+            top = box.top() + (box.height() - swatch) / 2
+            painter.fillRect(QRectF(box.left(), top, swatch, swatch), QColor(COLOURS[group]))
             painter.setPen(TEXT)
-            painter.drawText(QPointF(x + 32, 31), text)
-            x += 32 + metrics.horizontalAdvance(text) + 28
+            painter.drawText(
+                box.adjusted(swatch + 8, 0, 0, 0),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                text,
+            )
 
     # Touch ------------------------------------------------------------------------------
     def _month_at(self, pos: QPointF) -> str:

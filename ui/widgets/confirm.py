@@ -86,8 +86,8 @@ class ConfirmPanel(QFrame):
         # The consent button beside the text it answers (one row: the panel stays short).
         reading = QHBoxLayout()
         reading.setSpacing(24)
-        reading.addWidget(self.agreement_scroll, 3)
-        reading.addWidget(self.consent_button, 1)
+        reading.addWidget(self.agreement_scroll, 1)
+        reading.addWidget(self.consent_button)  # as wide as its words (English, large text)
         part.addLayout(reading)
         self.agreement: Agreement | None = None
         self.confirm_button = QPushButton()
@@ -138,8 +138,9 @@ class ConfirmPanel(QFrame):
         self._confirm_key = confirm_key
         self.agreement_part.setVisible(agreement is not None)
         if agreement is not None:
-            self.agreement_title.setText(agreement.title)
-            self.agreement_text.setText(agreement.text)
+            title, text = agreement.in_locale(self._tr.locale)
+            self.agreement_title.setText(title)
+            self.agreement_text.setText(text)
             self.agreement_scroll.verticalScrollBar().setValue(0)
         self.consent_button.blockSignals(True)
         self.consent_button.setChecked(False)

@@ -16,7 +16,12 @@ shared press-delay state lost taps for good after a list had moved under the fin
 - the list tracks the finger 1:1; on release it keeps the finger's velocity over the last
   ``VELOCITY_WINDOW_S`` and decays exponentially (time constant ``DECAY_S``), positioned from
   the clock, not per tick, so a stalled event loop jumps instead of slowing the list;
-- a press while the list is still moving stops it and taps nothing (the finger meant "stop").
+- a press while the list is still moving stops it and taps nothing (the finger meant "stop");
+- lists nest: every screen's body scrolls (ui/screen.py) and holds lists of its own. A gesture
+  belongs to the innermost list under the finger; when that list cannot move that way (it has
+  nothing to scroll, or is at its end), the drag moves the nearest enclosing list that can (one
+  gesture, one list moving). A move past the threshold is a drag even where nothing can
+  scroll: it never taps.
 
 It watches the viewport and every widget inside it, including rows added later.
 """
@@ -28,7 +33,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPointF, QTimer
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -76,19 +81,46 @@ class DragScroll(QObject):
         self._replaying = False
         self._stopping = False  # this press stopped a flick: it taps nothing
         self._samples: deque[tuple[float, float]] = deque()
-        self._start_value = 0
+        # this gesture's lists, innermost first, with their positions at the press
+        self._chain: list[tuple[DragScroll, int]] = []
+        self._target: tuple[DragScroll, int] | None = None  # the list this drag moves
         self.dragging = False
         self.flick: Flick | None = None
-        self._timer = QTimer(self)
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._timer.setInterval(FRAME_MS)
-        self._timer.timeout.connect(self.step)
+        # made on the first flick: every screen's body has one of these, and the first frame
+        # must not need the ``Qt`` namespace (tests/ui/test_startup_path.py)
+        self._timer: QTimer | None = None
         if isinstance(area, QAbstractItemView):
+            from PySide6.QtCore import Qt
+
             # No keyboard on the kiosk: a list that took focus by any other way than a press
             # (focus coming back after an overlay, the focus chain) makes its first row
             # current, which the dispute screen takes as the charge to dispute, unseen.
             area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._watch(area.viewport())
+
+    @property
+    def area(self) -> QAbstractScrollArea:
+        return self._area
+
+    def enclosing(self) -> DragScroll | None:
+        """The touch-scrolled list around this one (e.g. the screen's body), if any."""
+        widget = self._area.parentWidget()
+        while widget is not None:
+            if isinstance(widget, QAbstractScrollArea):
+                found = _drag_of(widget)
+                if found is not None:
+                    return found
+            widget = widget.parentWidget()
+        return None
+
+    def _owns(self, watched: QObject) -> bool:
+        """True when no touch-scrolled list inside this one lies under ``watched``."""
+        widget = watched if isinstance(watched, QWidget) else None
+        while widget is not None and widget is not self._area:
+            if isinstance(widget, QAbstractScrollArea) and _drag_of(widget) is not None:
+                return False
+            widget = widget.parentWidget()
+        return True
 
     def _watch(self, widget: QWidget) -> None:
         widget.installEventFilter(self)
@@ -110,7 +142,8 @@ class DragScroll(QObject):
 
     def stop(self) -> None:
         self.flick = None
-        self._timer.stop()
+        if self._timer is not None:
+            self._timer.stop()
 
     def _velocity(self) -> float:
         """Finger speed (px/s, + = down) over the last VELOCITY_WINDOW_S of the gesture."""
@@ -138,30 +171,54 @@ class DragScroll(QObject):
         if self._replaying or kind not in _MOUSE or not isinstance(event, QMouseEvent):
             return False
         position = event.globalPosition()
-        bar = self._area.verticalScrollBar()
         if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
+            if not self._owns(watched):
+                self._press = None  # an inner list's gesture
+                return False
             # a quick second tap arrives as a double click, which an item view treats as a press
-            return self._on_press(watched, event, position, bar.value())
+            return self._on_press(watched, event, position)
         if self._press is None:
             return False
         dy = position.y() - self._press.y()
         if kind == QEvent.Type.MouseMove:
             self._sample(position.y())
-            if not self.dragging and abs(dy) > THRESHOLD_PX and bar.maximum() > 0:
+            if not self.dragging and abs(dy) > THRESHOLD_PX:
                 self.dragging = True
+                self._target = self._take(dy)
                 if self._button is not None:
                     self._button.setDown(False)  # a drag, not a tap: no click
             if self.dragging:
-                bar.setValue(self._start_value - round(dy))
+                if self._target is not None:
+                    target, start = self._target
+                    target.area.verticalScrollBar().setValue(start - round(dy))
                 return True
             # a held press: the view must not see moves with a button down (it drag-selects)
             return self._held is not None or self._stopping
         return self._on_release(watched, position)
 
-    def _on_press(self, watched: QObject, event: QMouseEvent, at: QPointF, value: int) -> bool:
-        self._stopping = self.flick is not None
-        self.stop()
-        self._press, self._start_value, self.dragging = at, value, False
+    def _take(self, dy: float) -> tuple[DragScroll, int] | None:
+        """The list a drag of ``dy`` moves: the innermost that can go that way (a table at its
+        end hands the drag to the page around it), else the innermost that scrolls at all;
+        None when nothing scrolls (the finger slid: still no tap)."""
+        movable = [(d, v) for d, v in self._chain if d.area.verticalScrollBar().maximum() > 0]
+        for scroller, value in movable:
+            bar = scroller.area.verticalScrollBar()
+            if (dy < 0 and value < bar.maximum()) or (dy > 0 and value > bar.minimum()):
+                return scroller, value
+        return movable[0] if movable else None
+
+    def _on_press(self, watched: QObject, event: QMouseEvent, at: QPointF) -> bool:
+        chain: list[DragScroll] = []
+        scroller: DragScroll | None = self
+        while scroller is not None:
+            chain.append(scroller)
+            scroller = scroller.enclosing()
+        self._stopping = any(d.flick is not None for d in chain)
+        for d in chain:
+            d.stop()
+        self._chain = [(d, d.area.verticalScrollBar().value()) for d in chain]
+        self._target = None
+        self._press, self.dragging = at, False
         self._samples.clear()
         self._sample(at.y())
         self._button = watched if isinstance(watched, QAbstractButton) else None
@@ -181,8 +238,10 @@ class DragScroll(QObject):
         if dragged and self._button is not None:
             self._button.setDown(False)
         self._button = None
+        target, self._target, self._chain = self._target, None, []
         if dragged:
-            self._fling(-self._velocity())
+            if target is not None:
+                target[0].fling(-self._velocity())
             return True
         if stopping:
             return True
@@ -194,11 +253,19 @@ class DragScroll(QObject):
                 self._replaying = False
         return False
 
-    def _fling(self, velocity: float) -> None:
+    def fling(self, velocity: float) -> None:
+        """Let the list run on at ``velocity`` content px/s (+ = towards the end)."""
         if abs(velocity) < MIN_FLICK_PX_S:
             return
         velocity = max(-MAX_FLICK_PX_S, min(MAX_FLICK_PX_S, velocity))
         self.flick = Flick(self._area.verticalScrollBar().value(), velocity, self._clock())
+        if self._timer is None:
+            from PySide6.QtCore import Qt
+
+            self._timer = QTimer(self)
+            self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+            self._timer.setInterval(FRAME_MS)
+            self._timer.timeout.connect(self.step)
         self._timer.start()
 
 
@@ -208,6 +275,10 @@ _MOUSE = {
     QEvent.Type.MouseButtonRelease,
     QEvent.Type.MouseButtonDblClick,
 }
+
+
+def _drag_of(area: QWidget) -> DragScroll | None:
+    return next((c for c in area.children() if isinstance(c, DragScroll)), None)
 
 
 def enable_touch_scroll(area: QAbstractScrollArea, clock: Clock = time.monotonic) -> DragScroll:
