@@ -68,10 +68,18 @@ def cash_notes(t: Tour) -> None:
         raise TourError(f"running total not shown: {screen.text.text()!r}")
 
 
+def _tr(t: Tour, key: str) -> str:
+    return t.shell.ctx.translator.tr(key)
+
+
 def cash_done(t: Tour) -> None:
     screen = t.screen(CashPayScreen)
     t.tap(screen.finish_button)
-    t.wait_until("the credit", lambda: "陆拾元整" in screen.text.text(), CASH_TIMEOUT_S)
+    t.wait_until(
+        "the credit",
+        lambda: t.shell.ctx.translator.amount_in_words(6000) in screen.text.text(),
+        CASH_TIMEOUT_S,
+    )
     t.print_slip(screen.print_panel, "cash receipt")
 
 
@@ -94,9 +102,11 @@ def admin_cash_box(t: Tour) -> None:
 def admin_clearance(t: Tour) -> None:
     admin = t.screen(AdminScreen)
     t.tap(admin.clear_button)
-    t.wait_until("take the box out", lambda: "取出钱箱" in admin.clearance_text.text())
+    t.wait_until(
+        "take the box out", lambda: admin.clearance_text.text() == _tr(t, "clearance.remove")
+    )
     _cash(t, {"cmd": "stacker_removed"})
-    t.wait_until("the box out", lambda: "装回空钱箱" in admin.clearance_text.text())
+    t.wait_until("the box out", lambda: admin.clearance_text.text() == _tr(t, "clearance.insert"))
     _cash(t, {"cmd": "stacker_inserted"})
     t.wait_until("the count", admin.record_button.isVisible, CASH_TIMEOUT_S)
 
@@ -104,7 +114,10 @@ def admin_clearance(t: Tour) -> None:
 def admin_clearance_recorded(t: Tour) -> None:
     admin = t.screen(AdminScreen)
     t.tap(admin.record_button)
-    t.wait_until("the clearance", lambda: "清机已记录" in admin.clearance_text.text())
+    t.wait_until(
+        "the clearance",
+        lambda: admin.clearance_text.text().startswith(_tr(t, "clearance.done").split("{")[0]),
+    )
     t.wait_until(
         "the 清机凭条",
         lambda: admin.status.text() == t.shell.ctx.translator.tr("clearance.printed"),
