@@ -200,3 +200,18 @@ def test_large_text_is_large(app: QApplication) -> None:
     for name in ("target", "key", "header_button"):
         assert theme.size(name, True) >= large["target"], name
         assert theme.size(name, False) >= standard["target"], name
+
+
+def test_details_table_shows_about_five_rows(shell: Shell) -> None:
+    """Issue 13: the records table keeps room for rows in large text (the page scrolls for the
+    buttons below it rather than the table shrinking to three rows)."""
+    from ui.screens.bills.details import ROW_HEIGHT, DetailsScreen
+    from ui.screens.bills.params import DetailsParams
+
+    _identified(shell)
+    _go(shell, "details", DetailsParams(MONTHS[0]))
+    settle()
+    screen = shell.navigator.current
+    assert isinstance(screen, DetailsScreen)
+    assert screen.table.viewport().height() / ROW_HEIGHT >= 4.5
+    assert screen.table.verticalScrollBar().width() >= 48  # a finger's width, not 24 px
