@@ -45,7 +45,7 @@ tour: setup
 setup: system-deps $(STAMP) $(VOICE_STAMP)
 
 # Voice prompts nobody recorded, spoken by espeak-ng from the i18n catalogues (not committed).
-$(VOICE_STAMP): $(STAMP) assets/i18n/zh_CN.json assets/i18n/en.json kiosk/voice/prompts.py kiosk/voice/generate.py
+$(VOICE_STAMP): $(STAMP) assets/i18n/zh_CN.po assets/i18n/en.po kiosk/voice/prompts.py kiosk/voice/generate.py
 	$(BIN)/kiosk voice generate --out assets/voice
 	touch $(VOICE_STAMP)
 

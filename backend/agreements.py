@@ -25,6 +25,10 @@ class Agreement:
     version: str
     title: str
     text: str
+    # The same clauses in English, for a customer reading the kiosk in English (the Chinese
+    # text is the binding one; the consent names the version, which covers both).
+    title_en: str = ""
+    text_en: str = ""
 
 
 PLAN_CHANGE = Agreement(
@@ -37,6 +41,18 @@ PLAN_CHANGE = Agreement(
         "资费以受理单和官方公布的标准为准。\n"
         "三、撤销：生效前您可以在自助终端、营业厅或拨打10086改回原套餐，不收取任何费用。\n"
         "四、咨询与投诉：如有疑问，请拨打10086或到营业厅咨询；我们会在48小时内答复您的投诉。"
+    ),
+    title_en="China Mobile Customer Network Access Agreement: plan change terms",
+    text_en=(
+        "1. Start: the new plan starts on the 1st of next month; this month is still billed on"
+        " your current plan, and the services you ordered stay.\n"
+        "2. Charges: the new plan's monthly fee is charged every month; calls, texts and data"
+        " beyond the plan are charged at the new plan's rates, as on your receipt and the"
+        " published tariff.\n"
+        "3. Undo: before it starts you can go back to your current plan at a kiosk, in a hall"
+        " or by calling 10086, free of charge.\n"
+        "4. Questions and complaints: call 10086 or ask in a hall; we answer complaints within"
+        " 48 hours."
     ),
 )
 
@@ -51,6 +67,18 @@ SERVICE_ORDER = Agreement(
         "本月不收取月费。\n"
         "三、退订：您可以随时在自助终端、营业厅或拨打10086退订，退订后下月起不再收费。\n"
         "四、咨询与投诉：对扣费有疑问，请拨打10086；经核实多收的费用，将双倍返还。"
+    ),
+    title_en="China Mobile Customer Network Access Agreement: service order terms",
+    text_en=(
+        "1. Start: we send a code by text message to your phone; the service starts as soon as"
+        " you enter the code. An order you do not confirm is not opened.\n"
+        "2. Charges: the monthly fee is charged from the month after the service starts, at"
+        " the amount on the confirmation page and your receipt; nothing is charged this"
+        " month.\n"
+        "3. Cancel: cancel any time at a kiosk, in a hall or by calling 10086; no fee from the"
+        " month after you cancel.\n"
+        "4. Questions and complaints: call 10086 about a charge; an overcharge we confirm is"
+        " refunded twice over."
     ),
 )
 

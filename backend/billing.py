@@ -28,7 +28,7 @@ EXPLANATIONS: dict[Category, str] = {
     "因此可能略多于手机上显示的用量。",
     Category.MESSAGING: "超出套餐所含条数的短信，以及彩信的费用；接收短信免费。",
     Category.VAS: "您订购的中国移动增值业务（如来电显示、手机报）的月功能费。",
-    Category.SP: "您订购或点播的第三方服务提供商（SP）业务费用，由中国移动代为收取；"
+    Category.SP: "您订购或点播的第三方服务提供商的业务费用，由中国移动代为收取；"
     "如有疑问可在本机申请退费。",
     Category.OTHER: "按协议补收的费用或违约金。",
     Category.DISCOUNT: "按套餐或活动给予的优惠，以负数表示，已从合计中扣除。",

@@ -54,6 +54,9 @@ class BackendConfig:
     # [timeouts] session_max: a customer session's lifetime from identification (seconds).
     # Same name and default as the kiosk's session maximum (kiosk/config.py TimeoutsConfig).
     session_max_s: float = 600.0
+    # [timeouts] session_hard_max: no extension ("我需要更多时间", POST
+    # /v1/sessions/current/extend) takes a session beyond this from identification (seconds).
+    session_hard_max_s: float = 1200.0
     limits: Limits = field(default_factory=Limits)
     # [http] body_limit: request bodies larger than this are refused with 413 unread.
     body_limit: int = 64 * 1024
@@ -65,6 +68,11 @@ class BackendConfig:
     def session_lifetime(self) -> dt.timedelta:
         """The session lifetime as a duration."""
         return dt.timedelta(seconds=self.session_max_s)
+
+    @property
+    def session_hard_cap(self) -> dt.timedelta:
+        """The longest a session may last, extensions included."""
+        return dt.timedelta(seconds=self.session_hard_max_s)
 
 
 def _positive_int(value: Any, key: str) -> int:
@@ -91,11 +99,16 @@ def parse_config(data: dict[str, Any]) -> BackendConfig:
             raise ConfigError(f"{section}: unknown section")
     timeouts = data.get("timeouts", {})
     for key, value in timeouts.items():
-        if key != "session_max":
+        if key not in ("session_max", "session_hard_max"):
             raise ConfigError(f"timeouts.{key}: unknown key")
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise ConfigError("timeouts.session_max: must be a positive number")
-        config = replace(config, session_max_s=float(value))
+            raise ConfigError(f"timeouts.{key}: must be a positive number")
+        if key == "session_max":
+            config = replace(config, session_max_s=float(value))
+        else:
+            config = replace(config, session_hard_max_s=float(value))
+    if config.session_hard_max_s < config.session_max_s:
+        raise ConfigError("timeouts.session_hard_max: must be at least timeouts.session_max")
     limit_names = {f.name for f in fields(Limits)}
     changes: dict[str, Limit] = {}
     for key, value in data.get("limits", {}).items():

@@ -30,17 +30,23 @@ from typing import Any
 import httpx
 import requests
 
+from backend.clock import Clock, closed_months
 from bench import Result
 
 REPO = Path(__file__).resolve().parents[1]
-TODAY = "2026-11-25"
+# The real business date (Asia/Shanghai), pinned on the seed and the server of one run; the
+# heavy line's records and the pages read are the 5 closed months before it.
+TODAY = Clock().today().isoformat()
 TERMINAL = {"Authorization": "Bearer demo-terminal-token", "X-Terminal-Id": "KIOSK-DEMO-01"}
 PASSWORD = "864213"
 HEAVY = "15800001111"
-MONTHS = ("2026-06", "2026-07", "2026-08", "2026-09", "2026-10")
+MONTHS = tuple(sorted(closed_months(Clock().today())))
 LOAD_SECONDS = float(os.environ.get("BENCH_BACKEND_LOAD_S", "60"))
 BASELINE_SECONDS = float(os.environ.get("BENCH_BACKEND_BASELINE_S", "10"))
 KIOSKS = int(os.environ.get("BENCH_BACKEND_KIOSKS", "200"))
+# BENCH_BACKEND_VERBOSE=1: the server logs every request's route and duration into
+# BENCH_BACKEND_LOG_DIR (default: the run's temporary directory) as bench_backend.log.
+VERBOSE = ["-v"] if os.environ.get("BENCH_BACKEND_VERBOSE") else []
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -101,12 +107,14 @@ class Server:
         )
         self.seed_seconds = time.perf_counter() - started
         port_file = workdir / "port"
-        self._log = (workdir / "backend.log").open("wb")
+        log_dir = Path(os.environ.get("BENCH_BACKEND_LOG_DIR", workdir))
+        self._log = (log_dir / "bench_backend.log").open("wb")
         self.proc = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "backend",
+                *VERBOSE,
                 "serve",
                 "--db",
                 db,

@@ -84,3 +84,62 @@ def fen_to_capitals(fen: int) -> str:
     if not jiao and not fen_digit:
         parts.append("整")
     return "".join(parts)
+
+
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def _english_below_thousand(n: int) -> str:
+    hundreds, rest = divmod(n, 100)
+    words = [f"{_ONES[hundreds]} hundred"] if hundreds else []
+    if rest >= 20:
+        tens, ones = divmod(rest, 10)
+        words.append(_TENS[tens] + (f"-{_ONES[ones]}" if ones else ""))
+    elif rest or not words:
+        words.append(_ONES[rest])
+    return " ".join(words)
+
+
+def _english_number(n: int) -> str:
+    if n == 0:
+        return "zero"
+    words: list[str] = []
+    for size, name in ((10**9, "billion"), (10**6, "million"), (1000, "thousand"), (1, "")):
+        part, n = divmod(n, size)
+        if part:
+            words.append(_english_below_thousand(part) + (f" {name}" if name else ""))
+    return " ".join(words)
+
+
+def fen_to_english_words(fen: int) -> str:
+    """The amount in English words, as the capitals say it in Chinese: fifty yuan;
+    ninety-nine yuan and ninety-nine fen."""
+    if fen < 0:
+        return "minus " + fen_to_english_words(-fen)
+    yuan, cents = divmod(fen, 100)
+    text = f"{_english_number(yuan)} yuan"
+    if cents:
+        text += f" and {_english_number(cents)} fen"
+    return text

@@ -27,6 +27,17 @@ def register(subparsers: Any) -> None:
         help="headless scripted journey; screenshots and tour.json into OUTDIR",
     )
     demo.add_argument("--today", help="pin the demo business date (YYYY-MM-DD)")
+    demo.add_argument(
+        "--locale",
+        choices=("zh_CN", "en"),
+        help="the kiosk's language (the tour in English checks no screen shows Chinese)",
+    )
+    demo.add_argument(
+        "--receipts",
+        type=Path,
+        metavar="DIR",
+        help="save printed slips (.bin, .txt, .png) here and keep them (default: a new folder)",
+    )
     demo.set_defaults(func=cmd_demo)
 
 
@@ -55,6 +66,18 @@ def demo_config(base: Config, endpoints: DemoEndpoints) -> Config:
     )
 
 
+def receipts_dir(args: argparse.Namespace) -> Path | None:
+    """Where the printer emulator saves slips: ``--receipts``, else a new folder that outlives
+    the demo (the tour keeps its own under OUTDIR unless given one)."""
+    if args.receipts is not None:
+        return Path(args.receipts).expanduser().resolve()
+    if args.tour is not None:
+        return None
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="kiosk-demo-receipts-"))
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from demo.stack import DemoStack, DemoStackError
     from ui.app import run_interactive
@@ -67,9 +90,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 2
     if args.tour is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    receipts = receipts_dir(args)
     try:
-        with DemoStack(today=args.today) as endpoints:
+        with DemoStack(today=args.today, receipts=receipts) as endpoints:
             config = demo_config(base, endpoints)
+            if args.locale:
+                config = dataclasses.replace(
+                    config, ui=dataclasses.replace(config.ui, locale=args.locale)
+                )
             if args.tour is not None:
                 from demo.tour import run_tour
 
@@ -77,7 +105,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
             from demo.device_panel import open_device_panel
 
             print(f"demo backend: {endpoints.backend_url}")
-            return run_interactive(config, lambda shell: open_device_panel(shell, endpoints))
+            print(f"receipts are saved in {endpoints.receipts_dir} (kept after the demo)")
+            code = run_interactive(config, lambda shell: open_device_panel(shell, endpoints))
+            print(f"receipts of this demo: {endpoints.receipts_dir}")
+            return code
     except DemoStackError as exc:
         print(f"kiosk demo: {exc}")
         return 1

@@ -1,5 +1,6 @@
-"""The demo's device panel: place/remove ID cards, set the printer's paper, feed banknotes
-into the bill validator (and make it jam, fill or go silent), read SMS codes.
+"""The demo's device panel: place/remove ID cards, set the printer's paper (and see its
+state), feed banknotes into the bill validator (and make it jam, fill or go silent), pay the
+QR order on screen as the customer's phone would, read SMS codes (cleared at session end).
 
 It talks to the emulators through their control channels and to the reference backend's
 demo-only SMS outbox, exactly as a test would.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from common.masking import mask_name
 from demo.stack import DemoEndpoints, Endpoint
-from kiosk.backend.models import SmsMessage
+from kiosk.backend.models import PaymentOrder, PaymentStatus, SmsMessage
 from ui.shell import Shell
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,18 @@ CASH_ACTIONS: tuple[tuple[str, dict[str, object]], ...] = (
 )
 
 
+def _ask(endpoint: Endpoint | None, message: dict[str, object]) -> dict[str, Any]:
+    """The emulator's answer, or ``{"ok": False, "error": ...}``."""
+    from emulators.control import send_control
+
+    if endpoint is None:
+        return {"ok": False, "error": "no emulator"}
+    try:
+        return send_control(*endpoint.control, message)
+    except (OSError, ValueError) as exc:
+        return {"ok": False, "error": f"error: {exc}"}
+
+
 def _send(endpoint: Endpoint | None, message: dict[str, object]) -> str:
     from emulators.control import send_control
 
@@ -55,6 +69,19 @@ def _send(endpoint: Endpoint | None, message: dict[str, object]) -> str:
     except (OSError, ValueError) as exc:
         return f"error: {exc}"
     return "ok" if answer.get("ok") else f"refused: {answer.get('error')}"
+
+
+def paper_text(state: dict[str, Any] | None) -> str:
+    """The printer emulator's condition in the panel's words."""
+    if not state:
+        return "纸张状态未知 paper state unknown"
+    words = {"ok": "纸张正常 paper ok", "near_end": "纸将尽 near end", "out": "缺纸 paper out"}
+    parts = [words.get(str(state.get("paper")), str(state.get("paper")))]
+    if state.get("cover_open"):
+        parts.append("盖已打开 cover open")
+    if state.get("offline"):
+        parts.append("离线 offline")
+    return "打印机: " + ", ".join(parts)
 
 
 class DevicePanel(QWidget):
@@ -95,6 +122,13 @@ class DevicePanel(QWidget):
             button = QPushButton(label)
             button.clicked.connect(lambda _=False, m=message: self._printer(m))
             paper_box.addWidget(button, index // 2, index % 2)
+        self.paper_state = QLabel(paper_text(None))
+        self.paper_state.setObjectName("paperState")
+        paper_box.addWidget(self.paper_state, 3, 0, 1, 2)
+        phone = QGroupBox("顾客手机 (demo payment app)")
+        self.pay_button = QPushButton("用手机支付屏幕上的二维码 pay the QR order")
+        self.pay_button.clicked.connect(self._on_pay_clicked)
+        QVBoxLayout(phone).addWidget(self.pay_button)
         cash = QGroupBox("纸币识别器 (emulated ccTalk bill validator)")
         cash_box = QGridLayout(cash)
         for index, value in enumerate(CASH_NOTES):
@@ -115,12 +149,16 @@ class DevicePanel(QWidget):
         layout.addWidget(cards)
         layout.addWidget(paper)
         layout.addWidget(cash)
+        layout.addWidget(phone)
         layout.addWidget(sms)
         layout.addWidget(self.result)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._timer.start(2000)
         self._phone = ""
+        # The next customer must not see the previous one's codes.
+        shell.session_ended.connect(self._on_session_ended)
+        self._refresh_paper()
 
     def _card(self, message: dict[str, object]) -> None:
         self.result.setText(_send(self._endpoints.card_reader, message))
@@ -129,7 +167,44 @@ class DevicePanel(QWidget):
         self.result.setText(_send(self._endpoints.cash_acceptor, message))
 
     def _printer(self, message: dict[str, object]) -> None:
-        self.result.setText(_send(self._endpoints.printer, message))
+        answer = _ask(self._endpoints.printer, message)
+        self.result.setText("ok" if answer.get("ok") else f"refused: {answer.get('error')}")
+        if answer.get("ok"):
+            self.paper_state.setText(paper_text(answer.get("state")))
+
+    def _refresh_paper(self) -> None:
+        """Ask the printer emulator for its condition (off the GUI thread)."""
+        if self._endpoints.printer is None:
+            return
+        endpoint = self._endpoints.printer
+        self._shell.ctx.runner.run(
+            lambda: _ask(endpoint, {"cmd": "state"}),
+            lambda answer: self.paper_state.setText(
+                paper_text(answer.get("state") if answer.get("ok") else None)
+            ),
+            lambda _exc: None,
+        )
+
+    def _on_pay_clicked(self) -> None:
+        """As the customer's payment app: settle the QR order the screen shows."""
+        order = getattr(self._shell.navigator.current, "order", None)
+        ctx = self._shell.ctx
+        if not isinstance(order, PaymentOrder) or order.status is not PaymentStatus.PENDING:
+            self.result.setText("没有待支付的二维码 no QR order waiting")
+            return
+        if ctx.services.backend is None:
+            self.result.setText("no backend")
+            return
+        order_id = order.order_id
+        ctx.runner.run(
+            lambda: ctx.backend.demo_mark_paid(order_id),
+            lambda paid: self.result.setText(f"已支付 paid {paid.order_id}"),
+            lambda exc: self.result.setText(f"error: {type(exc).__name__}"),
+        )
+
+    def _on_session_ended(self, _reason: object) -> None:
+        self.sms.clear()
+        self._phone = ""
 
     def _on_timer_timeout(self) -> None:
         screen = self._shell.navigator.current
@@ -139,9 +214,12 @@ class DevicePanel(QWidget):
             if self._shell.ctx.sessions.current.customer
             else ""
         )
+        self._refresh_paper()
         ctx = self._shell.ctx
         if not phone or ctx.services.backend is None:
+            self.sms.clear()
             return
+        self._phone = phone
 
         def show(messages: list[SmsMessage]) -> None:
             lines = [f"{m.sent_at}: {m.text}" for m in messages]

@@ -128,8 +128,12 @@ class DemoStack:
         today: str | None = None,
         devices: bool = True,
         startup_timeout: float = 90.0,
+        receipts: Path | None = None,
     ) -> None:
         self._own_dir = workdir is None
+        # The printer emulator's out folder: given, it is kept after the demo (the workdir and
+        # everything else in it is removed).
+        self.receipts = receipts
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
         # Resolved once and pinned on the backend, so the demo data, the backend and the tour
         # agree on the month even when the run crosses midnight.
@@ -155,7 +159,7 @@ class DemoStack:
         self.stop()
 
     def start(self) -> DemoEndpoints:
-        receipts = self.workdir / "receipts"
+        receipts = self.receipts or self.workdir / "receipts"
         receipts.mkdir(parents=True, exist_ok=True)
         backend_url = self._start_backend()
         card = printer = cash = None

@@ -66,6 +66,7 @@ class StepResult:
     duration_ms: float
     passed: bool
     error: str = ""
+    chinese: list[str] = field(default_factory=list)  # English tour: CJK text on show
 
 
 @dataclass
@@ -77,6 +78,10 @@ class Tour:
     clock: TourClock
     outdir: Path
     results: list[StepResult] = field(default_factory=list)
+    # English tour: Chinese left on a screen fails the step, except the customers' own
+    # names and addresses (shown as registered).
+    check_english: bool = False
+    allowed: frozenset[str] = frozenset()
 
     @property
     def business_date(self) -> dt.date:
@@ -169,11 +174,22 @@ class Tour:
             error = f"{type(exc).__name__}: {exc}"
             log.error("tour step %s failed: %s", name, error)
             log.debug("%s", traceback.format_exc())
+        chinese = self.chinese_on_show() if self.check_english else []
+        if chinese and not error:
+            error = f"Chinese on an English screen: {chinese[:8]}"
         shot = f"{len(self.results) + 1:02d}-{name}.png"
         self.shell.window.grab().save(str(self.outdir / shot))
         self.results.append(
-            StepResult(name, title, shot, (time.perf_counter() - started) * 1000, not error, error)
+            StepResult(
+                name, title, shot, (time.perf_counter() - started) * 1000, not error, error, chinese
+            )
         )
+
+    def chinese_on_show(self) -> list[str]:
+        """Visible texts of the window holding CJK characters (names and addresses aside)."""
+        from ui.visible_text import cjk_texts
+
+        return [f"{t.where}: {t.text}" for t in cjk_texts(self.shell.window, self.allowed)]
 
     def write_report(self) -> bool:
         passed = all(r.passed for r in self.results)
@@ -187,6 +203,20 @@ class Tour:
         return passed
 
 
+def personal_words() -> frozenset[str]:
+    """The demo card holders' names (full and masked) and addresses: personal data shown as
+    registered, in any language."""
+    from backend.seed.demo import load_cardholders
+    from common.masking import mask_name
+
+    words: set[str] = set()
+    for card in load_cardholders():
+        name, address = str(card.get("name", "")), str(card.get("address", ""))
+        words.update(w for w in (name, mask_name(name), address) if w)
+    # longest first: a full name is removed before its masked form could half-match it
+    return frozenset(sorted(words, key=len, reverse=True))
+
+
 def run_tour(config: Config, endpoints: DemoEndpoints, outdir: Path) -> int:
     """Build the real kiosk with a tour clock, run every step, write the report."""
     from demo.tour_steps import STEPS
@@ -198,7 +228,10 @@ def run_tour(config: Config, endpoints: DemoEndpoints, outdir: Path) -> int:
     clock = TourClock()
     shell = start_shell(config, ShellOptions(clock=clock, installers=discover()))
     show(shell, fullscreen=False)
-    tour = Tour(shell, endpoints, clock, outdir)
+    english = config.ui.locale == "en"
+    # the language button names the other language in its own words (中文)
+    allowed = personal_words() | {shell.ctx.translator.tr("header.language")}
+    tour = Tour(shell, endpoints, clock, outdir, check_english=english, allowed=allowed)
     try:
         tour.pump(300)
         for name, title, action in STEPS:

@@ -31,12 +31,14 @@ def unsubscribe(t: Tour) -> None:
     t.tap(t.shell.home_screen.tiles["services"])
     t.expect_screen("services")
     screen = t.screen(ServicesScreen)
-    t.wait_until("the subscriptions", lambda: screen.services is not None)
+    t.wait_until("the subscriptions", lambda: screen.state.services is not None)
     button = screen.cancel_buttons.get(CANCEL)
     if button is None:
         raise TourError(f"{CANCEL} is not an active subscription")
-    t.tap(button)  # one tap, no second question
-    t.wait_until("the cancellation", lambda: screen.done is not None)
+    t.tap(button)  # 退订 asks once more (issue 13)
+    t.wait_until("the unsubscribe question", screen.confirm.isVisible)
+    t.tap(screen.confirm.confirm_button)  # 确认退订
+    t.wait_until("the cancellation", lambda: screen.state.done is not None)
 
 
 def order_question(t: Tour) -> None:
@@ -57,7 +59,7 @@ def order_question(t: Tour) -> None:
 def order_code(t: Tour) -> None:
     screen = t.screen(ServicesScreen)
     t.tap(screen.confirm.confirm_button)
-    t.wait_until("the SMS code page", lambda: screen.quote is not None)
+    t.wait_until("the SMS code page", lambda: screen.state.quote is not None)
     keypad = screen.code_page.keypad
     for digit in _sms_code(t):
         t.tap(keypad.digit_button(digit))
@@ -66,7 +68,9 @@ def order_code(t: Tour) -> None:
 def ordered(t: Tour) -> None:
     screen = t.screen(ServicesScreen)
     t.tap(screen.code_page.keypad.submit_button())
-    t.wait_until("the order", lambda: screen.done is not None and screen.done[1] is not None)
+    t.wait_until(
+        "the order", lambda: screen.state.done is not None and screen.state.done[1] is not None
+    )
     t.tap(screen.receipt_button)
     panel = screen.print_panel
     t.print_slip(panel, "receipt")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from demo import tour_bills, tour_invoice, tour_line, tour_plan, tour_services
+from demo import tour_bills, tour_cash, tour_invoice, tour_line, tour_plan, tour_services
 from demo.tour import Step, Tour, TourError
 from kiosk.devices.printer.slips import PrintState
 from ui.screens.identify.screen import IdentifyScreen
@@ -29,13 +29,15 @@ def home(t: Tour) -> None:
 
 
 def english(t: Tour) -> None:
-    t.tap(t.shell.window.header.language_button)
+    if t.shell.ctx.translator.locale != "en":  # the English tour starts in English
+        t.tap(t.shell.window.header.language_button)
     if t.shell.ctx.translator.locale != "en":
         raise TourError("language did not switch")
 
 
 def large_text(t: Tour) -> None:
-    t.tap(t.shell.window.header.language_button)  # back to Chinese
+    if not t.check_english:
+        t.tap(t.shell.window.header.language_button)  # back to Chinese
     t.tap(t.shell.window.header.large_text_button)
     if not t.shell.large_text:
         raise TourError("large-text mode did not switch on")
@@ -190,6 +192,8 @@ STEPS: list[Step] = [
     *tour_line.STEPS,
     ("pay-qr", "缴费充值：扫码支付", pay_qr),
     ("pay-paid", "到账并打印缴费凭据", pay_paid),
+    *tour_cash.PAY_STEPS,
     ("end-session", "结束服务", end_session),
     ("admin-pin", "维护人员入口", admin_gesture),
+    *tour_cash.ADMIN_STEPS,
 ]

@@ -15,6 +15,8 @@ from enum import Enum
 
 from common.money import format_fen
 from kiosk.backend import models as m
+from kiosk.i18n import DEFAULT_LOCALE, Translator
+from kiosk.money import MoneyKind
 from printer import statement as st
 
 SPIKE_FACTOR_NUM, SPIKE_FACTOR_DEN = 3, 2  # a category above 1.5x its 5-month median
@@ -91,6 +93,32 @@ class Explanation:
         if self.rule:
             parts.append(self.rule)
         return "；".join(p.rstrip("。") for p in parts) + "。"
+
+
+# The explanation's units (as kiosk/bills.py writes them) -> their plural messages.
+UNIT_MESSAGES = {"分钟": "unit.minute", "条": "unit.message", "MB": "unit.mb"}
+
+
+def explanation_text(explanation: Explanation, tr: Translator) -> str:
+    """The explanation for the screen, in the customer's language (slips and PDFs keep the
+    Chinese :attr:`Explanation.text`, the bill's own words)."""
+    if tr.locale == DEFAULT_LOCALE:
+        return explanation.text
+    parts = []
+    for line in explanation.lines:
+        label = tr.term(line.label)
+        if line.quantity is not None and line.unit_price_fen is not None:
+            key = UNIT_MESSAGES.get(line.unit)
+            quantity = tr.n(key, line.quantity) if key else f"{line.quantity} {line.unit}"
+            parts.append(
+                f"{label} {quantity} × {format_fen(line.unit_price_fen)}"
+                f" = {format_fen(line.amount_fen)}"
+            )
+        else:
+            parts.append(f"{label} {format_fen(line.amount_fen)}")
+    if explanation.rule:
+        parts.append(tr.term(explanation.rule))
+    return "; ".join(p.rstrip(".。") for p in parts) + "."
 
 
 class HighlightKind(Enum):
@@ -351,6 +379,8 @@ def to_statement_month(bill: m.MonthBill, bills: Sequence[m.MonthBill] = ()) -> 
         opening_balance_fen=bill.account.opening_balance_fen,
         top_up_fen=bill.account.topup_fen,
         closing_balance_fen=bill.account.closing_balance_fen,
+        postpaid=bill.account.kind is MoneyKind.POSTPAID,
+        due_fen=bill.account.due_fen,
     )
 
 

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-LOCALES = ("zh_CN", "en")
+LOCALES = ("zh_CN", "en")  # shipped with the kiosk; an operator may drop in more (docs/i18n.md)
 
 
 class ConfigError(ValueError):
@@ -63,6 +63,14 @@ class TerminalConfig:
     id: str = DEMO_TERMINAL_ID
     hall_name: str = "北京朝阳建国路营业厅"
     operator_name: str = "中国移动通信集团北京有限公司"
+    # The hall's name on screen in the other languages (receipts keep the registered name).
+    hall_name_en: str = "Beijing Chaoyang Jianguo Road Hall"
+
+    def hall_name_in(self, locale: str) -> str:
+        """The hall's name as shown in ``locale`` (the registered Chinese name by default)."""
+        if locale != "zh_CN" and self.hall_name_en:
+            return self.hall_name_en
+        return self.hall_name
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,9 @@ class DevicesConfig:
     cash_acceptor: str = ""  # ccTalk bill validator; empty means "no cash at this terminal"
     cash_acceptor_baud: int = 9600
     cash_acceptor_echo: bool = False  # single-wire bus: our own bytes come back first
+    # Notes the cash box (stacker) holds; at this fill the terminal stops taking cash until
+    # staff empty it (清机). The admin screen and the health report show the fill against it.
+    cash_box_capacity: int = 1000
 
 
 @dataclass(frozen=True)
@@ -111,6 +122,9 @@ class TimeoutsConfig:
     reading: float = 120.0
     after_transaction: float = 20.0
     session_max: float = 600.0
+    # Extensions ("我需要更多时间" at the maximum) never go beyond this from identification;
+    # the backend enforces it with the same key (backend/config.py).
+    session_hard_max: float = 1200.0
 
 
 @dataclass(frozen=True)
@@ -234,8 +248,13 @@ def config_from_dict(raw: dict[str, Any], mode: Mode = Mode.DEMO) -> Config:
 
 
 def _validate(config: Config) -> None:
-    if config.ui.locale not in LOCALES:
-        raise ConfigError(f"ui.locale: must be one of {', '.join(LOCALES)}")
+    from kiosk.catalogues import available_locales
+
+    locales = available_locales()
+    if config.ui.locale not in locales:
+        raise ConfigError(f"ui.locale: must be one of {', '.join(locales)} (assets/i18n/*.po)")
+    if config.timeouts.session_hard_max < config.timeouts.session_max:
+        raise ConfigError("timeouts.session_hard_max: must be at least timeouts.session_max")
     if config.voice.volume > 100:
         raise ConfigError("voice.volume: must be 1..100")
     if not config.backend.url.startswith(("http://", "https://")):

@@ -24,6 +24,7 @@ CATEGORY_KIND: dict[str, m.RecordKind] = {
     SP: m.RecordKind.SP,
 }
 
+
 class DisputeReason(enum.Enum):
     """Why the customer says a charge is wrong; the value is what the backend stores."""
 
@@ -56,13 +57,13 @@ def dispute_target(month: str, category: str, item: str) -> DisputeTarget | None
 
 
 def dispute_candidates(target: DisputeTarget, records: Sequence[m.Record]) -> list[m.Record]:
-    """Charged records of the target's item, biggest first (what the customer picks from)."""
+    """Charged records of the target's item, newest first (what the customer picks from)."""
     if target.record is not None:
         return [target.record]
     found = [r for r in records if r.fee_fen > 0 and (not target.item or r.sub_item == target.item)]
     if not found and target.item:  # some items are named after the service, not the sub-item
         found = [r for r in records if r.fee_fen > 0 and r.service_name == target.item]
-    return sorted(found, key=lambda r: (-r.fee_fen, r.started_at))
+    return sorted(found, key=lambda r: (r.started_at, r.record_id), reverse=True)
 
 
 DISPUTE_BUSINESS = "话费争议申诉（收费误差，双倍返还）"

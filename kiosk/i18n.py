@@ -1,31 +1,64 @@
-"""The one i18n system: message catalogues in ``assets/i18n/<locale>.json``.
+"""The one i18n system: gettext PO catalogues in ``assets/i18n/<locale>.po``
+(kiosk/catalogues.py reads them; docs/i18n.md: the format, adding a language).
 
 Keys are stable dotted ids (``home.title``); values may hold ``{name}`` placeholders.
 Simplified Chinese is the reference catalogue; English must have exactly the same keys
-and placeholders (a test checks this, and that every key used in code exists).
+and placeholders (a test checks this, and that every key used in code exists). Every
+catalogue in the directory is a language the customer can switch to.
+
+Three helpers beyond :meth:`Translator.tr` keep every customer-visible word in the catalogue:
+
+- :meth:`Translator.term` — backend vocabulary (bill categories, places, call directions,
+  plan and service names...). The backend sends the Chinese term or a stable code; the
+  ``term.*`` entries map it (the zh_CN text of a ``term.`` entry *is* the backend's word).
+- :meth:`Translator.date` — ISO dates (2026-12-02), unambiguous in every language, with the
+  weekday word from the catalogue.
+- :meth:`Translator.n` — plural forms: the form the catalogue's ``Plural-Forms`` rule picks
+  (English: one/other; Chinese: one form).
 """
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import logging
+import re
 import string
 from collections.abc import Callable
 from pathlib import Path
 
+from kiosk.catalogues import (
+    CATALOGUE_DIR,
+    PLURAL_SEPARATOR,
+    REFERENCE_LOCALE,
+    Catalogue,
+    available_locales,
+    load_catalogue,
+    read_catalogue,
+)
+
+__all__ = ["CATALOGUE_DIR", "DEFAULT_LOCALE", "Translator", "load_catalogue", "placeholders"]
+
 log = logging.getLogger(__name__)
 
-ASSETS = Path(__file__).resolve().parents[1] / "assets"
-CATALOGUE_DIR = ASSETS / "i18n"
-DEFAULT_LOCALE = "zh_CN"
+DEFAULT_LOCALE = REFERENCE_LOCALE
+SHIPPED_LOCALES = ("zh_CN", "en")  # complete by test; others are dropped in by an operator
+TERM = "term."
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# A compound backend word: known terms within brackets, then commas, then 、 / - ·
+# (套餐基本费（全球通畅享套餐128元，含…）, 北京-上海).
+_TERM_SPLITS = (
+    re.compile(r"(\s*[()（）]\s*)"),
+    re.compile(r"(\s*[,，;；]\s*)"),
+    re.compile(r"(\s*[、/\-·]\s*)"),
+)
 
 
-def load_catalogue(locale: str, directory: Path = CATALOGUE_DIR) -> dict[str, str]:
-    """Read one catalogue file."""
-    data = json.loads((directory / f"{locale}.json").read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise ValueError(f"{locale}.json: expected an object of strings")
-    return data
+_FULL_WIDTH = {"（": " (", "）": ")", "，": ", ", "；": "; ", "、": ", "}
+
+
+def _latin_punctuation(separator: str) -> str:
+    """A compound word's separator for a Latin-script language (（，）→ (, ))."""
+    return "".join(_FULL_WIDTH.get(c, c) for c in separator)
 
 
 def placeholders(text: str) -> set[str]:
@@ -38,13 +71,39 @@ class Translator:
 
     def __init__(self, locale: str = DEFAULT_LOCALE, directory: Path = CATALOGUE_DIR) -> None:
         self._directory = directory
-        self._catalogues = {loc: load_catalogue(loc, directory) for loc in ("zh_CN", "en")}
+        parsed: dict[str, Catalogue] = {
+            loc: read_catalogue(directory / f"{loc}.po") for loc in available_locales(directory)
+        }
+        if DEFAULT_LOCALE not in parsed:
+            raise ValueError(f"{directory}: no {DEFAULT_LOCALE}.po (the reference catalogue)")
+        if locale not in parsed:
+            raise ValueError(f"unknown locale {locale!r}")
+        self._parsed = parsed
+        self._catalogues = {loc: c.flat() for loc, c in parsed.items()}
         self._locale = locale
         self._listeners: list[Callable[[str], None]] = []
+        # the backend's word (the zh_CN text of a term. entry) -> its key
+        self._terms = {
+            text: key
+            for key, text in self._catalogues[DEFAULT_LOCALE].items()
+            if key.startswith(TERM)
+        }
+        self._unknown_terms: set[str] = set()
+        self._untranslated: set[tuple[str, str]] = set()
 
     @property
     def locale(self) -> str:
         return self._locale
+
+    @property
+    def locales(self) -> list[str]:
+        """Every language there is a catalogue for, the reference first."""
+        return list(self._catalogues)
+
+    def next_locale(self) -> str:
+        """The language the language button switches to (round the catalogues in order)."""
+        order = self.locales
+        return order[(order.index(self._locale) + 1) % len(order)]
 
     def set_locale(self, locale: str) -> None:
         """Switch language; listeners retranslate what they show."""
@@ -68,10 +127,100 @@ class Translator:
         catalogue = self._catalogues[self._locale]
         text = catalogue.get(key)
         if text is None:
-            # A missing key is a bug caught by tests; at run time show the Chinese text.
+            # Show the Chinese text. Missing in a shipped catalogue: a bug caught by tests; in
+            # one an operator dropped in: not yet translated (said once).
             text = self._catalogues[DEFAULT_LOCALE].get(key, key)
-            log.error("missing translation %s for %s", key, self._locale)
+            if self._locale in SHIPPED_LOCALES or key not in self._catalogues[DEFAULT_LOCALE]:
+                log.error("missing translation %s for %s", key, self._locale)
+            elif (self._locale, key) not in self._untranslated:
+                self._untranslated.add((self._locale, key))
+                log.info("%s is not translated into %s yet", key, self._locale)
         return text.format(**values) if values else text
+
+    def n(self, key: str, count: int, /, **values: object) -> str:
+        """The plural form of ``key`` for ``count`` (``{n}`` is the count)."""
+        forms = self.tr(key).split(PLURAL_SEPARATOR)
+        catalogue = self._parsed[
+            self._locale if key in self._catalogues[self._locale] else DEFAULT_LOCALE
+        ]
+        form = forms[min(catalogue.plural_index(count), len(forms) - 1)]
+        return form.format(n=count, **values)
+
+    def date(self, day: dt.date, *, weekday: bool = True) -> str:
+        """``2026-12-02 Wednesday`` / ``2026-12-02 星期三``: ISO, never day/month order."""
+        if not weekday:
+            return day.isoformat()
+        return self.tr("date.with_weekday", date=day.isoformat(), w=self.weekday(day))
+
+    def duration(self, seconds: int) -> str:
+        """``1 h 2 min 3 s`` / ``1小时2分3秒`` (call lengths, talk time)."""
+        hours, rest = divmod(max(0, seconds), 3600)
+        minutes, secs = divmod(rest, 60)
+        if hours:
+            return self.tr("duration.hms", h=hours, m=minutes, s=secs)
+        if minutes:
+            return self.tr("duration.ms", m=minutes, s=secs)
+        return self.tr("duration.s", s=secs)
+
+    def amount_in_words(self, fen: int) -> str:
+        """The amount spelt out (大写 in Chinese: 伍拾元整; English: fifty yuan)."""
+        from common.money import fen_to_capitals, fen_to_english_words
+
+        if self._locale == DEFAULT_LOCALE:
+            return fen_to_capitals(fen)
+        return fen_to_english_words(fen)
+
+    def weekday(self, day: dt.date) -> str:
+        return self.tr(f"weekday.{day.weekday()}")
+
+    def term(self, word: str | None) -> str:
+        """A backend word in the current language.
+
+        ``word`` is the backend's Chinese term (上海, 主叫, 语音通信费) or a stable code
+        (``place.shanghai``); compound words are translated part by part (北京-上海). A word the
+        catalogue does not know is shown as sent (and logged once, for the translators).
+        """
+        if not word:
+            return ""
+        key = self._terms.get(word) or (
+            TERM + word if TERM + word in self._catalogues[DEFAULT_LOCALE] else None
+        )
+        if key is not None:
+            return self.tr(key)
+        if self._locale == DEFAULT_LOCALE or not _CJK.search(word):
+            return word  # nothing to translate (a number, "MB", a Latin name)
+        compound = self._compound(word, 0)
+        if compound is not None:
+            return compound.strip()
+        if word not in self._unknown_terms:
+            self._unknown_terms.add(word)
+            log.info("no %s translation for the backend term %r", self._locale, word)
+        return word
+
+    def _compound(self, word: str, level: int) -> str | None:
+        """``word`` translated whole, or split at the coarsest separators first (brackets,
+        then commas, then 、/-), each part translated; None when a part is unknown."""
+        if word in self._terms:
+            return self.tr(self._terms[word])
+        if level == len(_TERM_SPLITS):
+            return None
+        splitter = _TERM_SPLITS[level]
+        parts = splitter.split(word)
+        if len(parts) == 1:
+            return self._compound(word, level + 1)
+        out = []
+        for part in parts:
+            if not part or splitter.fullmatch(part):
+                out.append(_latin_punctuation(part))
+                continue
+            translated = self._compound(part, level + 1)
+            if translated is None:
+                return None
+            out.append(translated)
+        return "".join(out)
+
+    def has_term(self, word: str) -> bool:
+        return word in self._terms or TERM + word in self._catalogues[DEFAULT_LOCALE]
 
     def has(self, key: str) -> bool:
         """Is there a message ``key`` (for keys derived from codes: fall back when not)?"""

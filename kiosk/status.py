@@ -21,6 +21,8 @@ CASH_JAMMED = "cash_jammed"
 CASH_UNCERTAIN = "cash_uncertain"  # lost events: no cash until staff reconcile (清机)
 CASH_SILENT = "cash_silent"  # the acceptor does not answer, or its port is gone
 CASH_PENDING = "cash_pending"  # a cash order waits for the backend to be completed
+CASH_BOX_FULL = "cash_box_full"  # the journal counts the box at capacity: 清机 due
+CASH_CLEARANCE = "cash_clearance"  # staff are emptying the box (清机 in progress)
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,10 @@ class StatusReport:
     uptime_s: int
     # Restarts by systemd since boot ($NRESTARTS): a watchdog that keeps firing shows here.
     restarts: int = 0
+    # The banknote acceptor: ok / fault / absent, and its box's fill by the journal.
+    cash: str = "absent"
+    cash_box_notes: int | None = None
+    cash_box_capacity: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         body = asdict(self)
@@ -60,10 +66,14 @@ def build_report(
     cash_problems: Sequence[str] = (),
     restarts: int = 0,
     journal_writable: bool = True,
+    cash_configured: bool = False,
+    cash_box_notes: int | None = None,
+    cash_box_capacity: int | None = None,
 ) -> StatusReport:
     """``printer_errors``: the printer's stable error codes (``PrinterStatus.errors``), or
     ``None`` when it did not answer its status query at all. ``cash_problems``: the cash
-    desk's codes (``CASH_*``), empty when there is no acceptor or it is well."""
+    desk's codes (``CASH_*``), empty when there is no acceptor or it is well; with
+    ``cash_configured`` the report says ``cash`` ok/fault and carries the box's fill."""
     reader_problems = [READER_LOST] if reader_configured and not reader_ready else []
     printer_problems: list[str] = []
     if printer_configured:
@@ -81,4 +91,7 @@ def build_report(
         in_session=in_session,
         uptime_s=max(0, int(uptime_s)),
         restarts=max(0, restarts),
+        cash=_state(cash_configured, cash_problems),
+        cash_box_notes=cash_box_notes if cash_configured else None,
+        cash_box_capacity=cash_box_capacity if cash_configured else None,
     )

@@ -75,6 +75,10 @@ class StatementMonth:
     opening_balance_fen: int = 0
     top_up_fen: int = 0
     closing_balance_fen: int = 0
+    # Post-paid: the month is worded as a bill (本月费用, 当月已缴, 出账应缴 ``due_fen``),
+    # never as a balance running negative.
+    postpaid: bool = False
+    due_fen: int = 0
 
     @property
     def total_fen(self) -> int:

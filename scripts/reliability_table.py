@@ -15,33 +15,38 @@ def _load(name: str) -> dict:
 faults, soak = _load("faults.json"), _load("soak.json")
 lines = [
     "| fault suite (`make faults`) | runs | intents | lost | applied twice"
-    " | unresolved after settlement | kiosk crashes | max stall (self / wall) |",
-    "|---|---|---|---|---|---|---|---|",
+    " | unresolved after settlement | kiosk crashes | max stall (self / CPU / wall)"
+    " | start-up stall (wall) |",
+    "|---|---|---|---|---|---|---|---|---|",
 ]
 for name, s in faults.get("sections", {}).items():
     lines.append(
         f"| {name} | {s.get('runs', '')} | {s.get('intents', '-')} | {s.get('lost', '-')} | "
         f"{s.get('applied_twice', '-')} | {s.get('unresolved_after_settlement', '-')} | "
         f"{s.get('kiosk_crashes', 0)} | {s.get('max_stall_ms', '-')} / "
-        f"{s.get('max_wall_stall_ms', '-')} ms |"
+        f"{s.get('max_cpu_stall_ms', '-')} / {s.get('max_wall_stall_ms', '-')} ms | "
+        f"{s.get('startup_max_stall_ms', '-')} ms |"
     )
 t = faults.get("totals")
 if t:
     lines.append(
         f"| **total** | {t['runs']} | {t['intents']} | {t['lost']} | {t['applied_twice']} | "
         f"{t['unresolved_after_settlement']} | {t['kiosk_crashes']} | {t['max_stall_ms']} / "
-        f"{t.get('max_wall_stall_ms', '-')} ms |"
+        f"{t.get('max_cpu_stall_ms', '-')} / {t.get('max_wall_stall_ms', '-')} ms | "
+        f"{t.get('startup_max_stall_ms', '-')} ms |"
     )
 if soak:
     lines += [
         "",
         "| soak (`make soak`) | journeys | RSS growth | personal strings left"
-        " | max stall (self / wall) | time |",
-        "|---|---|---|---|---|---|",
+        " | max stall (self / CPU / wall) | start-up stall (wall) | time (of it: scan) |",
+        "|---|---|---|---|---|---|---|",
         f"| {', '.join(f'{k} {v}' for k, v in soak['kinds'].items())} | {soak['journeys']} | "
         f"{soak['rss_growth_mb']} MB (journey {soak['rss_growth_from_journey']} to "
         f"{soak['journeys']}) | {soak['personal_strings_left']} | {soak['max_stall_ms']} / "
-        f"{soak['max_wall_stall_ms']} ms | {soak['seconds']} s |",
+        f"{soak.get('max_cpu_stall_ms', '-')} / {soak['max_wall_stall_ms']} ms | "
+        f"{soak.get('startup_max_stall_ms', '-')} ms | "
+        f"{soak['seconds']} s ({soak.get('scan_seconds', '-')} s) |",
     ]
 readme = root / "README.md"
 text = readme.read_text(encoding="utf-8")

@@ -222,7 +222,7 @@ def build_services(config: Config) -> Services:
         services.card_reader = CardReaderAdapter(poller)
     if config.devices.cash_acceptor:
         services.cash = Lazy(cash_factory(config), _close_cash)
-    services.voice = build_voice(config)
+    # The voice guide is attached after the first paint (start_shell): not built here.
     if config.devices.printer:
         from kiosk.devices.printer.receipt_printer import SerialReceiptPrinter
         from ui.devices.printer import PrinterAdapter
@@ -265,12 +265,31 @@ def start_shell(config: Config, options: ShellOptions | None = None) -> Shell:
         job = warm_up(services)
         settled = _settle_again_when_due(shell, job)
         QTimer.singleShot(WARMUP_DELAY_MS, lambda: shell.ctx.runner.run(job, settled, _log_warmup))
-        from ui.status_reporter import StatusReporter
-
-        shell.status_reporter = StatusReporter(shell.ctx, parent=shell)
+        # After the first paint too: its imports (socket, sdnotify, status) are not needed for
+        # the first frame, and its first report waits a minute anyway.
+        after_first_paint(shell.home_screen, lambda: _start_status_reporter(shell))
     if services.card_reader is not None:
         services.card_reader.start()
+    # The voice guide's imports (subprocess, wave, the prompt library) wait for the first
+    # frame; the home screen's welcome is said when it is attached.
+    if config.voice.enabled and shell.voice is None:
+        shell.voice_pending = True
+        after_first_paint(shell.home_screen, lambda: _attach_voice(shell, config))
     return shell
+
+
+def _attach_voice(shell: Shell, config: Config) -> None:
+    guide = build_voice(config)
+    if guide is not None and shell.voice is None:
+        shell.attach_voice(guide)
+    shell.voice_pending = False
+
+
+def _start_status_reporter(shell: Shell) -> None:
+    from ui.status_reporter import StatusReporter
+
+    if shell.status_reporter is None:
+        shell.status_reporter = StatusReporter(shell.ctx, parent=shell)
 
 
 def warm_up(

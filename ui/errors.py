@@ -20,20 +20,27 @@ log = logging.getLogger(__name__)
 
 
 def describe(exc: BaseException, tr: Translator, *, context: str = "") -> str:
-    """The message to show for ``exc``; ``context`` ("password", "sms", "card") refines it."""
+    """The message to show for ``exc``; ``context`` ("password", "sms", "card", "card_first":
+    a card read with no number yet) refines it."""
     if isinstance(exc, be.AuthFailed):
+        if context == "card_first":
+            return tr.tr("error.card_first_mismatch")
         if context == "card":
             return tr.tr("error.card_mismatch")
         if exc.remaining_attempts is not None:
             key = "error.wrong_code" if context == "sms" else "error.wrong_password"
+            if exc.remaining_attempts == 1 and exc.lock_minutes:  # say what the next one costs
+                return tr.tr(f"{key}_last", minutes=exc.lock_minutes)
             return tr.tr(key, n=exc.remaining_attempts)
         return tr.tr("error.auth_failed")
+    if isinstance(exc, be.NotFound) and context in ("card", "card_first"):
+        return tr.tr("error.card_no_number")
     if isinstance(exc, be.Locked):
         return tr.tr("error.locked", time=lock_time(exc.until))
     if isinstance(exc, be.InvalidInput):
         if exc.field == "valid_to":
             return tr.tr("error.card_expired")
-        return tr.tr("error.invalid_input", detail=exc.message or exc.field)
+        return tr.tr("error.invalid_input", detail=tr.term(exc.message) or exc.field)
     if isinstance(exc, JournalError):
         return tr.tr("error.journal")
     if isinstance(exc, be.RateLimited):
@@ -44,7 +51,7 @@ def describe(exc: BaseException, tr: Translator, *, context: str = "") -> str:
         key = f"error.{exc.code}"
         if isinstance(exc, be.AgreementOutdated) or not tr.has(key):
             key = "error.unknown"  # (an outdated agreement is asked again by its screen)
-        return tr.tr(key, detail=exc.message)
+        return tr.tr(key, detail=tr.term(exc.message))
     if isinstance(exc, PrinterError):
         return tr.tr(_printer_key(exc))
     log.error("unexpected error shown to a customer: %s", type(exc).__name__)

@@ -3,9 +3,12 @@
 A touch kiosk feels broken long before it crashes: a GUI thread blocked by a journal write, a
 slow import or a worker holding the GIL makes taps land late. The probe ticks every
 ``interval_ms`` on a precise timer and records how much later than asked each tick came — the
-longest such *stall* is what a customer would have felt. Start-up (the first paint and the
-screens built ahead of time, one per event-loop turn) is measured apart, because it happens
-before any customer can touch the screen.
+longest such *stall* is what a customer would have felt. Start-up (from the first paint until
+the screens built ahead of time, one per event-loop turn, are done and the heap is frozen:
+about a second) is measured apart as ``startup_max_stall_ms``. The home screen already takes
+touches then, so that figure is reported beside the running one (reports/faults.json, the
+README), not dropped; it is not held to the running bound, because one screen's construction
+is one turn.
 
 On a shared machine the operating system may also keep the kiosk's runnable threads off the
 CPUs: the GUI thread itself, or a worker holding the GIL the GUI thread waits for. That is not
@@ -14,33 +17,50 @@ CPU (``/proc/self/task/*/schedstat``, Linux) and reports both the wall-clock sta
 *self* stall: the lateness minus that run-queue wait and minus the CPU time the hypervisor
 took from the machine (``steal`` in /proc/stat: a virtual machine's threads cannot see it).
 Work on the GUI thread, a GIL held by a running worker and a blocking call all stay in the self
-figure.
+figure; the GUI thread's own CPU time inside a gap is never discounted (summed over every
+thread, the run-queue wait can exceed a gap the GUI thread spent working).
+
+Beside both it reports the *CPU* stall: of the worst gap, how much was the GUI thread's own
+CPU time (``time.thread_time``). A self stall much longer than its CPU stall is a GUI thread
+that waited (a blocking call, the GIL held by a worker) rather than one that worked.
+
+``KIOSK_STALL_STACKS=1`` (diagnosis only, off by default) arms ``faulthandler`` on every tick:
+when the next tick is more than ``STALL_STACKS_S`` late, its own C thread writes every thread's
+Python stack to ``<probe file>.stacks`` (or stderr), without the GIL and without touching the
+threads' frames from Python. (Sampling ``sys._current_frames`` from a Python thread instead
+crashed the kiosk with SIGSEGV, in the soak and in this session's own diagnosis.)
 
 The figures go to the log at exit and, when ``KIOSK_LOOP_PROBE`` names a file, to that file as
 JSON each time the maximum grows (so a kiosk killed with SIGKILL still leaves its figure) and
-at stop. The fault suite and the soak read that file.
+at stop. The file is written by a thread of the probe's own, never by the GUI thread: on a busy
+disk one create-and-rename took longer than the stall it reported. The fault suite and the
+soak read that file.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import IO
 
 from PySide6.QtCore import QObject, QTimer
 
 log = logging.getLogger(__name__)
 
 PROBE_FILE_ENV = "KIOSK_LOOP_PROBE"
+STACKS_ENV = "KIOSK_STALL_STACKS"
+STALL_STACKS_S = 0.045  # a tick this late (beyond its interval) has its stacks written
 INTERVAL_MS = 20
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 STALL_LOG_S = 0.05  # a stall a customer feels is worth a log line
-# Written again only when the maximum grew by at least this much: the write itself must not
-# become a stall.
+# Handed to the writer again only when the maximum grew by at least this much.
 _REWRITE_STEP_MS = 1.0
 
 
@@ -53,6 +73,7 @@ class LoopStalls:
     startup_max_stall_ms: float
     ticks: int
     pid: int
+    max_cpu_stall_ms: float = 0.0  # the GUI thread's own CPU time inside the worst gap
 
 
 class LoopProbe(QObject):
@@ -65,22 +86,27 @@ class LoopProbe(QObject):
         interval_ms: int = INTERVAL_MS,
         report_path: Path | None = None,
         clock: Callable[[], float] = time.perf_counter,
+        stacks_path: Path | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._ready = ready
         self._interval_s = interval_ms / 1000
-        self._path = report_path
         self._clock = clock
         self._last = 0.0
         self._running = False
         self._max_s = 0.0
         self._max_self_s = 0.0
+        self._max_cpu_s = 0.0
+        self._cpu = 0.0
         self._startup_max_s = 0.0
         self._runqueue = _RunQueueClock()
         self._waited_ns = 0
         self._written_ms = -1.0
+        self._writer = _ReportWriter(report_path) if report_path is not None else None
         self._ticks = 0
+        self._stacks_path = stacks_path
+        self._stacks: IO[str] | None = None
         self._was_ready = False
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
@@ -92,7 +118,12 @@ class LoopProbe(QObject):
     ) -> LoopProbe:
         """The composition root's probe; the report file comes from ``KIOSK_LOOP_PROBE``."""
         path = os.environ.get(PROBE_FILE_ENV, "")
-        return cls(ready, report_path=Path(path) if path else None, parent=parent)
+        stacks: Path | None = None
+        if os.environ.get(STACKS_ENV, "") == "1":
+            stacks = Path(path + ".stacks") if path else Path("/dev/stderr")
+        return cls(
+            ready, report_path=Path(path) if path else None, stacks_path=stacks, parent=parent
+        )
 
     def start(self) -> None:
         """Start ticking (after the first paint: the ``Qt`` namespace is not loaded before)."""
@@ -101,18 +132,27 @@ class LoopProbe(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._waited_ns = self._runqueue.waited_ns(refresh=True)
         self._last = self._clock()
+        self._cpu = time.thread_time()
         self._running = True
+        if self._stacks_path is not None:
+            self._stacks = self._stacks_path.open("a", encoding="utf-8")
+            self._arm_stacks()
         self._timer.start()
 
     def pause(self) -> None:
         """Stop measuring for a while: work a test harness does on the GUI thread (the soak's
         heap scan) is not the kiosk's stall."""
         self._timer.stop()
+        if self._stacks is not None:
+            faulthandler.cancel_dump_traceback_later()
 
     def resume(self) -> None:
         if self._running:
             self._waited_ns = self._runqueue.waited_ns(refresh=True)
             self._last = self._clock()
+            self._cpu = time.thread_time()
+            if self._stacks is not None:
+                self._arm_stacks()
             self._timer.start()
 
     def stop(self) -> None:
@@ -122,14 +162,22 @@ class LoopProbe(QObject):
         self._running = False
         self._timer.stop()
         self._runqueue.close()
+        if self._stacks is not None:
+            faulthandler.cancel_dump_traceback_later()
+            self._stacks.close()
+            self._stacks = None
         stalls = self.stalls()
         log.info(
-            "event loop: max stall %.1f ms after start-up (%.1f ms during it), %d ticks",
+            "event loop: max stall %.1f ms (self %.1f, CPU %.1f) after start-up "
+            "(%.1f ms during it), %d ticks",
             stalls.max_stall_ms,
+            stalls.max_self_stall_ms,
+            stalls.max_cpu_stall_ms,
             stalls.startup_max_stall_ms,
             stalls.ticks,
         )
-        self._write(stalls)
+        if self._writer is not None:
+            self._writer.close(stalls)  # the last figures, on disk before stop() returns
 
     def stalls(self) -> LoopStalls:
         return LoopStalls(
@@ -138,16 +186,24 @@ class LoopProbe(QObject):
             round(self._startup_max_s * 1000, 1),
             self._ticks,
             os.getpid(),
+            round(self._max_cpu_s * 1000, 1),
         )
 
     def _tick(self) -> None:
         now = self._clock()
         late = max(0.0, now - self._last - self._interval_s)
         self._last = now
+        cpu = time.thread_time()
+        cpu_s, self._cpu = cpu - self._cpu, cpu
         waited_ns = self._runqueue.waited_ns(refresh=self._ticks % 50 == 0)
         queued_s, self._waited_ns = max(0, waited_ns - self._waited_ns) / 1e9, waited_ns
-        self_late = max(0.0, late - queued_s)
+        # The GUI thread's own CPU time is never discounted: the run-queue waits of all the
+        # kiosk's threads, summed, can exceed a gap the GUI thread spent working.
+        cpu_late = min(late, cpu_s)
+        self_late = max(late - queued_s, cpu_late, 0.0)
         self._ticks += 1
+        if self._stacks is not None:
+            self._arm_stacks()
         # A stall belongs to start-up when start-up was not over before it began.
         was_ready, self._was_ready = self._was_ready, self._ready()
         if not was_ready:
@@ -161,14 +217,67 @@ class LoopProbe(QObject):
             )
         self._max_self_s = max(self._max_self_s, self_late)
         self._max_s = max(self._max_s, late)
+        self._max_cpu_s = max(self._max_cpu_s, cpu_late)
         grown = (self._max_s + self._max_self_s) * 1000 - self._written_ms
-        if grown >= _REWRITE_STEP_MS:
-            self._write(self.stalls())
+        if grown >= _REWRITE_STEP_MS and self._writer is not None:
+            self._written_ms = (self._max_s + self._max_self_s) * 1000
+            self._writer.submit(self.stalls())
+
+    def _arm_stacks(self) -> None:
+        """Write every thread's stack if the next tick comes ``STALL_STACKS_S`` late."""
+        assert self._stacks is not None
+        faulthandler.dump_traceback_later(
+            self._interval_s + STALL_STACKS_S, repeat=False, file=self._stacks
+        )
+
+
+class _ReportWriter:
+    """Writes the newest figures to the probe file from a thread of its own.
+
+    The GUI thread only hands over a small frozen record (``submit``); figures handed over
+    faster than the disk takes them are replaced by the newest. The file is replaced
+    atomically (temporary file + rename), so a reader never sees half of it.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._cond = threading.Condition()
+        self._pending: LoopStalls | None = None
+        self._closed = False
+        self._thread: threading.Thread | None = None  # started by the first figures
+
+    def submit(self, stalls: LoopStalls) -> None:
+        with self._cond:
+            self._pending = stalls
+            self._cond.notify()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="loop-probe-writer", daemon=True)
+            self._thread.start()
+
+    def close(self, last: LoopStalls) -> None:
+        """Write ``last`` and end the thread (waits for the write)."""
+        with self._cond:
+            self._pending = last
+            self._closed = True
+            self._cond.notify()
+        if self._thread is None:
+            self._write(last)
+        else:
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while self._pending is None and not self._closed:
+                    self._cond.wait()
+                stalls, self._pending = self._pending, None
+                closed = self._closed
+            if stalls is not None:
+                self._write(stalls)
+            if closed:
+                return
 
     def _write(self, stalls: LoopStalls) -> None:
-        if self._path is None:
-            return
-        self._written_ms = stalls.max_stall_ms + stalls.max_self_stall_ms
         tmp = self._path.with_name(self._path.name + ".tmp")
         try:
             tmp.write_text(json.dumps(asdict(stalls)), encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -111,6 +112,10 @@ class Screen(QFrame):
     def tr(self, key: str, /, **values: object) -> str:  # type: ignore[override]
         return self.ctx.translator.tr(key, **values)
 
+    def term(self, word: str | None) -> str:
+        """A backend word (category, place, plan, service...) in the customer's language."""
+        return self.ctx.translator.term(word)
+
     def fetch(
         self,
         op: Callable[[], T],
@@ -139,13 +144,17 @@ class Screen(QFrame):
             self.status.hide()
             if not is_customer_error(exc):
                 raise exc
-            from ui.errors import describe
-
-            self.show_error(describe(exc, self.ctx.translator, context=context))
+            self.show_error(self.describe(exc, context))
             if on_error is not None:
                 on_error(exc)
 
         self.ctx.runner.run(op, done, failed, guard=self.ctx.sessions.guard())
+
+    def describe(self, exc: Exception, context: str = "") -> str:
+        """The customer's words for a typed failure (ui/errors.py, the one mapping)."""
+        from ui.errors import describe
+
+        return describe(exc, self.ctx.translator, context=context)
 
     def flow(self, kind: TransactionKind) -> TransactionFlow:
         """This screen's lifecycle of ``kind`` transactions (kiosk/flows/transaction.py)."""
@@ -154,6 +163,32 @@ class Screen(QFrame):
         if kind not in self._flows:
             self._flows[kind] = TransactionFlow(kind)
         return self._flows[kind]
+
+    def transaction_in_progress(self) -> bool:
+        """A request of this screen is out or a receipt of it is printing (kiosk/idle.py rule
+        3: no countdown cuts it). Screens with other devices at work (cash being inserted)
+        extend this. Asked on every idle tick: it imports nothing the first frame does not
+        need (no print panel exists before its module is loaded)."""
+        if self._flows:
+            from kiosk.flows.transaction import Phase
+
+            if any(f.phase is Phase.SENDING for f in self._flows.values()):
+                return True
+        panels = sys.modules.get("ui.widgets.print_panel")
+        if panels is None:
+            return False
+        from kiosk.devices.printer.slips import PrintState
+
+        return any(p.state is PrintState.PRINTING for p in self.findChildren(panels.PrintPanel))
+
+    def transaction_unsettled(self) -> bool:
+        """An outcome of this screen is unknown: the confirmation waits to be sent again with
+        the same key, and the session maximum must not cut it (stillness still may)."""
+        if not self._flows:
+            return False
+        from kiosk.flows.transaction import Phase
+
+        return any(f.phase is Phase.OUTCOME_UNKNOWN for f in self._flows.values())
 
     def transact(
         self,
@@ -197,7 +232,7 @@ class Screen(QFrame):
             return journaled(ctx.journal, kind, key, phone, call, transaction_id, amount_fen)
 
         def done(result: T) -> None:
-            flow.answered()
+            flow.answered(result)
             on_done(result)
 
         def failed(exc: Exception) -> None:

@@ -3,6 +3,8 @@
 - the printer is asked for its status every ``printer_poll_ms`` (on its own worker thread,
   between jobs) and after every job; when it cannot print, the home screen says printing is
   unavailable and disables the functions that exist only to print;
+- the banknote acceptor's blockers (kiosk/cash ``CashDesk.blockers``) are read on a worker
+  whenever the desk's view changes; while cash is off the home screen says so (QR still works);
 - the backend's health check (GET /v1/health) runs every ``probe_ms`` on a worker, every
   ``probe_down_ms`` while it is unreachable; after ``failures_to_close`` failures in a row the
   out-of-service cover hides the screens (not while a customer is identified: their screens
@@ -31,6 +33,7 @@ from kiosk.service_state import (
 from ui.widgets.out_of_service import OutOfServiceCover
 
 if TYPE_CHECKING:
+    from kiosk.cash.desk import CashBlocker, CashDesk
     from printer.escpos.status import PrinterStatus
     from ui.shell import Shell
 
@@ -46,6 +49,8 @@ class ServiceMonitor(QObject):
     printing_changed = Signal(object)  # PrintingState
     backend_changed = Signal(object)  # Backend
     state_changed = Signal(str)  # kiosk.service_state.status_line of both
+    cash_changed = Signal(object)  # tuple[CashBlocker, ...] (empty: cash can be taken)
+    _cash_view = Signal()  # the desk's view changed (emitted on the desk's threads)
 
     def __init__(
         self,
@@ -82,6 +87,12 @@ class ServiceMonitor(QObject):
             printer.status_changed.connect(self._on_printer_status)
             self._printer_timer.start(printer_poll_ms)
             QTimer.singleShot(0, self.check_printer_now)
+        self.cash_blockers: tuple[object, ...] = ()
+        self._cash_checking = self._cash_again = False
+        self._cash_view.connect(self.check_cash_now)
+        cash = ctx.services.cash
+        if cash is not None:
+            ctx.runner.run(cash.get, self._on_desk, lambda _exc: None)
 
     # -- backend -------------------------------------------------------------------------------
 
@@ -143,6 +154,48 @@ class ServiceMonitor(QObject):
         self._shell.home_screen.set_printing_available(state.printing is Printing.AVAILABLE)
         self.printing_changed.emit(state)
         self.state_changed.emit(status_line(self.health.state, state))
+
+    # -- banknote acceptor ---------------------------------------------------------------------
+
+    def _on_desk(self, desk: CashDesk) -> None:
+        desk.add_listener(lambda _view: self._cash_view.emit())
+        self.check_cash_now()
+
+    def check_cash_now(self) -> None:
+        """Read the desk's blockers on a worker (its journal is on disk); one read at a time,
+        one more after it when the view changed meanwhile."""
+        cash = self._ctx.services.cash
+        if cash is None or self._stopped:
+            return
+        if self._cash_checking:
+            self._cash_again = True
+            return
+        self._cash_checking = True
+        self._ctx.runner.run(lambda: cash.get().blockers(), self._on_cash, self._on_cash_error)
+
+    def _on_cash(self, blockers: tuple[CashBlocker, ...]) -> None:
+        from kiosk.cash.desk import CashBlocker
+
+        self._cash_checking = False
+        if self._stopped:
+            return
+        # Starting up is not "unavailable": the bill table is read within a second.
+        shown = tuple(b for b in blockers if b is not CashBlocker.STARTING)
+        if shown != self.cash_blockers:
+            if shown:
+                log.warning("cash unavailable: %s", ", ".join(b.value for b in shown))
+            else:
+                log.info("cash available again")
+            self.cash_blockers = shown
+            self._shell.home_screen.set_cash_available(not shown)
+            self.cash_changed.emit(shown)
+        if self._cash_again:
+            self._cash_again = False
+            self.check_cash_now()
+
+    def _on_cash_error(self, exc: Exception) -> None:
+        log.warning("cash state not read: %s", type(exc).__name__)
+        self._cash_checking = False
 
     # -- lifecycle -----------------------------------------------------------------------------
 

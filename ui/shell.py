@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from kiosk.idle import ScreenKind
+from kiosk.backend import models as m
+from kiosk.idle import Cause, ScreenKind
 from kiosk.session import EndReason
 from ui import theme
 from ui.context import AppContext
@@ -23,6 +24,7 @@ from ui.screen import Screen
 from ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from kiosk.voice.guide import VoiceGuide
     from ui.loop_probe import LoopProbe
     from ui.screens.admin import AdminPinScreen, AdminScreen
     from ui.status_reporter import StatusReporter
@@ -94,6 +96,7 @@ class Shell(QObject):
         ctx.sessions.add_identify_hook(lambda _session: self.customer_identified())
         if ctx.services.card_reader is not None:
             ctx.services.card_reader.activity.connect(self.device_activity)
+            ctx.services.card_reader.card_read.connect(self.card_read)
         if ctx.services.printer is not None:
             ctx.services.printer.activity.connect(self.device_activity)
             ctx.services.printer.progress.connect(lambda _s, _t: self.device_activity())
@@ -103,15 +106,16 @@ class Shell(QObject):
                     lambda: ctx.backend.end_session(), lambda _r: None, lambda _e: None
                 )
             )
+        watcher.busy = self.transaction_in_progress
+        watcher.unsettled = self.transaction_unsettled
         self._connect()
         self.voice: VoiceHooks | None = None
+        # True while the composition root is about to attach the voice guide (after the first
+        # paint): screens that read it when built (the admin's volume) wait for it.
+        self.voice_pending = False
+        window.header.voice_button.setVisible(False)
         if ctx.services.voice is not None:
-            from ui.voice import VoiceHooks
-
-            self.voice = VoiceHooks(
-                ctx, ctx.services.voice, self.navigator, watcher, window.header, self
-            )
-        window.header.voice_button.setVisible(self.voice is not None)
+            self.attach_voice(ctx.services.voice, say_shown=False)  # home is not shown yet
         self.navigator.home()
         # The rest of the screens are built after the first paint, one per event-loop turn.
         self._prebuild = QTimer(self)
@@ -159,8 +163,34 @@ class Shell(QObject):
     def _route(self, destination: Destination) -> tuple[str, object]:
         return route(destination, self.ctx.sessions.current.customer)
 
+    def attach_voice(self, guide: VoiceGuide, *, say_shown: bool = True) -> None:
+        """Voice guidance from now on. The composition root attaches it after the first paint
+        (its imports are not needed for the first frame): the shown screen's prompt is said
+        then, as it would have been when the screen was shown."""
+        from ui.voice import VoiceHooks
+
+        ctx = self.ctx
+        ctx.services.voice = guide
+        self.voice_pending = False
+        self.voice = VoiceHooks(ctx, guide, self.navigator, self.watcher, self.window.header, self)
+        self.window.header.voice_button.setVisible(True)
+        current = self.navigator.current
+        if say_shown and current is not None and current.voice_prompt is not None:
+            self.voice.say(current.voice_prompt)
+
+    def transaction_in_progress(self) -> bool:
+        """A request out or a receipt printing on the shown screen: no countdown cuts it."""
+        current = self.navigator.current
+        return current is not None and current.transaction_in_progress()
+
+    def transaction_unsettled(self) -> bool:
+        """An outcome unknown on the shown screen: the session maximum cannot cut it."""
+        current = self.navigator.current
+        return current is not None and current.transaction_unsettled()
+
     def end_session(self, reason: EndReason) -> None:
-        """Wipe everything personal and go home."""
+        """Wipe everything personal, go home, and give the next customer the defaults
+        (language and text size as configured, kiosk/idle.py rule 4)."""
         self.ctx.sessions.end(reason)
         for screen in self.navigator.screens():
             screen.wipe()
@@ -170,6 +200,11 @@ class Shell(QObject):
         if self.voice is not None:
             self.voice.session_ended()
         self.navigator.home()
+        defaults = self.ctx.config.ui
+        if self.ctx.translator.locale != defaults.locale:
+            self.ctx.translator.set_locale(defaults.locale)
+        if self.large_text != defaults.large_text:
+            self.set_large_text(defaults.large_text)
         self.session_ended.emit(reason)
 
     def customer_identified(self) -> None:
@@ -177,7 +212,8 @@ class Shell(QObject):
         customer = self.ctx.sessions.current.customer
         if customer is not None:
             self.window.header.set_customer(customer.masked_phone)
-            self.watcher.session_started()
+            if not self.watcher.identified:  # a further factor does not restart the clock
+                self.watcher.session_started()
         self._update_nav()
 
     def set_large_text(self, on: bool) -> None:
@@ -189,6 +225,64 @@ class Shell(QObject):
 
     def apply_style(self) -> None:
         self.app.setStyleSheet(theme.stylesheet(self.large_text))
+
+    def card_read(self, card: object) -> None:
+        """Card first: a card placed on any screen starts identification, or raises it.
+
+        On the identification screen the card goes to its current step; elsewhere, with
+        nobody identified, identification opens with the card (its numbers to pick from);
+        with a customer identified without the card, the card's factor is added to the
+        number in the background. Staff screens ignore it."""
+        from kiosk.devices.idcard.card import IdCard
+        from ui.screens.identify.screen import IdentifyScreen
+
+        if not isinstance(card, IdCard) or self.ctx.services.backend is None:
+            return
+        current = self.navigator.current
+        if isinstance(current, IdentifyScreen):
+            current.on_card(card)
+            return
+        if current is not None and current.screen_id in ("admin", "admin_pin"):
+            return
+        session = self.ctx.sessions.current
+        if session.customer is None:
+            self.navigator.go(IDENTIFY, None)
+            screen = self.navigator.current
+            if isinstance(screen, IdentifyScreen):
+                screen.on_card(card)
+            return
+        if not session.has(m.Factor.ID_CARD):
+            self._add_card_factor(card)
+
+    def _add_card_factor(self, card: object) -> None:
+        from kiosk.devices.idcard.card import IdCard
+        from kiosk.flows.identify import card_fields
+        from kiosk.session import Customer
+
+        assert isinstance(card, IdCard)
+        customer = self.ctx.sessions.current.customer
+        assert customer is not None
+        phone, fields, backend = customer.phone, card_fields(card), self.ctx.backend
+
+        def added(session: m.Session) -> None:
+            log.info("ID card factor added to the session")
+            self.ctx.sessions.identify(
+                Customer(phone, session.name_masked, session.brand, set(session.factors))
+            )
+
+        def refused(exc: Exception) -> None:
+            from kiosk.backend.errors import BackendError
+
+            if not isinstance(exc, BackendError):
+                raise exc
+            log.info("a card placed mid-session was refused (%s)", type(exc).__name__)
+
+        self.ctx.runner.run(
+            lambda: backend.identify_id_card(phone=phone, **fields),
+            added,
+            refused,
+            guard=self.ctx.sessions.guard(),
+        )
 
     def device_activity(self) -> None:
         """Card reader and printer events count as activity."""
@@ -208,7 +302,7 @@ class Shell(QObject):
         w.header.large_text_toggled.connect(lambda: self.set_large_text(not self.large_text))
         w.header.corner_tapped.connect(self.lockdown.corner_tapped)
         self.lockdown.admin_gesture.connect(lambda: self.navigator.go("admin_pin"))
-        self.watcher.warning.connect(w.idle_overlay.show_countdown)
+        self.watcher.warning.connect(self._on_watcher_warning)
         self.watcher.active.connect(w.idle_overlay.hide)
         self.watcher.expired.connect(self._on_watcher_expired)
         self.watcher.tick.connect(self._on_watcher_tick)
@@ -228,6 +322,9 @@ class Shell(QObject):
             self.app.removeEventFilter(self.watcher)
 
     def _on_prebuild_timeout(self) -> None:
+        if self.voice_pending:
+            self._prebuild.start(PREBUILD_DELAY_MS)
+            return
         if self.navigator.build_next():
             self._prebuild.start(0)
         else:  # start-up is over: keep its objects out of later collections (ui/heap.py)
@@ -260,8 +357,7 @@ class Shell(QObject):
         nav.setVisible(not on_home or identified)
 
     def _on_header_language_toggled(self) -> None:
-        locale = "en" if self.ctx.translator.locale == "zh_CN" else "zh_CN"
-        self.ctx.translator.set_locale(locale)
+        self.ctx.translator.set_locale(self.ctx.translator.next_locale())
 
     def _on_translator_locale_changed(self, locale: str) -> None:
         log.info("language switched to %s", locale)
@@ -271,17 +367,49 @@ class Shell(QObject):
         for screen in self.navigator.screens():
             screen.retranslate()
 
+    def _on_watcher_warning(self, seconds_left: int) -> None:
+        state = self.watcher.state
+        self.window.idle_overlay.show_countdown(
+            seconds_left, at_max=state.cause is Cause.SESSION_MAX, extendable=state.extendable
+        )
+
     def _on_overlay_more_time(self) -> None:
+        overlay = self.window.idle_overlay
+        if not overlay.at_max:  # stillness: a tap is all it takes
+            self.watcher.activity()
+            overlay.hide()
+            return
+        # The session's maximum: only the backend may grant more time (up to its hard cap).
         self.watcher.activity()
-        self.window.idle_overlay.hide()
+        if self.ctx.services.backend is None or not self.watcher.can_extend():
+            self.watcher.session_extended(self.watcher.state.seconds_left, False)
+            return
+        overlay.set_extending(True)
+        watcher = self.watcher
+
+        def granted(extension: m.SessionExtension) -> None:
+            log.info("session extended: %d s left", extension.expires_in_s)
+            overlay.set_extending(False)
+            watcher.session_extended(extension.expires_in_s, extension.extendable)
+
+        def refused(exc: Exception) -> None:
+            from kiosk.backend.errors import BackendError
+
+            if not isinstance(exc, BackendError):
+                raise exc
+            log.info("session extension refused: %s", type(exc).__name__)
+            overlay.set_extending(False)
+            watcher.session_extended(watcher.state.seconds_left, False)
+
+        self.ctx.runner.run(
+            self.ctx.backend.extend_session, granted, refused, guard=self.ctx.sessions.guard()
+        )
 
     def _on_watcher_expired(self) -> None:
         current = self.navigator.current
-        reason = EndReason.IDLE
         session = self.ctx.sessions.current
-        if session.identified and self.ctx.clock() - session.started_at >= (
-            self.ctx.config.timeouts.session_max
-        ):
+        reason = EndReason.IDLE
+        if session.identified and self.watcher.state.cause is Cause.SESSION_MAX:
             reason = EndReason.MAX_LENGTH
         if current is not None and current.kind is ScreenKind.HOME and not session.identified:
             return

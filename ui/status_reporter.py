@@ -71,7 +71,8 @@ class StatusReporter(QObject):
         def job() -> StatusReport:
             journal = ctx.journal if services.journal is not None else None
             unresolved = len(journal.unresolved()) if journal is not None else 0
-            cash = services.cash.get().problems() if services.cash is not None else ()
+            desk = services.cash.get() if services.cash is not None else None
+            cash = desk.problems() if desk is not None else ()
             report = build_report(
                 app_version=app_version(),
                 reader_configured=reader is not None,
@@ -82,6 +83,9 @@ class StatusReporter(QObject):
                 in_session=in_session,
                 uptime_s=uptime_s,
                 cash_problems=cash,
+                cash_configured=desk is not None,
+                cash_box_notes=desk.box_notes() if desk is not None else None,
+                cash_box_capacity=desk.box_capacity if desk is not None else None,
                 restarts=restart_count(),
                 journal_writable=journal.writable if journal is not None else True,
             )

@@ -14,6 +14,7 @@ from backend.api.idem import fingerprint, run_idempotent
 from backend.api.schemas import (
     DisputeIn,
     DisputeOut,
+    DisputesOut,
     InvoiceIn,
     InvoiceOut,
     InvoicesOut,
@@ -42,6 +43,14 @@ def open_dispute(body: DisputeIn, cust: Details, st: State, key: IdemKey) -> JSO
 
     fp = fingerprint("dispute", cust.line_id, body.model_dump())
     return run_idempotent(st, cust.terminal_id, key, fp, op, status_code=201)
+
+
+@router.get("/disputes", response_model=DisputesOut, summary="The line's disputes")
+def disputes(cust: Details, st: State) -> DisputesOut:
+    """Newest first, each with its status (``refunded``: paid back twice, 已退款)."""
+    with st.engine.connect() as conn:
+        items = ops.disputes_of(conn, cust.line_id)
+    return DisputesOut(items=[DisputeOut.model_validate(d, from_attributes=True) for d in items])
 
 
 def _transaction_out(tx: ops.Transaction) -> TransactionOut:

@@ -11,6 +11,7 @@ from backend.api.payments import payment_out
 from backend.api.schemas import DemoSmsIn, PaymentOut, SmsMessageOut, SmsOutboxOut
 from backend.ops import payments
 from backend.ops.auth import outbox
+from backend.ops.writes import writing
 
 router = APIRouter(prefix="/v1/demo", tags=["demo only"])
 
@@ -32,5 +33,5 @@ def mark_paid(
     order_id: Annotated[str, Path(min_length=1, max_length=32)], st: State, _terminal: TerminalId
 ) -> PaymentOut:
     """Plays the customer's payment app: settles the order (again: no change)."""
-    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(st.engine) as conn:
         return payment_out(payments.settle(conn, order_id, st.clock.now()))

@@ -14,6 +14,7 @@ from backend.api.deps import IdemKey, State, Summary
 from backend.api.idem import fingerprint, run_idempotent
 from backend.api.schemas import PaymentIn, PaymentOut
 from backend.ops import payments as ops
+from backend.ops.writes import writing
 
 router = APIRouter(prefix="/v1/payments", tags=["payments"])
 
@@ -40,5 +41,5 @@ def create_payment(body: PaymentIn, cust: Summary, st: State, key: IdemKey) -> J
 @router.get("/{order_id}", response_model=PaymentOut, summary="Payment order status")
 def payment_status(order_id: OrderPath, cust: Summary, st: State) -> PaymentOut:
     """pending -> paid (or expired after 15 minutes)."""
-    with st.engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(st.engine) as conn:
         return payment_out(ops.status(conn, cust.line_id, order_id, st.clock.now()))

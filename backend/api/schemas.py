@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 Phone = Annotated[str, Field(pattern=r"^1\d{10}$", description="11-digit mobile number")]
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
@@ -44,8 +44,8 @@ class SmsVerify(_In):
     code: Code6
 
 
-class IdCardLogin(_In):
-    """ID card data as read by the terminal's reader, and the number to serve."""
+class IdCardRead(_In):
+    """ID card data as read by the terminal's reader."""
 
     id_number: Annotated[str, Field(min_length=6, max_length=32)]
     name: Annotated[str, Field(min_length=1, max_length=60)]
@@ -59,7 +59,20 @@ class IdCardLogin(_In):
             description="SHA-256 (hex) of the photo block (WLT) the reader returned",
         ),
     ]
-    phone: Phone
+
+
+class IdCardLogin(IdCardRead):
+    """ID card data and the number to serve: typed (``phone``) or picked from the card's
+    numbers (``pick``, an index of POST /v1/sessions/id-card/numbers). Exactly one."""
+
+    phone: Phone | None = None
+    pick: Annotated[int | None, Field(ge=0, le=99)] = None
+
+    @model_validator(mode="after")
+    def _one_number(self) -> IdCardLogin:
+        if (self.phone is None) == (self.pick is None):
+            raise ValueError("give exactly one of phone and pick")
+        return self
 
 
 class PlanChangeIn(_In):
@@ -160,6 +173,31 @@ class SessionOut(BaseModel):
     brand: str
     status: str
     expires_in_s: int
+    # The full number only when the customer picked it from their card's numbers (the card
+    # proved the owner; the terminal needs it for the SMS code). Absent when typed.
+    phone: str | None = None
+
+
+class CardNumberOut(BaseModel):
+    """One number registered to a card: masked, with the index to pick it by."""
+
+    pick: int
+    phone_masked: str
+    brand: str
+
+
+class CardNumbersOut(BaseModel):
+    """The numbers registered to the card's holder (real-name record), in number order."""
+
+    numbers: list[CardNumberOut]
+    name_masked: str
+
+
+class SessionExtendedOut(BaseModel):
+    """The session's new expiry; ``extendable`` is false once the hard cap is reached."""
+
+    expires_in_s: int
+    extendable: bool
 
 
 class SmsSentOut(BaseModel):
@@ -201,6 +239,18 @@ class UsageOut(BaseModel):
     used: int
 
 
+class MoneyOut(BaseModel):
+    """A line's money, one definition per brand kind (backend/ops/money.py): pre-paid
+    ``available_fen`` is 可用余额 (negative: in arrears); post-paid ``due_fen`` is 本月应缴
+    and ``available_fen`` 信用额度剩余. Every screen and receipt shows these, never a sum of
+    its own."""
+
+    kind: Literal["prepaid", "postpaid"]
+    available_fen: int
+    due_fen: int
+    credit_limit_fen: int
+
+
 class OverviewOut(BaseModel):
     """Account home."""
 
@@ -212,7 +262,7 @@ class OverviewOut(BaseModel):
     is_prepaid: bool
     balance_fen: int
     credit_fen: int
-    available_fen: int
+    money: MoneyOut
     month_to_date_fen: int
     days_until_suspension: int | None
     reminder_threshold_fen: int | None
@@ -238,13 +288,16 @@ class BillCategoryOut(BaseModel):
 
 
 class BillAccountOut(BaseModel):
-    """Running sum."""
+    """Running sum; ``kind`` says how to word it (post-paid: a bill with its 应缴 ``due_fen``,
+    not a balance)."""
 
+    kind: Literal["prepaid", "postpaid"]
     opening_balance_fen: int
     topup_fen: int
     available_fen: int
     total_fen: int
     closing_balance_fen: int
+    due_fen: int
 
 
 class BillOut(BaseModel):
@@ -330,6 +383,8 @@ class AgreementOut(BaseModel):
     version: str
     title: str
     text: str = Field(description="Plain Chinese paragraphs separated by newlines")
+    title_en: str = Field("", description="The title in English (empty: none)")
+    text_en: str = Field("", description="The same clauses in English (the Chinese text binds)")
 
 
 class ServiceOut(BaseModel):
@@ -389,6 +444,7 @@ class PaymentOut(BaseModel):
     expires_at: dt.datetime
     paid_at: dt.datetime | None
     balance_after_fen: int | None
+    money: MoneyOut | None  # once paid: the line's figure now, the same as the overview's
 
 
 class DisputeOut(BaseModel):
@@ -400,6 +456,13 @@ class DisputeOut(BaseModel):
     status: str
     refund_fen: int
     message: str
+    created_at: dt.datetime
+
+
+class DisputesOut(BaseModel):
+    """The line's disputes, newest first."""
+
+    items: list[DisputeOut]
 
 
 class TransactionOut(BaseModel):
@@ -491,6 +554,15 @@ class TerminalStatusIn(BaseModel):
         ge=0,
         le=1_000_000,
         description="restarts by systemd since boot (watchdog, crashes)",
+    )
+    cash: Literal["ok", "fault", "absent"] = Field(
+        default="absent", description="the banknote acceptor (its problems: cash_*)"
+    )
+    cash_box_notes: int | None = Field(
+        default=None, ge=0, le=1_000_000, description="notes in the cash box by the journal"
+    )
+    cash_box_capacity: int | None = Field(
+        default=None, ge=1, le=1_000_000, description="notes the cash box holds"
     )
 
 

@@ -82,6 +82,11 @@ terminal_status = Table(
     Column("uptime_s", Integer, nullable=False),
     # Restarts by systemd since boot (watchdog, crashes): a climbing count needs development.
     Column("restarts", Integer, nullable=False, default=0, server_default="0"),
+    # The banknote acceptor (ok / fault / absent; NULL: a terminal older than cash) and its
+    # box's fill as the terminal counts it; the fleet page shows it against the capacity.
+    Column("cash", String(12), nullable=True),
+    Column("cash_box_notes", Integer, nullable=True),
+    Column("cash_box_capacity", Integer, nullable=True),
 )
 
 # Every problem code a terminal started or stopped reporting (from its status reports), so

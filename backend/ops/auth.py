@@ -14,6 +14,7 @@ from backend.billing import Factor
 from backend.db import tables as t
 from backend.ops import errors as e
 from backend.rules import (
+    LOCK_DURATION,
     LOCK_WINDOW,
     SMS_CODE_VALIDITY,
     SMS_RESEND_AFTER,
@@ -82,7 +83,9 @@ def record_failure(
     if detail is None:
         what = "服务密码" if factor is Factor.PASSWORD else "验证码"
         detail = f"{what}错误，还可尝试{left}次"
-    return e.AuthFailed(detail, remaining_attempts=left)
+    # lock_minutes: what the next wrong try costs, for the customer to be told before it.
+    lock_minutes = int(LOCK_DURATION.total_seconds() // 60)
+    return e.AuthFailed(detail, remaining_attempts=left, lock_minutes=lock_minutes)
 
 
 def end_sessions(conn: Connection, line_id: Any, *, keep_token_hash: str | None = None) -> None:
@@ -225,6 +228,7 @@ def grant_factor(
     conn: Connection,
     *,
     line_id: int,
+    number: str,
     terminal_id: str,
     factor: Factor,
     presented_token: str | None,
@@ -269,7 +273,7 @@ def grant_factor(
     )
     conn.execute(
         insert(t.auth_attempts).values(
-            number=_number_of(conn, line_id),
+            number=number,
             factor=factor.value,
             ok=True,
             terminal_id=terminal_id,
@@ -277,10 +281,6 @@ def grant_factor(
         )
     )
     return token, frozenset({factor}), expires
-
-
-def _number_of(conn: Connection, line_id: int) -> str:
-    return str(conn.execute(select(t.lines.c.number).where(t.lines.c.id == line_id)).scalar_one())
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,6 +343,42 @@ def session_of(
         return None
     factors = frozenset(Factor(f) for f in row.factors.split(",") if f)
     return Customer(token_hash, terminal_id, row.line_id, row.number, factors, row.expires_at)
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    """A session's expiry after an extension, and whether another one may follow."""
+
+    expires_at: dt.datetime
+    extendable: bool
+
+
+def extend_session(
+    conn: Connection,
+    token_hash: str,
+    now: dt.datetime,
+    *,
+    lifetime: dt.timedelta,
+    hard_cap: dt.timedelta,
+) -> Extension:
+    """Push a live session's expiry to ``now + lifetime``, never beyond ``created_at +
+    hard_cap`` (and never earlier than it was). At the cap the expiry stays where it is."""
+    row = conn.execute(
+        select(t.sessions.c.created_at, t.sessions.c.expires_at).where(
+            t.sessions.c.token_hash == token_hash, t.sessions.c.ended.is_(False)
+        )
+    ).first()
+    if row is None or row.expires_at <= now:
+        raise e.SessionExpired("会话已结束，请重新验证身份")
+    cap = row.created_at + hard_cap
+    expires = max(row.expires_at, min(now + lifetime, cap))
+    if expires != row.expires_at:
+        conn.execute(
+            update(t.sessions)
+            .where(t.sessions.c.token_hash == token_hash)
+            .values(expires_at=expires)
+        )
+    return Extension(expires, expires < cap)
 
 
 def end_session(conn: Connection, token_hash: str) -> None:

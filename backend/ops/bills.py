@@ -17,6 +17,7 @@ from backend.clock import SHANGHAI, month_end, month_start, shift_month
 from backend.db import tables as t
 from backend.ops import errors as e
 from backend.ops.lines import Plan, Usage, plan_of, usage_lines
+from backend.ops.money import MoneyKind, bill_due_fen
 
 MAX_PAGE = 500
 
@@ -41,13 +42,16 @@ class BillCategory:
 
 @dataclass(frozen=True, slots=True)
 class BillAccount:
-    """The bill's running sum."""
+    """The bill's running sum; ``kind`` says how to word it: a pre-paid balance
+    (opening + top-ups - charges = closing) or a post-paid bill (charges, paid, 应缴)."""
 
+    kind: MoneyKind
     opening_balance_fen: int
     topup_fen: int
     available_fen: int
     total_fen: int
     closing_balance_fen: int
+    due_fen: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +98,12 @@ def bills(conn: Connection, line_id: int, months: list[str]) -> list[Bill]:
     b = t.bills.c
     rows = {
         r.month: r
-        for r in conn.execute(select(t.bills).where(b.line_id == line_id, b.month.in_(months)))
+        for r in conn.execute(
+            # the line's brand kind rides along: it decides how the bill is worded
+            select(t.bills, t.lines.c.is_prepaid)
+            .join(t.lines, t.lines.c.id == b.line_id)
+            .where(b.line_id == line_id, b.month.in_(months))
+        )
     }
     if not rows:
         return []
@@ -118,16 +127,16 @@ def bills(conn: Connection, line_id: int, months: list[str]) -> list[Bill]:
         previous = shift_month(month, -1)
         # A subscription ordered in month M is charged from M+1: that bill shows it as new.
         new = sorted(s.name for s in subs if f"{s.started_on:%Y-%m}" == previous)
-        out.append(_bill_of(conn, row, items[row.id], new))
+        out.append(_bill_of(conn, row, items[row.id], new, is_prepaid=bool(row.is_prepaid)))
     return out
 
 
-def _bill_of(conn: Connection, row: Any, items: list[Any], new_services: list[str]) -> Bill:
+def _bill_of(
+    conn: Connection, row: Any, items: list[Any], new_services: list[str], *, is_prepaid: bool
+) -> Bill:
     by_category: dict[str, list[BillItem]] = defaultdict(list)
     for item in items:
-        by_category[item.category].append(
-            BillItem(name=item.sub_item, amount_fen=item.amount_fen)
-        )
+        by_category[item.category].append(BillItem(name=item.sub_item, amount_fen=item.amount_fen))
     categories = [
         BillCategory(
             name=c.value,
@@ -147,11 +156,15 @@ def _bill_of(conn: Connection, row: Any, items: list[Any], new_services: list[st
         total_fen=row.total_fen,
         categories=categories,
         account=BillAccount(
+            kind=MoneyKind.PREPAID if is_prepaid else MoneyKind.POSTPAID,
             opening_balance_fen=row.opening_balance_fen,
             topup_fen=row.topup_fen,
             available_fen=available,
             total_fen=row.total_fen,
             closing_balance_fen=row.closing_balance_fen,
+            due_fen=bill_due_fen(
+                is_prepaid=is_prepaid, closing_balance_fen=row.closing_balance_fen
+            ),
         ),
         usage=usage_lines(plan, row.used_minutes, row.used_sms, row.used_data_mb),
         plan=plan,
@@ -217,9 +230,7 @@ def record_page(
     totals = None
     if cursor is None and not offset:
         agg = conn.execute(totals_stmt, params).one()
-        totals = RecordTotals(
-            count=agg[0], fee_fen=agg[1], duration_s=agg[2], volume_kb=agg[3]
-        )
+        totals = RecordTotals(count=agg[0], fee_fen=agg[1], duration_s=agg[2], volume_kb=agg[3])
     items = [_record_doc(row) for row in rows]
     next_cursor = encode_cursor(rows[-1].started_at, rows[-1].id) if more and rows else None
     return RecordPage(items=items, next_cursor=next_cursor, totals=totals)

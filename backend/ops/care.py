@@ -36,6 +36,7 @@ class Dispute:
     status: str
     refund_fen: int
     message: str
+    created_at: dt.datetime  # Asia/Shanghai
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +97,14 @@ def open_dispute(
         raise e.NotFound("没有找到该笔费用", field="record_id")
     if rec.fee_fen <= 0:
         raise e.InvalidInput("该记录未产生费用，无需申诉", field="record_id")
-    if conn.execute(select(t.disputes.c.number).where(t.disputes.c.record_id == rec.id)).first():
-        raise e.Conflict("该笔费用已在申诉处理中")
+    earlier = conn.execute(
+        select(t.disputes.c.number, t.disputes.c.status).where(t.disputes.c.record_id == rec.id)
+    ).first()
+    if earlier is not None:
+        # Say what really happened to it: a refunded charge is not "in progress" (issue 13).
+        if earlier.status == "refunded":
+            raise e.Conflict(f"该笔费用已退款（申诉单号 {earlier.number}），无需再次申诉")
+        raise e.Conflict(f"该笔费用已在申诉处理中（申诉单号 {earlier.number}）")
     refunded = rec.kind in AUTO_REFUND_KINDS
     refund = 2 * rec.fee_fen if refunded else 0
     number = "TS" + now.astimezone(SHANGHAI).strftime("%Y%m%d") + new_id("")[:8]
@@ -129,12 +136,39 @@ def open_dispute(
         amount_fen=refund,
         detail=number,
     )
-    message = (
-        f"经核查该笔{rec.sub_item}收费有误，已双倍返还至您的账户。"
-        if refunded
-        else "已受理您的申诉，工作人员将在3个工作日内核查并联系您。"
-    )
-    return Dispute(number, rec.id, rec.fee_fen, status, refund, message)
+    message = _message(status, rec.sub_item)
+    return Dispute(number, rec.id, rec.fee_fen, status, refund, message, now)
+
+
+def _message(status: str, sub_item: str) -> str:
+    if status == "refunded":
+        return f"经核查该笔{sub_item}收费有误，已双倍返还至您的账户。"
+    return "已受理您的申诉，工作人员将在3个工作日内核查并联系您。"
+
+
+def disputes_of(conn: Connection, line_id: int) -> list[Dispute]:
+    """The line's disputes, newest first (what the dispute screen marks charges with)."""
+    d, r = t.disputes.c, t.records.c
+    rows = conn.execute(
+        select(
+            d.number, d.record_id, d.amount_fen, d.status, d.refund_fen, d.created_at, r.sub_item
+        )
+        .join(t.records, r.id == d.record_id)
+        .where(d.line_id == line_id)
+        .order_by(d.created_at.desc(), d.number.desc())
+    ).all()
+    return [
+        Dispute(
+            row.number,
+            row.record_id,
+            row.amount_fen,
+            row.status,
+            row.refund_fen,
+            _message(row.status, row.sub_item),
+            row.created_at.astimezone(SHANGHAI),
+        )
+        for row in rows
+    ]
 
 
 def reset_password(

@@ -14,6 +14,7 @@ from backend.billing import Factor, LineStatus
 from backend.clock import SHANGHAI, Clock, month_end, month_of, next_month_start
 from backend.config import Limits
 from backend.db import tables as t
+from backend.db.engine import writing
 from backend.ops import errors as e
 from backend.ops.auth import (
     CodeCheck,
@@ -25,7 +26,7 @@ from backend.ops.auth import (
     send_code,
 )
 from backend.ops.guard import serialise, throttle
-from backend.ops.lines import Plan, line_by_id, plan_of
+from backend.ops.lines import Plan, line_by_id, plan_of, plans_of_brand
 from backend.ops.tx import record_transaction
 from backend.rules import SMS_CODE_VALIDITY
 from backend.security import new_id
@@ -130,13 +131,7 @@ def _require_normal(status: LineStatus) -> None:
 
 def plans_for(conn: Connection, line_id: int) -> list[Plan]:
     """Plans the line may change to (same brand; the current plan included), cheapest first."""
-    line = line_by_id(conn, line_id)
-    codes = conn.execute(
-        select(t.plans.c.code)
-        .where(t.plans.c.brand == line.brand)
-        .order_by(t.plans.c.monthly_fee_fen)
-    ).scalars()
-    return [plan_of(conn, code) for code in codes]
+    return plans_of_brand(conn, line_by_id(conn, line_id).brand)
 
 
 def change_plan(
@@ -307,7 +302,7 @@ def judge_order_code(
     """Lock check, compare and failure count in one transaction serialised per number (as for
     identification, backend/ops/guard.py); a wrong code is counted and committed before the
     answer. A right code is left for the order's own transaction to use up."""
-    with engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(engine) as conn:
         serialise(conn, f"number:{number}")
         now = clock.now()  # once the number's turn has come (see identify._attempt)
         check_not_locked(conn, number, now)

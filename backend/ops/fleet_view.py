@@ -61,6 +61,14 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
     "printer_cutter_error": ("切纸刀故障", "Cutter error"),
     "printer_unrecoverable_error": ("打印机故障", "Printer failure"),
     "printer_auto_recoverable_error": ("打印机过热等", "Printer recovering"),
+    "cash_stacker_full": ("钱箱已满", "Cash box full"),
+    "cash_stacker_removed": ("钱箱未装好", "Cash box out"),
+    "cash_jammed": ("卡币", "Note jammed"),
+    "cash_uncertain": ("纸币计数待核对", "Cash count uncertain"),
+    "cash_silent": ("纸币识别器无响应", "Note reader not answering"),
+    "cash_pending": ("现金缴费待确认", "Cash payment pending"),
+    "cash_box_full": ("钱箱待清机", "Cash box due for clearance"),
+    "cash_clearance": ("清机中", "Clearance in progress"),
 }
 # Problems that stop a whole function (not only slow it down): sorted first within a verdict.
 SEVERE = frozenset({"printer_paper_out", "printer_silent", "reader_lost", "printer_offline"})
@@ -122,6 +130,8 @@ def _devices(row: FleetRow, _now: dt.datetime) -> Cell:
     if row.status is None:
         return Cell("—")
     names = {"reader": ("读卡器", "reader"), "printer": ("打印机", "printer")}
+    if row.field("cash") not in (None, "absent"):  # a terminal with a banknote acceptor
+        names["cash"] = ("纸币识别器", "note reader")
     words = {"ok": ("正常", "ok"), "fault": ("故障", "fault"), "absent": ("未配置", "none")}
     zh, en, level = [], [], Level.OK
     for field, (name_zh, name_en) in names.items():
@@ -301,7 +311,7 @@ def fleet_rows(engine: Engine, now: dt.datetime, hall: str | None) -> list[Fleet
             count, fen = cash.get(row["tid"], (0, 0))
             status = {**status, "cash_box_notes": count, "cash_box_fen": fen}
         problems = tuple(str(row["problems"] or "").split())
-        devices = (str(row["reader"]), str(row["printer"]))
+        devices = (str(row["reader"]), str(row["printer"]), str(row["cash"] or "absent"))
         unresolved = int(row["journal_unresolved"] or 0)
         verdict = Verdict(verdict_of(seen, problems, unresolved, devices, now))
         out.append(

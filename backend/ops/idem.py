@@ -82,6 +82,9 @@ def run_once(
     ident = _ident(terminal_id, key)
     for _ in range(_ATTEMPTS):
         try:
+            # Not through backend.db.engine.writing's queue: the fence (settle) is defined
+            # against the database's own write lock, where a waiting mutation and a
+            # settlement may come in either order (tests/backend/test_settlement_fence.py).
             with engine.connect().execution_options(write=True) as conn, conn.begin():
                 row = conn.execute(
                     select(

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, Engine, case, func, select
+from sqlalchemy.exc import NoResultFound
 
 from backend.billing import LineStatus
 from backend.clock import Clock, month_of, next_month_start
 from backend.db import tables as t
 from backend.masking import mask_name, mask_phone
 from backend.ops import errors as e
+from backend.ops.money import LineMoney, line_money
 from backend.rules import days_until_suspension
 
 
@@ -56,7 +60,7 @@ class Overview:
     is_prepaid: bool
     balance_fen: int
     credit_fen: int
-    available_fen: int
+    money: LineMoney
     month_to_date_fen: int
     days_until_suspension: int | None
     reminder_threshold_fen: int | None
@@ -153,15 +157,72 @@ def line_by_number(conn: Connection, number: str) -> Line:
     return _to_line(row)
 
 
+def lines_of_card(conn: Connection, id_number: str) -> list[Line]:
+    """The lines registered to the holder of this ID number, in number order (a card's
+    numbers to pick from; empty when the card's holder has none with us)."""
+    query = _line_query().where(t.customers.c.id_number == id_number.strip().upper())
+    return [_to_line(row) for row in conn.execute(query.order_by(t.lines.c.number))]
+
+
+def password_secret(conn: Connection, number: str) -> tuple[str, str] | None:
+    """(salt, hash) of the number's service password; None when no line has the number."""
+    row = conn.execute(
+        select(t.lines.c.password_salt, t.lines.c.password_hash).where(t.lines.c.number == number)
+    ).first()
+    return None if row is None else (str(row.password_salt), str(row.password_hash))
+
+
 def line_by_id(conn: Connection, line_id: int) -> Line:
     """The line behind a session."""
     return _to_line(conn.execute(_line_query().where(t.lines.c.id == line_id)).one())
 
 
+class _PlanCache:
+    """Every plan of a database, read once: the catalogue changes only by migration or seed.
+
+    A migration restarts the server; a seed only adds plans, so a code missing from the
+    snapshot reloads it once (a plan seeded after start-up is found; an unknown code is still
+    NoResultFound, as from the query). An account overview, a bill page and a plan list each
+    asked the database for the same rows again and again (2-6 statements per request)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._plans: weakref.WeakKeyDictionary[Engine, dict[str, Plan]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def all(self, conn: Connection, *, reload: bool = False) -> dict[str, Plan]:
+        with self._lock:
+            plans = self._plans.get(conn.engine)
+        if plans is None or reload:
+            rows = conn.execute(select(t.plans)).mappings().all()
+            plans = {str(r["code"]): Plan(**dict(r)) for r in rows}
+            with self._lock:
+                self._plans[conn.engine] = plans
+        return plans
+
+    def forget(self) -> None:
+        """Drop every snapshot (tests that rewrite the catalogue)."""
+        with self._lock:
+            self._plans.clear()
+
+
+_plans = _PlanCache()
+forget_plans = _plans.forget
+
+
 def plan_of(conn: Connection, code: str) -> Plan:
-    """A plan by code."""
-    row = conn.execute(select(t.plans).where(t.plans.c.code == code)).mappings().one()
-    return Plan(**dict(row))
+    """A plan by code (NoResultFound when there is none)."""
+    plan = _plans.all(conn).get(code) or _plans.all(conn, reload=True).get(code)
+    if plan is None:
+        raise NoResultFound(f"no plan {code!r}")
+    return plan
+
+
+def plans_of_brand(conn: Connection, brand: str) -> list[Plan]:
+    """Every plan of a brand, cheapest first (ties by code)."""
+    found = [p for p in _plans.all(conn).values() if p.brand == brand]
+    return sorted(found, key=lambda p: (p.monthly_fee_fen, p.code))
 
 
 def usage_lines(plan: Plan, minutes: int, sms: int, mb: int) -> list[Usage]:
@@ -257,7 +318,9 @@ def overview(conn: Connection, line_id: int, clock: Clock) -> Overview:
         is_prepaid=line.is_prepaid,
         balance_fen=line.balance_fen,
         credit_fen=line.credit_fen,
-        available_fen=line.balance_fen + line.credit_fen,
+        money=line_money(
+            is_prepaid=line.is_prepaid, balance_fen=line.balance_fen, credit_fen=line.credit_fen
+        ),
         month_to_date_fen=total,
         days_until_suspension=days,
         reminder_threshold_fen=line.reminder_threshold_fen,

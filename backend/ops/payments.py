@@ -11,6 +11,7 @@ from sqlalchemy import Connection, insert, select, update
 from backend.clock import SHANGHAI
 from backend.db import tables as t
 from backend.ops import errors as e
+from backend.ops.money import LineMoney, money_of_line
 from backend.ops.tx import record_transaction
 from backend.security import new_id
 
@@ -30,10 +31,11 @@ class Payment:
     expires_at: dt.datetime
     paid_at: dt.datetime | None
     balance_after_fen: int | None
+    money: LineMoney | None = None  # once paid: the line's figure, as the overview shows it
 
 
-def payment_of(row: Any) -> Payment:
-    """A payment row as a value."""
+def payment_of(conn: Connection, row: Any) -> Payment:
+    """A payment row as a value; a paid one carries the line's money now."""
     return Payment(
         order_id=row.order_id,
         amount_fen=row.amount_fen,
@@ -43,6 +45,7 @@ def payment_of(row: Any) -> Payment:
         expires_at=row.expires_at.astimezone(SHANGHAI),
         paid_at=row.paid_at.astimezone(SHANGHAI) if row.paid_at else None,
         balance_after_fen=row.balance_after_fen,
+        money=money_of_line(conn, row.line_id) if row.status == "paid" else None,
     )
 
 
@@ -78,7 +81,7 @@ def create(
             balance_after_fen=None,
         )
     )
-    return payment_of(_row(conn, order_id))
+    return payment_of(conn, _row(conn, order_id))
 
 
 def status(conn: Connection, line_id: int, order_id: str, now: dt.datetime) -> Payment:
@@ -88,7 +91,7 @@ def status(conn: Connection, line_id: int, order_id: str, now: dt.datetime) -> P
     ).first()
     if row is None:
         raise e.NotFound("支付订单不存在", field="order_id")
-    return payment_of(expire_if_due(conn, row, now))
+    return payment_of(conn, expire_if_due(conn, row, now))
 
 
 def settle(conn: Connection, order_id: str, now: dt.datetime) -> Payment:
@@ -98,7 +101,7 @@ def settle(conn: Connection, order_id: str, now: dt.datetime) -> Payment:
         raise e.NotFound("支付订单不存在", field="order_id")
     row = expire_if_due(conn, row, now)
     if row.status == "paid":
-        return payment_of(row)
+        return payment_of(conn, row)
     if row.status != "pending":
         raise e.Conflict("支付订单已过期")
     balance = conn.execute(
@@ -126,4 +129,4 @@ def settle(conn: Connection, order_id: str, now: dt.datetime) -> Payment:
         amount_fen=row.amount_fen,
         detail=order_id,
     )
-    return payment_of(_row(conn, order_id))
+    return payment_of(conn, _row(conn, order_id))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, delete, func, insert, select, update
 
 from backend.db import tables as t
+from backend.db.engine import writing
 from backend.security import digest
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def add_staff(engine: Engine, username: str, password: str, hall: str = "") -> N
         raise ValueError(f"staff passwords must be at least {MIN_PASSWORD_LENGTH} characters")
     values = {"password_hash": hash_staff_password(password), "hall": hall, "active": True}
     st = t.staff
-    with engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(engine) as conn:
         done = conn.execute(update(st).where(st.c.username == username).values(**values))
         if done.rowcount == 0:
             conn.execute(insert(st).values(username=username, **values))
@@ -157,7 +158,7 @@ def login(
         ).first()
     ok = check_staff_password(password, row.password_hash if row else _DUMMY_HASH)
     f = t.staff_login_failures
-    with engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(engine) as conn:
         conn.execute(delete(f).where(f.c.at <= now - THROTTLE_WINDOW))
         if row is None or not ok:
             conn.execute(insert(f).values(username=username, client=client, at=now))
@@ -196,7 +197,7 @@ def find_session(engine: Engine, token: str | None, now: dt.datetime) -> StaffSe
 
 def logout(engine: Engine, token: str) -> None:
     """End the session behind ``token``."""
-    with engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(engine) as conn:
         conn.execute(delete(t.staff_sessions).where(t.staff_sessions.c.token_hash == digest(token)))
 
 

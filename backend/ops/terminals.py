@@ -9,19 +9,18 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 
 from backend.db import tables as t
+from backend.db.engine import writing
 from backend.security import digest
 
 
-def add_terminal(
-    engine: Engine, terminal_id: str, token: str, name: str, hall: str = ""
-) -> None:
+def add_terminal(engine: Engine, terminal_id: str, token: str, name: str, hall: str = "") -> None:
     """Create or re-key a terminal; only the token's digest is stored."""
     if len(token) < 12:
         raise ValueError("terminal tokens must be at least 12 characters")
     values = {"token_hash": digest(token), "name": name, "active": True, "hall": hall}
     tm = t.terminals
     # Update in place: its status row and problem history refer to it.
-    with engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(engine) as conn:
         done = conn.execute(update(tm).where(tm.c.terminal_id == terminal_id).values(**values))
         if done.rowcount == 0:
             conn.execute(insert(tm).values(terminal_id=terminal_id, **values))
@@ -44,6 +43,19 @@ class TerminalHealth:
     in_session: bool
     app_version: str
     restarts: int = 0
+    cash: str = "absent"  # the banknote acceptor: ok / fault / absent
+    cash_box_notes: int | None = None  # as the terminal counts its box
+    cash_box_capacity: int | None = None
+
+    @property
+    def cash_box(self) -> str:
+        """``notes/capacity (pct%)`` for the table, ``-`` without an acceptor."""
+        if self.cash == "absent" or self.cash_box_notes is None:
+            return "-"
+        if not self.cash_box_capacity:
+            return str(self.cash_box_notes)
+        pct = round(100 * self.cash_box_notes / self.cash_box_capacity)
+        return f"{self.cash_box_notes}/{self.cash_box_capacity} {pct}%"
 
 
 def store_status(
@@ -65,9 +77,12 @@ def store_status(
         "in_session": report["in_session"],
         "uptime_s": report["uptime_s"],
         "restarts": report.get("restarts", 0),
+        "cash": report.get("cash", "absent"),
+        "cash_box_notes": report.get("cash_box_notes"),
+        "cash_box_capacity": report.get("cash_box_capacity"),
     }
     ts, ev = t.terminal_status, t.terminal_problem_events
-    with engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(engine) as conn:
         before = conn.execute(
             select(ts.c.problems).where(ts.c.terminal_id == terminal_id).with_for_update()
         ).scalar_one_or_none()
@@ -126,7 +141,8 @@ def fleet(engine: Engine, now: dt.datetime) -> list[TerminalHealth]:
         seen: dt.datetime | None = row["received_at"]
         problems = tuple(str(row["problems"] or "").split())
         unresolved = int(row["journal_unresolved"] or 0)
-        verdict = verdict_of(seen, problems, unresolved, (row["reader"], row["printer"]), now)
+        devices = (row["reader"], row["printer"], row["cash"] or "absent")
+        verdict = verdict_of(seen, problems, unresolved, devices, now)
         out.append(
             TerminalHealth(
                 terminal_id=row[tm.c.terminal_id],
@@ -138,6 +154,9 @@ def fleet(engine: Engine, now: dt.datetime) -> list[TerminalHealth]:
                 in_session=bool(row["in_session"]),
                 app_version=str(row["app_version"] or ""),
                 restarts=int(row["restarts"] or 0),
+                cash=str(row["cash"] or "absent"),
+                cash_box_notes=row["cash_box_notes"],
+                cash_box_capacity=row["cash_box_capacity"],
             )
         )
     return out
@@ -148,14 +167,14 @@ def format_fleet(health: list[TerminalHealth], now: dt.datetime) -> str:
     order = {"offline": 0, "attention": 1, "never": 2, "ok": 3}
     lines = [
         f"{'terminal':<18} {'verdict':<10} {'last seen':<10} {'journal':>7} {'restarts':>8}  "
-        "problems"
+        f"{'cash':<6} {'cash box':<16} problems"
     ]
     for h in sorted(health, key=lambda x: (order[x.verdict], x.terminal_id)):
         ago = "-" if h.last_seen is None else f"{int((now - h.last_seen).total_seconds())}s ago"
         session = " (customer at it)" if h.in_session else ""
         lines.append(
             f"{h.terminal_id:<18} {h.verdict:<10} {ago:<10} {h.journal_unresolved:>7} "
-            f"{h.restarts:>8}  "
+            f"{h.restarts:>8}  {h.cash:<6} {h.cash_box:<16} "
             f"{' '.join(h.problems) or '-'}{session}"
         )
     return "\n".join(lines)

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, insert, update
 from backend.billing import POSTPAID_BRANDS, LineStatus
 from backend.clock import closed_months, month_end, month_of
 from backend.db import tables as t
+from backend.db.engine import writing
 from backend.security import digest, hash_password, new_salt
 from backend.seed import catalogue
 from backend.seed.demo import DemoLine, demo_lines, load_cardholders
@@ -127,7 +128,7 @@ def seed_database(
     salt = new_salt()
     pw_hash = hash_password(password, salt)
     n_records = 0
-    with engine.connect().execution_options(write=True) as conn, conn.begin():
+    with writing(engine) as conn:
         conn.execute(insert(t.plans), list(catalogue.PLANS))
         conn.execute(insert(t.services), list(catalogue.SERVICES))
         if demo_terminal:

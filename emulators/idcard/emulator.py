@@ -230,7 +230,12 @@ class IdCardEmulator:
             if self._take_fault("sam", {Fault.SAM_SELFTEST_FAIL}):
                 return wire.answer(wire.SW_SAM_SELFTEST)
             return wire.answer(wire.SW_OK)
-        if name in ("reset", "frame_size"):
+        if name == "reset":
+            # The SAM reset powers the field down and up: a card still lying there can be
+            # found and read again (what the kiosk's CardReader.rearm relies on).
+            self._found = self._halted = False
+            return wire.answer(wire.SW_OK)
+        if name == "frame_size":
             return wire.answer(wire.SW_OK)
         if name == "sam_id":
             return wire.answer(wire.SW_OK, SAM_ID)

@@ -158,15 +158,46 @@ class BackendClient:
         valid_from: str,
         valid_to: str,
         photo_sha256: str,
-        phone: str,
+        phone: str | None = None,
+        pick: int | None = None,
     ) -> m.Session:
         """ID card data from the reader plus the number; checked against the real-name record.
 
+        The number is typed (``phone``) or picked from :meth:`id_card_numbers` (``pick``, its
+        index); exactly one. A picked number comes back in full in ``Session.phone``.
         ``valid_from``/``valid_to`` are as read from the card (``YYYYMMDD``, or ``长期``);
         ``photo_sha256`` is the digest of the card's photo block (:meth:`IdCard.photo_sha256`),
         which only the genuine card yields. A card expired by the operator's record is refused
         with ``InvalidInput(field="valid_to")``; any mismatch counts toward the lock-out.
         """
+        body: dict[str, Any] = {
+            "id_number": id_number,
+            "name": name,
+            "card_type": card_type,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "photo_sha256": photo_sha256,
+        }
+        if phone is not None:
+            body["phone"] = phone
+        if pick is not None:
+            body["pick"] = pick
+        return self._identify("/v1/sessions/id-card", body)
+
+    def id_card_numbers(
+        self,
+        *,
+        id_number: str,
+        name: str,
+        card_type: str,
+        valid_from: str,
+        valid_to: str,
+        photo_sha256: str,
+    ) -> list[m.CardNumber]:
+        """Card first: the numbers registered to the card's holder, masked, in number order.
+
+        The card is checked like :meth:`identify_id_card` (no session is opened); a card with
+        no number here is ``NotFound``, someone else's or a forged one ``AuthFailed``."""
         body = {
             "id_number": id_number,
             "name": name,
@@ -174,9 +205,16 @@ class BackendClient:
             "valid_from": valid_from,
             "valid_to": valid_to,
             "photo_sha256": photo_sha256,
-            "phone": phone,
         }
-        return self._identify("/v1/sessions/id-card", body)
+        data = self._call("POST", "/v1/sessions/id-card/numbers", body=body, retry=False)
+        return self._parsed(parse.card_numbers, data)
+
+    def extend_session(self) -> m.SessionExtension:
+        """"More time" at the session maximum: the server moves the expiry (up to its hard
+        cap) and answers the seconds left. Not retried: a lost answer is asked again by the
+        customer's next tap, and extending twice is harmless (the cap holds)."""
+        data = self._call("POST", "/v1/sessions/current/extend", body={}, retry=False)
+        return self._parsed(parse.session_extension, data)
 
     def end_session(self) -> None:
         """Tell the server the customer left and forget the token (never raises)."""
@@ -304,6 +342,10 @@ class BackendClient:
         return self._parsed(parse.payment, self._get(f"/v1/payments/{order_id}"))
 
     # -- disputes, password, suspension, invoices, spam, reminder ---------------------------
+
+    def disputes(self) -> list[m.Dispute]:
+        """The line's disputes, newest first."""
+        return self._parsed(parse.disputes, self._get("/v1/disputes"))
 
     def open_dispute(
         self, record_id: int, reason: str, idempotency_key: str | None = None

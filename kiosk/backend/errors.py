@@ -64,14 +64,21 @@ class AuthFailed(BackendError):  # noqa: N818 - names are the contract the UI co
     """A wrong password, SMS code or a card that does not match the number's real-name record.
 
     ``remaining_attempts`` counts wrong passwords/codes left before the number is locked
-    (``None`` when the factor does not count toward the lock, e.g. an ID card mismatch).
+    (``None`` when the factor does not count toward the lock, e.g. an ID card mismatch);
+    ``lock_minutes`` is how long the lock would last (None when the backend did not say).
     """
 
     code = "auth_failed"
 
-    def __init__(self, message: str = "", remaining_attempts: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str = "",
+        remaining_attempts: int | None = None,
+        lock_minutes: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.remaining_attempts = remaining_attempts
+        self.lock_minutes = lock_minutes
 
 
 class Locked(BackendError):  # noqa: N818 - names are the contract the UI codes against

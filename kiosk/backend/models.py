@@ -13,6 +13,7 @@ from enum import StrEnum
 # Re-exported: the identification enums live in a light module the kiosk loads at start-up.
 from kiosk.backend.factors import Access as Access  # noqa: PLC0414 - explicit re-export
 from kiosk.backend.factors import Factor as Factor  # noqa: PLC0414 - explicit re-export
+from kiosk.money import LineMoney, MoneyKind
 
 
 class LineStatus(StrEnum):
@@ -68,10 +69,29 @@ class Session:
     brand: str
     status: LineStatus
     expires_in_s: int
+    # The full number, only when it was picked from the card's numbers (never typed).
+    phone: str = ""
 
     def has(self, factor: Factor) -> bool:
         """True when the session holds ``factor``."""
         return factor in self.factors
+
+
+@dataclass(frozen=True)
+class CardNumber:
+    """One number registered to the card on the reader, masked; picked by ``pick``."""
+
+    pick: int
+    phone_masked: str
+    brand: str
+
+
+@dataclass(frozen=True)
+class SessionExtension:
+    """The backend's answer to "more time": seconds left now, and whether more may follow."""
+
+    expires_in_s: int
+    extendable: bool
 
 
 @dataclass(frozen=True)
@@ -120,9 +140,9 @@ class AccountOverview:
     brand: str
     status: LineStatus
     is_prepaid: bool
-    balance_fen: int
+    balance_fen: int  # the raw account sum: show ``money``, never this
     credit_fen: int
-    available_fen: int
+    money: LineMoney
     month_to_date_fen: int
     days_until_suspension: int | None
     reminder_threshold_fen: int | None
@@ -151,13 +171,19 @@ class BillCategory:
 
 @dataclass(frozen=True)
 class BillAccount:
-    """The running sum under a bill: opening + top-ups = available; - charges = closing."""
+    """The running sum under a bill: opening + top-ups = available; - charges = closing.
+
+    Worded by ``kind``: a pre-paid balance, or a post-paid bill (本月费用, 已缴, 应缴
+    ``due_fen``) that never calls the amount owed a balance.
+    """
 
     opening_balance_fen: int
     topup_fen: int
     available_fen: int
     total_fen: int
     closing_balance_fen: int
+    kind: MoneyKind = MoneyKind.PREPAID
+    due_fen: int = 0
 
 
 @dataclass(frozen=True)
@@ -274,6 +300,14 @@ class Agreement:
     version: str
     title: str
     text: str
+    title_en: str = ""  # the English form (older backends send none)
+    text_en: str = ""
+
+    def in_locale(self, locale: str) -> tuple[str, str]:
+        """(title, text) to show in ``locale``: the English form when there is one."""
+        if locale != "zh_CN" and self.title_en and self.text_en:
+            return self.title_en, self.text_en
+        return self.title, self.text
 
 
 @dataclass(frozen=True)
@@ -309,6 +343,7 @@ class PaymentOrder:
     expires_at: dt.datetime
     paid_at: dt.datetime | None
     balance_after_fen: int | None
+    money: LineMoney | None = None  # once paid: the line's figure, the overview's own
 
 
 @dataclass(frozen=True)
@@ -321,6 +356,7 @@ class Dispute:
     status: DisputeStatus
     refund_fen: int
     message: str
+    created_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from kiosk.backend import models as m
+from kiosk.money import LineMoney, MoneyKind
 
 Json = dict[str, Any]
 
@@ -47,6 +48,24 @@ def session(d: Json) -> m.Session:
         brand=str(d["brand"]),
         status=m.LineStatus(d["status"]),
         expires_in_s=int(d["expires_in_s"]),
+        phone=str(d.get("phone") or ""),
+    )
+
+
+def card_numbers(d: Json) -> list[m.CardNumber]:
+    """Parse the numbers of a card."""
+    return [
+        m.CardNumber(
+            pick=int(n["pick"]), phone_masked=str(n["phone_masked"]), brand=str(n["brand"])
+        )
+        for n in d["numbers"]
+    ]
+
+
+def session_extension(d: Json) -> m.SessionExtension:
+    """Parse an extension answer."""
+    return m.SessionExtension(
+        expires_in_s=int(d["expires_in_s"]), extendable=bool(d["extendable"])
     )
 
 
@@ -83,6 +102,16 @@ def usage(d: Json) -> m.UsageItem:
     )
 
 
+def line_money(d: Json) -> LineMoney:
+    """Parse the backend's money figure of a line."""
+    return LineMoney(
+        kind=MoneyKind(d["kind"]),
+        available_fen=int(d["available_fen"]),
+        due_fen=int(d["due_fen"]),
+        credit_limit_fen=int(d["credit_limit_fen"]),
+    )
+
+
 def overview(d: Json) -> m.AccountOverview:
     """Parse the account overview."""
     return m.AccountOverview(
@@ -94,7 +123,7 @@ def overview(d: Json) -> m.AccountOverview:
         is_prepaid=bool(d["is_prepaid"]),
         balance_fen=int(d["balance_fen"]),
         credit_fen=int(d["credit_fen"]),
-        available_fen=int(d["available_fen"]),
+        money=line_money(d["money"]),
         month_to_date_fen=int(d["month_to_date_fen"]),
         days_until_suspension=_opt_int(d["days_until_suspension"]),
         reminder_threshold_fen=_opt_int(d["reminder_threshold_fen"]),
@@ -131,6 +160,8 @@ def month_bill(d: Json) -> m.MonthBill:
             available_fen=int(acc["available_fen"]),
             total_fen=int(acc["total_fen"]),
             closing_balance_fen=int(acc["closing_balance_fen"]),
+            kind=MoneyKind(acc["kind"]),
+            due_fen=int(acc["due_fen"]),
         ),
         usage=tuple(usage(u) for u in d["usage"]),
         plan=plan(d["plan"]),
@@ -237,6 +268,8 @@ def agreement(d: Json) -> m.Agreement:
         version=str(d["version"]),
         title=str(d["title"]),
         text=str(d["text"]),
+        title_en=str(d.get("title_en") or ""),
+        text_en=str(d.get("text_en") or ""),
     )
 
 
@@ -271,6 +304,7 @@ def payment(d: Json) -> m.PaymentOrder:
         expires_at=_instant(d["expires_at"]),
         paid_at=_opt_instant(d.get("paid_at")),
         balance_after_fen=_opt_int(d.get("balance_after_fen")),
+        money=None if d.get("money") is None else line_money(d["money"]),
     )
 
 
@@ -283,7 +317,13 @@ def dispute(d: Json) -> m.Dispute:
         status=m.DisputeStatus(d["status"]),
         refund_fen=int(d["refund_fen"]),
         message=str(d["message"]),
+        created_at=_opt_instant(d.get("created_at")),
     )
+
+
+def disputes(d: Json) -> list[m.Dispute]:
+    """Parse the line's disputes (newest first, as sent)."""
+    return [dispute(item) for item in d["items"]]
 
 
 def transaction(d: Json) -> m.TransactionResult:

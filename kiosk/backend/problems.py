@@ -30,7 +30,12 @@ def error_from_problem(status: int, problem: Mapping[str, Any]) -> e.BackendErro
     detail = str(problem.get("detail") or problem.get("title") or "")
     if code == "auth_failed":
         remaining = problem.get("remaining_attempts")
-        return e.AuthFailed(detail, remaining if isinstance(remaining, int) else None)
+        minutes = problem.get("lock_minutes")
+        return e.AuthFailed(
+            detail,
+            remaining if isinstance(remaining, int) else None,
+            minutes if isinstance(minutes, int) else None,
+        )
     if code == "locked":
         until_text = problem.get("until")
         until = dt.datetime.fromisoformat(until_text) if isinstance(until_text, str) else None

@@ -39,8 +39,22 @@ class Backend(Protocol):
         valid_from: str,
         valid_to: str,
         photo_sha256: str,
-        phone: str,
+        phone: str | None = None,
+        pick: int | None = None,
     ) -> m.Session: ...
+
+    def id_card_numbers(
+        self,
+        *,
+        id_number: str,
+        name: str,
+        card_type: str,
+        valid_from: str,
+        valid_to: str,
+        photo_sha256: str,
+    ) -> list[m.CardNumber]: ...
+
+    def extend_session(self) -> m.SessionExtension: ...
 
     def end_session(self) -> None: ...
 
@@ -88,6 +102,8 @@ class Backend(Protocol):
     ) -> m.PaymentOrder: ...
 
     def payment_status(self, order_id: str) -> m.PaymentOrder: ...
+
+    def disputes(self) -> list[m.Dispute]: ...
 
     def open_dispute(
         self, record_id: int, reason: str, idempotency_key: str | None = None

@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from kiosk.backend.cash import CashOrder, CashOrderStatus
+from kiosk.backend.cash import CashClearance, CashOrder, CashOrderStatus
 from kiosk.backend.errors import BackendError, BackendTimeout, BackendUnavailable, Conflict
 from kiosk.backend.models import TransactionState
 from kiosk.cash.ledger import CashJournalError, CashLedger, CashOrderState, LedgerOrder
@@ -47,6 +47,8 @@ from kiosk.devices.cash.errors import CashAcceptorError, NoReply
 from kiosk.devices.cash.events import BillStatus, EventCounter, EventKind, EventRead
 from kiosk.devices.cash.poller import AcceptorPoller, LinkEvent, LinkKind
 from kiosk.status import (
+    CASH_BOX_FULL,
+    CASH_CLEARANCE,
     CASH_JAMMED,
     CASH_PENDING,
     CASH_SILENT,
@@ -82,6 +84,10 @@ class CashBackend(Protocol):
     def cash_order(self, order_id: str) -> CashOrder: ...
 
     def settle_transaction(self, key: str) -> TransactionState: ...
+
+    def record_cash_clearance(
+        self, counted: dict[int, int], idempotency_key: str | None = None
+    ) -> CashClearance: ...
 
 
 class CashState(enum.Enum):
@@ -128,6 +134,32 @@ _NOTICES = {
     BillStatus.ANTI_STRING_FAULTY: CashNotice.JAMMED,
 }
 _JAM = {CashNotice.JAMMED}
+
+
+class CashBlocker(enum.Enum):
+    """Why cash cannot be taken now: the one place that says so (home, pay screen, health).
+
+    The value is the health report's problem code (kiosk/status.py); ``STARTING`` has none:
+    the acceptor answered but its bill table is not read yet."""
+
+    SILENT = CASH_SILENT
+    JAMMED = CASH_JAMMED
+    STACKER_FULL = CASH_STACKER_FULL
+    STACKER_REMOVED = CASH_STACKER_REMOVED
+    UNCERTAIN = CASH_UNCERTAIN
+    PENDING = CASH_PENDING
+    BOX_FULL = CASH_BOX_FULL  # the journal counts the box full: clearance (清机) due
+    CLEARANCE = CASH_CLEARANCE  # staff are emptying the box
+    STARTING = "starting"
+
+    @property
+    def code(self) -> str | None:
+        """The health report's code, or None for a passing state."""
+        return None if self is CashBlocker.STARTING else self.value
+
+
+class CashBusy(RuntimeError):  # noqa: N818 - a state, like CashUnavailable
+    """A clearance cannot start while a customer's payment is in progress."""
 
 
 class CashUnavailable(RuntimeError):  # noqa: N818 - a state, named like the backend's errors
@@ -187,6 +219,7 @@ class CashDesk:
         on_change: Callable[[CashView], None] | None = None,
         on_stage: Callable[[str], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        box_capacity: int | None = None,
     ) -> None:
         self._ledger = ledger
         self._backend = backend
@@ -222,6 +255,10 @@ class CashDesk:
         self._closing_since: float | None = None
         device = ledger.device()
         self._journaled_counter = device.last_counter
+        self._box_capacity = box_capacity
+        self._box_notes = ledger.box().note_count
+        self._clearing = False
+        self._stacker_listeners: list[Callable[[bool], None]] = []
         self.poller = AcceptorPoller(
             acceptor_factory,
             self._on_read,
@@ -254,6 +291,11 @@ class CashDesk:
         self.stop()
 
     @property
+    def backend(self) -> CashBackend:
+        """The desk's own backend client (清机 records through it too)."""
+        return self._backend
+
+    @property
     def ledger(self) -> CashLedger:
         """The desk's journal (the admin screen lists recent cash orders from it)."""
         return self._ledger
@@ -268,35 +310,52 @@ class CashDesk:
         with self._lock:
             return self._view()
 
-    def problems(self) -> tuple[str, ...]:
-        """Health codes (kiosk/status.py); empty when cash can be taken."""
+    def blockers(self) -> tuple[CashBlocker, ...]:
+        """Why cash is off (empty: it can be taken); the home and pay screens and the health
+        report all read this."""
         with self._lock:
-            out: list[str] = []
+            out: list[CashBlocker] = []
             if self._link_problem:
-                out.append(self._link_problem)
+                out.append(CashBlocker.SILENT)
+            elif not self._table:
+                out.append(CashBlocker.STARTING)
             if CashNotice.JAMMED in self._faults:
-                out.append(CASH_JAMMED)
+                out.append(CashBlocker.JAMMED)
             if CashNotice.STACKER_FULL in self._faults:
-                out.append(CASH_STACKER_FULL)
+                out.append(CashBlocker.STACKER_FULL)
             if CashNotice.STACKER_REMOVED in self._faults:
-                out.append(CASH_STACKER_REMOVED)
+                out.append(CashBlocker.STACKER_REMOVED)
             if self._ledger.device().uncertain_reason or CashNotice.UNCERTAIN in self._faults:
-                out.append(CASH_UNCERTAIN)
+                out.append(CashBlocker.UNCERTAIN)
             if self._state in (CashState.PENDING, CashState.RECOVERING) or (
                 self._state is CashState.IDLE and self._ledger.unresolved_orders()
             ):
-                out.append(CASH_PENDING)
+                out.append(CashBlocker.PENDING)
+            if self._box_capacity is not None and self._box_notes >= self._box_capacity:
+                out.append(CashBlocker.BOX_FULL)
+            if self._clearing:
+                out.append(CashBlocker.CLEARANCE)
             return tuple(out)
+
+    def problems(self) -> tuple[str, ...]:
+        """Health codes (kiosk/status.py); empty when cash can be taken."""
+        return tuple(code for b in self.blockers() if (code := b.code) is not None)
 
     @property
     def available(self) -> bool:
         """True when a new cash payment may start."""
         with self._lock:
-            return (
-                not self.problems()
-                and bool(self._table)
-                and self._state in (CashState.IDLE, CashState.DONE)
-            )
+            return not self.blockers() and self._state in (CashState.IDLE, CashState.DONE)
+
+    @property
+    def box_capacity(self) -> int | None:
+        """Notes the box holds (``devices.cash_box_capacity``), None when not configured."""
+        return self._box_capacity
+
+    def box_notes(self) -> int:
+        """Notes in the box by the journal (since the last clearance)."""
+        with self._lock:
+            return self._box_notes
 
     def wait_for(self, predicate: Callable[[CashView], bool], timeout: float) -> bool:
         """Block until the view satisfies ``predicate`` (tests, the bench, a worker thread)."""
@@ -389,6 +448,33 @@ class CashDesk:
         self._ledger.clear_uncertain()
         with self._lock:
             self._faults.discard(CashNotice.UNCERTAIN)
+            self._notify()
+
+    def add_stacker_listener(self, listener: Callable[[bool], None]) -> None:
+        """``listener(present)`` on the poller thread when the acceptor reports the cash box
+        removed (False) or inserted (True)."""
+        self._stacker_listeners.append(listener)
+
+    def begin_clearance(self) -> None:
+        """Staff start emptying the box: no cash payment may start until it ends. CashBusy
+        while a customer's payment is in progress."""
+        with self._lock:
+            if self._state not in (CashState.IDLE, CashState.DONE):
+                raise CashBusy(f"a cash payment is in progress ({self._state.value})")
+            self._clearing = True
+            self._notify()
+
+    def end_clearance(self, clearance_id: str | None, *, flagged: bool = False) -> None:
+        """The clearance ended: with its backend id, the box is empty by the journal too;
+        None: given up (nothing changes but cash may be taken again)."""
+        if clearance_id is not None:
+            box = self._ledger.box()
+            self._ledger.record_clearance(
+                clearance_id, box.note_count, box.total_fen, flagged=flagged
+            )
+        with self._lock:
+            self._clearing = False
+            self._box_notes = self._ledger.box().note_count
             self._notify()
 
     # -- internals: state --------------------------------------------------------------------
@@ -518,6 +604,7 @@ class CashDesk:
 
     def _on_read(self, read: EventRead) -> None:
         """Journal first, then show, then wake the reporter (poller thread)."""
+        stacker: list[bool] = []
         with self._lock:
             self._polls += 1
             takes_notes = self._state in (
@@ -544,8 +631,11 @@ class CashDesk:
                     uncertain = "unknown_bill_stacked"
                 elif event.status is BillStatus.STACKER_INSERTED:
                     self._faults.clear()
+                    stacker.append(True)
                 elif event.status in _NOTICES:
                     notices.append(_NOTICES[event.status])
+                    if event.status is BillStatus.STACKER_REMOVED:
+                        stacker.append(False)
             if read.uncertain and order is not None and order.was_open:
                 uncertain = "events_lost" if read.lost else "device_reset"
             if read.events or read.reset or uncertain or credits:
@@ -569,6 +659,7 @@ class CashDesk:
                     journaled = []
                     notices.append(CashNotice.UNCERTAIN)
                     self._faults.add(CashNotice.UNCERTAIN)
+                self._box_notes += len(journaled)
                 for note in journaled:
                     self._notes.append(note.value_fen)
                     self._last_note_at = self._clock()
@@ -596,6 +687,12 @@ class CashDesk:
                 self._notify()
             else:
                 self._changed.notify_all()  # a drain waits on polls, listeners on changes
+        for present in stacker:
+            for listener in list(self._stacker_listeners):
+                try:
+                    listener(present)
+                except Exception:
+                    log.exception("cash stacker listener failed")
         self._wake.set()
 
     # -- internals: the reporter thread ------------------------------------------------------

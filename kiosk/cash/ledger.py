@@ -11,7 +11,9 @@ unresolved thing of the terminal):
   stacked note, committed with ``synchronous=FULL`` in the same transaction that moves the
   device's last processed event counter;
 - ``cash_device``: that counter (recovery reads events after it) and the "cash count
-  uncertain" flag that only staff clear.
+  uncertain" flag that only staff clear;
+- ``cash_box_clearances``: one row per clearance (清机) done at this terminal, with the last
+  journaled note it took out: the box holds every note journaled after the newest one.
 
 Only masked numbers are stored: recovery needs the backend's order id, never the number.
 """
@@ -60,6 +62,15 @@ _SCHEMA = (
         unassigned_fen INTEGER NOT NULL DEFAULT 0
     )""",
     "INSERT OR IGNORE INTO cash_device (id) VALUES (1)",
+    """CREATE TABLE IF NOT EXISTS cash_box_clearances (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        upto_note INTEGER NOT NULL,
+        clearance_id TEXT NOT NULL,
+        note_count INTEGER NOT NULL,
+        total_fen INTEGER NOT NULL,
+        flagged INTEGER NOT NULL
+    )""",
 )
 
 
@@ -97,6 +108,23 @@ class LedgerNote:
     value_fen: int
     event_counter: int
     reported: bool
+
+
+@dataclass(frozen=True)
+class BoxCount:
+    """What the cash box holds by the journal: notes stacked since the last clearance."""
+
+    counts: dict[int, int]  # value_fen -> notes
+    orders: int
+    since: dt.datetime | None  # the last clearance at this terminal (None: never cleared)
+
+    @property
+    def note_count(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def total_fen(self) -> int:
+        return sum(value * count for value, count in self.counts.items())
 
 
 @dataclass(frozen=True)
@@ -312,5 +340,38 @@ class CashLedger:
             lambda db: db.execute(
                 "UPDATE cash_device SET uncertain_reason = NULL, uncertain_since = NULL,"
                 " unassigned_fen = 0 WHERE id = 1"
+            )
+        )
+
+    # -- the cash box (清机) -------------------------------------------------------------------
+
+    _BOX_START = "(SELECT COALESCE(MAX(upto_note), 0) FROM cash_box_clearances)"
+
+    def box(self) -> BoxCount:
+        """Notes journaled since the last clearance, per value (the admin's 钱箱)."""
+        rows = self._rows(
+            f"SELECT value_fen, COUNT(*) FROM cash_notes WHERE rowid > {self._BOX_START}"
+            " GROUP BY value_fen"
+        )
+        (orders,) = self._rows(
+            f"SELECT COUNT(DISTINCT order_key) FROM cash_notes WHERE rowid > {self._BOX_START}"
+        )[0]
+        (since,) = self._rows("SELECT MAX(at) FROM cash_box_clearances")[0]
+        return BoxCount(
+            {int(v): int(c) for v, c in rows},
+            int(orders),
+            dt.datetime.fromisoformat(since) if since else None,
+        )
+
+    def record_clearance(
+        self, clearance_id: str, note_count: int, total_fen: int, *, flagged: bool
+    ) -> None:
+        """The box was emptied: the notes journaled so far are out of it."""
+        self._tx(
+            lambda db: db.execute(
+                "INSERT INTO cash_box_clearances (at, upto_note, clearance_id, note_count,"
+                " total_fen, flagged) VALUES (?, (SELECT COALESCE(MAX(rowid), 0) FROM"
+                " cash_notes), ?, ?, ?, ?)",
+                (self._now(), clearance_id, note_count, total_fen, int(flagged)),
             )
         )

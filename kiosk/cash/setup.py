@@ -20,6 +20,7 @@ def desk_from_config(config: Config, backend: CashBackend) -> CashDesk:
         ),
         ledger,
         backend,
+        box_capacity=devices.cash_box_capacity,
     )
     desk.start()
     return desk

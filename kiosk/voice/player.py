@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import subprocess
-import tempfile
 import threading
 from pathlib import Path
 from typing import Protocol
@@ -61,6 +59,10 @@ class AplayPlayer:
         self._device = device
 
     def play(self, wav: bytes, stop: threading.Event) -> None:
+        # Imported here, on the guide's thread: subprocess and tempfile are not needed for the
+        # first paint (the guide is built before it).
+        import tempfile
+
         # A file, not a pipe: aplay reads the header first, and a pipe would block this thread
         # on a full buffer while the sound card drains it. Deleted as soon as aplay is done.
         with tempfile.NamedTemporaryFile(prefix="kiosk-voice-", suffix=".wav") as file:
@@ -69,6 +71,8 @@ class AplayPlayer:
             self._run(file.name, stop)
 
     def _run(self, path: str, stop: threading.Event) -> None:
+        import subprocess
+
         command = [self._program, "-q"]
         if self._device:
             command += ["-D", self._device]

@@ -166,7 +166,10 @@ def _month_bill(pager: _Pager, month: StatementMonth) -> None:
     rows.append(("本月费用合计", format_yuan(month.total_fen), ""))
     pager.table(f"{month.month} 费用明细", table, ("费用项目", "金额(元)", "说明"), rows)
     pager.label(
-        f"上月末结余 {format_yuan(month.opening_balance_fen)} + 本月充值 "
+        f"本月费用合计 {format_yuan(month.total_fen)}；当月已缴 {format_yuan(month.top_up_fen)}"
+        f"；出账应缴 {format_yuan(month.due_fen)}（元）"
+        if month.postpaid
+        else f"上月末结余 {format_yuan(month.opening_balance_fen)} + 本月充值 "
         f"{format_yuan(month.top_up_fen)} - 本月费用合计 {format_yuan(month.total_fen)}"
         f" = 月末余额 {format_yuan(month.closing_balance_fen)}（元）",
         gap=4,
@@ -222,19 +225,29 @@ def layout_statement(statement: Statement) -> list[list[_Op]]:
         _Chart((MARGIN, pager.y, CONTENT_W, 160), tuple((m.month, m.total_fen) for m in months))
     )
     summary = _Table.of((2, 2, 2, 2, 2), (False, True, True, True, True))
+    postpaid = any(m.postpaid for m in months)
     rows = [
         (
             m.month,
             format_yuan(m.total_fen),
-            format_yuan(m.opening_balance_fen),
-            format_yuan(m.top_up_fen),
-            format_yuan(m.closing_balance_fen),
+            *(
+                ("", format_yuan(m.top_up_fen), format_yuan(m.due_fen))
+                if m.postpaid
+                else (
+                    format_yuan(m.opening_balance_fen),
+                    format_yuan(m.top_up_fen),
+                    format_yuan(m.closing_balance_fen),
+                )
+            ),
         )
         for m in months
     ]
-    pager.table(
-        "月度汇总", summary, ("月份", "费用合计(元)", "上月末结余", "本月充值", "月末余额"), rows
+    header = (
+        ("月份", "费用合计(元)", "", "当月已缴", "出账应缴")
+        if postpaid
+        else ("月份", "费用合计(元)", "上月末结余", "本月充值", "月末余额")
     )
+    pager.table("月度汇总", summary, header, rows)
     grouped: dict[str, dict[RecordType, list[DetailRecord]]] = defaultdict(
         lambda: defaultdict(list)
     )

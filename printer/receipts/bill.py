@@ -39,12 +39,17 @@ def build_bill_slip(slip: BillSlip, printed_at: dt.datetime) -> Document:
             KeyValue("  " + item.name, format_yuan(item.amount_fen)) for item in category.items
         ]
         blocks.append(KeyValue("  合计", format_yuan(category.total_fen)))
-    blocks += [
-        Rule(),
-        KeyValue("本月费用合计(元)", format_yuan(month.total_fen), bold=True),
-        KeyValue("上月末结余(元)", format_yuan(month.opening_balance_fen)),
-        KeyValue("本月充值(元)", format_yuan(month.top_up_fen)),
-        KeyValue("月末余额(元)", format_yuan(month.closing_balance_fen), bold=True),
-    ]
+    blocks += [Rule(), KeyValue("本月费用合计(元)", format_yuan(month.total_fen), bold=True)]
+    if month.postpaid:
+        blocks += [
+            KeyValue("当月已缴(元)", format_yuan(month.top_up_fen)),
+            KeyValue("出账应缴(元)", format_yuan(month.due_fen), bold=True),
+        ]
+    else:
+        blocks += [
+            KeyValue("上月末结余(元)", format_yuan(month.opening_balance_fen)),
+            KeyValue("本月充值(元)", format_yuan(month.top_up_fen)),
+            KeyValue("月末余额(元)", format_yuan(month.closing_balance_fen), bold=True),
+        ]
     blocks += footer(slip.terminal, printed_at, NOT_FOR_REIMBURSEMENT)
     return Document(tuple(blocks), slip.title)

@@ -31,6 +31,9 @@ class PaymentReceipt:
     verify_url: str = ""
     title: str = "自助缴费凭据"
     notes: tuple[tuple[int, int], ...] = ()  # cash: (note value in fen, count), 面额 × 张数
+    # The line's money after the payment, (caption, fen) as the screen shows it (kiosk.money):
+    # 当前可用余额 pre-paid, 本月应缴 / 信用额度剩余 post-paid.
+    money: tuple[tuple[str, int], ...] = ()
 
 
 def build_payment_receipt(receipt: PaymentReceipt, printed_at: dt.datetime) -> Document:
@@ -56,6 +59,7 @@ def build_payment_receipt(receipt: PaymentReceipt, printed_at: dt.datetime) -> D
         KeyValue("赠送金额", format_fen(receipt.bonus_fen)),
         KeyValue("交易状态", receipt.status, bold=True),
     ]
+    blocks += [KeyValue(caption, format_fen(fen)) for caption, fen in receipt.money]
     if receipt.verify_url:
         blocks.append(QrCode(receipt.verify_url, module_size=5))
     blocks += footer(receipt.terminal, printed_at)

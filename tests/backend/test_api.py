@@ -184,13 +184,23 @@ def test_dispute_refunds_an_sp_charge_twice_and_only_once(zhang: BackendClient) 
     assert dispute.status is DisputeStatus.REFUNDED
     assert dispute.refund_fen == 2 * sp.fee_fen
     assert zhang.overview().balance_fen == before + 2 * sp.fee_fen
-    with pytest.raises(e.Conflict):
+    with pytest.raises(e.Conflict) as again:
         zhang.open_dispute(sp.record_id, "再次申诉")
+    # Refunded is said as such, not as "已在申诉处理中" (issue 13).
+    assert "已退款" in again.value.message and dispute.number in again.value.message
     roaming = next(
         r for r in zhang.records(M3, RecordKind.CALL, with_fee_only=True, limit=500).items
     )
     checking = zhang.open_dispute(roaming.record_id, "通话时长不对")
     assert (checking.status, checking.refund_fen) == (DisputeStatus.INVESTIGATING, 0)
+    with pytest.raises(e.Conflict) as open_again:
+        zhang.open_dispute(roaming.record_id, "再次申诉")
+    assert "申诉处理中" in open_again.value.message
+    listed = zhang.disputes()
+    assert [d.number for d in listed][:2] == [checking.number, dispute.number]  # newest first
+    stamps = [d.created_at for d in listed if d.created_at is not None]
+    assert len(stamps) == len(listed) and stamps == sorted(stamps, reverse=True)
+    assert listed[1].status is DisputeStatus.REFUNDED
     free = next(r for r in zhang.records(M1, RecordKind.SMS, limit=200).items if not r.fee_fen)
     with pytest.raises(e.InvalidInput):
         zhang.open_dispute(free.record_id, "免费记录")

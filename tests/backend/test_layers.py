@@ -13,6 +13,7 @@ import pytest
 from backend.api import problems
 from backend.api.schemas import OverviewOut, RecordOut
 from backend.ops import bills, errors, lines
+from backend.ops.money import line_money
 from kiosk.backend import errors as kiosk_errors
 
 API = Path(problems.__file__).parent
@@ -78,7 +79,8 @@ def test_ops_values_are_plain_dataclasses_the_schemas_validate() -> None:
     plan = lines.Plan("P1", "畅享", "全球通", 5800, 300, 100, 10240, 19, 10, 3, "")
     usage = lines.usage_lines(plan, 12, 3, 400)
     overview = lines.Overview(
-        "2026-11", "138****0000", "张*", "全球通", "normal", False, 0, 0, 0, 0, None, None,
+        "2026-11", "138****0000", "张*", "全球通", "normal", False, 0, 0,
+        line_money(is_prepaid=False, balance_fen=0, credit_fen=0), 0, None, None,
         plan, None, usage,
     )
     assert dataclasses.is_dataclass(overview)

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 from backend.db import tables as t
 from backend.db.engine import make_engine, migrate
 from backend.ops import staff as ops
-from backend.ops.fleet_view import Level, Verdict, columns, fleet_rows
+from backend.ops.fleet_view import Level, Verdict, columns, fleet_rows, problem_text
 from backend.ops.terminals import add_terminal, store_status
 
 NOW = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
@@ -110,8 +110,11 @@ def test_problem_transitions_are_kept(engine: Engine) -> None:
         store_status(engine, "T1", _report(problems=problems, printer="fault"), at)
     with engine.connect() as conn:
         events = conn.execute(
-            select(t.terminal_problem_events.c.at, t.terminal_problem_events.c.code,
-                   t.terminal_problem_events.c.change).order_by(t.terminal_problem_events.c.id)
+            select(
+                t.terminal_problem_events.c.at,
+                t.terminal_problem_events.c.code,
+                t.terminal_problem_events.c.change,
+            ).order_by(t.terminal_problem_events.c.id)
         ).all()
     minute = dt.timedelta(minutes=1)
     assert [(e.at - NOW, e.code, e.change) for e in events] == [
@@ -156,7 +159,11 @@ def test_worst_first_within_a_hall(engine: Engine) -> None:
 def test_columns_follow_the_status_fields(engine: Engine) -> None:
     keys = [c.key for c in columns()]
     assert keys[:3] == ["devices", "paper", "cash"]  # the cash ledger (cash_notes) exists
-    assert "cash" not in [c.key for c in columns({c.key for c in t.terminal_status.c})]
+    # The health report carries the box's fill (cash_box_notes/capacity): the column stays
+    # without the ledger too; without either it goes.
+    assert "cash" in [c.key for c in columns({c.key for c in t.terminal_status.c})]
+    no_cash = {c.key for c in t.terminal_status.c if not c.key.startswith("cash_box")}
+    assert "cash" not in [c.key for c in columns(no_cash)]
     fields = {c.key for c in t.terminal_status.c} | {"cash_box_notes", "cash_box_capacity"}
     cash = next(c for c in columns(fields) if c.key == "cash")
     add_terminal(engine, "T1", "token-123456789", "one")
@@ -185,3 +192,32 @@ def test_the_restart_count_is_kept_and_shown(engine: Engine) -> None:
     store_status(engine, "T1", _report(), NOW)  # an older kiosk that does not report it
     [row] = fleet_rows(engine, NOW, None)
     assert (restarts.cell(row, NOW).zh, restarts.cell(row, NOW).level) == ("0", Level.OK)
+
+
+def test_the_cash_state_and_box_fill_are_kept_and_listed(engine: Engine) -> None:
+    from backend.ops.terminals import fleet, format_fleet
+
+    add_terminal(engine, "T1", "token-123456789", "one")
+    add_terminal(engine, "T2", "token-223456789", "two")
+    report = _report(
+        cash="fault", problems=["cash_stacker_full"], cash_box_notes=950, cash_box_capacity=1000
+    )
+    store_status(engine, "T1", report, NOW)
+    store_status(engine, "T2", _report(), NOW)  # no acceptor (or an older kiosk)
+    health = {h.terminal_id: h for h in fleet(engine, NOW)}
+    assert (health["T1"].cash, health["T1"].cash_box, health["T1"].verdict) == (
+        "fault",
+        "950/1000 95%",
+        "attention",
+    )
+    assert (health["T2"].cash, health["T2"].cash_box) == ("absent", "-")
+    table = format_fleet(list(health.values()), NOW).splitlines()
+    assert "cash box" in table[0]
+    t1 = next(line for line in table if line.startswith("T1"))
+    assert "fault" in t1 and "950/1000 95%" in t1 and "cash_stacker_full" in t1
+    [row, _] = fleet_rows(engine, NOW, None)
+    devices = next(c for c in columns() if c.key == "devices").cell(row, NOW)
+    assert "纸币识别器故障" in devices.zh and devices.level is Level.BAD
+    cash = next(c for c in columns() if c.key == "cash").cell(row, NOW)
+    assert cash.en == "0/1000"  # the backend's own count of reported notes against the capacity
+    assert problem_text("cash_stacker_full") == ("钱箱已满", "Cash box full")

@@ -48,3 +48,27 @@ def test_children_die_when_the_kiosk_is_killed() -> None:
     while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in pids)
+
+
+def test_receipts_go_where_asked_and_outlive_the_demo(tmp_path: Path) -> None:
+    """Issue 13 Deliver 8: ``kiosk demo --receipts DIR``; without it a new folder, kept."""
+    import argparse
+
+    from demo.commands import receipts_dir, register
+    from demo.stack import DemoStack
+
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    asked = receipts_dir(parser.parse_args(["demo", "--receipts", str(tmp_path / "slips")]))
+    assert asked == (tmp_path / "slips").resolve()
+    default = receipts_dir(parser.parse_args(["demo"]))
+    assert default is not None and default.is_dir() and "kiosk-demo-receipts-" in default.name
+    default.rmdir()
+    assert receipts_dir(parser.parse_args(["demo", "--tour", str(tmp_path / "t")])) is None
+    stack = DemoStack(today="2026-11-25", devices=False, receipts=asked)
+    with stack as endpoints:
+        assert endpoints.receipts_dir == asked and asked.is_dir()
+        (asked / "0001-test.txt").write_text("清机凭条", encoding="utf-8")
+        workdir = endpoints.workdir
+    assert not workdir.exists()  # the demo's own folder goes ...
+    assert (asked / "0001-test.txt").read_text(encoding="utf-8") == "清机凭条"  # ... slips stay

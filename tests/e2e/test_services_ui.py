@@ -65,12 +65,14 @@ def test_unsubscribe_and_order_through_the_screens(
     kiosk.open_feature("services")
     screen = kiosk.navigator.current
     assert isinstance(screen, ServicesScreen)
-    qtbot.waitUntil(lambda: screen.services is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: screen.state.services is not None, timeout=WAIT_MS)
     click = Qt.MouseButton.LeftButton
 
-    # One tap: 音乐随身听 (代收费) runs to the month end.
+    # 退订 and 确认退订: 音乐随身听 (代收费) runs to the month end.
     qtbot.mouseClick(screen.cancel_buttons["YYSTT"], click)
-    qtbot.waitUntil(lambda: screen.done is not None, timeout=WAIT_MS)
+    assert screen.confirm.isVisible()
+    qtbot.mouseClick(screen.confirm.confirm_button, click)
+    qtbot.waitUntil(lambda: screen.state.done is not None, timeout=WAIT_MS)
     assert screen.confirm.isHidden()
     assert "音乐随身听" in screen.result.text() and MONTH_END in screen.result.text()
     assert screen.receipt_button.isVisible()
@@ -89,12 +91,14 @@ def test_unsubscribe_and_order_through_the_screens(
     assert screen.confirm.agreement_title.text().endswith("增值业务订购条款")
     qtbot.mouseClick(screen.confirm.consent_button, click)
     qtbot.mouseClick(screen.confirm.confirm_button, click)
-    qtbot.waitUntil(lambda: screen.quote is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: screen.state.quote is not None, timeout=WAIT_MS)
     assert screen.code_page.isVisible()
     for digit in backend.latest_sms_code(PHONE):
         qtbot.mouseClick(screen.code_page.keypad.digit_button(digit), click)
     qtbot.mouseClick(screen.code_page.keypad.submit_button(), click)
-    qtbot.waitUntil(lambda: screen.done is not None and screen.done[1] is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: screen.state.done is not None and screen.state.done[1] is not None, timeout=WAIT_MS
+    )
     assert screen.result.text().startswith("已开通「视频彩铃会员」")
     assert "SPCLHY" in screen.cancel_buttons
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from emulators.idcard.emulator import IdCardEmulator
 from tests.fixtures.live_backend import LiveBackend, start_backend
 
 pytestmark = [
@@ -140,13 +141,15 @@ class Kiosk:
 @pytest.fixture
 def kiosk_on(
     backend: LiveBackend, display: str, tmp_path: Path
-) -> Iterator[Callable[[str], Kiosk]]:
+) -> Iterator[Callable[..., Kiosk]]:
     started: list[subprocess.Popen[bytes]] = []
 
-    def start(first_screen: str) -> Kiosk:
+    def start(first_screen: str, reader_port: str = "") -> Kiosk:
         state = tmp_path / "state.json"
         env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
         command = [sys.executable, "-m", "tests.e2e.xkiosk", backend.url, str(state), first_screen]
+        if reader_port:
+            command.append(reader_port)
         with (tmp_path / "kiosk.log").open("wb") as log:  # the child keeps its own copy
             started.append(
                 subprocess.Popen(
@@ -267,3 +270,38 @@ def test_long_presses_pick_a_charge_and_a_reason_and_file_it(
     assert backend.query("SELECT count(*) FROM disputes")[0][0] == before + 1
     rows = backend.query("SELECT reason FROM disputes WHERE number = ?", number)
     assert rows == [("未使用此业务",)]
+
+
+def test_a_card_already_on_the_reader_starts_card_first_and_x_taps_finish_it(
+    kiosk_on: Callable[..., Kiosk], backend: LiveBackend
+) -> None:
+    # The card lies on the reader before the kiosk even starts: nobody lifts and places it.
+    with IdCardEmulator() as reader:
+        reader.place("13800138000")
+        kiosk = kiosk_on("home", reader.port_path)
+        numbers = kiosk.settled(
+            "the card's numbers to pick from",
+            lambda s: s.get("identify_page") == "NumberPage" and len(s["buttons"]) > 0,
+        )
+        assert numbers["customer"] == ""  # nobody is identified by a card alone
+        kiosk.screenshot("card-first-numbers")
+        kiosk.tap_rect(kiosk.button(numbers, "138****8000（全球通）"))
+        sms = kiosk.settled(
+            "the code sent to the picked number",
+            lambda s: s.get("identify_page") == "SmsPage" and s.get("sms_sent") is True,
+        )
+        assert sms["customer"] == "138****8000"  # the card's factor is held
+        for digit in backend.latest_sms_code("13800138000"):
+            kiosk.tap_rect(kiosk.button(sms, digit))
+        typed = kiosk.wait_for(
+            "six digits typed: 确定 enabled",
+            lambda s: any(b["text"] == "确定" for b in s["buttons"]),
+            timeout=20,
+        )
+        kiosk.tap_rect(kiosk.button(typed, "确定"))
+        home = kiosk.wait_for(
+            "home, identified by card and code",
+            lambda s: s["screen"] == "home" and s["customer"] == "138****8000",
+        )
+        assert any(b["text"] == "结束服务" for b in home["buttons"])
+        kiosk.screenshot("card-first-home")

@@ -103,6 +103,10 @@ def test_card_state_machine() -> None:
     assert sw3 == 0x90 and data == b"\x01\x00\x04\x00" + card.text + card.photo
     assert ask(emu, *FIND)[0] == 0x80  # halted until lifted
     assert ask(emu, *SELECT)[0] == 0x90  # but still physically in the field
+    assert ask(emu, 0x10, 0xFF)[0] == 0x90  # a SAM reset powers the field down and up...
+    assert ask(emu, *FIND)[0] == 0x9F  # ...and the card lying there is found again
+    assert ask(emu, *READ)[0] == 0x90
+    assert ask(emu, *FIND)[0] == 0x80
     emu.remove()
     assert ask(emu, *SELECT)[0] == 0x81
     emu.place("0")

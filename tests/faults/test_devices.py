@@ -16,12 +16,13 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from emulators.printer.emulator import PrinterEmulator
 from kiosk.backend.factors import Access
 from kiosk.config import BackendConfig, Config, DevicesConfig
+from kiosk.devices.printer.slips import PrintState
 from printer.document import Cut, Document, Text
 from printer.escpos.decoder import decode
 from printer.profiles import load_profile
@@ -62,6 +63,32 @@ def _outside(qtbot: QtBot, action: Callable[[], object]) -> None:
     qtbot.waitUntil(lambda: not thread.is_alive(), timeout=20_000)
 
 
+def _turn(shell: Shell, qtbot: QtBot) -> None:
+    """Let the event loop turn until the probe has ticked once more."""
+    probe = shell.loop_probe
+    assert probe is not None
+    ticks = probe.stalls().ticks
+    qtbot.waitUntil(lambda: probe.stalls().ticks > ticks, timeout=5_000)
+
+
+def _tap(shell: Shell, qtbot: QtBot, button: QWidget) -> None:
+    """One tap, then a probe tick: a customer's taps are separate events, never a burst of
+    fourteen handled in one event-loop turn (a test clicking a whole phone number
+    synchronously measured the burst, not the kiosk's answer to one tap)."""
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    _turn(shell, qtbot)
+
+
+def _cpu_stall(shell: Shell) -> float:
+    assert shell.loop_probe is not None
+    return shell.loop_probe.stalls().max_cpu_stall_ms
+
+
+def _startup_stall(shell: Shell) -> float:
+    assert shell.loop_probe is not None
+    return shell.loop_probe.stalls().startup_max_stall_ms
+
+
 def _stall(shell: Shell) -> float:
     assert shell.loop_probe is not None
     return shell.loop_probe.stalls().max_self_stall_ms
@@ -85,24 +112,41 @@ def _write_report() -> Iterator[None]:
                 "kiosk_crashes": 0,
                 "max_stall_ms": max(r["max_stall_ms"] for r in RESULTS.values()),
                 "max_wall_stall_ms": max(r["max_wall_stall_ms"] for r in RESULTS.values()),
+                "max_cpu_stall_ms": max(r["max_cpu_stall_ms"] for r in RESULTS.values()),
+                "startup_max_stall_ms": max(r["startup_max_stall_ms"] for r in RESULTS.values()),
                 "scenarios": RESULTS,
             },
         )
 
 
+def _panel(shell: Shell) -> PrintPanel:
+    """A print panel where a screen keeps its own. Screens build theirs at start-up, before the
+    probe measures: the harness building one now is paused out of the figures."""
+    probe = shell.loop_probe
+    assert probe is not None
+    probe.pause()
+    panel = PrintPanel(shell.ctx)
+    panel.setParent(shell.home_screen)
+    probe.resume()
+    return panel
+
+
 def _print_on_panel(shell: Shell, qtbot: QtBot, panel: PrintPanel, document: Document) -> None:
     panel.offer(lambda: document, None, keep_copy=True)
     qtbot.waitUntil(lambda: panel.state == "offered", timeout=10_000)
-    qtbot.mouseClick(panel.confirm_button, Qt.MouseButton.LeftButton)
+    _turn(shell, qtbot)
+    _tap(shell, qtbot, panel.confirm_button)
 
 
 def _reprint_first(shell: Shell, qtbot: QtBot, emulator: PrinterEmulator, before: int) -> bytes:
     shell.navigator.go("admin")
+    _turn(shell, qtbot)
     admin = shell.admin
     qtbot.waitUntil(lambda: admin.receipts.count() >= 1, timeout=10_000)
     admin.receipts.setCurrentRow(0)
+    _turn(shell, qtbot)
     qtbot.waitUntil(admin.reprint_button.isEnabled, timeout=10_000)
-    qtbot.mouseClick(admin.reprint_button, Qt.MouseButton.LeftButton)
+    _tap(shell, qtbot, admin.reprint_button)
     receipts = emulator.wait_for_receipts(before + 1, timeout=20)
     return receipts[-1].bin_path.read_bytes()
 
@@ -121,15 +165,15 @@ def test_paper_out_mid_slip_keeps_the_receipt_and_tells_the_customer(
     shell = _kiosk(config)
     try:
         _wait_started(shell, qtbot)
-        panel = PrintPanel(shell.ctx)
-        panel.setParent(shell.home_screen)  # where a screen keeps its panel
+        panel = _panel(shell)
         document = _receipt(40)
         _print_on_panel(shell, qtbot, panel, document)
-        qtbot.waitUntil(lambda: panel.state == "failed", timeout=20_000)
+        qtbot.waitUntil(lambda: panel.state == "waiting_for_paper", timeout=20_000)
         tr = shell.ctx.translator.tr
         assert panel.message.text() == (
-            tr("print.error_paper_ran_out") + " " + tr("print.kept_for_staff")
+            tr("print.error_paper_ran_out") + " " + tr("print.waiting_for_paper")
         )
+        panel.reset()  # the customer closes the panel: the copy stays for staff
         adapter = shell.ctx.services.printer
         assert adapter is not None
         (copy,) = adapter.history()
@@ -147,6 +191,8 @@ def test_paper_out_mid_slip_keeps_the_receipt_and_tells_the_customer(
             "reprinted_identical": True,
             "max_stall_ms": _stall(shell),
             "max_wall_stall_ms": _wall_stall(shell),
+            "max_cpu_stall_ms": _cpu_stall(shell),
+            "startup_max_stall_ms": _startup_stall(shell),
         }
         assert _stall(shell) <= 50
     finally:
@@ -181,15 +227,16 @@ def test_printer_unplugged_mid_slip_then_plugged_back(
                 threading.Thread(target=emulator.unplug).start()
 
         adapter.progress.connect(pull_midway)
-        panel = PrintPanel(shell.ctx)
-        panel.setParent(shell.home_screen)  # where a screen keeps its panel
+        panel = _panel(shell)
         _print_on_panel(shell, qtbot, panel, _receipt(120))
-        qtbot.waitUntil(lambda: panel.state == "failed", timeout=30_000)
+        qtbot.waitUntil(lambda: panel.state == PrintState.RETRY, timeout=30_000)  # the slip is kept
         adapter.progress.disconnect(pull_midway)
         tr = shell.ctx.translator.tr
         assert pulled, "the slip finished before the cable was pulled"
-        assert panel.message.text().endswith(tr("print.kept_for_staff"))
+        assert panel.message.text().endswith(tr("print.retry"))
+        assert panel.confirm_button.text() == tr("print.again")
         told = panel.message.text()
+        panel.reset()  # the customer closes the panel: the copy stays for staff
         (copy,) = adapter.history()
         assert copy.complete is False
         _outside(qtbot, emulator.replug)
@@ -203,6 +250,8 @@ def test_printer_unplugged_mid_slip_then_plugged_back(
             "reprinted_after_replug": True,
             "max_stall_ms": _stall(shell),
             "max_wall_stall_ms": _wall_stall(shell),
+            "max_cpu_stall_ms": _cpu_stall(shell),
+            "startup_max_stall_ms": _startup_stall(shell),
         }
         assert _stall(shell) <= 50
     finally:
@@ -226,23 +275,22 @@ def test_reader_unplugged_mid_read_then_plugged_back(
     try:
         _wait_started(shell, qtbot)
         shell.navigator.go("identify", Destination("overview", None, Access.DETAILS))
+        _turn(shell, qtbot)
         screen = shell.navigator.current
         assert isinstance(screen, IdentifyScreen)
         phone = "13800138000"
         for digit in phone:
-            qtbot.mouseClick(
-                screen.phone_page.keypad.digit_button(digit), Qt.MouseButton.LeftButton
-            )
-        qtbot.mouseClick(screen.phone_page.keypad.submit_button(), Qt.MouseButton.LeftButton)
+            _tap(shell, qtbot, screen.phone_page.keypad.digit_button(digit))
+        _tap(shell, qtbot, screen.phone_page.keypad.submit_button())
         card_button = next(
             b for c, b in screen.choice_page.buttons.items() if c[0].value == "id_card"
         )
-        qtbot.mouseClick(card_button, Qt.MouseButton.LeftButton)
+        _tap(shell, qtbot, card_button)
         adapter = shell.ctx.services.card_reader
         assert adapter is not None
         qtbot.waitUntil(lambda: adapter.ready, timeout=10_000)
         # The read answer is held back (1 s); the cable is pulled while the driver waits for it.
-        reader.control(cmd="fault", name="slow", on="read")
+        _outside(qtbot, lambda: reader.control(cmd="fault", name="slow", on="read"))
         presents: list[object] = []
         adapter.polled.connect(
             lambda e: presents.append(e) if e.kind.value == "card_present" else None
@@ -269,6 +317,8 @@ def test_reader_unplugged_mid_read_then_plugged_back(
             "recovered_without_restart": True,
             "max_stall_ms": _stall(shell),
             "max_wall_stall_ms": _wall_stall(shell),
+            "max_cpu_stall_ms": _cpu_stall(shell),
+            "startup_max_stall_ms": _startup_stall(shell),
         }
         assert _stall(shell) <= 50
     finally:

@@ -94,6 +94,8 @@ def _kill_runs(
     ledger.kiosk_crashes = len(terminal.crashes)
     ledger.max_stall_ms = terminal.max_stall_ms()
     ledger.max_wall_stall_ms = terminal.max_stall_ms("max_stall_ms")
+    ledger.max_cpu_stall_ms = terminal.max_stall_ms("max_cpu_stall_ms")
+    ledger.startup_max_stall_ms = terminal.max_stall_ms("startup_max_stall_ms")
     ledger.kinds["killed_inside"] = len(killed - {""})
     ledger.problems += terminal.crashes
     if unresolved:

@@ -47,6 +47,8 @@ def _finish(ledger: Ledger, terminal: Terminal, runs: int, proxy: FaultProxy) ->
     ledger.kiosk_crashes = len(terminal.crashes)
     ledger.max_stall_ms = terminal.max_stall_ms()
     ledger.max_wall_stall_ms = terminal.max_stall_ms("max_stall_ms")
+    ledger.max_cpu_stall_ms = terminal.max_stall_ms("max_cpu_stall_ms")
+    ledger.startup_max_stall_ms = terminal.max_stall_ms("startup_max_stall_ms")
     ledger.problems += terminal.crashes
     ledger.kinds.update({f"fault:{k}": v for k, v in sorted(proxy.faults_fired.items())})
     return ledger

@@ -47,6 +47,10 @@ def test_example_file_loads() -> None:
         ("terminal = 3\n", "terminal: must be a table"),
         ("[admin]\npin_hash = 'plain'\n", "admin.pin_hash: expected"),
         ("[backend]\nclient_cert = 'c.pem'\n", "backend.client_key: client_cert and client_key"),
+        (
+            "[timeouts]\nsession_max = 900\nsession_hard_max = 600\n",
+            "timeouts.session_hard_max: must be at least timeouts.session_max",
+        ),
     ],
 )
 def test_bad_values_name_the_key(tmp_path: Path, toml: str, message: str) -> None:

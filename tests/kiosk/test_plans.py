@@ -10,6 +10,7 @@ import pytest
 
 from kiosk import plans as kp
 from kiosk.backend import models as m
+from kiosk.money import LineMoney, MoneyKind
 from printer import statement as st
 
 # code, fee, minutes, SMS, MB, rates per minute / SMS / MB (the demo tariff's shape)
@@ -61,7 +62,7 @@ def _overview(current: m.Plan = LARGE, booked: m.Plan | None = None) -> m.Accoun
         False,
         10000,
         20000,
-        30000,
+        LineMoney(MoneyKind.POSTPAID, 30000, 0, 20000),
         5000,
         None,
         None,

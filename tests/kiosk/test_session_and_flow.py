@@ -48,6 +48,18 @@ def test_sensitive_goes_card_first_without_a_choice() -> None:
     assert next_step(state.holding(frozenset({P, C}))) is Step.SMS
 
 
+def test_card_first_picks_a_number_then_the_code_completes_the_card() -> None:
+    state = IdentifyState(Access.SUMMARY).card_first()
+    assert next_step(state) is Step.PICK_NUMBER
+    picked = state.picked("13800138000", frozenset({C}))
+    assert picked.phone == "13800138000" and not picked.picking
+    # A card alone proves no number's summary: the SMS code, not a choice of methods.
+    assert next_step(picked) is Step.SMS
+    assert next_step(picked.holding(frozenset({C, S}))) is Step.DONE
+    sensitive = IdentifyState(Access.SENSITIVE).card_first().picked("13800138000", frozenset({C}))
+    assert next_step(sensitive) is Step.SMS
+
+
 @pytest.mark.parametrize(
     ("phone", "ok"),
     [("13800138000", True), ("12800138000", False), ("1380013800", False), ("1380013800a", False)],

@@ -30,7 +30,24 @@ def test_all_well() -> None:
         "in_session": False,
         "uptime_s": 61,
         "restarts": 0,
+        "cash": "absent",
+        "cash_box_notes": None,
+        "cash_box_capacity": None,
     }
+
+
+def test_the_acceptor_reports_its_state_and_the_box_fill() -> None:
+    well = _report(cash_configured=True, cash_box_notes=12, cash_box_capacity=1000)
+    assert (well["cash"], well["cash_box_notes"], well["cash_box_capacity"]) == ("ok", 12, 1000)
+    full = _report(
+        cash_configured=True,
+        cash_problems=("cash_box_full",),
+        cash_box_notes=1000,
+        cash_box_capacity=1000,
+    )
+    assert (full["cash"], full["problems"]) == ("fault", ["cash_box_full"])
+    # Without an acceptor no box is reported, whatever the caller passes.
+    assert _report(cash_box_notes=3, cash_box_capacity=10)["cash_box_notes"] is None
 
 
 def test_systemd_restarts_are_reported() -> None:

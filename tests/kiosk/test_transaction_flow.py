@@ -4,13 +4,20 @@ definite one, one request at a time."""
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 
+from kiosk import spam as ks
 from kiosk.backend import errors as be
-from kiosk.flows.transaction import FlowError, Phase, TransactionFlow
+from kiosk.backend import models as m
+from kiosk.flows import declared as d
+from kiosk.flows.transaction import FlowError, Phase, Transaction, TransactionFlow
 from kiosk.idempotency import IdempotencyKeys
+from kiosk.invoices import InvoiceMonth
+from kiosk.line import LineAction
 from kiosk.transactions import TransactionKind
+from tests.fixtures.backend_stub import StubBackend
 
 
 def _flow() -> TransactionFlow:
@@ -68,3 +75,81 @@ def test_cancel_and_reset_go_back_to_browsing() -> None:
     flow.reset()
     assert flow.phase is Phase.BROWSING
     assert flow.send("A") == "k2"  # a wiped session starts afresh
+
+
+class _Calls(StubBackend):
+    """Records each mutating call as (name, arguments, key) and refuses it (no answer needed)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[object, ...], str | None]] = []
+
+    def change_plan(
+        self, plan_code: str, agreement_version: str, idempotency_key: str | None = None
+    ) -> m.PlanChange:
+        self.calls.append(("change_plan", (plan_code, agreement_version), idempotency_key))
+        raise be.Conflict("recorded")
+
+    def report_spam(
+        self, number: str, content: str, idempotency_key: str | None = None
+    ) -> m.SpamReport:
+        self.calls.append(("report_spam", (number, content), idempotency_key))
+        raise be.Conflict("recorded")
+
+    def reset_password(
+        self, new_password: str, idempotency_key: str | None = None
+    ) -> m.TransactionResult:
+        self.calls.append(("reset_password", (new_password,), idempotency_key))
+        raise be.Conflict("recorded")
+
+
+def _called(tx: Transaction[Any, Any], choice: Any) -> tuple[str, tuple[object, ...], str | None]:
+    backend = _Calls()
+    with pytest.raises(be.Conflict):
+        tx.call(backend, choice, "k1")
+    (call,) = backend.calls
+    return call
+
+
+def test_declared_transactions_send_their_choice() -> None:
+    terms = m.Agreement("plan_change", "v3", "入网协议", "……")
+    assert _called(d.PLAN_CHANGE, d.PlanChoice("P58", terms)) == (
+        "change_plan",
+        ("P58", "v3"),
+        "k1",
+    )
+    spam = d.SpamChoice("13912345678", ks.SpamCategory.FRAUD_CALL, ks.SpamSubject.IMPOSTOR)
+    assert _called(d.SPAM_REPORT, spam) == (
+        "report_spam",
+        ("13912345678", ks.spam_content(ks.SpamCategory.FRAUD_CALL, ks.SpamSubject.IMPOSTOR)),
+        "k1",
+    )
+    month = InvoiceMonth("2026-10", 12_345)
+    assert d.INVOICE.amount_fen(month) == 12_345
+    assert d.PLAN_CHANGE.amount_fen(d.PlanChoice("P58", terms)) is None
+    assert d.LINE_ACTIONS[LineAction.SUSPEND].kind is TransactionKind.SUSPEND
+    assert d.LINE_ACTIONS[LineAction.RESUME].kind is TransactionKind.RESUME
+
+
+def test_a_password_attempt_is_keyed_by_its_token_only() -> None:
+    attempt = d.PasswordAttempt("t1", "802157")
+    assert _called(d.PASSWORD_RESET, attempt) == ("reset_password", ("802157",), "k1")
+    assert "802157" not in repr(attempt)
+    assert attempt == d.PasswordAttempt("t1", "000000")  # same attempt: the same key
+    assert attempt != d.PasswordAttempt("t2", "802157")  # a new attempt: a new key
+    flow = _flow()
+    key = flow.send(attempt)
+    flow.failed(be.BackendTimeout())
+    assert flow.send(d.PasswordAttempt("t1", "802157")) == key
+    flow.answered("T-1")
+    assert flow.answer == "T-1" and flow.choice == attempt
+    flow.forget_choice()
+    assert flow.choice is None and flow.answer == "T-1"
+
+
+def test_the_answer_is_kept_until_the_next_question() -> None:
+    flow = _flow()
+    flow.send("suspend")
+    flow.answered("T-9")
+    assert (flow.phase, flow.answer, flow.asking) == (Phase.DONE, "T-9", False)
+    flow.ask("resume")
+    assert (flow.phase, flow.answer, flow.asking) == (Phase.CONFIRMING, None, True)

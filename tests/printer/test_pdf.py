@@ -188,3 +188,20 @@ def test_receipt_document_as_pdf_on_paper_width(tmp_path: Path) -> None:
     pages = pdftotext(path).split("\f")
     assert len([p for p in pages if p.strip()]) == 2
     assert "第399行" in pages[1]
+
+
+def test_post_paid_months_are_worded_as_bills(tmp_path: Path) -> None:
+    """Issue 13 major 3: no 上月末结余/月末余额 running negative for a post-paid line."""
+    import dataclasses
+
+    months = tuple(
+        dataclasses.replace(
+            m, opening_balance_fen=-14290, top_up_fen=14290, closing_balance_fen=-15540,
+            postpaid=True, due_fen=15540,
+        )
+        for m in MONTHS
+    )  # fmt: skip
+    statement = Statement(SAMPLE_TERMINAL, SAMPLE_CUSTOMER, months, (), NOW)
+    text = pdftotext(write_statement(statement, tmp_path / "post.pdf"))
+    assert "出账应缴" in text and "155.40" in text and "当月已缴" in text
+    assert "月末余额" not in text and "结余" not in text and "-155.40" not in text

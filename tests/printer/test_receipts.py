@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -117,6 +118,36 @@ def test_bill_slip_totals() -> None:
     )
     assert "本单据仅供核对，不作为报销凭证" in text
     assert_no_raw_personal_data(doc, PROFILES[0])
+
+
+def test_post_paid_bill_slip_is_worded_as_a_bill() -> None:
+    """Issue 13 major 3: no "上月末结余 -¥142.90 … = 月末余额 -¥155.40" for post-paid."""
+    month = dataclasses.replace(
+        sample_month("2026-10"),
+        opening_balance_fen=-14290,
+        top_up_fen=14290,
+        closing_balance_fen=-15540,
+        postpaid=True,
+        due_fen=15540,
+    )
+    doc = build_bill_slip(BillSlip(SAMPLE_TERMINAL, SAMPLE_CUSTOMER, month, NOW), NOW)
+    text = printed(doc, PROFILES[0])
+    assert "余额" not in text and "结余" not in text and "-155.40" not in text
+    due = next(line for line in text.splitlines() if line.startswith("出账应缴"))
+    assert due.endswith("155.40")
+    paid = next(line for line in text.splitlines() if line.startswith("当月已缴"))
+    assert paid.endswith("142.90")
+
+
+def test_payment_receipt_prints_the_screens_money_lines() -> None:
+    receipt = PaymentReceipt(
+        SAMPLE_TERMINAL, SAMPLE_CUSTOMER, "T0001", "P1", NOW, 5000,
+        money=(("本月应缴", 9600), ("信用额度剩余", 400)),
+    )  # fmt: skip
+    text = printed(build_payment_receipt(receipt, NOW), PROFILES[0])
+    lines = text.splitlines()
+    assert next(x for x in lines if x.startswith("本月应缴")).endswith("￥96.00")
+    assert next(x for x in lines if x.startswith("信用额度剩余")).endswith("￥4.00")
 
 
 def _call(day: int, other: str, fee: int, seconds: int = 65) -> DetailRecord:

@@ -7,9 +7,15 @@ contain the whole string, so they never match.
 Python side: every object the collector tracks is walked and each ``str``/``bytes``/
 ``bytearray`` it refers to (its own fields, a dict's keys and values, a list's items...) is
 searched. Objects frozen at start-up (ui/heap.py) are invisible to ``gc.get_objects``, yet a
-frozen dict may hold a string set later, so the heap is unfrozen for the scan and frozen again;
-dicts and tuples the collector stopped tracking (they hold only atoms) are reached through
-whatever holds them.
+frozen dict may hold a string set later, so a *whole-heap* scan unfreezes the heap, collects
+and freezes it again; dicts and tuples the collector stopped tracking (they hold only atoms)
+are reached through whatever holds them.
+
+Every scan ends by freezing what is alive, so an *incremental* scan (``whole_heap=False``)
+walks only the objects made since the last scan: everything a session built and kept. Its
+blind spot is a new string stored in an object older than the last scan (an attribute set on a
+screen built at start-up); the soak runs a whole-heap scan every few journeys, so a leak that
+recurs (every leak found so far did, session after session) is still caught.
 Qt side: the text of every widget (labels, buttons, line edits, lists, combo boxes, tool tips).
 """
 
@@ -86,8 +92,11 @@ def _describe_dict(holder: dict[object, object]) -> str:
     return f"{owners[0] if owners else 'dict'}{keys}"
 
 
-def python_findings(needles: Needles, exclude: Iterable[object] = ()) -> list[Finding]:
-    """Objects reachable in the kiosk process holding a needle (after a full collection).
+def python_findings(
+    needles: Needles, exclude: Iterable[object] = (), *, whole_heap: bool = True
+) -> list[Finding]:
+    """Objects reachable in the kiosk process holding a needle (after a collection): all of
+    them, or with ``whole_heap=False`` those made since the last scan.
 
     A fast pass first: every string and byte string any tracked object refers to, joined with
     NUL (no needle holds one, so no match spans two of them) and searched in C. Only when it
@@ -95,7 +104,8 @@ def python_findings(needles: Needles, exclude: Iterable[object] = ()) -> list[Fi
     """
     skip = {id(o) for o in exclude} | {id(needles), id(needles.texts), id(needles.blobs)}
     own = {id(n) for n in needles.texts} | {id(b) for b in needles.blobs}
-    gc.unfreeze()
+    if whole_heap:
+        gc.unfreeze()
     gc.collect()
     try:
         holders = [o for o in gc.get_objects() if id(o) not in skip]

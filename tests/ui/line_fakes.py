@@ -12,6 +12,7 @@ from common.months import month_of
 from kiosk.backend import errors as be
 from kiosk.backend import models as m
 from kiosk.line import password_problem
+from kiosk.money import LineMoney, MoneyKind
 from tests.fixtures.backend_stub import StubBackend
 
 PHONE = "13800138000"
@@ -39,7 +40,7 @@ class LineBackend(StubBackend):
             is_prepaid=False,
             balance_fen=5000,
             credit_fen=10000,
-            available_fen=15000,
+            money=LineMoney(MoneyKind.POSTPAID, 15000, 0, 10000),
             month_to_date_fen=8000,
             days_until_suspension=None,
             reminder_threshold_fen=None,

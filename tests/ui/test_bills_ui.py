@@ -3,6 +3,7 @@ chart -> month bill -> details paging -> print once -> dispute -> wipe at sessio
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -211,6 +212,19 @@ def test_dispute_an_sp_charge_refunds_twice(
     assert entries[0].masked_phone == "138****8000" and entries[0].amount_fen == record.fee_fen
     screen.receipt_button.click()
     assert screen.print_panel.state == "offered"
+    screen.print_panel.reset()
+    # Back to the same charge: marked 已退款, and it cannot be disputed again (issue 13).
+    bills_shell.navigator.go("dispute", target)
+    screen = _current(bills_shell)
+    assert isinstance(screen, DisputeScreen)
+    row = next(i for i, r in enumerate(screen.candidates) if r.record_id == record.record_id)
+    assert screen.charges.item(row).text().endswith("（已退款）")
+    screen.charges.setCurrentRow(row)
+    next(iter(screen.reason_buttons.values())).click()
+    assert not screen.confirm_button.isEnabled()
+    assert "已退款" in screen.status.text() and screen.status.isVisible()
+    starts = [r.started_at for r in screen.candidates]
+    assert starts == sorted(starts, reverse=True)  # newest first
 
 
 def test_pdf_statement_is_saved_with_the_month(bills_shell: Shell, tmp_path: Path) -> None:
@@ -238,9 +252,14 @@ def test_paper_out_is_a_calm_message_and_the_slip_can_be_retried(
         panel = screen.print_panel
         assert panel.state == "offered"
         panel.confirm_button.click()
-        qtbot.waitUntil(lambda: panel.state in ("done", "failed"), timeout=20_000)
-        assert panel.state == "failed"
-        assert panel.message.text() == bills_shell.ctx.tr("print.error_paper_out")
+        qtbot.waitUntil(lambda: panel.state != "printing", timeout=20_000)
+        assert panel.state == "waiting_for_paper"  # the slip is kept (issue 13 major 5)
+        tr = bills_shell.ctx.tr
+        assert panel.message.text() == (
+            tr("print.error_paper_out") + " " + tr("print.waiting_for_paper")
+        )
+        printer_emulator.set_paper("ok")
+        qtbot.waitUntil(lambda: panel.state == "done", timeout=20_000)  # printed by itself
     finally:
         printer_emulator.set_paper("ok")
 
@@ -266,6 +285,44 @@ def test_full_numbers_only_with_id_card_and_sms_and_english(bills_shell: Shell) 
         assert screen.model.headerData(0, Qt.Orientation.Horizontal) == "Start"
     finally:
         bills_shell.ctx.translator.set_locale("zh_CN")
+
+
+def test_full_numbers_print_only_after_an_explicit_yes_and_never_in_the_pdf(
+    bills_shell: Shell, qtbot: QtBot, printer_emulator: PrinterEmulator, tmp_path: Path
+) -> None:
+    """Issue 13: full third-party numbers never go on paper without a warning; the PDF is
+    always masked."""
+    bills_shell.navigator.go("details", DetailsParams(LAST))
+    screen = _current(bills_shell)
+    assert isinstance(screen, DetailsScreen)
+    customer = bills_shell.ctx.sessions.current.customer
+    assert customer is not None
+    customer.factors.add(Factor.ID_CARD)
+    screen.retranslate()
+    screen.numbers_button.click()  # full numbers on screen
+    raw = screen.model.rows[0].other_party or ""
+    assert raw and screen.model.index(0, 3).data() == raw
+    before = len(printer_emulator.receipts())
+    screen.print_button.click()
+    confirm = screen.full_numbers_confirm
+    assert confirm.isVisible() and screen.print_panel.state == "idle"
+    assert "个人信息" in confirm.note.text()
+    confirm.cancel_button.click()  # 取消: nothing printed
+    assert not confirm.isVisible() and screen.print_panel.state == "idle"
+    screen.pdf_button.click()
+    assert screen.saved is not None
+    pdf_text = subprocess.run(
+        ["pdftotext", str(screen.saved.path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert raw not in pdf_text and mask_other_party(raw) in pdf_text
+    screen.print_button.click()
+    confirm.confirm_button.click()  # 打印完整号码
+    panel = screen.print_panel
+    assert panel.state == "offered"
+    panel.confirm_button.click()
+    qtbot.waitUntil(lambda: panel.state == "done", timeout=20_000)
+    saved = printer_emulator.wait_for_receipts(before + 1, timeout=20)
+    assert raw in saved[-1].text
 
 
 def test_session_end_drops_everything(bills_shell: Shell) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
 
 from demo.device_panel import DevicePanel
 from demo.stack import DemoEndpoints, Endpoint
@@ -67,3 +68,43 @@ def test_a_note_going_in_restarts_the_idle_clock(shell: Shell) -> None:
         assert screen.finish_button.isVisibleTo(screen)
     finally:
         screen.deleteLater()
+
+
+def test_the_panel_shows_the_printer_paper_state(
+    shell: Shell, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """Issue 13 Deliver 8: whoever runs the demo sees the paper state the kiosk will meet."""
+    from emulators.printer.control import control_handlers
+    from emulators.printer.emulator import PrinterEmulator
+    from emulators.printer.state import Paper
+
+    printer = PrinterEmulator(tmp_path / "receipts")
+    printer.start()
+    try:
+        with ControlServer(control_handlers(printer)) as control:
+            endpoints = DemoEndpoints(
+                "http://127.0.0.1:9",
+                None,
+                Endpoint(str(printer.port_path), control.address),
+                tmp_path,
+                tmp_path,
+                dt.date(2026, 11, 25),
+            )
+            panel = DevicePanel(shell, endpoints)
+            try:
+                buttons = {b.text(): b for b in panel.findChildren(QPushButton)}
+                buttons["缺纸 paper out"].click()
+                assert panel.paper_state.text() == "打印机: 缺纸 paper out"
+                buttons["开盖 cover open"].click()
+                assert "盖已打开" in panel.paper_state.text()
+                buttons["合盖 cover closed"].click()
+                buttons["纸张正常 paper ok"].click()
+                assert panel.paper_state.text() == "打印机: 纸张正常 paper ok"
+                printer.set_paper(Paper.NEAR_END)  # changed behind the panel's back
+                panel._refresh_paper()  # the panel's timer does this every 2 s
+                qtbot.waitUntil(lambda: "纸将尽" in panel.paper_state.text(), timeout=5_000)
+            finally:
+                panel.close()
+                panel.deleteLater()
+    finally:
+        printer.stop()

@@ -97,7 +97,8 @@ def _status_screen(shell: Shell) -> LineStatusScreen:
 
 def _no_digits_left(screen: PasswordResetScreen) -> None:
     assert screen.keypad.text() == ""
-    assert (screen._first, screen._new, screen._attempt) == ("", "", None)
+    # Neither the first entry nor the confirmed attempt (the flow's choice) is kept.
+    assert (screen._first, screen.view.flow.choice) == ("", None)
     assert "●" not in screen.keypad._display.text()
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 import time
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.config import Config
 from tests.fixtures.qt import show_painted
 from ui.app import build_shell, teardown
-from ui.loop_probe import PROBE_FILE_ENV, LoopProbe
+from ui.loop_probe import PROBE_FILE_ENV, STACKS_ENV, LoopProbe
 
 
 def _block_gui(ms: float) -> None:
@@ -38,6 +40,15 @@ def _run_ticks(probe: LoopProbe, ticks: int) -> None:
     assert probe.stalls().ticks >= ticks
 
 
+def _run_until(condition: object, timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        loop = QEventLoop()
+        QTimer.singleShot(10, loop.quit)
+        loop.exec()
+
+
 def test_a_blocked_gui_thread_is_measured_and_written(app: QApplication, tmp_path: Path) -> None:
     ready = [False]
     path = tmp_path / "probe.json"
@@ -57,6 +68,8 @@ def test_a_blocked_gui_thread_is_measured_and_written(app: QApplication, tmp_pat
     assert stalls.max_stall_ms >= 100
     # Work on the GUI thread is the kiosk's own stall, however loaded the machine is.
     assert 100 <= stalls.max_self_stall_ms <= stalls.max_stall_ms
+    assert 100 <= stalls.max_cpu_stall_ms <= stalls.max_stall_ms  # it was the GUI thread's work
+    _run_until(lambda: path.exists() and json.loads(path.read_text("utf-8"))["ticks"] > 12)
     written = json.loads(path.read_text("utf-8"))  # written when the maximum grew
     assert written["max_stall_ms"] == stalls.max_stall_ms
     probe.stop()
@@ -77,3 +90,85 @@ def test_the_composition_root_starts_the_probe_after_the_first_paint(
         teardown(shell)
         QApplication.processEvents()
     assert json.loads(path.read_text("utf-8"))["ticks"] >= 3
+
+
+def test_the_report_file_is_written_off_the_gui_thread(app: QApplication, tmp_path: Path) -> None:
+    """A write that blocks (here a FIFO nobody reads for a second, on a kiosk a busy disk)
+    never holds the event loop: the probe keeps ticking and the figures land afterwards."""
+    path = tmp_path / "probe.json"
+    fifo = path.with_name(path.name + ".tmp")
+    os.mkfifo(fifo)
+    drained: list[bytes] = []
+
+    def drain_later() -> None:
+        time.sleep(1.0)
+        with open(fifo, "rb") as pipe:
+            drained.append(pipe.read())
+
+    reader = threading.Thread(target=drain_later)
+    reader.start()
+    probe = LoopProbe(lambda: True, interval_ms=10, report_path=path)
+    probe.start()
+    _run_ticks(probe, 2)
+    QTimer.singleShot(0, lambda: _block_gui(30))  # a stall: the maximum grows, a write is due
+    _run_until(lambda: not reader.is_alive())
+    # The first write waited a second in open() of the FIFO; the GUI thread did not.
+    assert probe.stalls().ticks >= 40
+    assert 20 <= probe.stalls().max_stall_ms < 400
+    assert json.loads(drained[0])["pid"] == os.getpid()
+    # The newest figures follow in a regular file (the FIFO was the first write's target).
+    _run_until(lambda: path.is_file() and json.loads(path.read_text("utf-8"))["max_stall_ms"] >= 20)
+    probe.stop()
+
+
+class _CrowdedMachine:
+    """A run-queue clock on a machine where the kiosk's other threads waited for a CPU far
+    longer than any gap (their waits are summed over every thread)."""
+
+    def __init__(self) -> None:
+        self.ns = 0
+
+    def waited_ns(self, *, refresh: bool = False) -> int:
+        self.ns += 10_000_000_000
+        return self.ns
+
+    def close(self) -> None:
+        pass
+
+
+def test_the_gui_threads_own_work_is_never_discounted(app: QApplication) -> None:
+    probe = LoopProbe(lambda: True, interval_ms=10)
+    probe._runqueue = _CrowdedMachine()  # type: ignore[assignment]
+    probe.start()
+    _run_ticks(probe, 2)
+    QTimer.singleShot(0, lambda: _block_gui(80))
+    _run_ticks(probe, 6)
+    stalls = probe.stalls()
+    assert stalls.max_cpu_stall_ms >= 70
+    assert stalls.max_self_stall_ms >= stalls.max_cpu_stall_ms
+    probe.stop()
+
+
+def test_stall_stacks_name_the_code_that_held_the_gui_thread(
+    app: QApplication, tmp_path: Path
+) -> None:
+    stacks = tmp_path / "probe.json.stacks"
+    probe = LoopProbe(lambda: True, interval_ms=10, stacks_path=stacks)
+    probe.start()
+    _run_ticks(probe, 3)
+    QTimer.singleShot(0, lambda: _block_gui(150))
+    _run_ticks(probe, 6)
+    probe.stop()
+    text = stacks.read_text("utf-8")
+    assert "_block_gui" in text  # the GUI thread's stack while it was held
+
+
+def test_stall_stacks_are_off_by_default(
+    app: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(PROBE_FILE_ENV, str(tmp_path / "probe.json"))
+    monkeypatch.delenv(STACKS_ENV, raising=False)
+    assert LoopProbe.from_environment(lambda: True)._stacks_path is None
+    monkeypatch.setenv(STACKS_ENV, "1")
+    probe = LoopProbe.from_environment(lambda: True)
+    assert probe._stacks_path == tmp_path / "probe.json.stacks"

@@ -18,6 +18,7 @@ from kiosk.backend import errors as be
 from kiosk.backend import models as m
 from kiosk.backend.factors import Factor
 from kiosk.config import Config
+from kiosk.money import LineMoney, MoneyKind
 from kiosk.session import Customer, EndReason
 from tests.fixtures.backend_stub import StubBackend
 from tests.fixtures.qt import ManualClock, show_painted
@@ -69,7 +70,8 @@ class FakeBackend(StubBackend):
     def overview(self) -> m.AccountOverview:
         return m.AccountOverview(
             month_of(TODAY), "138****8000", "张*峰", "全球通", m.LineStatus.NORMAL, False,
-            0, 20000, 20000, 5000, None, None, self.plan, self.booked, (),
+            0, 20000, LineMoney(MoneyKind.POSTPAID, 20000, 0, 20000), 5000, None, None,
+            self.plan, self.booked, (),
         )  # fmt: skip
 
     def plans(self) -> list[m.Plan]:
@@ -279,7 +281,7 @@ def test_english_and_the_wipe_at_session_end(plan_shell: Shell, fake: FakeBacken
     screen = _compare(plan_shell, "QQT88")
     qt_click(screen.change_button)
     qt_click(plan_shell.window.header.language_button)
-    assert screen.confirm.title.text() == "Change your plan to: 全球通畅享套餐88元"
+    assert screen.confirm.title.text() == "Change your plan to: GoTone Enjoy 88"
     assert screen.row_labels[0].text() == "Monthly fee"
     assert screen.confirm.consent_button.text() == "I have read and agree"
     qt_click(screen.confirm.consent_button)
@@ -289,7 +291,7 @@ def test_english_and_the_wipe_at_session_end(plan_shell: Shell, fake: FakeBacken
     assert screen.result_title.text() == "套餐变更已受理"
     qt_click(plan_shell.window.header.language_button)
     assert screen.result_title.text() == "Your plan change is booked"
-    assert screen.services.text() == "Your services stay as they are: 来电显示, 手机报"
+    assert screen.services.text() == "Your services stay as they are: Caller ID, Mobile News"
     plan_shell.end_session(EndReason.CUSTOMER)
     assert screen.options is None and screen.change is None
     assert not screen.name_current.text() and not screen.result.isVisible()

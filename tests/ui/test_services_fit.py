@@ -117,7 +117,7 @@ def test_services_screen_fits_1080p(shell: Shell) -> None:
     assert isinstance(screen, ServicesScreen)
     assert len(screen.subscribed.rows) == 4 and len(screen.catalogue.rows) == 3
     _fits(shell, "list")
-    screen.done = (
+    screen.state.done = (
         m.ServiceChange("TX1", m.Subscription(HELD[0], dt.date(2019, 4, 2), dt.date(2026, 11, 30))),
         None,
     )
@@ -138,3 +138,28 @@ def test_services_screen_fits_1080p(shell: Shell) -> None:
     _fits(shell, "code")
     assert screen.code_page.quote is not None
     assert screen.code_page.quote.expires_at.tzinfo == HALL_TZ
+
+
+def test_unsubscribe_buttons_are_whole_and_its_question_fits(shell: Shell) -> None:
+    """Issue 13: 退订 was drawn half cut off, said "Cancel" in English and cancelled at once."""
+    shell.ctx.translator.set_locale("en")
+    try:
+        shell.navigator.go("services")
+        screen = shell.navigator.current
+        assert isinstance(screen, ServicesScreen)
+        _fits(shell, "list-en")
+        assert screen.cancel_buttons
+        for button in screen.cancel_buttons.values():
+            assert button.text() == "Unsubscribe"
+            assert button.isVisible() and button.width() >= button.sizeHint().width()
+            # Whole inside its own row, its text never squeezed.
+            row = next(r for r in screen.subscribed.rows if r.isAncestorOf(button))
+            bottom = button.mapTo(row, button.rect().bottomRight())
+            assert bottom.y() < row.height() and bottom.x() < row.width()
+        next(iter(screen.cancel_buttons.values())).click()
+        assert screen.confirm.isVisible() and screen.confirm.title.text().startswith(
+            "Unsubscribe from"
+        )
+        _fits(shell, "unsubscribe-en")
+    finally:
+        shell.ctx.translator.set_locale("zh_CN")

@@ -31,7 +31,8 @@ def test_a_finger_tap_orders_after_an_unsubscribe(
     qtbot.waitUntil(lambda: zhang.shell.navigator.pending() == 0, timeout=10_000)
     screen = _open(zhang)
     screen.cancel_buttons["SJB"].click()
-    assert screen.done is not None
+    screen.confirm.confirm_button.click()  # 确认退订
+    assert screen.state.done is not None
     bar = screen.catalogue.scroll_area.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=2000)  # the list can scroll now
     button = screen.order_buttons["CL"]

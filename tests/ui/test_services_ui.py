@@ -39,6 +39,7 @@ from ui.devices.printer import PrinterAdapter
 from ui.screens.identify.screen import IdentifyScreen
 from ui.screens.services.install import features as install_services
 from ui.screens.services.services import ServicesScreen
+from ui.screens.services.state import ServicesState
 from ui.shell import Shell
 
 ZHANG = "13800138000"  # 来电显示, 手机报, 音乐随身听 (代收费)
@@ -126,7 +127,7 @@ def _open(kiosk: Kiosk) -> ServicesScreen:
     kiosk.shell.open_feature("services")
     screen = kiosk.shell.navigator.current
     assert isinstance(screen, ServicesScreen)
-    assert screen.services is not None
+    assert screen.state.services is not None
     return screen
 
 
@@ -166,11 +167,21 @@ def test_the_list_shows_fees_providers_and_dates(zhang: Kiosk) -> None:
     assert screen.kind is ScreenKind.ORDINARY
 
 
-def test_one_tap_unsubscribes_and_offers_the_receipt(
+def test_unsubscribing_asks_once_more_and_offers_the_receipt(
     zhang: Kiosk, backend: LiveBackend, printer_emulator: PrinterEmulator
 ) -> None:
     screen = _open(zhang)
-    screen.cancel_buttons["SJB"].click()  # no second question
+    screen.cancel_buttons["SJB"].click()  # one tap only asks (issue 13: it used to cancel)
+    assert screen.confirm.isVisible() and screen.lists.isHidden()
+    assert screen.confirm.title.text() == "确定要退订「手机报」吗？"
+    assert screen.confirm.confirm_button.text() == "确认退订"
+    assert ("停止时间", "本月底停止，下月起不再收月费") in screen.confirm.rows
+    assert _subscription(backend, ZHANG, "SJB") == [("2021-07-15", None)]  # nothing sent
+    screen.confirm.cancel_button.click()  # changed their mind
+    assert screen.lists.isVisible() and "SJB" in screen.cancel_buttons
+    assert _subscription(backend, ZHANG, "SJB") == [("2021-07-15", None)]
+    screen.cancel_buttons["SJB"].click()
+    screen.confirm.confirm_button.click()
     assert screen.confirm.isHidden()
     assert _subscription(backend, ZHANG, "SJB") == [("2021-07-15", MONTH_END)]
     assert screen.result.text() == f"已退订「手机报」。可以用到 {MONTH_END}，以后不再收月费。"
@@ -178,7 +189,7 @@ def test_one_tap_unsubscribes_and_offers_the_receipt(
     assert "SJB" not in screen.cancel_buttons
     assert screen.subscribed.heading.text() == "已订购的业务（每月共 ¥15.00）"
     assert screen.kind is ScreenKind.FINISHED
-    change, quote = screen.done or (None, None)
+    change, quote = screen.state.done or (None, None)
     assert change is not None and quote is None
     [entry] = zhang.journal.recent()
     assert (entry.kind, entry.status, entry.transaction_id, entry.amount_fen) == (
@@ -220,7 +231,7 @@ def test_an_order_needs_the_question_and_the_sms_code(zhang: Kiosk, backend: Liv
     screen.confirm.consent_button.click()
     screen.confirm.confirm_button.click()
     assert screen.code_page.isVisible() and screen.kind is ScreenKind.ENTRY
-    quote = screen.quote
+    quote = screen.state.quote
     assert quote is not None
     assert backend.query(
         "SELECT topic, version FROM consents WHERE reference = ?", quote.quote_id
@@ -258,6 +269,8 @@ def test_an_order_needs_the_question_and_the_sms_code(zhang: Kiosk, backend: Liv
         order.transaction_id,
     ) == [("service_order", 500, "CL")]
     screen.cancel_buttons["CL"].click()  # and off again: the shared demo line stays as seeded
+    screen.confirm.confirm_button.click()
+    assert screen.state.done is not None and screen.state.done[1] is None
 
 
 def test_an_expired_quote_starts_again(zhang: Kiosk, backend: LiveBackend) -> None:
@@ -265,9 +278,11 @@ def test_an_expired_quote_starts_again(zhang: Kiosk, backend: LiveBackend) -> No
     screen.order_buttons["SJYD"].click()
     screen.confirm.consent_button.click()
     screen.confirm.confirm_button.click()
-    quote = screen.quote
+    quote = screen.state.quote
     assert quote is not None
-    screen.quote = dataclasses.replace(quote, expires_at=quote.expires_at - dt.timedelta(minutes=6))
+    screen.state.quote = dataclasses.replace(
+        quote, expires_at=quote.expires_at - dt.timedelta(minutes=6)
+    )
     _type(screen, backend.latest_sms_code(ZHANG))
     assert screen.error.text().startswith("验证码已经过期，这次没有订购。")
     assert screen.lists.isVisible() and screen.code_page.isHidden()
@@ -277,11 +292,11 @@ def test_an_expired_quote_starts_again(zhang: Kiosk, backend: LiveBackend) -> No
     screen.order_buttons["SJYD"].click()
     screen.confirm.consent_button.click()
     screen.confirm.confirm_button.click()
-    assert screen.quote is not None
+    assert screen.state.quote is not None
     backend.query(
         "UPDATE order_quotes SET expires_at = ? WHERE quote_id = ?",
         "2000-01-01 00:00:00.000000",
-        screen.quote.quote_id,
+        screen.state.quote.quote_id,
     )
     _type(screen, backend.latest_sms_code(ZHANG))
     assert screen.error.text() == "这次没有订购成功：订购确认已超时，请重新办理"
@@ -326,13 +341,19 @@ def test_english_and_the_session_end(zhang: Kiosk) -> None:
     screen.order_buttons["YXJSB"].click()
     translator.set_locale("en")
     try:
-        assert screen.confirm.title.text().startswith("You are ordering 游戏加速包 (¥6.00/month)")
+        assert screen.confirm.title.text().startswith("You are ordering Game booster (¥6.00/month)")
         assert screen.confirm.confirm_button.text() == "Confirm"
         assert screen.subscribed.heading.text().startswith("Your services")
+        for button in screen.cancel_buttons.values():  # "Cancel" read as "go back"
+            assert button.text() == "Unsubscribe"
+            assert button.width() >= button.sizeHint().width()  # never cut off
     finally:
         translator.set_locale("zh_CN")
     zhang.shell.end_session(EndReason.CUSTOMER)
-    assert screen.services is None and screen.quote is None and screen.done is None
+    assert (
+        screen.state.services is None and screen.state.quote is None and screen.state.done is None
+    )
+    assert screen.state == ServicesState()  # one object, replaced whole at the session end
     assert not screen.subscribed.rows and not screen.catalogue.rows
     assert screen.confirm.isHidden()
 

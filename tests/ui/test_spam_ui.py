@@ -231,7 +231,7 @@ def test_another_report_starts_clean(shell: Shell, backend: SpamBackend) -> None
     assert screen.receipt_button.isVisible()  # changed their mind: a copy is one tap away
     screen.again_button.click()
     assert screen.kind is ScreenKind.ORDINARY
-    assert screen.form.isVisible() and screen.result_card.isHidden()
+    assert screen.form.isVisible() and screen.result_card.frame.isHidden()
     assert screen.keypad.text() == "" and screen.selected_category() is None
     _fill(screen, "10690123456789")
     screen.next_button.click()
@@ -252,7 +252,7 @@ def test_english_and_the_session_end_wipes_everything(shell: Shell) -> None:
     shell.window.header.language_button.click()
     shell.end_session(EndReason.CUSTOMER)
     assert screen.keypad.text() == "" and screen.report is None and screen.number == ""
-    assert screen.result_card.isHidden() and screen.selected_category() is None
+    assert screen.result_card.frame.isHidden() and screen.selected_category() is None
 
 
 @pytest.mark.parametrize("large", [False, True], ids=["standard", "large-text"])

@@ -42,6 +42,10 @@ class CardReaderAdapter(QObject):
     def stop(self) -> None:
         self._poller.stop()
 
+    def reread(self) -> None:
+        """A card already lying on the reader is read again (the card screen opened)."""
+        self._poller.reread()
+
     def _on_event(self, event: object) -> None:
         assert isinstance(event, CardEvent)
         kind = event.kind

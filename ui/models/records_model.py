@@ -65,6 +65,19 @@ def _fee_type(r: m.Record, _: bool) -> str:
     return r.fee_type or r.access or ""
 
 
+# Columns holding backend words (places, directions, call types...): shown through term().
+TERM_COLUMNS = frozenset(
+    {
+        "details.col_place",
+        "details.col_direction",
+        "details.col_type",
+        "details.col_msg_type",
+        "details.col_service",
+        "details.col_provider",
+        "details.col_fee_type",
+    }
+)
+
 # (header key, cell) per tab; the fee is always last and right-aligned.
 COLUMNS: dict[DetailTab, tuple[tuple[str, Cell], ...]] = {
     DetailTab.CALLS: (
@@ -172,7 +185,12 @@ class RecordsModel(QAbstractTableModel):
         if not index.isValid():
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._columns[index.column()][1](self.rows[index.row()], self.mask)
+            key, cell = self._columns[index.column()]
+            record = self.rows[index.row()]
+            if key == "details.col_duration":
+                return self.ctx.translator.duration(record.duration_s or 0)
+            text = cell(record, self.mask)
+            return self.ctx.translator.term(text) if key in TERM_COLUMNS else text
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == len(self._columns) - 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

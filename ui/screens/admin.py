@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -14,9 +14,12 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QScrollArea,
+    QVBoxLayout,
     QWidget,
 )
 
+from common.hall_time import hall_now
+from common.money import format_fen
 from kiosk.admin_lockout import AdminPinGuard, PinOutcome, PinResult, state_path_for
 from kiosk.devices.printer.slips import PrintedCopy
 from kiosk.idle import ScreenKind
@@ -26,8 +29,21 @@ from printer.escpos.status import PrinterStatus
 from ui.context import AppContext
 from ui.errors import describe
 from ui.screen import Screen
+from ui.shared.customer import doc_terminal
+from ui.widgets.cash_box import CashBoxWidget
 from ui.widgets.keypad import Keypad
 from ui.widgets.volume import VolumeControl
+
+if TYPE_CHECKING:
+    from kiosk.cash.clearance import Clearance, ClearanceView
+    from kiosk.cash.desk import CashBlocker, CashDesk
+    from kiosk.cash.ledger import BoxCount
+
+
+class _Relay(QObject):
+    """Carries the clearance's views (from the acceptor's thread) to the GUI thread."""
+
+    changed = Signal(object)
 
 
 class AdminPinScreen(Screen):
@@ -103,6 +119,10 @@ class AdminScreen(Screen):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self._desk: CashDesk | None = None
+        self._clearance: Clearance | None = None
+        self._clearance_view: ClearanceView | None = None
+        self._cash_blockers: tuple[CashBlocker, ...] = ()
         self.info = self.label(role="notice")
         self.layout_.addWidget(self.info)
         self.health = self.label(role="notice")
@@ -122,6 +142,7 @@ class AdminScreen(Screen):
         scroll.setMinimumWidth(620)
         body.addWidget(self.receipts, 1)
         body.addWidget(scroll, 1)
+        self._build_cash(body)
         self.layout_.addLayout(body, 1)
         row = QHBoxLayout()
         self.refresh_button = QPushButton()
@@ -152,6 +173,56 @@ class AdminScreen(Screen):
         self._health: dict[str, str] = {}
         self._printer_causes: list[str] = []
 
+    def _build_cash(self, body: QHBoxLayout) -> None:
+        """The cash box and 清机, where the terminal has a banknote acceptor."""
+        self.cash_box: CashBoxWidget | None = None
+        self.cash_state = self.label("cashState", role="notice")
+        self.cash_state.setWordWrap(True)
+        self.clearance_text = self.label("clearanceText", role="notice")
+        self.clearance_text.setWordWrap(True)
+        self.clear_button = QPushButton()
+        self.clear_button.setObjectName("clearanceStart")
+        self.clear_button.clicked.connect(self._on_clear_clicked)
+        self.record_button = QPushButton()
+        self.record_button.setObjectName("clearanceRecord")
+        self.record_button.setProperty("role", "submit")
+        self.record_button.clicked.connect(self._on_record_clicked)
+        self.clear_cancel_button = QPushButton()
+        self.clear_cancel_button.clicked.connect(self._on_clear_cancel_clicked)
+        self.slip_button = QPushButton()
+        self.slip_button.setObjectName("clearanceSlip")
+        self.slip_button.clicked.connect(self._print_slip)
+        self._relay = _Relay(self)
+        self._relay.changed.connect(self._on_clearance_view)
+        if self.ctx.services.cash is None:
+            return
+        self.cash_box = CashBoxWidget(self.ctx.translator)
+        self.cash_box.count_changed.connect(self._on_cash_count_changed)
+        holder = QWidget()
+        holder.setObjectName("cashColumn")
+        column = QVBoxLayout(holder)
+        column.addWidget(self.cash_box)
+        column.addWidget(self.cash_state)
+        column.addWidget(self.clearance_text)
+        for button in (
+            self.clear_button,
+            self.record_button,
+            self.clear_cancel_button,
+            self.slip_button,
+        ):
+            button.setMinimumHeight(80)
+            column.addWidget(button)
+        column.addStretch(1)
+        # Six rows, their − / + while counting, the notices and four buttons are taller than
+        # the space beside the receipts: the column scrolls instead of squeezing its rows.
+        scroll = QScrollArea()
+        scroll.setObjectName("cashScroll")
+        scroll.setWidget(holder)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(560)
+        body.addWidget(scroll, 1)
+        self._show_clearance_buttons()
+
     def enter(self, params: Any) -> None:
         self.retranslate()
         self._refresh()
@@ -171,9 +242,18 @@ class AdminScreen(Screen):
         self.refresh_button.setText(self.tr("admin.refresh"))
         self.reprint_button.setText(self.tr("admin.reprint"))
         self.reconcile_button.setText(self.tr("admin.reconcile"))
+        self.clear_button.setText(self.tr("clearance.start"))
+        self.record_button.setText(self.tr("clearance.record"))
+        self.clear_cancel_button.setText(self.tr("clearance.cancel"))
+        self.slip_button.setText(self.tr("clearance.print"))
+        if self.cash_box is not None:
+            self.cash_box.retranslate()
         if self.volume is not None:
             self.volume.retranslate()
         self._show_health()
+        self._show_cash_state()
+        if self._clearance_view is not None:
+            self._on_clearance_view(self._clearance_view)
 
     # Health ------------------------------------------------------------------------------
     def _refresh(self) -> None:
@@ -200,6 +280,7 @@ class AdminScreen(Screen):
         self._refresh_journal()
         self._load_receipts()
         self._show_health()
+        self._refresh_cash()
 
     def _on_reconcile_button_clicked(self) -> None:
         """Settle unresolved journal entries now (e.g. after the network came back), not only
@@ -208,6 +289,8 @@ class AdminScreen(Screen):
         ctx = self.ctx
 
         def job() -> Reconciliation:
+            if ctx.services.cash is not None:
+                ctx.services.cash.get().recover()  # cash orders left open, from the journal
             return reconcile(ctx.journal, ctx.backend, dt.datetime.now(dt.UTC))
 
         self.fetch(job, self._on_reconciled)
@@ -328,3 +411,142 @@ class AdminScreen(Screen):
             self.show_error(describe(exc, self.ctx.translator))
 
         printer.reprint(self._copies[row], done, failed)
+
+    # Cash box and 清机 ---------------------------------------------------------------------
+    def _refresh_cash(self) -> None:
+        cash = self.ctx.services.cash
+        if cash is None:
+            return
+
+        def job() -> tuple[CashDesk, BoxCount, tuple[CashBlocker, ...]]:
+            desk = cash.get()
+            return desk, desk.ledger.box(), desk.blockers()
+
+        self.ctx.runner.run(
+            job,
+            self._on_cash,
+            lambda exc: self.cash_state.setText(describe(exc, self.ctx.translator)),
+        )
+
+    def _on_cash(self, result: tuple[CashDesk, BoxCount, tuple[CashBlocker, ...]]) -> None:
+        desk, box, blockers = result
+        if self._desk is None:
+            self._desk = desk
+            if self.ctx.services.backend is not None:
+                from kiosk.cash.clearance import Clearance
+
+                self._clearance = Clearance(desk)
+                self._clearance.add_listener(self._relay.changed.emit)
+        self._cash_blockers = blockers
+        view = self._clearance_view
+        counting = view is not None and view.step.value in ("count", "failed")
+        if self.cash_box is not None and not counting:
+            self.cash_box.show_box(box.counts, desk.box_capacity)
+        self._show_cash_state()
+        self._show_clearance_buttons()
+
+    def _show_cash_state(self) -> None:
+        if self.ctx.services.cash is None:
+            return
+        if not self._cash_blockers:
+            self.cash_state.setText(self.tr("admin.cash_ok"))
+            return
+        separator = self.tr("admin.list_separator")
+        reasons = separator.join(
+            self.tr(f"cash.blocker.{b.name.lower()}") for b in self._cash_blockers
+        )
+        self.cash_state.setText(self.tr("admin.cash_off", reasons=reasons))
+
+    def _show_clearance_buttons(self) -> None:
+        view = self._clearance_view
+        step = view.step.value if view is not None else "idle"
+        can = self._clearance is not None
+        self.clear_button.setVisible(can and step in ("idle", "done"))
+        self.record_button.setVisible(step in ("count", "failed"))
+        self.record_button.setEnabled(step in ("count", "failed"))
+        self.clear_cancel_button.setVisible(step in ("remove", "insert", "count", "failed"))
+        self.slip_button.setVisible(step == "done" and self.ctx.services.printer is not None)
+
+    def _on_clear_clicked(self) -> None:
+        clearance = self._clearance
+        if clearance is None:
+            return
+        from kiosk.cash.desk import CashBusy
+
+        try:
+            clearance.start()
+        except CashBusy:  # a customer is paying in cash right now
+            self.show_error(self.tr("clearance.busy"))
+
+    def _on_cash_count_changed(self, value: int, count: int) -> None:
+        if self._clearance is not None:
+            self._clearance.set_count(value, count)
+
+    def _on_record_clicked(self) -> None:
+        clearance = self._clearance
+        if clearance is None:
+            return
+        self.record_button.setEnabled(False)
+        self.ctx.runner.run(clearance.submit, lambda _r: self._print_slip(), lambda _exc: None)
+
+    def _on_clear_cancel_clicked(self) -> None:
+        if self._clearance is not None:
+            self._clearance.cancel()
+
+    def _on_clearance_view(self, view: ClearanceView) -> None:
+        from kiosk.cash.clearance import ClearanceStep
+
+        self._clearance_view = view
+        step = view.step
+        if self.cash_box is not None:
+            self.cash_box.set_counting(step in (ClearanceStep.COUNT, ClearanceStep.FAILED))
+            if step in (ClearanceStep.COUNT, ClearanceStep.FAILED):
+                self.cash_box.show_box(
+                    view.counted, self._desk.box_capacity if self._desk else None
+                )
+        record = view.record
+        if step is ClearanceStep.DONE and record is not None:
+            key = "clearance.done_flagged" if record.flagged else "clearance.done"
+            text = self.tr(
+                key,
+                count=record.counted_count,
+                total=format_fen(record.counted_fen),
+                expected=format_fen(record.expected_fen),
+                difference=format_fen(record.difference_fen, sign=True),
+                orders=record.orders,
+            )
+        elif step is ClearanceStep.FAILED:
+            text = self.tr("clearance.failed", error=view.error or "")
+        elif step is ClearanceStep.IDLE:
+            text = ""
+        else:
+            text = self.tr(
+                f"clearance.{step.value}",
+                count=view.counted_notes,
+                total=format_fen(view.counted_fen),
+            )
+        self.clearance_text.setText(text)
+        self._show_clearance_buttons()
+        if step in (ClearanceStep.IDLE, ClearanceStep.DONE, ClearanceStep.REMOVE):
+            self._refresh_cash()
+
+    def _print_slip(self) -> None:
+        """The 清机凭条 on the receipt printer (kept for reprint: no customer data on it)."""
+        printer, clearance = self.ctx.services.printer, self._clearance
+        if printer is None or clearance is None or clearance.view.record is None:
+            return
+        document = clearance.slip(doc_terminal(self.ctx), hall_now())
+
+        def done(_result: object) -> None:
+            self.status.setText(self.tr("clearance.printed"))
+            self.status.show()
+            self._load_receipts()
+
+        def failed(exc: Exception) -> None:
+            self.show_error(describe(exc, self.ctx.translator))
+
+        self.ctx.runner.run(
+            lambda: printer.prepare(document, keep_copy=True),
+            lambda slip: printer.print_slip(slip, done, failed),
+            failed,
+        )

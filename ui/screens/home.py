@@ -52,8 +52,13 @@ class HomeScreen(Screen):
         self.printing_notice = self.label("printingUnavailable", role="error")
         self.printing_notice.hide()
         self.layout_.addWidget(self.printing_notice)
+        # Shown while the banknote acceptor cannot take cash (kiosk/cash CashDesk.blockers).
+        self.cash_notice = self.label("cashUnavailable", role="notice")
+        self.cash_notice.hide()
+        self.layout_.addWidget(self.cash_notice)
         self._customer_present = False
         self._printing_available = True
+        self._cash_available = True
         self.set_large_text(ctx.config.ui.large_text)
 
     def set_customer_present(self, present: bool) -> None:
@@ -77,11 +82,19 @@ class HomeScreen(Screen):
             if feature.needs_paper:
                 self.tiles[feature.key].setEnabled(available)
 
+    def set_cash_available(self, available: bool) -> None:
+        """The acceptor cannot take cash (full, jammed, uncertain, silent, clearance due):
+        say so, and that QR payment still works."""
+        self._cash_available = available
+        self._update_notices()
+
     def _update_notices(self) -> None:
-        # One notice at a time keeps the screen within 1080 px: "printing unavailable" takes
-        # the place of the how-to-start hint.
-        self.printing_notice.setVisible(not self._printing_available)
-        self._card_hint.setVisible(self._printing_available and not self._customer_present)
+        # One notice at a time keeps the screen within 1080 px: "printing unavailable", then
+        # "cash unavailable", take the place of the how-to-start hint.
+        printing, cash = self._printing_available, self._cash_available
+        self.printing_notice.setVisible(not printing)
+        self.cash_notice.setVisible(printing and not cash)
+        self._card_hint.setVisible(printing and cash and not self._customer_present)
 
     def features(self) -> list[Feature]:
         return self._registry.all()
@@ -94,6 +107,7 @@ class HomeScreen(Screen):
         self._sub.setText(self.tr("home.choose"))
         self._card_hint.setText(self.tr("home.card_hint"))
         self.printing_notice.setText(self.tr("service.printing_unavailable"))
+        self.cash_notice.setText(self.tr("cash.unavailable_qr"))
         for feature in self._registry.all():
             self.tiles[feature.key].set_texts(
                 self.tr(feature.title_key), self.tr(feature.subtitle_key)

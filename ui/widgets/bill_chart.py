@@ -1,7 +1,8 @@
 """The 5-month bar chart, stacked by bill category, painted with QPainter; tap a bar to open it.
 
 Discounts (negative) hang below the zero line so the stacks above add up to the charges and
-the bar's printed total is what the customer paid. A dashed line marks the 5-month median.
+the bar's printed total is what the customer paid. A dashed line marks the 5-month usual
+level (the median), broken where it would cross a bar's total.
 """
 
 from __future__ import annotations
@@ -34,6 +35,26 @@ SELECTED = QColor("#FFD866")
 # mode scales the chart's words with the rest of the screen.
 TEXT_PAD = 14
 MEDIAN_SAMPLE = 60  # the dashed sample before the median's label
+LABEL_GAP = 8  # clear space either side of a bar total that the median line keeps
+
+
+def line_segments(
+    x1: float, x2: float, y: float, obstacles: Sequence[QRectF]
+) -> list[tuple[float, float]]:
+    """The pieces of the horizontal line ``x1..x2`` at ``y`` outside every obstacle that
+    spans ``y`` (a bar total the median line would strike through)."""
+    cuts = sorted(
+        (r.left(), r.right()) for r in obstacles if r.top() <= y <= r.bottom() and r.width() > 0
+    )
+    pieces: list[tuple[float, float]] = []
+    start = x1
+    for left, right in cuts:
+        if left > start:
+            pieces.append((start, min(left, x2)))
+        start = max(start, right)
+    if start < x2:
+        pieces.append((start, x2))
+    return [(a, b) for a, b in pieces if b > a]
 
 
 class BillChart(QWidget):
@@ -53,6 +74,8 @@ class BillChart(QWidget):
         self.selected = ""
         self._hits: list[tuple[QRectF, str]] = []
         self._pressed = ""
+        self.label_rects: list[QRectF] = []  # the bar totals as last painted
+        self.median_segments: list[tuple[float, float]] = []  # the median line as last painted
 
     def sizeHint(self) -> QSize:
         return QSize(1200, 420)
@@ -84,6 +107,15 @@ class BillChart(QWidget):
                 return rect
         return QRectF()
 
+    def painted_texts(self) -> list[str]:
+        """The words this widget paints (ui/visible_text.py reads them)."""
+        if not self.bars:
+            return []
+        groups = {g for b in self.bars for g, _ in b.stacks}
+        texts = [self.legend.get(g, g.value) for g in ChartGroup if g in groups]
+        texts += [b.month for b in self.bars]
+        return texts + ([self.median_label] if self.median_fen > 0 else [])
+
     # Painting ---------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -111,6 +143,7 @@ class BillChart(QWidget):
         bar_w = min(column * 0.5, 160.0)
         painter.setPen(QPen(GRID, 2))
         painter.drawLine(QPointF(left, zero), QPointF(left + width, zero))
+        labels: list[QRectF] = []  # where each bar's total is written
         for index, bar in enumerate(self.bars):
             x0 = left + index * column
             hit = QRectF(x0, legend_h, column, self.height() - legend_h)
@@ -133,11 +166,14 @@ class BillChart(QWidget):
                 painter.fillRect(QRectF(x, below, bar_w, h), QBrush(QColor(COLOURS[group])))
                 below += h
             painter.setPen(TEXT)
+            total = format_fen(bar.total_fen)
             painter.drawText(
                 QRectF(x0, y - total_h, column, total_h),
                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
-                format_fen(bar.total_fen),
+                total,
             )
+            text_w = painter.fontMetrics().horizontalAdvance(total) + 2 * LABEL_GAP
+            labels.append(QRectF(x0 + (column - text_w) / 2, y - total_h, text_w, total_h))
             painter.drawText(
                 QRectF(x0, self.height() - month_h, column, month_h),
                 Qt.AlignmentFlag.AlignCenter,
@@ -146,7 +182,11 @@ class BillChart(QWidget):
         if self.median_fen > 0:
             y_med = zero - self.median_fen * scale
             painter.setPen(QPen(TEXT, 2, Qt.PenStyle.DashLine))
-            painter.drawLine(QPointF(left, y_med), QPointF(left + width, y_med))
+            # The line stops short of any bar total it would cross (it struck one through).
+            self.label_rects = labels
+            self.median_segments = line_segments(left, left + width, y_med, labels)
+            for x1, x2 in self.median_segments:
+                painter.drawLine(QPointF(x1, y_med), QPointF(x2, y_med))
             # labelled in the legend: beside the line it would cover a bar's total
             painter.drawText(
                 median_box.adjusted(MEDIAN_SAMPLE, 0, 0, 0),

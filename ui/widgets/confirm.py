@@ -138,8 +138,9 @@ class ConfirmPanel(QFrame):
         self._confirm_key = confirm_key
         self.agreement_part.setVisible(agreement is not None)
         if agreement is not None:
-            self.agreement_title.setText(agreement.title)
-            self.agreement_text.setText(agreement.text)
+            title, text = agreement.in_locale(self._tr.locale)
+            self.agreement_title.setText(title)
+            self.agreement_text.setText(text)
             self.agreement_scroll.verticalScrollBar().setValue(0)
         self.consent_button.blockSignals(True)
         self.consent_button.setChecked(False)

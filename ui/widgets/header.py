@@ -40,7 +40,7 @@ class Header(QFrame):
         self._now = now or hall_now
         self._operator = QLabel()
         self._operator.setObjectName("operatorName")
-        self._hall = QLabel(config.terminal.hall_name)
+        self._hall = QLabel(config.terminal.hall_name_in(translator.locale))
         self._hall.setObjectName("hallName")
         names = QVBoxLayout()
         names.setSpacing(2)
@@ -117,6 +117,7 @@ class Header(QFrame):
 
     def retranslate(self) -> None:
         self._operator.setText(self._tr.tr("header.operator"))
+        self._hall.setText(self._config.terminal.hall_name_in(self._tr.locale))
         self.language_button.setText(self._tr.tr("header.language"))
         self.large_text_button.setText(self._tr.tr("header.large_text"))
         self._show_voice()
@@ -130,7 +131,4 @@ class Header(QFrame):
     def _on_timer_timeout(self) -> None:
         now = self._now()
         self._clock.setText(now.strftime("%H:%M"))
-        weekday = self._tr.tr(f"weekday.{now.weekday()}")
-        self._date.setText(
-            self._tr.tr("header.date", y=now.year, m=now.month, d=now.day, w=weekday)
-        )
+        self._date.setText(self._tr.date(now.date()))

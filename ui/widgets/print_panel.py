@@ -1,6 +1,11 @@
 """The print dialog inside a screen: the slip's length first ("约 X 厘米"), then confirm,
 a progress bar fed by the printer's progress signal, and a calm outcome line.
 
+A slip that fails on the printer is not lost (issue 13 major 5): after 打印机缺纸 the panel
+keeps it (:attr:`PrintState.WAITING_FOR_PAPER`), says so, asks the printer for its status every
+few seconds and prints it by itself once paper is back; 重新打印 prints it at once. Other
+printer faults keep it too (:attr:`PrintState.RETRY`) with 重新打印.
+
 Laying out a long detail slip takes a while, so the document is built and laid out on a
 worker; only the confirmation and the progress run on the GUI thread.
 """
@@ -10,16 +15,30 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
 
 from kiosk.devices.printer.driver import JobResult
 from kiosk.devices.printer.slips import PreparedSlip, PrintState
+from printer import errors as pe
 from printer.document import Document
+from printer.escpos.status import PaperState, PrinterStatus
 from ui.context import AppContext
 from ui.errors import describe
 
 log = logging.getLogger(__name__)
+
+PAPER_POLL_MS = 2000  # while a slip waits for paper: how often the printer is asked
+
+
+def is_paper_out(exc: Exception) -> bool:
+    """True when a print failed for want of paper (before the job, or the roll ran out)."""
+    if isinstance(exc, pe.PaperOutError):
+        return True
+    status = getattr(exc, "status", None)
+    return isinstance(exc, pe.PrintError) and (
+        isinstance(status, PrinterStatus) and status.paper is PaperState.OUT
+    )
 
 
 class PrintPanel(QFrame):
@@ -60,6 +79,12 @@ class PrintPanel(QFrame):
         adapter = ctx.services.printer
         if adapter is not None:
             adapter.progress.connect(self._on_adapter_progress)
+            adapter.status_changed.connect(self._on_adapter_status_changed)
+        self._paper_poll = QTimer(self)
+        self._paper_poll.setInterval(PAPER_POLL_MS)
+        self._paper_poll.timeout.connect(self._on_paper_poll_timeout)
+        self._status_in_flight = False
+        self._error_text = ""  # the failed print's own sentence, kept for a language switch
         self.slip: PreparedSlip | None = None
         self.printing = False
         self.state = PrintState.IDLE
@@ -71,10 +96,12 @@ class PrintPanel(QFrame):
         return self.ctx.translator.tr(key, **values)
 
     def retranslate(self) -> None:
-        self.confirm_button.setText(self.tr("print.confirm"))
+        self.confirm_button.setText(
+            self.tr("print.again") if self.state.keeps_slip else self.tr("print.confirm")
+        )
         self.cancel_button.setText(
             self.tr("print.close")
-            if self.state in (PrintState.DONE, PrintState.FAILED)
+            if self.state in (PrintState.DONE, PrintState.FAILED) or self.state.keeps_slip
             else self.tr("print.cancel")
         )
         if self.state is PrintState.OFFERED and self.slip is not None:
@@ -106,10 +133,12 @@ class PrintPanel(QFrame):
 
     def reset(self) -> None:
         """Forget the slip (session end)."""
+        self._paper_poll.stop()
         self.slip = None
         self._on_printed = None
         self.state = PrintState.IDLE
         self.printing = False
+        self._error_text = ""
         self.hide()
 
     # Steps ------------------------------------------------------------------------------
@@ -122,10 +151,19 @@ class PrintPanel(QFrame):
         self.confirm_button.setEnabled(True)
 
     def _on_confirm_button_clicked(self) -> None:
+        self._print()
+
+    def _print(self) -> None:
+        """Send the slip (offered, or kept after a failure)."""
         adapter = self.ctx.services.printer
         if self.slip is None or adapter is None or self.printing:
             return
+        if self.state is not PrintState.OFFERED and not self.state.keeps_slip:
+            return
+        self._paper_poll.stop()
         self.printing = True
+        self.message.setProperty("state", PrintState.PRINTING.value)
+        self._repolish()
         self._set_state(PrintState.PRINTING)
         self.confirm_button.setEnabled(False)
         self.cancel_button.hide()
@@ -155,9 +193,56 @@ class PrintPanel(QFrame):
     def _failed(self, exc: Exception) -> None:
         log.info("printing failed: %s", type(exc).__name__)
         text = describe(exc, self.ctx.translator, context="print")
-        if self.slip is not None and self.slip.keep_copy and self.state is PrintState.PRINTING:
-            text += " " + self.tr("print.kept_for_staff")  # kiosk/printing.py kept the copy
+        if self.state is PrintState.PRINTING and self.slip is not None:
+            if is_paper_out(exc):
+                self._keep(PrintState.WAITING_FOR_PAPER, text)
+                return
+            if isinstance(exc, pe.PrinterError):
+                self._keep(PrintState.RETRY, text)
+                return
+            if self.slip.keep_copy:
+                text += " " + self.tr("print.kept_for_staff")  # the printer kept the copy
         self._finish(PrintState.FAILED, text)
+
+    def _keep(self, state: PrintState, error_text: str) -> None:
+        """Hold the slip after a failed print: say why, offer 重新打印, and while the paper
+        is out watch the printer so that it prints by itself when paper is back."""
+        self.printing = False
+        self._error_text = error_text
+        self._set_state(state, error_text + " " + self.tr(state.text_key or ""))
+        self.progress.hide()
+        self.confirm_button.setText(self.tr("print.again"))
+        self.confirm_button.setEnabled(True)
+        self.confirm_button.show()
+        self.cancel_button.setText(self.tr("print.close"))
+        self.cancel_button.show()
+        self.message.setProperty("state", state.value)
+        self._repolish()
+        if state is PrintState.WAITING_FOR_PAPER:
+            self._paper_poll.start()
+
+    def _on_paper_poll_timeout(self) -> None:
+        adapter = self.ctx.services.printer
+        if adapter is None or self.state is not PrintState.WAITING_FOR_PAPER:
+            self._paper_poll.stop()
+            return
+        if self._status_in_flight:
+            return  # a slow printer answers the last question first
+
+        def answered(status: PrinterStatus) -> None:
+            self._status_in_flight = False
+            self._on_adapter_status_changed(status)
+
+        def unanswered(_exc: Exception) -> None:
+            self._status_in_flight = False
+
+        self._status_in_flight = True
+        adapter.check_status(answered, unanswered)
+
+    def _on_adapter_status_changed(self, status: PrinterStatus) -> None:
+        if self.state is PrintState.WAITING_FOR_PAPER and status.ready:
+            log.info("paper is back: printing the kept slip")
+            self._print()
 
     def _set_state(self, state: PrintState, text: str | None = None, **values: object) -> None:
         """Enter ``state`` and say it: its own line, or ``text`` (an error's sentence)."""
@@ -175,5 +260,8 @@ class PrintPanel(QFrame):
         self.cancel_button.show()
         self.cancel_button.setText(self.tr("print.close"))
         self.message.setProperty("state", state.value)
+        self._repolish()
+
+    def _repolish(self) -> None:
         self.style().unpolish(self.message)
         self.style().polish(self.message)

@@ -60,6 +60,11 @@ class CardReader(Protocol):
         """Read and parse the selected card."""
         ...
 
+    def rearm(self) -> None:
+        """Make a card still lying in the field findable again (it was read, or its read
+        failed, and has not been lifted): the card screen re-reads a card already there."""
+        ...
+
 
 class SerialCardReader(SerialLink):
     """A SAM reader on any pyserial URL: ``/dev/ttyUSB0``, a pty, ``socket://host:port``..."""
@@ -108,6 +113,12 @@ class SerialCardReader(SerialLink):
         if len(answer.data) != SAM_ID_LEN:
             raise FrameError(f"SAM id answer has {len(answer.data)} data bytes, not 16")
         return answer.data
+
+    def rearm(self) -> None:
+        """10 FF: resetting the SAM powers the field down and up, so a card still lying there
+        answers "find card" again (*unconfirmed* on every reader model; the one place to
+        change it is here)."""
+        self.reset_sam()
 
     def find_card(self) -> bool:
         """20 01: True on 9F, False on 80 (no card, or the last card not yet lifted)."""

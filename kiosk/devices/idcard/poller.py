@@ -13,6 +13,8 @@ Behaviour:
   a successful read while the card is still there, so a "no card" is confirmed with "select
   card" before CARD_REMOVED is reported (a reader whose select also fails then simply
   reports the removal early, which is harmless);
+- :meth:`CardPoller.reread` (the card screen opening) re-arms the reader when a card still
+  lies in the field, so it is read again without a lift;
 - a disconnect, or ``failures_before_lost`` protocol errors in a row, closes the reader and
   goes back to reopening it.
 """
@@ -87,6 +89,7 @@ class CardPoller:
         self._thread: threading.Thread | None = None
         self._reader: CardReader | None = None
         self._card_in_field = False
+        self._reread = threading.Event()
 
     @property
     def is_running(self) -> bool:
@@ -99,6 +102,11 @@ class CardPoller:
             raise RuntimeError("a CardPoller starts once")
         self._thread = threading.Thread(target=self._run, name="idcard-poller", daemon=True)
         self._thread.start()
+
+    def reread(self) -> None:
+        """Read the card in the field again at the next poll (thread-safe; nothing happens
+        when there is no card)."""
+        self._reread.set()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop polling, close the reader and wait for the thread to end."""
@@ -195,6 +203,12 @@ class CardPoller:
         return None
 
     def _poll_once(self, reader: CardReader) -> None:
+        if self._reread.is_set():
+            self._reread.clear()
+            if self._card_in_field:
+                log.info("re-reading the card in the field")
+                reader.rearm()
+                self._card_in_field = False
         if reader.find_card():
             if self._card_in_field:
                 return  # the same card, still there: never read twice without a lift

@@ -30,6 +30,15 @@ class PrintState(enum.StrEnum):
     PRINTING = "printing"
     DONE = "done"
     FAILED = "failed"  # the error's own sentence when it has one, else this state's text
+    # The slip is kept on the panel after a failed print: it prints by itself when the
+    # printer reports paper again, or when the customer taps 重新打印.
+    WAITING_FOR_PAPER = "waiting_for_paper"
+    RETRY = "retry"  # another fault (cover, offline, no answer): kept, 重新打印 offered
+
+    @property
+    def keeps_slip(self) -> bool:
+        """True while a failed slip waits on the panel to be printed again."""
+        return self in (PrintState.WAITING_FOR_PAPER, PrintState.RETRY)
 
     @property
     def text_key(self) -> str | None:

@@ -70,6 +70,8 @@ class Ledger:
     kiosk_crashes: int = 0
     max_stall_ms: float = 0.0  # the event loop's self stall (ui/loop_probe.py), asserted
     max_wall_stall_ms: float = 0.0  # wall clock, including time the OS kept the GUI off a CPU
+    max_cpu_stall_ms: float = 0.0  # the GUI thread's own CPU time inside the worst gap
+    startup_max_stall_ms: float = 0.0  # wall clock, first paint to every screen built
     kinds: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -173,7 +175,7 @@ def write_section(name: str, data: dict[str, Any], path: Path = REPORT) -> None:
         "kiosk_crashes",
     ):
         totals[key] = sum(int(s.get(key, 0)) for s in sections.values())
-    for key in ("max_stall_ms", "max_wall_stall_ms"):
+    for key in ("max_stall_ms", "max_wall_stall_ms", "max_cpu_stall_ms", "startup_max_stall_ms"):
         totals[key] = max(float(s.get(key, 0.0)) for s in sections.values())
     report["totals"] = totals
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -142,7 +142,7 @@ class Terminal:
         stall by default, ``max_stall_ms`` for the wall clock (see ui/loop_probe.py)."""
         worst = 0.0
         for path in self.workdir.glob("probe-*.json"):
-            worst = max(worst, float(json.loads(path.read_text("utf-8"))[figure]))
+            worst = max(worst, float(json.loads(path.read_text("utf-8")).get(figure, 0.0)))
         return worst
 
 

@@ -16,10 +16,12 @@ from PySide6.QtWidgets import (
 from common.money import format_fen
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
+from kiosk.plans import format_mb
 from kiosk.transactions import TransactionKind
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.widgets.card import card
+from ui.widgets.money import MoneyView
 
 REMINDER_CHOICES_FEN = (500, 1000, 2000, 3000, 5000)
 LOW_DAYS = 7
@@ -37,12 +39,20 @@ class OverviewScreen(Screen):
         self.warning = self.label(role="error")
         self.warning.hide()
         self.layout_.addWidget(self.warning)
-        self.money_caption = [self.label(role="caption") for _ in range(3)]
-        self.money_value = [self.label(role="value") for _ in range(3)]
+        # The money itself is the backend's figure shown by the shared widget (the pay result
+        # uses the same one); beside it this month's charges and, pre-paid, the days left.
+        self.money_view = MoneyView(ctx.translator)
+        self.money_caption = [self.label(role="caption") for _ in range(2)]
+        self.money_value = [self.label(role="value") for _ in range(2)]
         row = QHBoxLayout()
         row.setSpacing(24)
-        for caption, value in zip(self.money_caption, self.money_value, strict=True):
-            row.addWidget(card(caption, value))
+        row.addWidget(self.money_view, 2)
+        self.side_cards = [
+            card(caption, value)
+            for caption, value in zip(self.money_caption, self.money_value, strict=True)
+        ]
+        for side in self.side_cards:
+            row.addWidget(side, 1)
         self.layout_.addLayout(row)
         self.plan_caption = self.label(role="caption")
         self.plan_value = self.label(role="value")
@@ -85,6 +95,7 @@ class OverviewScreen(Screen):
 
     def reset(self) -> None:
         self.overview = None
+        self.money_view.show_money(None)
         for label in (*self.money_value, self.plan_value, self.plan_note):
             label.clear()
         self._clear_usage()
@@ -103,35 +114,33 @@ class OverviewScreen(Screen):
     # Rendering -----------------------------------------------------------------------------
     def _show(self, ov: m.AccountOverview) -> None:
         self.overview = ov
+        self.money_view.show_money(ov.money)
         captions = (
-            self.tr("overview.available"),
             self.tr("overview.month_to_date", month=ov.month),
-            self.tr("overview.credit") if not ov.is_prepaid else self.tr("overview.days_left"),
+            self.tr("overview.days_left"),
         )
         values = (
-            format_fen(ov.available_fen),
             format_fen(ov.month_to_date_fen),
-            format_fen(ov.credit_fen)
-            if not ov.is_prepaid
-            else (
-                self.tr("overview.days", days=ov.days_until_suspension)
-                if ov.days_until_suspension is not None
-                else self.tr("overview.days_unknown")
-            ),
+            self.tr("overview.days", days=ov.days_until_suspension)
+            if ov.days_until_suspension is not None
+            else self.tr("overview.days_unknown"),
         )
         for caption, value, c_text, v_text in zip(
             self.money_caption, self.money_value, captions, values, strict=True
         ):
             caption.setText(c_text)
             value.setText(v_text)
-        self.plan_caption.setText(self.tr("overview.plan", brand=ov.brand))
+        self.side_cards[1].setVisible(ov.money.is_prepaid)  # post-paid: billed, no countdown
+        self.plan_caption.setText(self.tr("overview.plan", brand=self.term(ov.brand)))
         self.plan_value.setText(
             self.tr(
-                "overview.plan_value", plan=ov.plan.name, fee=format_fen(ov.plan.monthly_fee_fen)
+                "overview.plan_value",
+                plan=self.term(ov.plan.name),
+                fee=format_fen(ov.plan.monthly_fee_fen),
             )
         )
         self.plan_note.setText(
-            self.tr("overview.next_plan", plan=ov.next_plan.name) if ov.next_plan else ""
+            self.tr("overview.next_plan", plan=self.term(ov.next_plan.name)) if ov.next_plan else ""
         )
         self._show_usage(ov.usage)
         self._show_warning(ov)
@@ -147,7 +156,7 @@ class OverviewScreen(Screen):
     def _show_usage(self, usage: tuple[m.UsageItem, ...]) -> None:
         self._clear_usage()
         for row, item in enumerate(usage):
-            name = QLabel(item.label)
+            name = QLabel(self.term(item.label))
             bar = QProgressBar()
             bar.setObjectName("usageBar")
             bar.setTextVisible(False)
@@ -156,7 +165,20 @@ class OverviewScreen(Screen):
             bar.setProperty("over", "true" if item.used > item.included else "false")
             bar.setMinimumHeight(28)
             amount = QLabel(
-                self.tr("overview.usage", used=item.used, included=item.included, unit=item.unit)
+                # One unit rule for data: GB from 1024 MB on, as plans and bills say ("40GB",
+                # not "40960 MB").
+                self.tr(
+                    "overview.usage_data",
+                    used=format_mb(item.used),
+                    included=format_mb(item.included),
+                )
+                if item.unit == "MB"
+                else self.tr(
+                    "overview.usage",
+                    used=item.used,
+                    included=item.included,
+                    unit=self.term(item.unit),
+                )
             )
             self.usage_grid.addWidget(name, row, 0)
             self.usage_grid.addWidget(bar, row, 1)
@@ -165,12 +187,16 @@ class OverviewScreen(Screen):
 
     def _show_warning(self, ov: m.AccountOverview) -> None:
         if ov.status is m.LineStatus.ARREARS:
-            text = self.tr("overview.in_arrears", amount=format_fen(-ov.available_fen))
+            text = self.tr("overview.in_arrears", amount=format_fen(ov.money.due_fen))
         elif ov.status is m.LineStatus.SUSPENDED:
             text = self.tr("overview.suspended")
         elif ov.days_until_suspension is not None and ov.days_until_suspension <= LOW_DAYS:
             text = self.tr("overview.low_balance", days=ov.days_until_suspension)
-        elif ov.reminder_threshold_fen is not None and ov.available_fen < ov.reminder_threshold_fen:
+        elif (
+            ov.money.is_prepaid
+            and ov.reminder_threshold_fen is not None
+            and ov.money.available_fen < ov.reminder_threshold_fen
+        ):
             text = self.tr(
                 "overview.below_threshold", threshold=format_fen(ov.reminder_threshold_fen)
             )
@@ -180,7 +206,7 @@ class OverviewScreen(Screen):
         self.warning.setVisible(bool(text))
 
     def _show_reminder(self, ov: m.AccountOverview) -> None:
-        if ov.is_prepaid:
+        if ov.money.is_prepaid:
             current = ov.reminder_threshold_fen
             self.reminder_caption.setText(
                 self.tr("overview.reminder", current=format_fen(current))

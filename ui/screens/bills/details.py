@@ -26,7 +26,7 @@ from kiosk.idle import ScreenKind
 from kiosk.records import DetailTab, RecordQuery, client_fetch, fetch_all, may_show_full_numbers
 from printer.document import Document
 from printer.receipts import DetailSlip, build_detail_slip
-from printer.statement import format_duration, format_volume
+from printer.statement import format_volume
 from ui.context import AppContext
 from ui.models.records_model import RecordsModel
 from ui.screen import Screen
@@ -39,6 +39,7 @@ from ui.shared.customer import (
     with_bills,
 )
 from ui.widgets.columns import keep_first_column_whole
+from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.flow import FlowLayout
 from ui.widgets.print_panel import PrintPanel
 from ui.widgets.touch_scroll import enable_touch_scroll
@@ -120,6 +121,12 @@ class DetailsScreen(Screen):
         self.layout_.addWidget(self.table, 1)
         self.print_panel = PrintPanel(ctx)
         self.layout_.addWidget(self.print_panel)
+        # Full other-party numbers go on paper only after this explicit question; otherwise
+        # (and always in the PDF) they are masked.
+        self.full_numbers_confirm = ConfirmPanel(ctx.translator)
+        self.full_numbers_confirm.confirmed.connect(self._on_full_numbers_confirm_confirmed)
+        self.full_numbers_confirm.cancelled.connect(self._on_full_numbers_confirm_cancelled)
+        self.layout_.addWidget(self.full_numbers_confirm)
         actions = QHBoxLayout()
         self.print_button = _button("printDetailsButton")
         self.print_button.clicked.connect(self._on_print_button_clicked)
@@ -142,6 +149,7 @@ class DetailsScreen(Screen):
             self.month = params.month or self.month
             self.tab = params.tab or self.tab
         self.print_panel.reset()
+        self.full_numbers_confirm.close_question()
         self.retranslate()
         with_bills(self, self._got_bills)
 
@@ -158,6 +166,7 @@ class DetailsScreen(Screen):
         self._clear_months()
         self.totals.clear()
         self.print_panel.reset()
+        self.full_numbers_confirm.close_question()
         self.clear_messages()
 
     def retranslate(self) -> None:
@@ -237,7 +246,9 @@ class DetailsScreen(Screen):
             return
         extra = ""
         if self.tab is DetailTab.CALLS:
-            extra = self.tr("details.total_duration", duration=format_duration(totals.duration_s))
+            extra = self.tr(
+                "details.total_duration", duration=self.ctx.translator.duration(totals.duration_s)
+            )
         elif self.tab is DetailTab.DATA:
             extra = self.tr("details.total_volume", volume=format_volume(totals.volume_kb))
         key = "details.totals" if totals.complete else "details.totals_partial"
@@ -288,12 +299,29 @@ class DetailsScreen(Screen):
         if session.detail_slip_printed:
             self.show_error(self.tr("details.already_printed"))
             return
+        if session.show_full_numbers:
+            # Shown in full on screen: printing them so needs its own, explicit yes.
+            self.full_numbers_confirm.ask(
+                self.tr("details.full_numbers_title"),
+                note=self.tr("details.full_numbers_note"),
+                confirm_key="details.print_full_numbers",
+            )
+            return
+        self._print_slip(mask=True)
+
+    def _on_full_numbers_confirm_confirmed(self) -> None:
+        self.full_numbers_confirm.close_question()
+        self._print_slip(mask=not self.ctx.sessions.current.show_full_numbers)
+
+    def _on_full_numbers_confirm_cancelled(self) -> None:
+        self.full_numbers_confirm.close_question()
+
+    def _print_slip(self, *, mask: bool) -> None:
         adapter = self.ctx.services.printer
         columns = adapter.printer.profile.columns if adapter is not None else 48
         query = self.query()
         ctx = self.ctx
         terminal, customer = doc_terminal(ctx), doc_customer(ctx)
-        mask = not session.show_full_numbers
 
         def build() -> Document:
             records = fetch_all(query, client_fetch(ctx.backend.records))
@@ -319,8 +347,8 @@ class DetailsScreen(Screen):
             return
         if not self.print_panel.printing:
             self.print_panel.reset()  # one message at a time: the PDF's replaces the slip's
-        mask = not self.ctx.sessions.current.show_full_numbers
-        job = statement_job(self.ctx, self.output, self.bills, self.month, mask)
+        # A file can be copied and kept: the statement PDF always masks other parties.
+        job = statement_job(self.ctx, self.output, self.bills, self.month, True)
         self.fetch(job, self._saved, busy_key="bills.saving_pdf", context="print")
 
     def _saved(self, saved: SavedStatement) -> None:

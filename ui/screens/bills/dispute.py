@@ -20,15 +20,17 @@ from common.masking import mask_other_party
 from common.money import format_fen
 from kiosk import disputes as kd
 from kiosk.backend import models as m
+from kiosk.flows.declared import DISPUTE, DisputeChoice
 from kiosk.idle import ScreenKind
 from kiosk.records import client_fetch, fetch_kind
-from kiosk.transactions import TransactionKind
+from printer.receipts.transaction import TransactionReceipt
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.shared.customer import doc_customer, doc_terminal, with_bills
 from ui.widgets.print_panel import PrintPanel
-from ui.widgets.result_card import offer_receipt
+from ui.widgets.result_card import ReceiptOffer
 from ui.widgets.touch_scroll import enable_touch_scroll
+from ui.widgets.transaction import TransactionView
 
 MAX_CANDIDATES = 200
 
@@ -82,15 +84,34 @@ class DisputeScreen(Screen):
         self.confirm_button.clicked.connect(self._on_confirm_button_clicked)
         self.receipt_button = QPushButton()
         self.receipt_button.setObjectName("disputeReceipt")
-        self.receipt_button.clicked.connect(self._on_receipt_button_clicked)
+        self.receipt = ReceiptOffer(self.receipt_button, self.print_panel, self._receipt)
         actions.addWidget(self.confirm_button)
         actions.addWidget(self.receipt_button)
         actions.addStretch(1)
         self.layout_.addLayout(actions)
+        # No separate question: the charge and the reason chosen are the confirmation. After
+        # a lost answer the button stays, and the same charge and reason reuse their key.
+        self.view = TransactionView(
+            self,
+            DISPUTE,
+            None,
+            self._on_disputed,
+            on_refused=lambda _exc: self._update_confirm(),
+            on_lost=self._update_confirm,
+        )
         self.target: kd.DisputeTarget | None = None
         self.candidates: list[m.Record] = []
-        self.dispute: m.Dispute | None = None
-        self.disputed: tuple[m.Record, kd.DisputeReason] | None = None
+        self.earlier: dict[int, m.Dispute] = {}  # record id -> its dispute (已退款 / 处理中)
+
+    @property
+    def dispute(self) -> m.Dispute | None:
+        """The backend's answer (the flow's)."""
+        return self.view.answer
+
+    @property
+    def disputed(self) -> DisputeChoice | None:
+        """The charge and reason the answer is for (the flow's choice)."""
+        return self.view.answered_choice
 
     # Screen API ---------------------------------------------------------------------------
     def enter(self, params: object) -> None:
@@ -119,14 +140,14 @@ class DisputeScreen(Screen):
 
     # Loading ------------------------------------------------------------------------------
     def _clear(self) -> None:
+        self.view.reset()
         self.target = None
         self.candidates = []
-        self.dispute = None
-        self.disputed = None
+        self.earlier = {}
         self.charges.clear()
         self.target_label.clear()
         self.result.hide()
-        self.receipt_button.hide()
+        self.receipt.clear()
         self.reasons.show()
         self.reason_caption.show()
         self.confirm_button.show()
@@ -146,22 +167,28 @@ class DisputeScreen(Screen):
     def _load(self, target: kd.DisputeTarget) -> None:
         self.target = target
         self._show_target()
-        if target.record is not None:
-            self._candidates([target.record])
-            return
         ctx = self.ctx
         kinds = [target.kind]
         if not target.item and target.kind is m.RecordKind.SP:
             kinds = [m.RecordKind.VAS, m.RecordKind.SP]
 
-        def job() -> list[m.Record]:
+        def job() -> tuple[list[m.Record], list[m.Dispute]]:
+            # The line's earlier disputes mark their charges (已退款 / 申诉处理中).
+            earlier = ctx.backend.disputes()
+            if target.record is not None:
+                return [target.record], earlier
             fetch = client_fetch(ctx.backend.records)
             rows: list[m.Record] = []
             for kind in kinds:
                 rows += fetch_kind(target.month, kind, fetch, with_fee_only=True)
-            return kd.dispute_candidates(target, rows)[:MAX_CANDIDATES]
+            return kd.dispute_candidates(target, rows)[:MAX_CANDIDATES], earlier
 
-        self.fetch(job, self._candidates)
+        self.fetch(job, self._loaded)
+
+    def _loaded(self, found: tuple[list[m.Record], list[m.Dispute]]) -> None:
+        records, earlier = found
+        self.earlier = {d.record_id: d for d in earlier}
+        self._candidates(records)
 
     def _candidates(self, records: list[m.Record]) -> None:
         self.candidates = records
@@ -177,7 +204,9 @@ class DisputeScreen(Screen):
             return
         self.target_label.setText(
             self.tr(
-                "dispute.target", month=target.month, item=target.item or self.tr("dispute.any")
+                "dispute.target",
+                month=target.month,
+                item=self.term(target.item) or self.tr("dispute.any"),
             )
         )
 
@@ -193,10 +222,13 @@ class DisputeScreen(Screen):
             text = self.tr(
                 "dispute.charge",
                 time=f"{record.started_at:%m-%d %H:%M}",
-                name=record.service_name or record.sub_item,
+                name=self.term(record.service_name or record.sub_item),
                 other=other,
                 fee=format_fen(record.fee_fen),
             )
+            earlier = self.earlier.get(record.record_id)
+            if earlier is not None:
+                text += self.tr(_mark_key(earlier))
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, record.record_id)
             self.charges.addItem(item)
@@ -215,32 +247,35 @@ class DisputeScreen(Screen):
         self._update_confirm()
 
     def _update_confirm(self) -> None:
-        ready = self.selected_record() is not None and self.selected_reason() is not None
+        record = self.selected_record()
+        earlier = self.earlier.get(record.record_id) if record is not None else None
+        if self.dispute is None and earlier is not None:
+            # Disputed before: say what became of it instead of offering it again.
+            refunded = earlier.status is m.DisputeStatus.REFUNDED
+            self.status.setText(
+                self.tr(
+                    "dispute.already_refunded" if refunded else "dispute.already_open",
+                    number=earlier.number,
+                    refund=format_fen(earlier.refund_fen),
+                )
+            )
+            self.status.show()
+        elif self.dispute is None and not self.loading:
+            self.status.hide()
+        ready = earlier is None and record is not None and self.selected_reason() is not None
         self.confirm_button.setEnabled(ready and self.dispute is None and not self.loading)
 
     def _on_confirm_button_clicked(self) -> None:
         record, reason = self.selected_record(), self.selected_reason()
         if record is None or reason is None or self.dispute is not None:
             return
-        ctx = self.ctx
         self.confirm_button.setEnabled(False)
+        self.view.send(DisputeChoice(record, reason))
 
-        def done(dispute: m.Dispute) -> None:
-            self.disputed = (record, reason)
-            self._show_result(dispute)
-
-        self.transact(
-            TransactionKind.DISPUTE,
-            (record.record_id, reason),
-            lambda k: ctx.backend.open_dispute(record.record_id, reason.value, idempotency_key=k),
-            lambda d: d.number,
-            done,
-            amount_fen=record.fee_fen,
-            on_error=lambda _e: self._update_confirm(),
-        )
+    def _on_disputed(self, _choice: DisputeChoice, dispute: m.Dispute) -> None:
+        self._show_result(dispute)
 
     def _show_result(self, dispute: m.Dispute) -> None:
-        self.dispute = dispute
         refunded = dispute.status is m.DisputeStatus.REFUNDED
         self.result.setText(
             self.tr(
@@ -251,24 +286,28 @@ class DisputeScreen(Screen):
             )
         )
         self.result.show()
-        self.receipt_button.show()
+        self.receipt.ready()
         # Done: the choice is no longer needed, and the receipt panel takes its place.
         self.reasons.hide()
         self.reason_caption.hide()
         self.confirm_button.hide()
         self.finish()
 
-    def _on_receipt_button_clicked(self) -> None:
+    def _receipt(self) -> TransactionReceipt | None:
         if self.dispute is None or self.disputed is None:
-            return
-        record, reason = self.disputed
-        receipt = kd.dispute_receipt(
+            return None
+        return kd.dispute_receipt(
             self.dispute,
-            record,
-            reason,
+            self.disputed.record,
+            self.disputed.reason,
             doc_terminal(self.ctx),
             doc_customer(self.ctx),
             hall_now(),
         )
 
-        offer_receipt(self.print_panel, receipt)
+
+def _mark_key(dispute: m.Dispute) -> str:
+    """The mark after a charge disputed before."""
+    if dispute.status is m.DisputeStatus.REFUNDED:
+        return "dispute.mark_refunded"
+    return "dispute.mark_open"

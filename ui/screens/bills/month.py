@@ -21,6 +21,7 @@ from kiosk import disputes as kd
 from kiosk.backend import models as m
 from kiosk.backend.factors import Access
 from kiosk.idle import ScreenKind
+from kiosk.money import MoneyKind
 from printer.document import Document
 from printer.receipts import BillSlip, build_bill_slip
 from ui.context import AppContext
@@ -56,7 +57,7 @@ class CategoryCard(QFrame):
         box.setContentsMargins(28, 18, 28, 18)
         box.setSpacing(10)
         head = QHBoxLayout()
-        name = Screen.label(role="categoryName", text=category.name)
+        name = Screen.label(role="categoryName", text=screen.term(category.name))
         total = Screen.label(role="categoryTotal", text=format_fen(category.total_fen))
         head.addWidget(name, 1)
         head.addWidget(total)
@@ -70,20 +71,23 @@ class CategoryCard(QFrame):
                 role="highlight",
                 text=screen.tr(
                     key,
-                    item=hl.item or hl.category,
+                    item=screen.term(hl.item or hl.category),
                     amount=format_fen(hl.amount_fen),
                     median=format_fen(hl.median_fen),
                 ),
             )
             self.highlights.append(label)
             box.addWidget(label)
-        self.explanation = Screen.label(role="explanation", text=kb.explain(bill, category).text)
+        self.explanation = Screen.label(
+            role="explanation",
+            text=kb.explanation_text(kb.explain(bill, category), screen.ctx.translator),
+        )
         box.addWidget(self.explanation)
         grid = QGridLayout()
         grid.setHorizontalSpacing(24)
         self.dispute_buttons: dict[str, QPushButton] = {}
         for row, item in enumerate(category.items):
-            grid.addWidget(QLabel(item.name), row, 0)
+            grid.addWidget(QLabel(screen.term(item.name)), row, 0)
             amount = QLabel(format_fen(item.amount_fen))
             amount.setProperty("role", "amount")
             grid.addWidget(amount, row, 1)
@@ -185,6 +189,8 @@ class MonthBillScreen(Screen):
         )
         self.change.setText(change_text(self, kb.change_against_median(bill, self.bills)))
         a = bill.account
+        # A post-paid bill is a bill: what it charged, what was paid, what it asks for; a
+        # "balance" of -¥155.40 there only confused (issue 13).
         self.account.setText(
             self.tr(
                 "bill.account",
@@ -192,6 +198,13 @@ class MonthBillScreen(Screen):
                 topup=format_fen(a.topup_fen),
                 total=format_fen(a.total_fen),
                 closing=format_fen(a.closing_balance_fen),
+            )
+            if a.kind is MoneyKind.PREPAID
+            else self.tr(
+                "bill.account_postpaid",
+                total=format_fen(a.total_fen),
+                paid=format_fen(a.topup_fen),
+                due=format_fen(a.due_fen),
             )
         )
         self._clear()

@@ -33,11 +33,16 @@ LEGEND_KEYS: dict[kb.ChartGroup, str] = {
 
 
 def change_text(screen: Screen, change: kb.MonthChange) -> str:
-    """ "比5个月中位数高 ¥12.00（+9%）" and its variants."""
+    """ "比近5个月通常水平 ¥100.00 高 ¥12.00（+12%）" and its variants (plain words: no
+    "中位数", no "-0%")."""
     if change.diff_fen == 0:
         return screen.tr("bills.change_same", median=format_fen(change.median_fen))
-    key = "bills.change_up" if change.diff_fen > 0 else "bills.change_down"
+    up = change.diff_fen > 0
     pct = change.percent
+    if not pct:  # under half a percent (or no median): never "-0%", just "slightly"
+        key = "bills.change_up_slight" if up else "bills.change_down_slight"
+    else:
+        key = "bills.change_up" if up else "bills.change_down"
     return screen.tr(
         key,
         diff=format_fen(abs(change.diff_fen)),

@@ -1,4 +1,7 @@
-"""「请将身份证放在感应区」: waits for the reader, then checks the card with the backend."""
+"""「请将身份证放在感应区」: waits for the reader, then checks the card with the backend.
+
+One layout for both ways in: the card for a typed number (the prompt names it) and card
+first (no number yet). The picture never moves: messages go in the page's fixed slot."""
 
 from __future__ import annotations
 
@@ -59,4 +62,9 @@ class CardPage(Page):
             self.show_error(self.tr_.tr("identify.card_read_failed"))
 
     def retranslate(self) -> None:
-        self.prompt.setText(self.tr_.tr("identify.card_prompt", phone=mask_phone(self._phone)))
+        if self._phone:
+            self.prompt.setText(
+                self.tr_.tr("identify.card_prompt", phone=mask_phone(self._phone))
+            )
+        else:
+            self.prompt.setText(self.tr_.tr("identify.card_first_prompt"))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from common.masking import mask_phone
-from kiosk.backend.models import Factor
+from kiosk.backend.models import CardNumber, Factor
 from kiosk.flows.identify import is_valid_phone
 from kiosk.i18n import Translator
 from ui.widgets.keypad import Keypad
@@ -22,8 +23,18 @@ def _label(object_name: str = "", role: str = "") -> QLabel:
     return lab
 
 
+SIDE_WIDTH = 420  # the column either side of a keypad: the SMS page's resend button, in English
+# large text too ("Send the code again"), fits in it
+MESSAGE_LINES = 2  # the message slot keeps room for two lines, said or not
+
+
 class Page(QWidget):
-    """A page with a prompt, an error line and a busy line."""
+    """A page with a prompt, one message slot (error or busy line) and its content.
+
+    Every page has the same skeleton so that nothing jumps: the prompt keeps room for a line
+    and the message slot for two, whether or not they say anything (a banner never pushes the
+    keypad down), and a keypad always sits in :meth:`add_keypad`'s centred row (the same
+    place on every page)."""
 
     def __init__(self, translator: Translator) -> None:
         super().__init__()
@@ -33,13 +44,68 @@ class Page(QWidget):
         self.error.hide()
         self.busy = _label(role="notice")
         self.busy.hide()
+        self.messages = QWidget()
+        slot = QVBoxLayout(self.messages)
+        slot.setContentsMargins(0, 0, 0, 0)
+        slot.setSpacing(0)
+        slot.addWidget(self.error)
+        slot.addWidget(self.busy)
+        slot.addStretch(1)
         self.box = QVBoxLayout(self)
         self.box.setContentsMargins(0, 0, 0, 0)
-        self.box.setSpacing(12)
+        # Tight: the message slot's own padding separates the prompt from the keypad, and a
+        # large-text page must still fit 1080 px with the slot's two lines reserved.
+        self.box.setSpacing(2)
         self.box.addWidget(self.prompt)
-        self.box.addWidget(self.error)
-        self.box.addWidget(self.busy)
+        self.box.addWidget(self.messages)
         self._phone = ""  # the number being identified (raw), for the masked prompt
+        self._reserve_lines()
+
+    def add_keypad(self, keypad: QWidget, side: QWidget | None = None) -> None:
+        """The keypad centred between two equal columns; ``side`` goes in the right one."""
+        row = QHBoxLayout()
+        row.setSpacing(32)
+        row.addStretch(1)
+        left = QWidget()
+        left.setFixedWidth(SIDE_WIDTH)
+        row.addWidget(left)
+        row.addWidget(keypad)
+        right = QWidget()
+        right.setFixedWidth(SIDE_WIDTH)
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addStretch(1)
+        if side is not None:
+            column.addWidget(side)
+        row.addWidget(right)
+        row.addStretch(1)
+        self.box.addLayout(row)
+        self.box.addStretch(1)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Text size changes arrive as style changes: keep two lines of room at the new size.
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._reserve_lines()
+        super().changeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._reserve_lines()
+        super().showEvent(event)
+
+    def _reserve_lines(self) -> None:
+        self.prompt.ensurePolished()
+        self.error.ensurePolished()
+        self.busy.ensurePolished()
+        self.prompt.setMinimumHeight(self.prompt.fontMetrics().lineSpacing())
+        # Two lines of the banner's type plus its padding (QSS padding is its contents margin).
+        self.messages.setMinimumHeight(
+            max(
+                MESSAGE_LINES * label.fontMetrics().lineSpacing()
+                + label.contentsMargins().top()
+                + label.contentsMargins().bottom()
+                for label in (self.error, self.busy)
+            )
+        )
 
     def forget(self) -> None:
         """Session end: drop the customer's number (``clear`` keeps it for a retry)."""
@@ -61,6 +127,10 @@ class Page(QWidget):
         self.error.hide()
         self.busy.hide()
 
+    def lock(self, text: str) -> None:
+        """The number is locked: say so, and take no more entry (subclasses disable input)."""
+        self.show_error(text)
+
     def retranslate(self) -> None:
         """Refresh texts; subclasses extend."""
 
@@ -74,8 +144,7 @@ class PhonePage(Page):
         super().__init__(translator)
         self.keypad = Keypad(translator, length=11, secret=False)
         self.keypad.submitted.connect(self._on_keypad_submitted)
-        self.box.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.box.addStretch(1)
+        self.add_keypad(self.keypad)
 
     def clear(self) -> None:
         super().clear()
@@ -143,14 +212,19 @@ class PasswordPage(Page):
         super().__init__(translator)
         self.keypad = Keypad(translator, length=6, secret=True)
         self.keypad.submitted.connect(self.password_entered.emit)
-        self.box.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.box.addStretch(1)
+        self.add_keypad(self.keypad)
         self._phone = ""
 
     def start(self, phone: str) -> None:
         self._phone = phone
         self.clear()
+        self.keypad.setEnabled(True)
         self.retranslate()
+
+    def lock(self, text: str) -> None:
+        super().lock(text)
+        self.keypad.reset()
+        self.keypad.setEnabled(False)
 
     def clear(self) -> None:
         super().clear()
@@ -162,7 +236,10 @@ class PasswordPage(Page):
 
 
 class SmsPage(Page):
-    """The code sent to the phone; resend allowed after the server's wait (60 s)."""
+    """The code sent to the phone; resend allowed after the server's wait (60 s).
+
+    The prompt says a code was sent only once the backend said so; a locked number (no code
+    sent) gets the lock message, and the keypad and resend take nothing more."""
 
     code_entered = Signal(str)
     resend_requested = Signal()
@@ -173,31 +250,45 @@ class SmsPage(Page):
         self.keypad.submitted.connect(self.code_entered.emit)
         self.resend = QPushButton()
         self.resend.clicked.connect(self.resend_requested.emit)
-        # The resend button sits beside the keypad: below it the page would outgrow the screen.
-        row = QHBoxLayout()
-        row.setSpacing(32)
-        row.addStretch(1)
-        row.addWidget(self.keypad)
-        row.addWidget(self.resend, 0, Qt.AlignmentFlag.AlignBottom)
-        row.addStretch(1)
-        self.box.addLayout(row)
-        self.box.addStretch(1)
+        self.add_keypad(self.keypad, self.resend)
         self._phone = ""
         self._wait = 0
+        self._sent = False
+        self._locked = False
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._on_timer_timeout)
+
+    @property
+    def locked(self) -> bool:
+        return self._locked
+
+    def sent_to(self, phone: str) -> bool:
+        """True when a code was sent to ``phone`` for this page (it is still the one to type)."""
+        return self._sent and not self._locked and self._phone == phone
 
     def start(self, phone: str) -> None:
         self._phone = phone
         self.clear()
         self._wait = 0
+        self._sent = False
+        self._locked = False
+        self.keypad.setEnabled(True)
         self.retranslate()
 
     def code_sent(self, resend_after_s: int) -> None:
         self._wait = resend_after_s
+        self._sent = True
         self._timer.start()
         self.set_busy("")
+        self.retranslate()
+
+    def lock(self, text: str) -> None:
+        super().lock(text)
+        self._locked = True
+        self._timer.stop()
+        self.keypad.reset()
+        self.keypad.setEnabled(False)
         self.retranslate()
 
     def clear(self) -> None:
@@ -206,16 +297,85 @@ class SmsPage(Page):
         self._timer.stop()
 
     def retranslate(self) -> None:
-        self.prompt.setText(self.tr_.tr("identify.sms_prompt", phone=mask_phone(self._phone)))
+        phone = mask_phone(self._phone)
+        if self._locked:
+            self.prompt.setText(self.tr_.tr("identify.sms_not_sent", phone=phone))
+        elif self._sent:
+            self.prompt.setText(self.tr_.tr("identify.sms_prompt", phone=phone))
+        else:
+            self.prompt.setText(self.tr_.tr("identify.sms_prompt_sending", phone=phone))
         self.keypad.retranslate()
         if self._wait > 0:
             self.resend.setText(self.tr_.tr("identify.resend_wait", seconds=self._wait))
         else:
             self.resend.setText(self.tr_.tr("identify.resend"))
-        self.resend.setEnabled(self._wait <= 0)
+        self.resend.setEnabled(self._wait <= 0 and not self._locked)
 
     def _on_timer_timeout(self) -> None:
         self._wait -= 1
         if self._wait <= 0:
             self._timer.stop()
         self.retranslate()
+
+
+class NumberPage(Page):
+    """Card first: the numbers registered to the card on the reader, masked; one big button
+    each. ``picked`` carries the chosen number's index (the backend's ``pick``)."""
+
+    picked = Signal(int)
+
+    def __init__(self, translator: Translator) -> None:
+        super().__init__(translator)
+        self._buttons = QVBoxLayout()
+        self._buttons.setSpacing(20)
+        self.box.addLayout(self._buttons)
+        self.box.addStretch(1)
+        self.buttons: list[QPushButton] = []
+        self._numbers: list[CardNumber] = []
+        self._name = ""
+        self._last_pick: int | None = None
+        self.picked.connect(self._remember_pick)
+
+    def set_numbers(self, numbers: list[CardNumber], masked_name: str) -> None:
+        self.forget_numbers()
+        self._numbers = list(numbers)
+        self._name = masked_name
+        for number in self._numbers:
+            button = QPushButton()
+            button.setProperty("kind", "primary" if not self.buttons else "")
+            button.setMinimumHeight(110)
+            button.clicked.connect(lambda _=False, pick=number.pick: self.picked.emit(pick))
+            self._buttons.addWidget(button)
+            self.buttons.append(button)
+        self.retranslate()
+
+    def lock(self, text: str) -> None:
+        """The number just picked is locked: it takes no more taps (the card's other numbers
+        still may be picked)."""
+        super().lock(text)
+        for number, button in zip(self._numbers, self.buttons, strict=True):
+            if number.pick == self._last_pick:
+                button.setEnabled(False)
+
+    def _remember_pick(self, pick: int) -> None:
+        self._last_pick = pick
+
+    def forget_numbers(self) -> None:
+        for button in self.buttons:
+            self._buttons.removeWidget(button)
+            button.deleteLater()
+        self.buttons = []
+        self._numbers = []
+        self._name = ""
+        self._last_pick = None
+
+    def forget(self) -> None:
+        super().forget()
+        self.forget_numbers()
+
+    def retranslate(self) -> None:
+        self.prompt.setText(self.tr_.tr("identify.pick_prompt", name=self._name))
+        for number, button in zip(self._numbers, self.buttons, strict=True):
+            button.setText(
+                self.tr_.tr("identify.pick_number", phone=number.phone_masked, brand=number.brand)
+            )

@@ -1,4 +1,8 @@
-"""The identification screen: drives :mod:`kiosk.flows.identify` through its pages."""
+"""The identification screen: drives :mod:`kiosk.flows.identify` through its pages.
+
+A card read by the reader reaches :meth:`IdentifyScreen.on_card` (the shell routes it from
+any screen): with a number known it adds the card's factor to that number; with none yet it
+starts card first (the card's numbers, pick one, then the SMS code)."""
 
 from __future__ import annotations
 
@@ -7,11 +11,12 @@ from typing import Any
 
 from PySide6.QtWidgets import QSizePolicy, QStackedWidget, QWidget
 
+from common.masking import mask_id_number, mask_name
 from kiosk.authz import options
 from kiosk.backend import models as m
-from kiosk.backend.errors import BackendError
-from kiosk.devices.idcard.card import LONG_TERM, IdCard
-from kiosk.flows.identify import IdentifyState, Step, next_step
+from kiosk.backend.errors import BackendError, Locked
+from kiosk.devices.idcard.card import IdCard
+from kiosk.flows.identify import IdentifyState, Step, card_fields, next_step
 from kiosk.idle import ScreenKind
 from kiosk.session import Customer
 from kiosk.voice.prompts import Prompt
@@ -20,7 +25,14 @@ from ui.errors import describe
 from ui.navigation import Destination
 from ui.screen import Screen
 from ui.screens.identify.card_page import CardPage
-from ui.screens.identify.pages import ChoicePage, Page, PasswordPage, PhonePage, SmsPage
+from ui.screens.identify.pages import (
+    ChoicePage,
+    NumberPage,
+    Page,
+    PasswordPage,
+    PhonePage,
+    SmsPage,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +63,10 @@ class IdentifyScreen(Screen):
         self.password_page = PasswordPage(tr)
         self.sms_page = SmsPage(tr)
         self.card_page = CardPage(tr)
+        self.number_page = NumberPage(tr)
         self._page_of: dict[Step, Page] = {
             Step.PHONE: self.phone_page,
+            Step.PICK_NUMBER: self.number_page,
             Step.CHOOSE: self.choice_page,
             Step.PASSWORD: self.password_page,
             Step.SMS: self.sms_page,
@@ -67,11 +81,13 @@ class IdentifyScreen(Screen):
         self.sms_page.code_entered.connect(self._on_sms_page_code_entered)
         self.sms_page.resend_requested.connect(self._send_code)
         self.card_page.card_placed.connect(self._on_card_page_card_placed)
+        self.number_page.picked.connect(self._on_number_page_picked)
         reader = ctx.services.card_reader
         if reader is not None:
-            reader.card_read.connect(self.card_page.on_card_read)
+            # card_read comes through the shell (Shell._on_card_read -> on_card), any screen.
             reader.read_failed.connect(self.card_page.on_read_failed)
             reader.ready_changed.connect(self.card_page.set_reader_ready)
+        self._card: IdCard | None = None  # card first: the card read, until a number is picked
         self.state: IdentifyState | None = None
         self.continuation: Destination | None = None
         self.step = Step.PHONE
@@ -98,10 +114,12 @@ class IdentifyScreen(Screen):
 
     def leave(self) -> None:
         self.card_page.stop()
+        self._card = None
 
     def reset(self) -> None:
         self.state = None
         self.continuation = None
+        self._card = None
         for page in self._page_of.values():
             page.clear()
             page.forget()
@@ -114,7 +132,7 @@ class IdentifyScreen(Screen):
     # Flow ----------------------------------------------------------------------------------
     def _advance(self) -> None:
         assert self.state is not None
-        self.step = next_step(self.state)
+        previous, self.step = self.step, next_step(self.state)
         self.card_page.stop()
         if self.step is Step.DONE:
             self._finish()
@@ -129,6 +147,8 @@ class IdentifyScreen(Screen):
         elif self.step is Step.PASSWORD:
             self.password_page.start(phone)
         elif self.step is Step.SMS:
+            if previous is Step.SMS and self.sms_page.sent_to(phone):
+                return  # a card placed meanwhile: the code already sent still completes it
             self.sms_page.start(phone)
             self._send_code()
         elif self.step is Step.ID_CARD:
@@ -136,6 +156,8 @@ class IdentifyScreen(Screen):
             reader = self.ctx.services.card_reader
             if reader is None or not reader.ready:
                 self.card_page.set_reader_ready(False)
+            else:
+                reader.reread()  # a card already lying on the reader is read again
 
     def _show_page(self, page: Page) -> None:
         # A stacked widget is as tall as its tallest page; only the shown page may count,
@@ -144,7 +166,9 @@ class IdentifyScreen(Screen):
             policy = QSizePolicy.Policy.Preferred if other is page else QSizePolicy.Policy.Ignored
             other.setSizePolicy(policy, policy)
         self.pages.setCurrentWidget(page)
-        page.adjustSize()
+        # (Not page.adjustSize(): that shrank the page to its size hint until the next layout
+        # pass, so the keypad first sat left of centre and jumped when a message appeared.)
+        self.pages.updateGeometry()
 
     def _finish(self) -> None:
         continuation = self.continuation
@@ -154,15 +178,20 @@ class IdentifyScreen(Screen):
             self.go_home.emit()
 
     def _accepted(self, session: m.Session) -> None:
-        assert self.state is not None and self.state.phone is not None
-        factors = set(session.factors)
-        self.ctx.sessions.identify(
-            Customer(self.state.phone, session.name_masked, session.brand, factors)
-        )
-        self.state = self.state.holding(frozenset(factors))
+        assert self.state is not None
+        factors = frozenset(session.factors)
+        if self.state.phone is None:  # card first: the number picked comes back in full
+            assert session.phone
+            self.state = self.state.picked(session.phone, factors)
+        phone = self.state.phone
+        assert phone is not None
+        self._card = None
+        customer = Customer(phone, session.name_masked, session.brand, set(factors))
+        self.ctx.sessions.identify(customer)
+        self.state = self.state.holding(factors)
         self._advance()
 
-    def _call(self, page: Page, op: Any, *, context: str) -> None:
+    def _call(self, page: Page, op: Any, *, context: str, keep_entry: bool = False) -> None:
         """Run a backend call with the page showing a busy line; errors come back calm."""
         page.set_busy(self.tr("identify.checking"))
         page.setEnabled(False)
@@ -170,7 +199,11 @@ class IdentifyScreen(Screen):
         def failed(exc: Exception) -> None:
             page.setEnabled(True)
             if isinstance(exc, BackendError):
-                page.show_error(describe(exc, self.ctx.translator, context=context))
+                text = describe(exc, self.ctx.translator, context=context)
+                if isinstance(exc, Locked):
+                    page.lock(text)  # no more entry while the lock runs
+                    return
+                page.show_error(text)
                 if page is self.password_page:
                     self.password_page.keypad.reset()
                 return
@@ -178,7 +211,10 @@ class IdentifyScreen(Screen):
 
         def done(session: m.Session) -> None:
             page.setEnabled(True)
-            page.clear()
+            if keep_entry:  # the answer was not to this page's entry: keep what is typed
+                Page.clear(page)
+            else:
+                page.clear()
             self._accepted(session)
 
         self.ctx.runner.run(op, done, failed, guard=self.ctx.sessions.guard())
@@ -218,7 +254,11 @@ class IdentifyScreen(Screen):
         def failed(exc: Exception) -> None:
             if not isinstance(exc, BackendError):
                 raise exc
-            page.show_error(describe(exc, self.ctx.translator, context="sms"))
+            text = describe(exc, self.ctx.translator, context="sms")
+            if isinstance(exc, Locked):
+                page.lock(text)  # no code was sent: the page must not say one was
+            else:
+                page.show_error(text)
 
         self.ctx.runner.run(
             lambda: ctx.backend.send_sms_code(phone), sent, failed, guard=self.ctx.sessions.guard()
@@ -230,23 +270,75 @@ class IdentifyScreen(Screen):
         ctx = self.ctx
         self._call(self.sms_page, lambda: ctx.backend.verify_sms_code(phone, code), context="sms")
 
-    def _on_card_page_card_placed(self, card: object) -> None:
-        assert self.state is not None and self.state.phone is not None
-        assert isinstance(card, IdCard)
-        phone = self.state.phone
+    def on_card(self, card: IdCard) -> None:
+        """A card was read (routed by the shell from whatever screen was showing).
+
+        With a number known (typed, or a customer already identified) the card adds its
+        factor to that number; with none yet it starts card first."""
+        if self.state is None:
+            return
+        if self.state.phone is not None:
+            if self.step is Step.ID_CARD:
+                self.card_page.on_card_read(card)  # the page says it is checking, then asks
+            else:
+                self._check_card(card, self._page_of.get(self.step, self.card_page))
+            return
+        self._card = card
+        page = self._page_of.get(self.step, self.phone_page)
+        fields = card_fields(card)
         ctx = self.ctx
-        valid_to = card.valid_to.strftime("%Y%m%d") if card.valid_to else LONG_TERM
-        # Only what the backend needs to match the real-name record leaves the card object.
-        fields = {
-            "id_number": card.id_number,
-            "name": card.name,
-            "card_type": card.card_type.value,
-            "valid_from": card.valid_from.strftime("%Y%m%d"),
-            "valid_to": valid_to,
-            "photo_sha256": card.photo_sha256(),
-        }
+        page.set_busy(self.tr("identify.card_checking", id=mask_id_number(card.id_number)))
+
+        def found(numbers: list[m.CardNumber]) -> None:
+            assert self.state is not None
+            page.clear()
+            self.state = self.state.card_first()
+            self._advance()
+            self.number_page.set_numbers(numbers, _holder_name(card))
+
+        def failed(exc: Exception) -> None:
+            if not isinstance(exc, BackendError):
+                raise exc
+            self._card = None
+            page.show_error(describe(exc, self.ctx.translator, context="card_first"))
+
+        self.ctx.runner.run(
+            lambda: ctx.backend.id_card_numbers(**fields),
+            found,
+            failed,
+            guard=self.ctx.sessions.guard(),
+        )
+
+    def _on_number_page_picked(self, pick: int) -> None:
+        card = self._card
+        if card is None:  # the session ended in between: start again
+            self.go_home.emit()
+            return
+        fields = card_fields(card)
+        ctx = self.ctx
         self._call(
-            self.card_page,
-            lambda: ctx.backend.identify_id_card(phone=phone, **fields),
+            self.number_page,
+            lambda: ctx.backend.identify_id_card(pick=pick, **fields),
             context="card",
         )
+
+    def _on_card_page_card_placed(self, card: object) -> None:
+        assert isinstance(card, IdCard)
+        self._check_card(card, self.card_page)
+
+    def _check_card(self, card: IdCard, page: Page) -> None:
+        """The card against the known number's real-name record (adds the card factor)."""
+        assert self.state is not None and self.state.phone is not None
+        phone = self.state.phone
+        ctx = self.ctx
+        fields = card_fields(card)
+        self._call(
+            page,
+            lambda: ctx.backend.identify_id_card(phone=phone, **fields),
+            context="card",
+            keep_entry=page is not self.card_page,
+        )
+
+
+def _holder_name(card: IdCard) -> str:
+    return mask_name(card.name)

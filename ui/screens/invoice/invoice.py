@@ -8,8 +8,6 @@ shown with its number, and staff reprint it from the kept copy.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -25,8 +23,8 @@ from kiosk import invoices as ki
 from kiosk.backend import models as m
 from kiosk.backend.errors import Conflict
 from kiosk.devices.printer.slips import PrintState
+from kiosk.flows.declared import INVOICE
 from kiosk.idle import ScreenKind
-from kiosk.transactions import TransactionKind
 from printer.document import Document
 from ui.context import AppContext
 from ui.screen import Screen
@@ -34,6 +32,7 @@ from ui.shared.customer import doc_customer, doc_terminal, with_bills
 from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.print_panel import PrintPanel
+from ui.widgets.transaction import TransactionView
 
 MONTH_BUTTON_HEIGHT = 120
 ROW_KEYS = {
@@ -105,9 +104,16 @@ class InvoiceScreen(Screen):
         self.invoice_card = card(holder)
         self.layout_.addWidget(self.invoice_card)
         self.confirm = ConfirmPanel(ctx.translator)
-        self.confirm.confirmed.connect(self._on_confirm_confirmed)
-        self.confirm.cancelled.connect(self._on_confirm_cancelled)
         self.layout_.addWidget(self.confirm)
+        # One key per month: a retry after a lost answer cannot issue a second invoice.
+        self.view = TransactionView(
+            self,
+            INVOICE,
+            self.confirm,
+            self._on_issued,
+            on_refused=self._on_refused,
+            on_cancelled=self._show_state,
+        )
         self.print_panel = PrintPanel(ctx)
         self.print_panel.closed.connect(self._on_print_panel_closed)
         self.layout_.addWidget(self.print_panel)
@@ -120,7 +126,7 @@ class InvoiceScreen(Screen):
         self._clear()
 
     # Screen API ---------------------------------------------------------------------------
-    def enter(self, params: Any) -> None:
+    def enter(self, params: object) -> None:
         self._clear()
         self.retranslate()
         with_bills(self, self._show_months)
@@ -135,14 +141,16 @@ class InvoiceScreen(Screen):
         for key in ROWS:
             self.row_names[key].setText(self.tr(ROW_KEYS[key]))
         self.confirm.retranslate()
-        if not self.confirm.isHidden() and self.month is not None:
-            self._ask(self.month)
+        asking = self.view.asking
+        if asking is not None:
+            self._ask(asking)
         self.print_panel.retranslate()
         self._label_months()
         self._show_state()
 
     # Months -------------------------------------------------------------------------------
     def _clear(self) -> None:
+        self.view.reset()
         self.months = []
         self.month = None
         self.known = {}
@@ -150,7 +158,6 @@ class InvoiceScreen(Screen):
         self.printed = set()
         self._clear_months()
         self.invoice_card.hide()
-        self.confirm.close_question()
         self.print_panel.reset()
         self.clear_messages()
 
@@ -194,7 +201,7 @@ class InvoiceScreen(Screen):
         self.month_buttons[month].setChecked(True)
         if self.kind is ScreenKind.FINISHED:
             self.restore_kind()  # another month: a new transaction, no countdown home
-        self.confirm.close_question()
+        self.view.close()
         self.print_panel.reset()
         self.clear_messages()
         if month in self.known:
@@ -213,7 +220,10 @@ class InvoiceScreen(Screen):
 
     # What the card says -------------------------------------------------------------------
     def _amount_of(self, month: str) -> int:
-        return next((i.amount_fen for i in self.months if i.month == month), 0)
+        return self._invoice_month(month).amount_fen
+
+    def _invoice_month(self, month: str) -> ki.InvoiceMonth:
+        return next((i for i in self.months if i.month == month), ki.InvoiceMonth(month, 0))
 
     def _show_state(self) -> None:
         month = self.month
@@ -264,59 +274,39 @@ class InvoiceScreen(Screen):
         month = self.month
         if month is None or self.known.get(month, False) is not None or self.loading:
             return
-        self._ask(month)
+        self._ask(self._invoice_month(month))
         self._show_state()
 
-    def _ask(self, month: str) -> None:
+    def _ask(self, month: ki.InvoiceMonth) -> None:
         customer = self.ctx.sessions.current.customer
-        self.confirm.ask(
-            self.tr("invoice.confirm_title", month=month),
+        self.view.ask(
+            month,
+            self.tr("invoice.confirm_title", month=month.month),
             [
                 (self.tr("invoice.row_title"), customer.masked_name if customer else ""),
-                (self.tr("invoice.row_amount"), format_fen(self._amount_of(month))),
+                (self.tr("invoice.row_amount"), format_fen(month.amount_fen)),
             ],
             note=self.tr("invoice.confirm_note"),
             confirm_key="invoice.confirm",
         )
 
-    def _on_confirm_cancelled(self) -> None:
+    def _on_issued(self, chosen: ki.InvoiceMonth, invoice: m.Invoice) -> None:
+        month = chosen.month
+        self.known[month] = invoice
+        self.issued_here[month] = invoice
+        self._label_months()
         self._show_state()
+        self._offer(month)
 
-    def _on_confirm_confirmed(self) -> None:
+    def _on_refused(self, exc: Exception) -> None:
         month = self.month
-        if month is None:
+        if isinstance(exc, Conflict) and month is not None:
+            # Issued meanwhile (another terminal): ask the backend again and show it.
+            self.known.pop(month, None)
+            self.select_month(month)
+            self.show_error(self.describe(exc))
             return
-        ctx = self.ctx
-
-        def done(invoice: m.Invoice) -> None:
-            self.confirm.close_question()
-            self.known[month] = invoice
-            self.issued_here[month] = invoice
-            self._label_months()
-            self._show_state()
-            self._offer(month)
-
-        def failed(exc: Exception) -> None:
-            self.confirm.close_question()
-            if isinstance(exc, Conflict):  # issued meanwhile (another terminal): show it
-                self.known.pop(month, None)
-                error = self.error.text()
-                self.select_month(month)
-                self.show_error(error)
-                return
-            self._show_state()
-
-        # One key per month: a retry after a lost answer cannot issue a second invoice.
-        self.transact(
-            TransactionKind.INVOICE,
-            month,
-            lambda k: ctx.backend.issue_invoice(month, idempotency_key=k),
-            lambda invoice: invoice.invoice_number,
-            done,
-            amount_fen=self._amount_of(month),
-            on_error=failed,
-            confirm=self.confirm,
-        )
+        self._show_state()
 
     # Printing -----------------------------------------------------------------------------
     def _on_print_button_clicked(self) -> None:

@@ -7,8 +7,6 @@ content is made from them (kiosk.spam.spam_content).
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -22,16 +20,17 @@ from common.hall_time import hall_now
 from common.masking import mask_other_party
 from kiosk import spam as ks
 from kiosk.backend import models as m
+from kiosk.flows.declared import SPAM_REPORT, SpamChoice
 from kiosk.idle import ScreenKind
-from kiosk.transactions import TransactionKind
+from printer.receipts.transaction import TransactionReceipt
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.shared.customer import doc_customer, doc_terminal
-from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.keypad import Keypad
 from ui.widgets.print_panel import PrintPanel
-from ui.widgets.result_card import offer_receipt
+from ui.widgets.result_card import ResultCard
+from ui.widgets.transaction import TransactionView
 
 
 class SpamScreen(Screen):
@@ -89,34 +88,46 @@ class SpamScreen(Screen):
         self.form.setLayout(row)
         self.layout_.addWidget(self.form)
         self.confirm = ConfirmPanel(ctx.translator)
-        self.confirm.confirmed.connect(self._on_confirm_confirmed)
-        self.confirm.cancelled.connect(self._on_confirm_cancelled)
         self.layout_.addWidget(self.confirm)
-        self.result = self.label(role="value")
-        self.next_steps = self.label(role="notice")
-        self.receipt_button = QPushButton()
-        self.receipt_button.setObjectName("spamReceipt")
-        self.receipt_button.clicked.connect(self._on_receipt_button_clicked)
+        # One key per report: a retry after a lost answer is not filed twice.
+        self.view = TransactionView(
+            self,
+            SPAM_REPORT,
+            self.confirm,
+            self._on_reported,
+            on_refused=self._on_refused,
+            on_cancelled=self._on_confirm_cancelled,
+        )
         self.again_button = QPushButton()
         self.again_button.setObjectName("spamAgain")
         self.again_button.clicked.connect(self._on_again_button_clicked)
-        actions = QHBoxLayout()
-        actions.addWidget(self.receipt_button)
-        actions.addWidget(self.again_button)
-        actions.addStretch(1)
-        buttons = QWidget()
-        buttons.setLayout(actions)
-        self.result_card = card(self.result, self.next_steps, buttons)
-        self.layout_.addWidget(self.result_card)
         self.print_panel = PrintPanel(ctx)
-        self.print_panel.closed.connect(self._on_print_panel_closed)
+        self.result_card = ResultCard(
+            self,
+            self.print_panel,
+            self._receipt,
+            buttons=[self.again_button],
+            receipt_name="spamReceipt",
+            note_role="notice",
+        )
+        self.result, self.next_steps = self.result_card.text, self.result_card.note
+        self.receipt_button = self.result_card.receipt_button
+        self.layout_.addWidget(self.result_card.frame)
         self.layout_.addWidget(self.print_panel)
         self.layout_.addStretch(1)
         self.number = ""
         self.number_kind: ks.NumberKind | None = None
-        self.report: m.SpamReport | None = None
-        self.reported: tuple[str, ks.SpamCategory, ks.SpamSubject | None] | None = None
         self._clear()
+
+    @property
+    def report(self) -> m.SpamReport | None:
+        """The backend's answer (the flow's)."""
+        return self.view.answer
+
+    @property
+    def reported(self) -> SpamChoice | None:
+        """What the answered report said (the flow's choice)."""
+        return self.view.answered_choice
 
     @staticmethod
     def _choice(*, checkable: bool) -> QPushButton:
@@ -126,7 +137,7 @@ class SpamScreen(Screen):
         return button
 
     # Screen API ---------------------------------------------------------------------------
-    def enter(self, params: Any) -> None:
+    def enter(self, params: object) -> None:
         self._clear()
         self.retranslate()
 
@@ -146,7 +157,7 @@ class SpamScreen(Screen):
         self.receipt_button.setText(self.tr("spam.print_receipt"))
         self.again_button.setText(self.tr("spam.again"))
         self.confirm.retranslate()
-        if not self.confirm.isHidden():  # (isVisible is False while off screen)
+        if self.view.asking is not None:
             self._ask()
         self.print_panel.retranslate()
         if self.report is not None:
@@ -154,17 +165,15 @@ class SpamScreen(Screen):
 
     # The form -----------------------------------------------------------------------------
     def _clear(self) -> None:
+        self.view.reset()
         self.number = ""
         self.number_kind = None
-        self.report = None
-        self.reported = None
         self.keypad.reset()
         self.category_group.setExclusive(False)
         for button in (*self.category_buttons.values(), *self.subject_buttons.values()):
             button.setChecked(False)
         self.category_group.setExclusive(True)
-        self.confirm.close_question()
-        self.result_card.hide()
+        self.result_card.clear()
         self.print_panel.reset()
         self.form.show()
         self.clear_messages()
@@ -224,7 +233,8 @@ class SpamScreen(Screen):
         subject = self.selected_subject()
         if subject is not None:
             rows.append((self.tr("spam.row_subject"), self.tr(subject.text_key)))
-        self.confirm.ask(
+        self.view.ask(
+            SpamChoice(self.number, category, subject),
             self.tr("spam.confirm_title"),
             rows,
             note=self.tr("spam.confirm_note", centre=ks.REPORT_CENTRE),
@@ -235,71 +245,38 @@ class SpamScreen(Screen):
         self.form.show()  # back to the form, as it was: the customer may correct it
 
     # Reporting ----------------------------------------------------------------------------
-    def _on_confirm_confirmed(self) -> None:
-        category = self.selected_category()
-        if category is None or not self.number or self.report is not None:
-            return
-        number, subject = self.number, self.selected_subject()
-        content = ks.spam_content(category, subject)
-        ctx = self.ctx
+    def _on_refused(self, _exc: Exception) -> None:
+        self.form.show()  # back to the form (the message says why)
 
-        def done(report: m.SpamReport) -> None:
-            self.reported = (number, category, subject)
-            self._show_result(report)
-            self._offer_receipt()
-            self.finish()
-
-        def failed(_exc: Exception) -> None:  # refused: back to the form, the message says why
-            self.confirm.close_question()
-            self.form.show()
-
-        # One key per report: a retry after a lost answer is not filed twice.
-        self.transact(
-            TransactionKind.SPAM_REPORT,
-            (number, content),
-            lambda k: ctx.backend.report_spam(number, content, idempotency_key=k),
-            lambda report: report.report_id,
-            done,
-            on_error=failed,
-            confirm=self.confirm,
-        )
+    def _on_reported(self, _choice: SpamChoice, report: m.SpamReport) -> None:
+        self._show_result(report)
+        self.result_card.receipt.offer()  # at once: the report id is what the customer takes home
+        self.finish()
 
     def _show_result(self, report: m.SpamReport) -> None:
-        self.report = report
-        self.confirm.close_question()
         self.form.hide()
-        number = self.reported[0] if self.reported else self.number
+        number = self.reported.number if self.reported else self.number
         shown = number if self.ctx.sessions.current.show_full_numbers else mask_other_party(number)
-        self.result.setText(self.tr("spam.done", number=shown, id=report.report_id))
-        self.next_steps.setText(self.tr("spam.next_steps", centre=ks.REPORT_CENTRE))
-        self.result_card.show()
+        self.result_card.show(
+            self.tr("spam.done", number=shown, id=report.report_id),
+            self.tr("spam.next_steps", centre=ks.REPORT_CENTRE),
+        )
 
     def _on_again_button_clicked(self) -> None:
         self._clear()
         self.restore_kind()  # a new report: no longer a finished transaction
 
     # The receipt --------------------------------------------------------------------------
-    def _on_receipt_button_clicked(self) -> None:
-        if not self.print_panel.printing:
-            self._offer_receipt()
-
-    def _on_print_panel_closed(self) -> None:
-        self.receipt_button.setVisible(self.report is not None)  # another copy, if wanted
-
-    def _offer_receipt(self) -> None:
-        if self.report is None or self.reported is None:
-            return
-        self.receipt_button.hide()  # the print panel below asks now
-        report = self.report
-        number, category, subject = self.reported
-        receipt = ks.spam_receipt(
+    def _receipt(self) -> TransactionReceipt | None:
+        report, choice = self.report, self.reported
+        if report is None or choice is None:
+            return None
+        return ks.spam_receipt(
             report,
-            number,
-            category,
-            subject,
+            choice.number,
+            choice.category,
+            choice.subject,
             doc_terminal(self.ctx),
             doc_customer(self.ctx),
             hall_now(),
         )
-
-        offer_receipt(self.print_panel, receipt)

@@ -2,24 +2,25 @@
 against the operator's rules, confirmed once more, then set by the backend.
 
 The digits are never shown (dots), never logged and never journaled: the idempotency choice
-is a per-attempt token, and every exit (done, cancel, refusal, leaving, session end) drops the
-typed digits and clears the keypad.
+is a per-attempt token (kiosk/flows/declared.PasswordAttempt: the password takes no part in
+its key or repr), and every exit (done, cancel, refusal, leaving, session end) drops the typed
+digits and clears the keypad.
 """
 
 from __future__ import annotations
 
 import enum
 import secrets
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from common.masking import mask_phone
 from kiosk.backend import models as m
+from kiosk.flows.declared import PASSWORD_RESET, PasswordAttempt
 from kiosk.idle import ScreenKind
 from kiosk.line import confirmation_problem, line_receipt, password_problem
-from kiosk.transactions import TransactionKind
+from printer.receipts.transaction import TransactionReceipt
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.shared.customer import doc_customer, doc_terminal
@@ -27,7 +28,8 @@ from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.keypad import Keypad
 from ui.widgets.print_panel import PrintPanel
-from ui.widgets.result_card import ResultCard, offer_receipt
+from ui.widgets.result_card import ResultCard
+from ui.widgets.transaction import TransactionView
 
 
 class EntryStep(enum.Enum):
@@ -35,8 +37,8 @@ class EntryStep(enum.Enum):
 
     FIRST = "first"  # type the new password
     SECOND = "second"  # type it again
-    CONFIRM = "confirm"  # the second confirmation (双重确认) is showing
-    DONE = "done"
+    CONFIRM = "confirm"  # the second confirmation (双重确认) is showing (the flow says so)
+    DONE = "done"  # the backend answered (the flow says so)
 
 
 class PasswordResetScreen(Screen):
@@ -67,31 +69,46 @@ class PasswordResetScreen(Screen):
         self.entry.setLayout(row)
         self.layout_.addWidget(self.entry)
         self.confirm_panel = ConfirmPanel(ctx.translator)
-        self.confirm_panel.confirmed.connect(self._on_confirm_panel_confirmed)
-        self.confirm_panel.cancelled.connect(self._on_confirm_panel_cancelled)
         self.layout_.addWidget(self.confirm_panel)
-        self.result_card = ResultCard(self, self._on_receipt_clicked)
-        self.layout_.addWidget(self.result_card.frame)
+        self.view = TransactionView(
+            self,
+            PASSWORD_RESET,
+            self.confirm_panel,
+            self._on_reset_done,
+            on_refused=self._on_reset_refused,
+            on_cancelled=self._on_cancelled,
+        )
         self.print_panel = PrintPanel(ctx)
+        self.result_card = ResultCard(self, self.print_panel, self._receipt)
+        self.layout_.addWidget(self.result_card.frame)
         self.layout_.addWidget(self.print_panel)
         self.layout_.addStretch(1)
-        self.step = EntryStep.FIRST
-        self.result: m.TransactionResult | None = None
-        # The typed digits live only here, only until the step they serve is over.
+        self._entry_step = EntryStep.FIRST  # FIRST or SECOND: the screen's own steps
+        # The first typed entry lives only here, only until the second one is checked; the
+        # confirmed one lives in the flow's choice until the backend answered.
         self._first = ""
-        self._new = ""
-        self._attempt: str | None = None
+
+    @property
+    def step(self) -> EntryStep:
+        if self.view.answer is not None:
+            return EntryStep.DONE
+        if self.view.asking is not None or self.view.sending:
+            return EntryStep.CONFIRM
+        return self._entry_step
+
+    @property
+    def result(self) -> m.TransactionResult | None:
+        return self.view.answer
 
     # Screen API ---------------------------------------------------------------------------
-    def enter(self, params: Any) -> None:
+    def enter(self, params: object) -> None:
         self.reset()
 
     def leave(self) -> None:
         self._wipe()
-        self.confirm_panel.close_question()
 
     def reset(self) -> None:
-        self.result = None
+        self.view.reset()
         self.result_card.clear()
         self.print_panel.reset()
         self.clear_messages()
@@ -109,8 +126,9 @@ class PasswordResetScreen(Screen):
         self.prompt_label.setText(
             self.tr("line.pw_prompt1" if first else "line.pw_prompt2", phone=self._masked_phone())
         )
-        if self.step is EntryStep.CONFIRM and not self.loading:
-            self._ask()
+        attempt = self.view.asking
+        if attempt is not None:
+            self._ask(attempt)
         if self.result is not None:
             self._show_result()
 
@@ -122,15 +140,14 @@ class PasswordResetScreen(Screen):
     def _wipe(self) -> None:
         """Forget every typed digit (and the attempt they belonged to)."""
         self._first = ""
-        self._new = ""
-        self._attempt = None
+        self.view.close()
+        self.view.forget_choice()
         self.keypad.reset()  # clears the dots and reshuffles the keys
 
     def _start_over(self) -> None:
         """Back to the first entry, nothing typed (a shown error stays)."""
         self._wipe()
-        self.confirm_panel.close_question()
-        self.step = EntryStep.FIRST
+        self._entry_step = EntryStep.FIRST
         self.entry.show()
         self.retranslate()
 
@@ -147,7 +164,7 @@ class PasswordResetScreen(Screen):
                 self.show_error(self.tr(problem.text_key))
                 return
             self._first = digits
-            self.step = EntryStep.SECOND
+            self._entry_step = EntryStep.SECOND
             self.retranslate()
             return
         problem = confirmation_problem(self._first, digits)
@@ -155,16 +172,15 @@ class PasswordResetScreen(Screen):
             self._start_over()
             self.show_error(self.tr(problem.text_key))
             return
-        self._new, self._first = digits, ""
-        # The transaction's choice: a token for this attempt, never the password itself.
-        self._attempt = secrets.token_hex(8)
-        self.step = EntryStep.CONFIRM
-        self._ask()
+        self._first = ""
+        # The transaction's choice: a token for this attempt (its key), with the password.
+        self._ask(PasswordAttempt(secrets.token_hex(8), digits))
 
-    def _ask(self) -> None:
+    def _ask(self, attempt: PasswordAttempt) -> None:
         self.entry.hide()
         phone = self._masked_phone()
-        self.confirm_panel.ask(
+        self.view.ask(
+            attempt,
             self.tr("line.pw_confirm_title", phone=phone),
             [
                 (self.tr("line.row_business"), self.tr("line.pw_business")),
@@ -175,36 +191,16 @@ class PasswordResetScreen(Screen):
         )
 
     # Transaction --------------------------------------------------------------------------
-    def _on_confirm_panel_cancelled(self) -> None:
+    def _on_cancelled(self) -> None:
         self.clear_messages()
         self._start_over()
 
-    def _on_confirm_panel_confirmed(self) -> None:
-        password, attempt = self._new, self._attempt
-        if not password or attempt is None or self.loading:
-            return
-        ctx = self.ctx
-        self.transact(
-            TransactionKind.PASSWORD_RESET,
-            attempt,
-            lambda key: ctx.backend.reset_password(password, idempotency_key=key),
-            lambda r: r.transaction_id,
-            self._on_reset_done,
-            on_error=self._on_reset_failed,
-            confirm=self.confirm_panel,
-        )
-
-    def _on_reset_failed(self, _exc: Exception) -> None:
-        # Refused (a lost answer keeps the confirmation open: Screen.transact).
-        error = self.error.text()
+    def _on_reset_refused(self, _exc: Exception) -> None:
+        # Refused (the message says why): the password is typed afresh.
         self._start_over()
-        self.show_error(error)
 
-    def _on_reset_done(self, result: m.TransactionResult) -> None:
-        self._wipe()
-        self.result = result
-        self.step = EntryStep.DONE
-        self.confirm_panel.close_question()
+    def _on_reset_done(self, _attempt: PasswordAttempt, _result: m.TransactionResult) -> None:
+        self._wipe()  # the flow keeps the answer, not the password
         self.entry.hide()
         self._show_result()
         self.finish()
@@ -212,9 +208,8 @@ class PasswordResetScreen(Screen):
     def _show_result(self) -> None:
         self.result_card.show(self.tr("line.pw_done"), self.tr("line.pw_done_note"))
 
-    def _on_receipt_clicked(self) -> None:
-        if self.result is not None:
-            offer_receipt(
-                self.print_panel,
-                line_receipt(self.result, doc_terminal(self.ctx), doc_customer(self.ctx)),
-            )
+    def _receipt(self) -> TransactionReceipt | None:
+        result = self.result
+        if result is None:
+            return None
+        return line_receipt(result, doc_terminal(self.ctx), doc_customer(self.ctx))

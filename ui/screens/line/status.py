@@ -7,22 +7,22 @@ request, and the screen says so, so nobody looks for a button that does not exis
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QWidget
 
 from common.masking import mask_phone
 from kiosk.backend import models as m
+from kiosk.flows.declared import LINE_ACTIONS
 from kiosk.idle import ScreenKind
 from kiosk.line import LineAction, available_action, line_receipt
-from kiosk.transactions import TransactionKind
+from printer.receipts.transaction import TransactionReceipt
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.print_panel import PrintPanel
-from ui.widgets.result_card import ResultCard, offer_receipt
+from ui.widgets.result_card import ResultCard
+from ui.widgets.transaction import TransactionView
 
 STATUS_KEYS: dict[m.LineStatus, str] = {
     m.LineStatus.NORMAL: "line.status_normal",
@@ -77,33 +77,50 @@ class LineStatusScreen(Screen):
         self.status_card.hide()
         self.layout_.addWidget(self.status_card)
         self.confirm_panel = ConfirmPanel(ctx.translator)
-        self.confirm_panel.confirmed.connect(self._on_confirm_panel_confirmed)
-        self.confirm_panel.cancelled.connect(self._on_confirm_panel_cancelled)
         self.layout_.addWidget(self.confirm_panel)
-        self.result_card = ResultCard(self, self._on_receipt_clicked)
-        self.layout_.addWidget(self.result_card.frame)
+        # 报停 and 复机 are two transaction kinds asked on the one panel.
+        self.views = {
+            action: TransactionView(
+                self,
+                tx,
+                self.confirm_panel,
+                self._on_done,
+                on_refused=self._on_refused,
+                on_cancelled=self._on_cancelled,
+            )
+            for action, tx in LINE_ACTIONS.items()
+        }
         self.print_panel = PrintPanel(ctx)
+        self.result_card = ResultCard(self, self.print_panel, self._receipt)
+        self.layout_.addWidget(self.result_card.frame)
         self.layout_.addWidget(self.print_panel)
         self.layout_.addStretch(1)
         self.line_status: m.LineStatus | None = None
-        self.asking: LineAction | None = None
-        self.result: m.TransactionResult | None = None
+
+    @property
+    def asking(self) -> LineAction | None:
+        """The action the confirmation asks about."""
+        return next((v.asking for v in self.views.values() if v.asking is not None), None)
+
+    @property
+    def result(self) -> m.TransactionResult | None:
+        """The backend's answer to the action done here."""
+        return next((v.answer for v in self.views.values() if v.answer is not None), None)
 
     # Screen API ---------------------------------------------------------------------------
-    def enter(self, params: Any) -> None:
+    def enter(self, params: object) -> None:
         self.reset()
         self.retranslate()
         self._load()
 
     def leave(self) -> None:
-        self.asking = None
-        self.confirm_panel.close_question()
+        for view in self.views.values():
+            view.close()
 
     def reset(self) -> None:
         self.line_status = None
-        self.asking = None
-        self.result = None
-        self.confirm_panel.close_question()
+        for view in self.views.values():
+            view.reset()
         self.result_card.clear()
         self.print_panel.reset()
         self.status_card.hide()
@@ -121,19 +138,19 @@ class LineStatusScreen(Screen):
         self.lost_note.setText(self.tr("line.lost_note"))
         if self.line_status is not None:
             self._show_status(self.line_status)
-        if self.asking is not None and not self.loading:
+        if self.asking is not None:
             self._ask(self.asking)
         if self.result is not None:
             self._show_result(self.result)
 
     # Status -------------------------------------------------------------------------------
-    def _load(self, keep_error: str = "") -> None:
+    def _load(self, refusal: Exception | None = None) -> None:
         ctx = self.ctx
 
         def shown(overview: m.AccountOverview) -> None:
             self._show_status(overview.status)
-            if keep_error:
-                self.show_error(keep_error)
+            if refusal is not None:  # why the action was refused, above the truth
+                self.show_error(self.describe(refusal))
 
         self.fetch(lambda: ctx.backend.overview(), shown)
 
@@ -171,7 +188,7 @@ class LineStatusScreen(Screen):
         self._ask(action)
 
     def _ask(self, action: LineAction) -> None:
-        self.asking = action
+        view = self.views[action]
         # The confirmation repeats the number and the business: the status card steps aside.
         self.status_card.hide()
         phone = self._masked_phone()
@@ -182,7 +199,8 @@ class LineStatusScreen(Screen):
                 (self.tr("line.row_effective"), self.tr("line.effective_now")),
                 (self.tr("line.row_fees"), self.tr("line.suspend_fees")),
             ]
-            self.confirm_panel.ask(
+            view.ask(
+                action,
                 self.tr("line.suspend_confirm_title", phone=phone),
                 rows,
                 self.tr("line.suspend_confirm_note"),
@@ -194,7 +212,8 @@ class LineStatusScreen(Screen):
                 (self.tr("line.row_phone"), phone),
                 (self.tr("line.row_effective"), self.tr("line.effective_now")),
             ]
-            self.confirm_panel.ask(
+            view.ask(
+                action,
                 self.tr("line.resume_confirm_title", phone=phone),
                 rows,
                 self.tr("line.resume_confirm_note"),
@@ -205,52 +224,20 @@ class LineStatusScreen(Screen):
         customer = self.ctx.sessions.current.customer
         return mask_phone(customer.phone) if customer is not None else ""
 
-    def _on_confirm_panel_cancelled(self) -> None:
-        self.asking = None
+    def _on_cancelled(self) -> None:
         if self.line_status is not None:
             self._show_status(self.line_status)
 
-    def _on_confirm_panel_confirmed(self) -> None:
-        action = self.asking
-        if action is None or self.loading:
-            return
-        ctx = self.ctx
-        if action is LineAction.SUSPEND:
-
-            def call(key: str) -> m.TransactionResult:
-                return ctx.backend.suspend(idempotency_key=key)
-        else:
-
-            def call(key: str) -> m.TransactionResult:
-                return ctx.backend.resume(idempotency_key=key)
-
-        # One key per action: a retry after a lost answer cannot suspend (or resume) twice.
-        self.transact(
-            TransactionKind(action.value),
-            action,
-            call,
-            lambda r: r.transaction_id,
-            self._on_done,
-            on_error=self._on_failed,
-            confirm=self.confirm_panel,
-        )
-
-    def _on_failed(self, exc: Exception) -> None:
+    def _on_refused(self, exc: Exception) -> None:
         from kiosk.backend.errors import Conflict
 
-        # Refused (a lost answer keeps the confirmation open: Screen.transact).
-        self.asking = None
-        self.confirm_panel.close_question()
         if isinstance(exc, Conflict):
             # The status changed elsewhere (e.g. a payment, another terminal): show the truth.
-            self._load(keep_error=self.error.text())
+            self._load(refusal=exc)
         elif self.line_status is not None:
             self._show_status(self.line_status)
 
-    def _on_done(self, result: m.TransactionResult) -> None:
-        self.asking = None
-        self.result = result
-        self.confirm_panel.close_question()
+    def _on_done(self, _action: LineAction, result: m.TransactionResult) -> None:
         self._show_result(result)
         self._show_status(result.status)
         self.finish()
@@ -261,9 +248,8 @@ class LineStatusScreen(Screen):
         else:
             self.result_card.show(self.tr("line.resume_done"), self.tr("line.resume_done_note"))
 
-    def _on_receipt_clicked(self) -> None:
-        if self.result is not None:
-            offer_receipt(
-                self.print_panel,
-                line_receipt(self.result, doc_terminal(self.ctx), doc_customer(self.ctx)),
-            )
+    def _receipt(self) -> TransactionReceipt | None:
+        result = self.result
+        if result is None:
+            return None
+        return line_receipt(result, doc_terminal(self.ctx), doc_customer(self.ctx))

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from common.hall_time import hall_now
-from common.money import fen_to_capitals, format_fen
+from common.money import format_fen
 from kiosk.idle import ScreenKind
 from printer.document import Document
 from printer.receipts.payment import CASH, PaymentReceipt, build_payment_receipt
@@ -274,7 +274,7 @@ class CashPayScreen(Screen):
                 self.tr(
                     "cash.done",
                     amount=format_fen(credited),
-                    capitals=fen_to_capitals(credited),
+                    capitals=self.ctx.translator.amount_in_words(credited),
                     balance=format_fen(balance) if balance is not None else "-",
                 )
             )

@@ -15,19 +15,23 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from common.hall_time import hall_now, to_hall
-from common.money import fen_to_capitals, format_fen
+from common.money import format_fen
 from kiosk.backend import models as m
 from kiosk.idle import ScreenKind
+from kiosk.money import headline, money_lines
 from kiosk.transactions import TransactionKind
 from kiosk.voice.prompts import Prompt
 from printer.document import Document
+from printer.escpos.status import PrinterStatus
 from printer.receipts.payment import PaymentReceipt, build_payment_receipt
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.card import card
+from ui.widgets.money import MoneyView, money_text
 from ui.widgets.print_panel import PrintPanel
 from ui.widgets.qr_code import QrCode
+from ui.widgets.waiting_dots import WaitingDots
 
 AMOUNTS_FEN = (2000, 3000, 5000, 10000, 20000, 30000)
 POLL_MS = 2000
@@ -69,6 +73,8 @@ class PayScreen(Screen):
         side = QVBoxLayout()
         side.addWidget(self.order_text)
         side.addWidget(self.order_hint)
+        self.waiting = WaitingDots()  # the customer's phone has not paid yet: still waiting
+        side.addWidget(self.waiting)
         side.addStretch(1)
         side.addWidget(self.again_button, 0, Qt.AlignmentFlag.AlignLeft)
         row = QHBoxLayout()
@@ -79,7 +85,13 @@ class PayScreen(Screen):
         holder.setLayout(row)
         self.order_card = card(holder)
         self.layout_.addWidget(self.order_card)
+        # After payment: the line's money as the backend now gives it, in the overview's widget.
+        self.money_view = MoneyView(ctx.translator)
+        self.money_view.hide()
+        self.layout_.addWidget(self.money_view)
         self.print_panel = PrintPanel(ctx)
+        if ctx.services.printer is not None:
+            ctx.services.printer.status_changed.connect(self._on_printer_status_changed)
         self.layout_.addWidget(self.print_panel)
         self.layout_.addStretch(1)
         self.order: m.PaymentOrder | None = None
@@ -97,31 +109,53 @@ class PayScreen(Screen):
 
     def leave(self) -> None:
         self._poll.stop()
+        self.waiting.stop()
 
     def reset(self) -> None:
         self._poll.stop()
         self.polls_in_flight = 0  # the old session's polls are dropped by its guard
         self.order = None
         self.qr.set_payload("")
+        self.money_view.show_money(None)
         self.print_panel.reset()
         self._show_amounts()
 
     def retranslate(self) -> None:
         super().retranslate()
+        self._show_hint()
         self.again_button.setText(self.tr("pay.again"))
         self.cash_button.setText(self.tr("pay.cash"))
         self.print_panel.retranslate()
         if self.order is not None:
             self._show_order(self.order)
 
+    def receipt_possible(self, status: PrinterStatus | None = None) -> bool:
+        """True unless the printer is missing or said it cannot print (paper out...): the
+        given ``status``, else the last one the printer gave."""
+        adapter = self.ctx.services.printer
+        if adapter is None:
+            return False
+        status = status or adapter.last_status
+        return status is None or status.ready
+
+    def _show_hint(self, status: PrinterStatus | None = None) -> None:
+        # Never promise a receipt the printer cannot give (issue 13 major 5).
+        possible = self.receipt_possible(status)
+        self.hint.setText(self.tr("pay.hint" if possible else "pay.hint_no_receipt"))
+
+    def _on_printer_status_changed(self, status: PrinterStatus) -> None:
+        self._show_hint(status)  # (emitted before the adapter's last_status is updated)
+
     # Steps --------------------------------------------------------------------------------
     def _show_amounts(self) -> None:
         self._poll.stop()
+        self.waiting.stop()
         self.order = None
         self.clear_messages()
         self.amounts.show()
         self.cash_button.setVisible(self.ctx.services.cash is not None)
         self.order_card.hide()
+        self.money_view.hide()
         self.print_panel.hide()
 
     def _on_amount_clicked(self, fen: int) -> None:
@@ -152,14 +186,20 @@ class PayScreen(Screen):
         self.cash_button.hide()
         self.order_card.show()
         amount = format_fen(order.amount_fen)
+        self.waiting.stop()
         if order.status is m.PaymentStatus.PAID:
             self._poll.stop()
             self.qr.hide()
-            balance = order.balance_after_fen
             self.order_text.setText(self.tr("pay.paid", amount=amount))
             self.order_hint.setText(
-                self.tr("pay.balance", balance=format_fen(balance)) if balance is not None else ""
+                self.tr(
+                    "pay.money_now", money=money_text(self.ctx.translator, headline(order.money))
+                )
+                if order.money is not None
+                else ""
             )
+            self.money_view.show_money(order.money)
+            self.money_view.setVisible(order.money is not None)
             self.again_button.hide()
             self._offer_receipt(order)
             self.finish()
@@ -170,17 +210,19 @@ class PayScreen(Screen):
             self.order_hint.setText(self.tr("pay.expired_hint"))
             self.again_button.show()
         else:
+            self.money_view.hide()
             self.qr.set_payload(order.qr_payload)
             self.qr.show()
             self.order_text.setText(self.tr("pay.scan", amount=amount))
             self.order_hint.setText(
                 self.tr(
                     "pay.scan_hint",
-                    capitals=fen_to_capitals(order.amount_fen),
+                    capitals=self.ctx.translator.amount_in_words(order.amount_fen),
                     time=to_hall(order.expires_at).strftime("%H:%M"),
                 )
             )
             self.again_button.show()
+            self.waiting.start(self.tr("pay.waiting"))
             self._schedule_poll()
 
     def _schedule_poll(self) -> None:
@@ -226,19 +268,28 @@ class PayScreen(Screen):
         if order is not None and order.status is m.PaymentStatus.PENDING and self.isVisible():
             self._schedule_poll()
 
+    def receipt(self, order: m.PaymentOrder) -> PaymentReceipt:
+        """The paid order's receipt: its money lines are the ones on screen (kiosk.money)."""
+        zh = self.ctx.translator.catalogue("zh_CN")  # receipts are printed in Chinese
+        money = (
+            tuple((zh[line.label.key], line.fen) for line in money_lines(order.money))
+            if order.money is not None
+            else ()
+        )
+        return PaymentReceipt(
+            terminal=doc_terminal(self.ctx),
+            customer=doc_customer(self.ctx),
+            terminal_serial=order.order_id[-6:],
+            transaction_no=order.order_id,
+            time=to_hall(order.paid_at or hall_now()),
+            amount_fen=order.amount_fen,
+            money=money,
+        )
+
     def _offer_receipt(self, order: m.PaymentOrder) -> None:
-        terminal, customer = doc_terminal(self.ctx), doc_customer(self.ctx)
-        paid_at = order.paid_at or hall_now()
+        receipt = self.receipt(order)
 
         def build() -> Document:
-            receipt = PaymentReceipt(
-                terminal=terminal,
-                customer=customer,
-                terminal_serial=order.order_id[-6:],
-                transaction_no=order.order_id,
-                time=to_hall(paid_at),
-                amount_fen=order.amount_fen,
-            )
             return build_payment_receipt(receipt, hall_now())
 
         self.print_panel.offer(build, None, keep_copy=True)

@@ -75,7 +75,7 @@ def advice_text(screen: Screen, options: kp.PlanOptions) -> str:
     return screen.tr(
         key,
         months=advice.months,
-        plan=advice.plan.name,
+        plan=screen.term(advice.plan.name),
         estimate=format_fen(advice.estimate_fen),
         saving=format_fen(advice.saving_fen),
     )

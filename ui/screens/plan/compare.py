@@ -5,8 +5,9 @@ Before asking, the operator's 入网协议 clauses for a plan change are fetched
 shows them and 确认办理 works only after 我已阅读并同意. The accepted version goes with the
 call and onto the receipt; an agreement updated meanwhile is fetched again and asked again.
 
-Nothing is sent before the customer confirms on the ConfirmPanel; the change goes through
-Screen.transact (journaled, one idempotency key per plan chosen). The backend has the last
+Nothing is sent before the customer confirms on the ConfirmPanel; the change is the declared
+PLAN_CHANGE (kiosk/flows/declared.py) run by a TransactionView (journaled, one idempotency key
+per plan and agreement version chosen). The backend has the last
 word: a plan already booked elsewhere meanwhile is refused there and said calmly here.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from common.hall_time import hall_now
@@ -22,8 +23,9 @@ from common.money import format_fen
 from kiosk import agreements as ka
 from kiosk import plans as kp
 from kiosk.backend import models as m
+from kiosk.flows.declared import PLAN_CHANGE, PlanChoice
 from kiosk.idle import ScreenKind
-from kiosk.transactions import TransactionKind
+from printer.receipts.transaction import TransactionReceipt
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.screens.plan.common import COMPARE, CompareParams, difference_text
@@ -31,7 +33,8 @@ from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.card import card
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.print_panel import PrintPanel
-from ui.widgets.result_card import offer_receipt
+from ui.widgets.result_card import ResultCard
+from ui.widgets.transaction import TransactionView
 
 # Rows of the comparison (label keys); the values come from _cells.
 ROW_KEYS = (
@@ -106,10 +109,15 @@ class PlanCompareScreen(Screen):
         actions.addWidget(self.change_button)
         self.layout_.addWidget(self.action_row)
         self.confirm = ConfirmPanel(ctx.translator)
-        self.confirm.confirmed.connect(self._on_confirm_confirmed)
-        self.confirm.cancelled.connect(self._on_confirm_cancelled)
         self.layout_.addWidget(self.confirm)
-        self.result_title = self.label(role="value")
+        self.view = TransactionView(
+            self,
+            PLAN_CHANGE,
+            self.confirm,
+            self._on_changed,
+            on_refused=self._on_change_refused,
+            on_cancelled=self._on_confirm_cancelled,
+        )
         result_grid = QGridLayout()
         result_grid.setHorizontalSpacing(28)
         result_grid.setVerticalSpacing(8)
@@ -126,24 +134,34 @@ class PlanCompareScreen(Screen):
         result_rows = QWidget()
         result_rows.setLayout(result_grid)
         self.services = self.label(role="explanation")
-        self.result_note = self.label(role="caption")
-        self.result = card(self.result_title, result_rows, self.services, self.result_note)
-        self.layout_.addWidget(self.result)
-        self.receipt_button = QPushButton()
-        self.receipt_button.setObjectName("planReceipt")
-        self.receipt_button.clicked.connect(self._on_receipt_button_clicked)
-        receipt_row = QHBoxLayout()
-        receipt_row.addWidget(self.receipt_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self.layout_.addLayout(receipt_row)
         self.print_panel = PrintPanel(ctx)
+        self.result_card = ResultCard(
+            self,
+            self.print_panel,
+            self._receipt,
+            body=[result_rows, self.services],
+            receipt_name="planReceipt",
+        )
+        self.result_title, self.result_note = self.result_card.text, self.result_card.note
+        self.result, self.receipt_button = self.result_card.frame, self.result_card.receipt_button
+        self.layout_.addWidget(self.result)
         self.layout_.addWidget(self.print_panel)
         self.layout_.addStretch(1)
         self.options: kp.PlanOptions | None = None
         self.code = ""
-        self.change: m.PlanChange | None = None
         self.agreement: m.Agreement | None = None  # the text asked about (fetched per question)
-        self.consented: m.Agreement | None = None  # the one accepted with the change
         self._clear()
+
+    @property
+    def change(self) -> m.PlanChange | None:
+        """The booked change (the flow's answer)."""
+        return self.view.answer
+
+    @property
+    def consented(self) -> m.Agreement | None:
+        """The agreement accepted with the booked change (it goes on the receipt)."""
+        choice = self.view.answered_choice
+        return choice.agreement if choice is not None else None
 
     # Screen API ---------------------------------------------------------------------------
     def enter(self, params: object) -> None:
@@ -172,25 +190,22 @@ class PlanCompareScreen(Screen):
         self.print_panel.retranslate()
         if self.options is not None:
             self._fill(self.options)
-            if not self.confirm.isHidden():
-                agreed = self.confirm.consented
-                self._ask(self.options)
-                self.confirm.consent_button.setChecked(agreed)  # a new language, same answer
+            if self.view.asking is not None:
+                self._ask(self.options)  # a new language: the same question, the same consent
         if self.change is not None:
             self._show_result(self.change)
 
     # Comparison ---------------------------------------------------------------------------
     def _clear(self) -> None:
+        self.view.reset()
         self.options = None
         self.code = ""
-        self.change = None
         self.agreement = None
-        self.consented = None
         self.name_current.clear()
         self.name_chosen.clear()
         for label in (*self.usage_cells, *(c for pair in self.cells for c in pair)):
             label.clear()
-        for label in (*self.result_values, self.result_title, self.services):
+        for label in (*self.result_values, self.services):
             label.clear()
         self.note.clear()
         self.difference.clear()
@@ -198,10 +213,8 @@ class PlanCompareScreen(Screen):
         self.comparison.show()
         self.action_row.show()
         self.change_button.setEnabled(True)
-        self.confirm.close_question()
-        self.result.hide()
+        self.result_card.clear()
         self.services.hide()
-        self.receipt_button.hide()
         self.print_panel.reset()
         self.clear_messages()
 
@@ -251,8 +264,8 @@ class PlanCompareScreen(Screen):
     def _fill(self, options: kp.PlanOptions) -> None:
         chosen = options.estimate(self.code)
         current = options.current
-        self.name_current.setText(current.plan.name)
-        self.name_chosen.setText(chosen.plan.name)
+        self.name_current.setText(self.term(current.plan.name))
+        self.name_chosen.setText(self.term(chosen.plan.name))
         left = self._cells(current, options.usage)
         right = self._cells(chosen, options.usage)
         for (a, b), x, y in zip(self.cells, left, right, strict=True):
@@ -302,7 +315,7 @@ class PlanCompareScreen(Screen):
 
         def failed(_exc: Exception) -> None:
             self.change_button.setEnabled(True)
-            self.confirm.close_question()
+            self.view.close()
             self.comparison.show()
             if self.options is not None:
                 self._fill(self.options)
@@ -318,8 +331,8 @@ class PlanCompareScreen(Screen):
         chosen = options.estimate(self.code).plan
         date = options.effective_on.isoformat()
         rows = [
-            (self.tr("plan.confirm_from"), options.current.plan.name),
-            (self.tr("plan.confirm_to"), chosen.name),
+            (self.tr("plan.confirm_from"), self.term(options.current.plan.name)),
+            (self.tr("plan.confirm_to"), self.term(chosen.name)),
             (
                 self.tr("plan.confirm_fee"),
                 self.tr("plan.per_month", amount=format_fen(chosen.monthly_fee_fen)),
@@ -329,8 +342,11 @@ class PlanCompareScreen(Screen):
         # The comparison gives way to the question (both do not fit a 1080p screen).
         self.comparison.hide()
         self.action_row.hide()
-        self.confirm.ask(
-            self.tr("plan.confirm_title", plan=chosen.name),
+        if self.agreement is None:
+            return
+        self.view.ask(
+            PlanChoice(self.code, self.agreement),
+            self.tr("plan.confirm_title", plan=self.term(chosen.name)),
             rows,
             self.tr("plan.confirm_note", date=date),
             agreement=self.agreement,
@@ -341,61 +357,46 @@ class PlanCompareScreen(Screen):
         if self.options is not None:
             self._fill(self.options)
 
-    def _on_confirm_confirmed(self) -> None:
-        code, agreement = self.code, self.agreement
-        if self.options is None or not code or self.change is not None or agreement is None:
-            return
-        if not self.confirm.consented:
-            return
-        ctx, version = self.ctx, agreement.version
-        self.consented = agreement
-        self.transact(
-            TransactionKind.PLAN_CHANGE,
-            (code, version),
-            lambda k: ctx.backend.change_plan(code, version, idempotency_key=k),
-            lambda change: change.transaction_id,
-            self._on_changed,
-            busy_key="plan.changing",
-            on_error=self._on_change_failed,
-            confirm=self.confirm,
-        )
-
-    def _on_change_failed(self, exc: Exception) -> None:
+    def _on_change_refused(self, exc: Exception) -> None:
         from kiosk.backend.errors import AgreementOutdated, Conflict, NotFound
 
-        self.consented = None
         if isinstance(exc, AgreementOutdated):
             # The operator updated the text meanwhile: read the new one and agree again.
-            self.confirm.close_question()
             self._ask_with_agreement(notice=self.tr("agreement.updated"))
             return
-        self.confirm.close_question()
         self.comparison.show()
         if isinstance(exc, Conflict | NotFound):
             # The backend refused (e.g. booked meanwhile at another terminal): nothing changed.
-            self.show_error(self.tr("plan.refused", detail=exc.message))
+            self.show_error(self.tr("plan.refused", detail=self.term(exc.message)))
         if self.options is not None:
             self._fill(self.options)
 
-    def _on_changed(self, change: m.PlanChange) -> None:
+    def _on_changed(self, _choice: PlanChoice, change: m.PlanChange) -> None:
         self._show_result(change)
         self.finish()
 
     def _show_result(self, change: m.PlanChange) -> None:
-        self.change = change
-        self.confirm.close_question()
         self.comparison.hide()
         self.action_row.hide()
         self.same_note.hide()
-        self.result_title.setText(self.tr("plan.done"))
-        values = (change.to_plan.name, change.effective_on.isoformat(), change.transaction_id)
+        values = (
+            self.term(change.to_plan.name),
+            change.effective_on.isoformat(),
+            change.transaction_id,
+        )
         for label, value in zip(self.result_values, values, strict=True):
             label.setText(value)
-        self.result_note.setText(self.tr("plan.confirm_note", date=change.effective_on.isoformat()))
-        self.result.show()
+        self.result_card.show(
+            self.tr("plan.done"), self.tr("plan.confirm_note", date=change.effective_on.isoformat())
+        )
         lines = []
         if change.services_kept:
-            lines.append(self.tr("plan.services_kept", names=self._join(change.services_kept)))
+            lines.append(
+                self.tr(
+                    "plan.services_kept",
+                    names=self._join([self.term(n) for n in change.services_kept]),
+                )
+            )
         if change.services_cancelled:
             lines.append(
                 self.tr("plan.services_cancelled", names=self._join(change.services_cancelled))
@@ -404,14 +405,11 @@ class PlanCompareScreen(Screen):
             lines.append(self.tr("plan.services_opened", names=self._join(change.services_opened)))
         self.services.setText("\n".join(lines))
         self.services.setVisible(bool(lines))
-        self.receipt_button.show()
 
-    def _on_receipt_button_clicked(self) -> None:
+    def _receipt(self) -> TransactionReceipt | None:
         change = self.change
         if change is None:
-            return
-        receipt = kp.plan_change_receipt(
+            return None
+        return kp.plan_change_receipt(
             change, doc_terminal(self.ctx), doc_customer(self.ctx), hall_now(), self.consented
         )
-
-        offer_receipt(self.print_panel, receipt)

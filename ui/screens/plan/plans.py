@@ -73,7 +73,7 @@ class PlanRow(QFrame):
     def fill(self, screen: Screen, options: kp.PlanOptions, best: bool) -> None:
         e = self.estimate
         plan = e.plan
-        self.name.setText(plan.name)
+        self.name.setText(screen.term(plan.name))
         self.current_mark.setText(screen.tr("plan.current"))
         self.current_mark.setVisible(e.is_current)
         self.booked_mark.setText(screen.tr("plan.booked", date=options.effective_on.isoformat()))

@@ -9,7 +9,7 @@ from common.hall_time import to_hall
 from common.masking import mask_phone
 from common.money import format_fen
 from kiosk.backend import models as m
-from kiosk.i18n import Translator
+from kiosk.i18n import DEFAULT_LOCALE, Translator
 from ui.widgets.keypad import Keypad
 
 
@@ -77,8 +77,18 @@ class CodePage(QWidget):
         if quote is None:
             return
         self.prompt.setText(self._tr.tr("services.code_prompt", phone=mask_phone(self._phone)))
-        # The backend's own confirmation text is what the customer confirms (Chinese, as sent).
-        self.text.setText(quote.confirmation_text)
+        # The backend's own confirmation text is what the customer confirms (Chinese, as
+        # sent); in another language the catalogue's words for the same order.
+        if self._tr.locale == DEFAULT_LOCALE:
+            self.text.setText(quote.confirmation_text)
+        else:
+            self.text.setText(
+                self._tr.tr(
+                    "services.confirm_title",
+                    name=self._tr.term(quote.service.name),
+                    fee=format_fen(quote.price_fen),
+                )
+            )
         self.starts.setText(
             self._tr.tr(
                 "services.starts",

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +34,9 @@ def service_row(name: str, detail: str, fee: str, action: QWidget) -> QFrame:
     row.setSpacing(20)
     row.addLayout(text, 1)
     row.addWidget(_label("categoryTotal", fee, wrap=False))
+    # The button keeps its whole text: the wrapping description gives way, never the action
+    # (退订 was drawn half cut off, and "Unsubscribe" is longer still).
+    action.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
     row.addWidget(action)
     holder = QWidget()
     holder.setLayout(row)

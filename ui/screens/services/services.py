@@ -1,5 +1,5 @@
-"""我的业务: current subscriptions with their monthly fee, unsubscribe in one tap, order with
-double confirmation (二次确认).
+"""我的业务: current subscriptions with their monthly fee, unsubscribe and order, each with a
+second confirmation (二次确认: one tap on 退订 used to cancel a service at once).
 
 Listing and unsubscribing need the summary level (password or SMS code), as on the backend.
 Ordering is sensitive (ID card + SMS code): a customer without it is sent to identification
@@ -34,6 +34,7 @@ from ui.navigation import level_enough
 from ui.screen import Screen
 from ui.screens.services.code_page import CodePage
 from ui.screens.services.rows import ServiceColumn, service_row
+from ui.screens.services.state import ServicesState
 from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.print_panel import PrintPanel
@@ -100,17 +101,9 @@ class ServicesScreen(Screen):
         self.code_page.code_entered.connect(self._on_code_page_code_entered)
         self.code_page.stopped.connect(self._on_code_page_stopped)
         self.layout_.addWidget(self.code_page, 1)
-        self.services: m.ServiceList | None = None
+        self.state = ServicesState()
         self.cancel_buttons: dict[str, QPushButton] = {}
         self.order_buttons: dict[str, QPushButton] = {}
-        self.ordering: m.Service | None = None  # the service of the question or the quote
-        self.quote: m.OrderQuote | None = None
-        self.agreement: m.Agreement | None = None  # the text asked about (fetched per question)
-        self.consented: m.Agreement | None = None  # accepted with the order in flight
-        self.done_agreement: m.Agreement | None = None  # accepted with the order in ``done``
-        # The last transaction done here, for the result line and its receipt.
-        self.done: tuple[m.ServiceChange, m.OrderQuote | None] | None = None
-        self._open_order: str | None = None  # service code to ask about once the list is in
         self._clear()
 
     # Screen API ---------------------------------------------------------------------------
@@ -118,7 +111,7 @@ class ServicesScreen(Screen):
         self._clear()
         self.retranslate()
         if isinstance(params, ServicesParams) and params.order is not None:
-            self._open_order = params.order
+            self.state.open_order = params.order
         self._load()
 
     def reset(self) -> None:
@@ -132,21 +125,16 @@ class ServicesScreen(Screen):
         self.code_page.retranslate()
         self._render()
         self._show_result()
-        if not self.confirm.isHidden() and self.ordering is not None:
+        if not self.confirm.isHidden() and self.state.unsubscribing is not None:
+            self._ask_unsubscribe(self.state.unsubscribing)
+        elif not self.confirm.isHidden() and self.state.ordering is not None:
             agreed = self.confirm.consented
-            self._ask(self.ordering)
+            self._ask(self.state.ordering)
             self.confirm.consent_button.setChecked(agreed)  # a new language, same answer
 
     # State ----------------------------------------------------------------------------------
     def _clear(self) -> None:
-        self.services = None
-        self.ordering = None
-        self.quote = None
-        self.done = None
-        self.agreement = None
-        self.consented = None
-        self.done_agreement = None
-        self._open_order = None
+        self.state = ServicesState()  # whole: nothing of the last customer or question stays
         self.confirm.close_question()
         self.code_page.clear()
         self.print_panel.reset()
@@ -161,7 +149,7 @@ class ServicesScreen(Screen):
         self.code_page.clear()
         self.hint.show()
         self.lists.show()
-        self.result_bar.setVisible(self.done is not None)
+        self.result_bar.setVisible(self.state.done is not None)
 
     def _hide_lists(self) -> None:
         self.hint.hide()
@@ -174,9 +162,9 @@ class ServicesScreen(Screen):
         self.fetch(lambda: ctx.backend.services(), self._loaded)
 
     def _loaded(self, services: m.ServiceList) -> None:
-        self.services = services
+        self.state.services = services
         self._render()
-        code, self._open_order = self._open_order, None
+        code, self.state.open_order = self.state.open_order, None
         service = next((s for s in ks.orderable(services) if s.code == code), None)
         if service is not None:
             self._ask_with_agreement(service)
@@ -188,14 +176,14 @@ class ServicesScreen(Screen):
 
     def _provider(self, service: m.Service) -> str:
         if ks.is_third_party(service):
-            return self.tr("services.provider_sp", name=service.sp_name)
-        return service.sp_name
+            return self.tr("services.provider_sp", name=self.term(service.sp_name))
+        return self.term(service.sp_name)
 
     def _fee(self, service: m.Service) -> str:
         return self.tr("services.fee", fee=format_fen(service.monthly_fee_fen))
 
     def _render(self) -> None:
-        services = self.services
+        services = self.state.services
         self.cancel_buttons = {}
         self.order_buttons = {}
         if services is None:
@@ -236,56 +224,88 @@ class ServicesScreen(Screen):
         else:
             action = QLabel(self.tr("services.ends", date=sub.ends_on.isoformat()))
             action.setProperty("role", "amount")
-        return service_row(service.name, detail, self._fee(service), action)
+        return service_row(self.term(service.name), detail, self._fee(service), action)
 
     def _catalogue_row(self, service: m.Service) -> QFrame:
         detail = self.tr(
-            "services.detail_about", provider=self._provider(service), about=service.description
+            "services.detail_about",
+            provider=self._provider(service),
+            about=self.term(service.description),
         )
         button = QPushButton(self.tr("services.order"))
         button.setObjectName("servicesOrder")
         button.setProperty("kind", "primary")
         button.clicked.connect(lambda _=False, s=service: self._on_order_clicked(s))
         self.order_buttons[service.code] = button
-        return service_row(service.name, detail, self._fee(service), button)
+        return service_row(self.term(service.name), detail, self._fee(service), button)
 
     def _show_result(self) -> None:
-        if self.done is None:
+        if self.state.done is None:
             self.result_bar.hide()
             return
-        change, quote = self.done
+        change, quote = self.state.done
         sub = change.subscription
         if quote is not None:
             text = self.tr(
                 "services.ordered",
-                name=sub.service.name,
+                name=self.term(sub.service.name),
                 fee=format_fen(quote.price_fen),
                 date=quote.starts_on.isoformat(),
             )
         else:
             ends = sub.ends_on.isoformat() if sub.ends_on else ""
-            text = self.tr("services.cancelled", name=sub.service.name, date=ends)
+            text = self.tr("services.cancelled", name=self.term(sub.service.name), date=ends)
         self.result.setText(text)
         self.result_bar.setVisible(not self.lists.isHidden())
 
-    # Unsubscribe: one tap -------------------------------------------------------------------
+    # Unsubscribe: question -> done ---------------------------------------------------------
     def _on_cancel_clicked(self, sub: m.Subscription) -> None:
         if self.loading or sub.ends_on is not None:
             return
-        code = sub.service.code
-        button = self.cancel_buttons.get(code)
-        if button is not None:
-            button.setEnabled(False)
+        self._ask_unsubscribe(sub)
+
+    def _ask_unsubscribe(self, sub: m.Subscription) -> None:
+        """Say what 退订 does and ask once more; nothing is sent before 确认退订."""
+        service = sub.service
+        self.state.unsubscribing = sub
+        self.state.ordering = None
         self.restore_kind()  # a new transaction: no going home under the customer's finger
+        self.clear_messages()
+        self._hide_lists()
+        self.question.show()
+        self.confirm.ask(
+            self.tr("services.unsubscribe_title", name=service.name),
+            [
+                (self.tr("services.row_provider"), self._provider(service)),
+                (self.tr("services.row_price"), self._fee(service)),
+                (self.tr("services.row_ends"), self.tr("services.unsubscribe_when")),
+            ],
+            self.tr("services.unsubscribe_note"),
+            confirm_key="services.unsubscribe_confirm",
+        )
+
+    def _unsubscribe(self, sub: m.Subscription) -> None:
+        code = sub.service.code
         self.print_panel.reset()
         ctx = self.ctx
+
+        def failed(_exc: Exception) -> None:
+            self.state.unsubscribing = None
+            message = self.error.text()
+            self._show_lists()
+            self._render()
+            if message:
+                self.show_error(message)
+
         self.transact(
             TransactionKind.SERVICE_CANCEL,
             ("cancel", code),
             lambda k: ctx.backend.cancel_service(code, idempotency_key=k),
             lambda change: change.transaction_id,
             lambda change: self._finished(change, None),
-            on_error=lambda _exc: self._render(),
+            busy_key="services.unsubscribing",
+            on_error=failed,
+            confirm=self.confirm,  # a lost answer: the question stays, 确认退订 resends it
         )
 
     # Order: question -> quote (SMS sent) -> code -> done ---------------------------------------
@@ -303,13 +323,13 @@ class ServicesScreen(Screen):
         ctx = self.ctx
 
         def loaded(agreement: m.Agreement) -> None:
-            self.agreement = agreement
+            self.state.agreement = agreement
             self._ask(service)
             if notice:
                 self.show_error(notice)
 
         def failed(_exc: Exception) -> None:
-            self.ordering = None
+            self.state.ordering = None
             self._show_lists()
 
         self.fetch(
@@ -320,7 +340,7 @@ class ServicesScreen(Screen):
         )
 
     def _ask(self, service: m.Service) -> None:
-        self.ordering = service
+        self.state.ordering = service
         self.restore_kind()
         self.clear_messages()
         self._hide_lists()
@@ -328,7 +348,7 @@ class ServicesScreen(Screen):
         self.confirm.ask(
             self.tr(
                 "services.confirm_title",
-                name=service.name,
+                name=self.term(service.name),
                 fee=format_fen(service.monthly_fee_fen),
             ),
             [
@@ -336,22 +356,26 @@ class ServicesScreen(Screen):
                 (self.tr("services.row_number"), service.service_number),
                 (self.tr("services.row_price"), self._fee(service)),
                 (self.tr("services.row_period"), self.tr("services.period")),
-                (self.tr("services.row_about"), service.description),
+                (self.tr("services.row_about"), self.term(service.description)),
             ],
             self.tr("services.confirm_note", phone=mask_phone(self._customer_phone())),
-            agreement=self.agreement,
+            agreement=self.state.agreement,
         )
 
     def _on_confirm_cancelled(self) -> None:
-        self.ordering = None
+        self.state.ordering = None
+        self.state.unsubscribing = None
         self._show_lists()
 
     def _on_confirm_confirmed(self) -> None:
-        service, agreement = self.ordering, self.agreement
+        if self.state.unsubscribing is not None:
+            self._unsubscribe(self.state.unsubscribing)
+            return
+        service, agreement = self.state.ordering, self.state.agreement
         if service is None or agreement is None or not self.confirm.consented:
             return
         ctx, code, version = self.ctx, service.code, agreement.version
-        self.consented = agreement
+        self.state.consented = agreement
         self.transact(
             TransactionKind.SERVICE_QUOTE,
             ("quote", code, version),
@@ -364,31 +388,31 @@ class ServicesScreen(Screen):
         )
 
     def _on_quote_failed(self, exc: Exception) -> None:
-        self.consented = None
-        if isinstance(exc, be.AgreementOutdated) and self.ordering is not None:
+        self.state.consented = None
+        if isinstance(exc, be.AgreementOutdated) and self.state.ordering is not None:
             # The operator updated the text meanwhile: read the new one and agree again.
             self.confirm.close_question()
-            self._ask_with_agreement(self.ordering, notice=self.tr("agreement.updated"))
+            self._ask_with_agreement(self.state.ordering, notice=self.tr("agreement.updated"))
             return
-        self.ordering = None
+        self.state.ordering = None
         self._show_lists()
 
     def _quoted(self, quote: m.OrderQuote) -> None:
-        self.quote = quote
+        self.state.quote = quote
         self.confirm.close_question()
         self.question.hide()
         self.code_page.start(quote, self._customer_phone())
         self._set_kind(ScreenKind.ENTRY)  # the shorter timeout of code entry
 
     def _on_code_page_stopped(self) -> None:
-        self.quote = None
-        self.ordering = None
+        self.state.quote = None
+        self.state.ordering = None
         self.restore_kind()
         self.clear_messages()
         self._show_lists()
 
     def _on_code_page_code_entered(self, code: str) -> None:
-        quote = self.quote
+        quote = self.state.quote
         if quote is None or self.loading:
             return
         if ks.quote_expired(quote, hall_now()):
@@ -419,7 +443,7 @@ class ServicesScreen(Screen):
         # Locked, expired or already answered: this order is over; show the truth again.
         message = self.error.text()
         if isinstance(exc, be.Conflict | be.NotFound):
-            message = self.tr("services.not_ordered", detail=exc.message)
+            message = self.tr("services.not_ordered", detail=self.term(exc.message))
         self._back_to_lists()
         self.fetch(lambda: self.ctx.backend.services(), lambda s: self._reloaded(s, message))
 
@@ -432,19 +456,20 @@ class ServicesScreen(Screen):
         self.show_error(self.tr("services.expired"))
 
     def _back_to_lists(self) -> None:
-        self.quote = None
-        self.ordering = None
+        self.state.quote = None
+        self.state.ordering = None
         self.restore_kind()
         self._show_lists()
 
     # Done -----------------------------------------------------------------------------------
     def _finished(self, change: m.ServiceChange, quote: m.OrderQuote | None) -> None:
-        if self.services is not None:
-            self.services = ks.with_change(self.services, change)
-        self.done = (change, quote)
-        self.done_agreement = self.consented if quote is not None else None
-        self.quote = None
-        self.ordering = None
+        if self.state.services is not None:
+            self.state.services = ks.with_change(self.state.services, change)
+        self.state.done = (change, quote)
+        self.state.done_agreement = self.state.consented if quote is not None else None
+        self.state.quote = None
+        self.state.ordering = None
+        self.state.unsubscribing = None
         self.code_page.clear()
         self.print_panel.reset()
         self.clear_messages()
@@ -454,12 +479,14 @@ class ServicesScreen(Screen):
         self.finish()
 
     def _on_receipt_button_clicked(self) -> None:
-        if self.done is None:
+        if self.state.done is None:
             return
-        change, quote = self.done
+        change, quote = self.state.done
         terminal, customer, now = doc_terminal(self.ctx), doc_customer(self.ctx), hall_now()
         if quote is not None:
-            receipt = ks.order_receipt(change, quote, terminal, customer, now, self.done_agreement)
+            receipt = ks.order_receipt(
+                change, quote, terminal, customer, now, self.state.done_agreement
+            )
         else:
             receipt = ks.cancel_receipt(change, terminal, customer, now)
 

@@ -33,6 +33,7 @@ SELECT = bytes.fromhex("AAAAAA9669 0003 2002 21")
 READ = bytes.fromhex("AAAAAA9669 0003 3001 32")
 READ_FP = bytes.fromhex("AAAAAA9669 0003 3010 23")
 SAM_ID = bytes.fromhex("AAAAAA9669 0003 12FF EE")
+RESET_SAM = bytes.fromhex("AAAAAA9669 0003 10FF EC")  # 00^03^10^FF = EC
 FIELDS = {
     "card_type": "resident",
     "name": "李秀英",
@@ -136,6 +137,14 @@ def test_read_with_fingerprint_sends_30_10_and_drops_the_fingerprint(
     reader.close()
     assert script.requests[-1] == READ_FP
     assert card.photo == PHOTO and card.name == "李秀英"
+
+
+def test_rearm_is_a_sam_reset_on_the_wire(script: ScriptedReader) -> None:
+    reader = opened(script)
+    script.reply(OK)
+    reader.rearm()
+    reader.close()
+    assert script.requests[-1] == RESET_SAM
 
 
 def test_sam_self_test_failure_at_open(script: ScriptedReader) -> None:

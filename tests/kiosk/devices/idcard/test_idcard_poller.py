@@ -53,6 +53,7 @@ class FakeReader:
         self.opened = 0
         self.closed = 0
         self.reads = 0
+        self.rearms = 0
         self.cancelled = threading.Event()
         self.block_finds = False  # find_card hangs like a stuck exchange until cancelled
         self._polled = threading.Condition()
@@ -98,6 +99,10 @@ class FakeReader:
             raise self.read_errors.pop(0)
         self.reads += 1
         return self.card
+
+    def rearm(self) -> None:
+        self.rearms += 1
+        self.halted = False  # the field powered down and up
 
 
 class Events:
@@ -170,6 +175,33 @@ def test_place_read_stay_remove_place_again(
         K.CARD_PRESENT,
         K.CARD_READ,
     ]
+
+
+def test_reread_reads_a_card_still_lying_there_again(
+    events: Events, run_poller: Callable[..., CardPoller]
+) -> None:
+    reader = FakeReader()
+    poller = run_poller(lambda: reader)
+    events.wait_for(K.READER_READY)
+    reader.place()
+    events.wait_for(K.CARD_READ)
+    reader.wait_polls(len(reader.find_times) + 2)
+    assert reader.reads == 1
+    poller.reread()
+    again = events.wait_for(K.CARD_READ, 2)
+    assert again.card == CARD and reader.reads == 2 and reader.rearms == 1
+    assert K.CARD_REMOVED not in events.kinds
+
+
+def test_reread_without_a_card_does_nothing(
+    events: Events, run_poller: Callable[..., CardPoller]
+) -> None:
+    reader = FakeReader()
+    poller = run_poller(lambda: reader)
+    events.wait_for(K.READER_READY)
+    poller.reread()
+    reader.wait_polls(len(reader.find_times) + 2)
+    assert reader.rearms == 0 and K.CARD_READ not in events.kinds
 
 
 def test_reader_that_keeps_finding_the_card_still_reads_it_once(
