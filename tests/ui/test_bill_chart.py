@@ -38,14 +38,9 @@ def test_the_median_line_breaks_around_a_bar_total(app: QApplication) -> None:
 
 
 def _median_y(chart: BillChart) -> float:
-    """The median line's height as painted (recomputed as paintEvent does)."""
-    from ui.widgets.bill_chart import LEGEND_H, MONTH_H, TOTAL_H
-
-    top = LEGEND_H + TOTAL_H + 8
-    bottom = chart.height() - MONTH_H - 8
-    positive = max(sum(v for _, v in b.stacks if v > 0) for b in chart.bars)
-    scale = (bottom - top) / positive
-    return top + positive * scale - chart.median_fen * scale
+    """The median line's height as painted (its rows follow the chart's style-sheet font)."""
+    assert chart.median_y > 0
+    return chart.median_y
 
 
 def _screen(locale: str) -> SimpleNamespace:

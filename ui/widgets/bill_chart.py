@@ -76,6 +76,7 @@ class BillChart(QWidget):
         self._pressed = ""
         self.label_rects: list[QRectF] = []  # the bar totals as last painted
         self.median_segments: list[tuple[float, float]] = []  # the median line as last painted
+        self.median_y = 0.0  # its height as last painted (the rows scale with the text)
 
     def sizeHint(self) -> QSize:
         return QSize(1200, 420)
@@ -184,6 +185,7 @@ class BillChart(QWidget):
             painter.setPen(QPen(TEXT, 2, Qt.PenStyle.DashLine))
             # The line stops short of any bar total it would cross (it struck one through).
             self.label_rects = labels
+            self.median_y = y_med
             self.median_segments = line_segments(left, left + width, y_med, labels)
             for x1, x2 in self.median_segments:
                 painter.drawLine(QPointF(x1, y_med), QPointF(x2, y_med))
