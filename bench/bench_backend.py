@@ -10,6 +10,12 @@
 SMS codes can only be re-sent after 60 s, so each line's details session (password + SMS) is
 opened once at setup and shared by the kiosks serving that line; every journey still starts
 with a password identification of its own.
+
+The seed and the server are pinned to the real business date of the run (the 5 closed months
+before it). The load generator uses bench.http1 (cheap in CPU: it shares the machine with the
+server). Run it alone with ``python -m bench backend``; ``BENCH_BACKEND_VERBOSE=1`` keeps the
+server's per-request route timings (bench_backend.log in ``BENCH_BACKEND_LOG_DIR``), which
+tell the time spent inside the app from the time queued before it.
 """
 
 from __future__ import annotations
@@ -26,12 +32,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
-import httpx
 import requests
 
 from backend.clock import Clock, closed_months
 from bench import Result
+from bench.http1 import Connection, HttpError
 
 REPO = Path(__file__).resolve().parents[1]
 # The real business date (Asia/Shanghai), pinned on the seed and the server of one run; the
@@ -220,7 +227,7 @@ class LoadStats:
 
 
 async def _kiosk(
-    client: httpx.AsyncClient,
+    server: tuple[str, int],
     phone: str,
     details: str,
     stop_at: float,
@@ -228,18 +235,21 @@ async def _kiosk(
     rng: random.Random,
     think_scale: float,
 ) -> None:
-    async def call(method: str, path: str, headers: dict[str, str], **kw: Any) -> Any:
+    conn = Connection(*server)
+
+    async def call(method: str, path: str, headers: dict[str, str], body: Any = None) -> Any:
         t0 = time.perf_counter()
         try:
-            r = await client.request(method, path, headers=headers, **kw)
-        except httpx.HTTPError as exc:
-            stats.errors.append(f"{path}: {type(exc).__name__}")
+            r = await asyncio.wait_for(conn.request(method, path, headers, body), 10)
+        except (HttpError, TimeoutError) as exc:
+            stats.errors.append(f"{path.split('?', maxsplit=1)[0]}: {type(exc).__name__}")
+            await conn.close()
             return None
         stats.latencies.append((time.perf_counter() - t0) * 1000)
-        if r.status_code >= 400:
-            stats.errors.append(f"{path}: HTTP {r.status_code}")
+        if r.status >= 400:
+            stats.errors.append(f"{path.split('?', maxsplit=1)[0]}: HTTP {r.status}")
             return None
-        return r.json() if r.content else {}
+        return r.json() if r.body else {}
 
     async def think(low: float = 2.0, high: float = 6.0) -> None:
         # A person reads a screen and touches the next button: seconds, not milliseconds.
@@ -248,7 +258,7 @@ async def _kiosk(
     await asyncio.sleep(rng.uniform(0, 5) * think_scale)  # customers do not all arrive at once
     while time.perf_counter() < stop_at:
         login = await call(
-            "POST", "/v1/sessions/password", TERMINAL, json={"phone": phone, "password": PASSWORD}
+            "POST", "/v1/sessions/password", TERMINAL, {"phone": phone, "password": PASSWORD}
         )
         if login is None:
             await think()
@@ -260,46 +270,51 @@ async def _kiosk(
         await call("GET", "/v1/bills", mine)
         await think()
         det = {**TERMINAL, "X-Session-Token": details}
-        month = rng.choice(MONTHS)
-        params: dict[str, Any] = {"month": month, "limit": 100}
+        query = f"month={rng.choice(MONTHS)}&limit=100"
         if rng.random() < 0.4:
-            params["kind"] = rng.choice(("call", "sms", "data"))
-        page = await call("GET", "/v1/records", det, params=params)
+            query += f"&kind={rng.choice(('call', 'sms', 'data'))}"
+        page = await call("GET", f"/v1/records?{query}", det)
         for _ in range(rng.randrange(0, 3)):
             if not page or not page.get("next_cursor"):
                 break
             await think(1.5, 4.0)
             page = await call(
-                "GET", "/v1/records", det, params={**params, "cursor": page["next_cursor"]}
+                "GET", f"/v1/records?{query}&cursor={quote(page['next_cursor'])}", det
             )
         await think()
         await call("DELETE", "/v1/sessions/current", mine)
         stats.journeys += 1
         await think(3.0, 8.0)  # the next customer steps up
+    await conn.close()
 
 
 async def _load(
     url: str, sessions: dict[str, str], kiosks: int, seconds: float, think_scale: float = 1.0
 ) -> LoadStats:
+    """``kiosks`` customers, each on its own keep-alive connection.
+
+    The load generator shares the machine's CPU with the server: it uses bench.http1 (a few
+    hundred microseconds a request) rather than httpx (about a millisecond), which on a
+    busy machine made the generator's own queue part of the latencies it measured."""
     stats = LoadStats()
     numbers = sorted(sessions)
-    limits = httpx.Limits(max_connections=kiosks + 10, max_keepalive_connections=kiosks + 10)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=10.0, trust_env=False) as c:
-        stop_at = time.perf_counter() + seconds
-        await asyncio.gather(
-            *(
-                _kiosk(
-                    c,
-                    numbers[k % len(numbers)],
-                    sessions[numbers[k % len(numbers)]],
-                    stop_at,
-                    stats,
-                    random.Random(k),
-                    think_scale,
-                )
-                for k in range(kiosks)
+    split = urlsplit(url)
+    server = (split.hostname or "127.0.0.1", split.port or 80)
+    stop_at = time.perf_counter() + seconds
+    await asyncio.gather(
+        *(
+            _kiosk(
+                server,
+                numbers[k % len(numbers)],
+                sessions[numbers[k % len(numbers)]],
+                stop_at,
+                stats,
+                random.Random(k),
+                think_scale,
             )
+            for k in range(kiosks)
         )
+    )
     return stats
 
 

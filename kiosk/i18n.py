@@ -71,25 +71,33 @@ class Translator:
 
     def __init__(self, locale: str = DEFAULT_LOCALE, directory: Path = CATALOGUE_DIR) -> None:
         self._directory = directory
-        parsed: dict[str, Catalogue] = {
-            loc: read_catalogue(directory / f"{loc}.po") for loc in available_locales(directory)
-        }
-        if DEFAULT_LOCALE not in parsed:
+        known = available_locales(directory)
+        if DEFAULT_LOCALE not in known:
             raise ValueError(f"{directory}: no {DEFAULT_LOCALE}.po (the reference catalogue)")
-        if locale not in parsed:
+        if locale not in known:
             raise ValueError(f"unknown locale {locale!r}")
-        self._parsed = parsed
-        self._catalogues = {loc: c.flat() for loc, c in parsed.items()}
+        self._known = known
+        # Parsed on first use: only the reference (every fallback and the backend's terms
+        # need it) and the starting language are read before the first paint.
+        self._parsed: dict[str, Catalogue] = {}
+        self._flat: dict[str, dict[str, str]] = {}
+        self._load(DEFAULT_LOCALE)
+        self._load(locale)
         self._locale = locale
         self._listeners: list[Callable[[str], None]] = []
         # the backend's word (the zh_CN text of a term. entry) -> its key
         self._terms = {
-            text: key
-            for key, text in self._catalogues[DEFAULT_LOCALE].items()
-            if key.startswith(TERM)
+            text: key for key, text in self._flat[DEFAULT_LOCALE].items() if key.startswith(TERM)
         }
         self._unknown_terms: set[str] = set()
         self._untranslated: set[tuple[str, str]] = set()
+
+    def _load(self, locale: str) -> dict[str, str]:
+        flat = self._flat.get(locale)
+        if flat is None:
+            parsed = self._parsed[locale] = read_catalogue(self._directory / f"{locale}.po")
+            flat = self._flat[locale] = parsed.flat()
+        return flat
 
     @property
     def locale(self) -> str:
@@ -98,7 +106,7 @@ class Translator:
     @property
     def locales(self) -> list[str]:
         """Every language there is a catalogue for, the reference first."""
-        return list(self._catalogues)
+        return list(self._known)
 
     def next_locale(self) -> str:
         """The language the language button switches to (round the catalogues in order)."""
@@ -107,8 +115,9 @@ class Translator:
 
     def set_locale(self, locale: str) -> None:
         """Switch language; listeners retranslate what they show."""
-        if locale not in self._catalogues:
+        if locale not in self._known:
             raise ValueError(f"unknown locale {locale!r}")
+        self._load(locale)
         if locale == self._locale:
             return
         self._locale = locale
@@ -124,13 +133,13 @@ class Translator:
 
     def tr(self, key: str, /, **values: object) -> str:
         """The message for ``key`` in the current locale, formatted with ``values``."""
-        catalogue = self._catalogues[self._locale]
+        catalogue = self._load(self._locale)
         text = catalogue.get(key)
         if text is None:
             # Show the Chinese text. Missing in a shipped catalogue: a bug caught by tests; in
             # one an operator dropped in: not yet translated (said once).
-            text = self._catalogues[DEFAULT_LOCALE].get(key, key)
-            if self._locale in SHIPPED_LOCALES or key not in self._catalogues[DEFAULT_LOCALE]:
+            text = self._load(DEFAULT_LOCALE).get(key, key)
+            if self._locale in SHIPPED_LOCALES or key not in self._load(DEFAULT_LOCALE):
                 log.error("missing translation %s for %s", key, self._locale)
             elif (self._locale, key) not in self._untranslated:
                 self._untranslated.add((self._locale, key))
@@ -140,9 +149,8 @@ class Translator:
     def n(self, key: str, count: int, /, **values: object) -> str:
         """The plural form of ``key`` for ``count`` (``{n}`` is the count)."""
         forms = self.tr(key).split(PLURAL_SEPARATOR)
-        catalogue = self._parsed[
-            self._locale if key in self._catalogues[self._locale] else DEFAULT_LOCALE
-        ]
+        locale = self._locale if key in self._load(self._locale) else DEFAULT_LOCALE
+        catalogue = self._parsed[locale]
         form = forms[min(catalogue.plural_index(count), len(forms) - 1)]
         return form.format(n=count, **values)
 
@@ -183,7 +191,7 @@ class Translator:
         if not word:
             return ""
         key = self._terms.get(word) or (
-            TERM + word if TERM + word in self._catalogues[DEFAULT_LOCALE] else None
+            TERM + word if TERM + word in self._load(DEFAULT_LOCALE) else None
         )
         if key is not None:
             return self.tr(key)
@@ -220,14 +228,15 @@ class Translator:
         return "".join(out)
 
     def has_term(self, word: str) -> bool:
-        return word in self._terms or TERM + word in self._catalogues[DEFAULT_LOCALE]
+        return word in self._terms or TERM + word in self._load(DEFAULT_LOCALE)
 
     def has(self, key: str) -> bool:
         """Is there a message ``key`` (for keys derived from codes: fall back when not)?"""
-        return key in self._catalogues[DEFAULT_LOCALE]
+        return key in self._load(DEFAULT_LOCALE)
 
     def keys(self) -> set[str]:
-        return set(self._catalogues[DEFAULT_LOCALE])
+        return set(self._load(DEFAULT_LOCALE))
 
     def catalogue(self, locale: str) -> dict[str, str]:
-        return dict(self._catalogues[locale])
+        return dict(self._load(locale))
+

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from kiosk.backend import models as m
+from kiosk.backend.factors import Factor
 from kiosk.idle import Cause, ScreenKind
 from kiosk.session import EndReason
 from ui import theme
@@ -24,6 +24,8 @@ from ui.screen import Screen
 from ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    # Types only: the backend's models (~14 ms to import) are not needed for the first frame.
+    from kiosk.backend import models as m
     from kiosk.voice.guide import VoiceGuide
     from ui.loop_probe import LoopProbe
     from ui.screens.admin import AdminPinScreen, AdminScreen
@@ -251,7 +253,7 @@ class Shell(QObject):
             if isinstance(screen, IdentifyScreen):
                 screen.on_card(card)
             return
-        if not session.has(m.Factor.ID_CARD):
+        if not session.has(Factor.ID_CARD):
             self._add_card_factor(card)
 
     def _add_card_factor(self, card: object) -> None:

@@ -60,9 +60,13 @@ def _transaction_out(tx: ops.Transaction) -> TransactionOut:
 @router.post("/password", response_model=TransactionOut, summary="Reset the service password")
 def reset_password(body: PasswordIn, cust: Sensitive, st: State, key: IdemKey) -> JSONResponse:
     """Simple passwords (same/sequential digits, taken from the number) are refused."""
+    # Hashed before the write transaction: PBKDF2 must not hold SQLite's one writer.
+    secret = ops.new_password_secret(body.new_password)
 
     def op(conn: Connection) -> TransactionOut:
-        return _transaction_out(ops.reset_password(conn, cust, body.new_password, st.clock.now()))
+        return _transaction_out(
+            ops.reset_password(conn, cust, body.new_password, secret, st.clock.now())
+        )
 
     # Stored only keyed with the deployment's secret (run_idempotent): no table cracks it.
     fp = fingerprint("password", cust.line_id, body.new_password)

@@ -42,6 +42,12 @@ class WriterQueue:
         self._owner: int | None = None
 
     @property
+    def busy(self) -> bool:
+        """A write transaction holds the turn."""
+        with self._lock:
+            return self._busy
+
+    @property
     def waiting(self) -> int:
         """Writers queued behind the current one."""
         with self._lock:

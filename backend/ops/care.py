@@ -171,19 +171,31 @@ def disputes_of(conn: Connection, line_id: int) -> list[Dispute]:
     ]
 
 
+def new_password_secret(password: str) -> tuple[str, str]:
+    """(salt, hash) of a new service password: computed before the write transaction."""
+    salt = new_salt()
+    return salt, hash_password(password, salt)
+
+
 def reset_password(
-    conn: Connection, cust: Customer, new_password: str, now: dt.datetime
+    conn: Connection,
+    cust: Customer,
+    new_password: str,
+    secret: tuple[str, str],
+    now: dt.datetime,
 ) -> Transaction:
-    """Simple passwords (same/sequential digits, taken from the number) are refused."""
+    """Simple passwords (same/sequential digits, taken from the number) are refused.
+
+    ``secret`` is :func:`new_password_secret` of ``new_password``."""
     line = line_by_id(conn, cust.line_id)
     problem = password_problem(new_password, line.number)
     if problem is not None:
         raise e.InvalidInput(problem, field="new_password")
-    salt = new_salt()
+    salt, pw_hash = secret
     conn.execute(
         update(t.lines)
         .where(t.lines.c.id == line.id)
-        .values(password_salt=salt, password_hash=hash_password(new_password, salt))
+        .values(password_salt=salt, password_hash=pw_hash)
     )
     # Every other session of the line ends (one opened with the old password among them);
     # this one, opened with ID card + SMS, keeps going without the password factor.

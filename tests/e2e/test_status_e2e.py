@@ -69,6 +69,7 @@ def test_the_acceptor_state_and_box_fill_reach_the_fleet_listing(
         )
         shell = start_shell(config, ShellOptions(installers=[]))
         try:
+            show_painted(shell)  # the reporter starts once the first frame is on screen
             assert shell.ctx.services.cash is not None
             desk = shell.ctx.services.cash.get()
             assert desk.wait_for(lambda _v: desk.available, 20)
@@ -76,6 +77,8 @@ def test_the_acceptor_state_and_box_fill_reach_the_fleet_listing(
             qtbot.waitUntil(lambda: desk.ledger.device().last_counter is not None, timeout=10_000)
             emulator.stacker_full()
             assert desk.wait_for(lambda _v: "cash_stacker_full" in desk.problems(), 10)
+            # The reporter is attached on the turn after the first frame (ui/app.py).
+            qtbot.waitUntil(lambda: shell.status_reporter is not None, timeout=10_000)
             reporter = shell.status_reporter
             assert reporter is not None
             reporter.report_now()

@@ -11,7 +11,13 @@ import pytest
 
 from common.money import fen_to_english_words
 from kiosk import bills as kb
-from kiosk.catalogues import CATALOGUE_DIR, plural_keys, read_catalogue, write_catalogue
+from kiosk.catalogues import (
+    CATALOGUE_DIR,
+    CatalogueError,
+    plural_keys,
+    read_catalogue,
+    write_catalogue,
+)
 from kiosk.config import ConfigError, Mode, config_from_dict
 from kiosk.i18n import Translator
 
@@ -131,3 +137,20 @@ def test_a_locale_without_a_catalogue_is_refused() -> None:
         Translator("fr")
     with pytest.raises(ConfigError, match=r"ui\.locale"):
         config_from_dict({"ui": {"locale": "fr"}}, Mode.DEMO)
+
+
+def test_only_the_reference_and_the_starting_language_are_read_before_use(
+    tmp_path: Path,
+) -> None:
+    """Start-up reads no catalogue it does not need (each file is ~5-10 ms before the first
+    paint); another language is read when the customer switches to it."""
+    for name in ("zh_CN.po", "en.po"):
+        shutil.copy(CATALOGUE_DIR / name, tmp_path / name)
+    (tmp_path / "fr.po").write_text("this is not a PO file\n", encoding="utf-8")
+    translator = Translator("zh_CN", tmp_path)  # fr.po is listed, not parsed
+    assert translator.locales == ["zh_CN", "en", "fr"]
+    assert translator.tr("home.welcome") == Translator("zh_CN").tr("home.welcome") != "home.welcome"
+    (tmp_path / "en.po").unlink()  # not read yet: switching reads it now and fails
+    with pytest.raises(CatalogueError):
+        translator.set_locale("en")
+    assert translator.locale == "zh_CN"

@@ -29,18 +29,12 @@ def test_the_median_line_breaks_around_a_bar_total(app: QApplication) -> None:
     # The median (11000) runs right through the total written above the 2026-02 bar (12000).
     chart.set_data(bars, 11500, {fixed: "套餐及固定费"}, "通常水平 ¥115.00")
     chart.grab()  # paints
-    crossed = [r for r in chart.label_rects if r.top() <= _median_y(chart) <= r.bottom()]
+    crossed = [r for r in chart.label_rects if r.top() <= chart.median_y <= r.bottom()]
     assert crossed, "the case under test: a total sits on the median line"
     for x1, x2 in chart.median_segments:
         for r in crossed:
             assert x2 <= r.left() or x1 >= r.right(), (x1, x2, r)
     assert chart.median_segments  # the line is still drawn elsewhere
-
-
-def _median_y(chart: BillChart) -> float:
-    """The median line's height as painted (its rows follow the chart's style-sheet font)."""
-    assert chart.median_y > 0
-    return chart.median_y
 
 
 def _screen(locale: str) -> SimpleNamespace:

@@ -67,7 +67,10 @@ from ui.app import show, start_shell, stop_shell
 from ui.first_paint import after_first_paint
 from PySide6.QtCore import QTimer
 
-LATER = ("kiosk.voice.guide", "kiosk.voice.player", "subprocess", "ui.status_reporter", "socket")
+LATER = (
+    "kiosk.voice.guide", "kiosk.voice.player", "subprocess", "ui.status_reporter", "socket",
+    "kiosk.backend.models",
+)
 shell = start_shell(Config())
 seen = {}
 

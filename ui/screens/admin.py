@@ -234,7 +234,7 @@ class AdminScreen(Screen):
             self.tr(
                 "admin.info",
                 terminal=cfg.terminal.id,
-                hall=cfg.terminal.hall_name,
+                hall=cfg.terminal.hall_name_in(self.ctx.translator.locale),
                 backend=cfg.backend.url,
             )
         )
@@ -369,7 +369,7 @@ class AdminScreen(Screen):
         self._copies = printer.history() if printer is not None else []
         self.receipts.clear()
         for copy in self._copies:
-            self.receipts.addItem(f"{copy.printed_at:%m-%d %H:%M:%S}  {copy.title}")
+            self.receipts.addItem(f"{copy.printed_at:%m-%d %H:%M:%S}  {self.term(copy.title)}")
         self.reprint_button.setEnabled(bool(self._copies))
         if self._copies:
             self.receipts.setCurrentRow(0)

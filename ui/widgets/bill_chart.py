@@ -76,7 +76,7 @@ class BillChart(QWidget):
         self._pressed = ""
         self.label_rects: list[QRectF] = []  # the bar totals as last painted
         self.median_segments: list[tuple[float, float]] = []  # the median line as last painted
-        self.median_y = 0.0  # its height as last painted (the rows scale with the text)
+        self.median_y = 0.0  # its height as last painted
 
     def sizeHint(self) -> QSize:
         return QSize(1200, 420)
