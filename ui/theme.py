@@ -27,6 +27,7 @@ SCALES: dict[str, dict[str, int]] = {
         "header": 104,
         "header_button": 80,  # the standard target minimum (it was 72)
         "records_min": 144,  # 详单's table: two rows at the least
+        "banner_pad": 16,  # above and below the words of an error or notice
     },
     "large": {
         # issue 13 Deliver 4: body >= 36 px, secondary text >= 30 px, every target >= 110 px
@@ -42,11 +43,15 @@ SCALES: dict[str, dict[str, int]] = {
         "key": 110,
         "key_w": 180,
         "tile": 170,  # titles only in large-text mode (ui/screens/home.py)
-        "header": 134,
+        "header": 126,  # header_button + 2 x 8 px
         "header_button": 110,
         "records_min": 420,  # 详单's table: five rows, the page scrolls for the rest (issue 13)
+        "banner_pad": 10,  # the words are bigger: less room around them keeps keypads in view
     },
 }
+
+# Room around words, not sizes of words or targets: these may shrink in large-text mode.
+SPACINGS = frozenset({"banner_pad"})
 
 # What every screen must keep (tests/ui/walk_audit.py): the smallest text and tap target.
 MINIMUMS: dict[str, dict[str, int]] = {

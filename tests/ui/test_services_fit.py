@@ -19,6 +19,7 @@ from kiosk.config import Config, UiConfig
 from kiosk.session import Customer
 from tests.fixtures.backend_stub import StubBackend
 from tests.fixtures.qt import show_painted
+from tests.ui.walk_audit import settle
 from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
 from ui.context import BackendHandle, Services
@@ -102,7 +103,7 @@ def shell(request: pytest.FixtureRequest, app: QApplication) -> Iterator[Shell]:
 
 
 def _fits(shell: Shell, what: str) -> None:
-    QApplication.processEvents()
+    settle()  # the rows' wrapped words take a few layout passes inside the scrolled page
     assert shell.window.minimumSizeHint().height() <= 1080, what
     assert shell.window.height() == 1080, what
     folder = os.environ.get("SERVICES_FIT_SHOTS")  # look at them while working on the screen

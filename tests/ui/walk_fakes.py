@@ -11,6 +11,7 @@ from common.hall_time import HALL_TZ
 from common.months import closed_months, month_end, month_of, month_start
 from kiosk.backend import models as m
 from kiosk.bills import DATA, DISCOUNT, FIXED, MESSAGING, SP, VAS, VOICE
+from kiosk.money import LineMoney, MoneyKind
 from tests.fixtures.backend_stub import StubBackend
 from tests.ui.line_fakes import LineBackend
 from tests.ui.test_plan_ui import FakeBackend as PlanBackend
@@ -61,7 +62,8 @@ def _bill(month: str, extra_fen: int) -> m.MonthBill:
         m.BillCategory(DISCOUNT, -1000, "老用户话费优惠。", _items(("话费优惠", -1000))),
     )
     total = sum(c.total_fen for c in categories)
-    account = m.BillAccount(2000, total, total + 2000, total, 2000)
+    # post-paid, paid in full: 本月费用 = 已缴, nothing due
+    account = m.BillAccount(0, total, total, total, 0, MoneyKind.POSTPAID, 0)
     return m.MonthBill(
         month,
         month_start(month),
@@ -201,22 +203,23 @@ class WalkBackend(StubBackend):
         return None
 
     def overview(self) -> m.AccountOverview:
+        # post-paid 全球通: ¥96.30 of this month so far is due, ¥103.70 of ¥200 credit left
         return m.AccountOverview(
-            month_of(TODAY),
-            "138****8000",
-            "张*峰",
-            "全球通",
-            self.line_part.status,
-            False,
-            2000,
-            20000,
-            22000,
-            9630,
-            None,
-            5000,
-            PLAN,
-            None,
-            USAGE,
+            month=month_of(TODAY),
+            phone_masked="138****8000",
+            name_masked="张*峰",
+            brand="全球通",
+            status=self.line_part.status,
+            is_prepaid=False,
+            balance_fen=-9630,
+            credit_fen=20000,
+            money=LineMoney(MoneyKind.POSTPAID, 10370, 9630, 20000),
+            month_to_date_fen=9630,
+            days_until_suspension=None,
+            reminder_threshold_fen=5000,
+            plan=PLAN,
+            next_plan=None,
+            usage=USAGE,
         )
 
     def bills(self) -> list[m.MonthBill]:

@@ -74,7 +74,7 @@ class Header(QFrame):
         self.voice_button.setVisible(False)
         self._voice_on = False
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(32, 12, 32, 12)
+        layout.setContentsMargins(32, 8, 32, 8)  # the buttons fill the bar (kiosk.qss)
         layout.setSpacing(24)
         layout.addLayout(names)
         layout.addStretch(1)

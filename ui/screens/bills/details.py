@@ -38,7 +38,7 @@ from ui.shared.customer import (
     doc_terminal,
     with_bills,
 )
-from ui.widgets.columns import keep_first_column_whole
+from ui.widgets.columns import fit_columns
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.flow import FlowLayout
 from ui.widgets.print_panel import PrintPanel
@@ -115,7 +115,7 @@ class DetailsScreen(Screen):
         vertical.hide()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(ROW_HEIGHT)
-        keep_first_column_whole(self.table.horizontalHeader())
+        fit_columns(self.table.horizontalHeader())
         enable_touch_scroll(self.table)
         self.table.setMinimumHeight(2 * ROW_HEIGHT)
         self.layout_.addWidget(self.table, 1)
