@@ -24,6 +24,10 @@ Beside both it reports the *CPU* stall: of the worst gap, how much was the GUI t
 CPU time (``time.thread_time``). A self stall much longer than its CPU stall is a GUI thread
 that waited (a blocking call, the GIL held by a worker) rather than one that worked.
 
+The probe samples no stacks: reading a running GUI thread's stack from another thread
+(``sys._current_frames`` from a Python thread, or ``faulthandler.dump_traceback_later``)
+crashed the kiosk with SIGSEGV in the soak and in the fault suite.
+
 The figures go to the log at exit and, when ``KIOSK_LOOP_PROBE`` names a file, to that file as
 JSON each time the maximum grows (so a kiosk killed with SIGKILL still leaves its figure) and
 at stop. The file is written by a thread of the probe's own, never by the GUI thread: on a busy
