@@ -24,11 +24,9 @@ Beside both it reports the *CPU* stall: of the worst gap, how much was the GUI t
 CPU time (``time.thread_time``). A self stall much longer than its CPU stall is a GUI thread
 that waited (a blocking call, the GIL held by a worker) rather than one that worked.
 
-``KIOSK_STALL_STACKS=1`` (diagnosis only, off by default) arms ``faulthandler`` on every tick:
-when the next tick is more than ``STALL_STACKS_S`` late, its own C thread writes every thread's
-Python stack to ``<probe file>.stacks`` (or stderr), without the GIL and without touching the
-threads' frames from Python. (Sampling ``sys._current_frames`` from a Python thread instead
-crashed the kiosk with SIGSEGV, in the soak and in this session's own diagnosis.)
+The probe samples no stacks: reading a running GUI thread's stack from another thread
+(``sys._current_frames`` from a Python thread, or ``faulthandler.dump_traceback_later``)
+crashed the kiosk with SIGSEGV in the soak and in the fault suite.
 
 The figures go to the log at exit and, when ``KIOSK_LOOP_PROBE`` names a file, to that file as
 JSON each time the maximum grows (so a kiosk killed with SIGKILL still leaves its figure) and
@@ -39,7 +37,6 @@ soak read that file.
 
 from __future__ import annotations
 
-import faulthandler
 import json
 import logging
 import os
@@ -48,15 +45,12 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO
 
 from PySide6.QtCore import QObject, QTimer
 
 log = logging.getLogger(__name__)
 
 PROBE_FILE_ENV = "KIOSK_LOOP_PROBE"
-STACKS_ENV = "KIOSK_STALL_STACKS"
-STALL_STACKS_S = 0.045  # a tick this late (beyond its interval) has its stacks written
 INTERVAL_MS = 20
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 STALL_LOG_S = 0.05  # a stall a customer feels is worth a log line
@@ -86,7 +80,6 @@ class LoopProbe(QObject):
         interval_ms: int = INTERVAL_MS,
         report_path: Path | None = None,
         clock: Callable[[], float] = time.perf_counter,
-        stacks_path: Path | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -105,8 +98,6 @@ class LoopProbe(QObject):
         self._written_ms = -1.0
         self._writer = _ReportWriter(report_path) if report_path is not None else None
         self._ticks = 0
-        self._stacks_path = stacks_path
-        self._stacks: IO[str] | None = None
         self._was_ready = False
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
@@ -118,12 +109,7 @@ class LoopProbe(QObject):
     ) -> LoopProbe:
         """The composition root's probe; the report file comes from ``KIOSK_LOOP_PROBE``."""
         path = os.environ.get(PROBE_FILE_ENV, "")
-        stacks: Path | None = None
-        if os.environ.get(STACKS_ENV, "") == "1":
-            stacks = Path(path + ".stacks") if path else Path("/dev/stderr")
-        return cls(
-            ready, report_path=Path(path) if path else None, stacks_path=stacks, parent=parent
-        )
+        return cls(ready, report_path=Path(path) if path else None, parent=parent)
 
     def start(self) -> None:
         """Start ticking (after the first paint: the ``Qt`` namespace is not loaded before)."""
@@ -134,25 +120,18 @@ class LoopProbe(QObject):
         self._last = self._clock()
         self._cpu = time.thread_time()
         self._running = True
-        if self._stacks_path is not None:
-            self._stacks = self._stacks_path.open("a", encoding="utf-8")
-            self._arm_stacks()
         self._timer.start()
 
     def pause(self) -> None:
         """Stop measuring for a while: work a test harness does on the GUI thread (the soak's
         heap scan) is not the kiosk's stall."""
         self._timer.stop()
-        if self._stacks is not None:
-            faulthandler.cancel_dump_traceback_later()
 
     def resume(self) -> None:
         if self._running:
             self._waited_ns = self._runqueue.waited_ns(refresh=True)
             self._last = self._clock()
             self._cpu = time.thread_time()
-            if self._stacks is not None:
-                self._arm_stacks()
             self._timer.start()
 
     def stop(self) -> None:
@@ -162,10 +141,6 @@ class LoopProbe(QObject):
         self._running = False
         self._timer.stop()
         self._runqueue.close()
-        if self._stacks is not None:
-            faulthandler.cancel_dump_traceback_later()
-            self._stacks.close()
-            self._stacks = None
         stalls = self.stalls()
         log.info(
             "event loop: max stall %.1f ms (self %.1f, CPU %.1f) after start-up "
@@ -202,8 +177,6 @@ class LoopProbe(QObject):
         cpu_late = min(late, cpu_s)
         self_late = max(late - queued_s, cpu_late, 0.0)
         self._ticks += 1
-        if self._stacks is not None:
-            self._arm_stacks()
         # A stall belongs to start-up when start-up was not over before it began.
         was_ready, self._was_ready = self._was_ready, self._ready()
         if not was_ready:
@@ -222,13 +195,6 @@ class LoopProbe(QObject):
         if grown >= _REWRITE_STEP_MS and self._writer is not None:
             self._written_ms = (self._max_s + self._max_self_s) * 1000
             self._writer.submit(self.stalls())
-
-    def _arm_stacks(self) -> None:
-        """Write every thread's stack if the next tick comes ``STALL_STACKS_S`` late."""
-        assert self._stacks is not None
-        faulthandler.dump_traceback_later(
-            self._interval_s + STALL_STACKS_S, repeat=False, file=self._stacks
-        )
 
 
 class _ReportWriter:

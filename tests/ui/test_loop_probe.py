@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.config import Config
 from tests.fixtures.qt import show_painted
 from ui.app import build_shell, teardown
-from ui.loop_probe import PROBE_FILE_ENV, STACKS_ENV, LoopProbe
+from ui.loop_probe import PROBE_FILE_ENV, LoopProbe
 
 
 def _block_gui(ms: float) -> None:
@@ -147,28 +147,3 @@ def test_the_gui_threads_own_work_is_never_discounted(app: QApplication) -> None
     assert stalls.max_cpu_stall_ms >= 70
     assert stalls.max_self_stall_ms >= stalls.max_cpu_stall_ms
     probe.stop()
-
-
-def test_stall_stacks_name_the_code_that_held_the_gui_thread(
-    app: QApplication, tmp_path: Path
-) -> None:
-    stacks = tmp_path / "probe.json.stacks"
-    probe = LoopProbe(lambda: True, interval_ms=10, stacks_path=stacks)
-    probe.start()
-    _run_ticks(probe, 3)
-    QTimer.singleShot(0, lambda: _block_gui(150))
-    _run_ticks(probe, 6)
-    probe.stop()
-    text = stacks.read_text("utf-8")
-    assert "_block_gui" in text  # the GUI thread's stack while it was held
-
-
-def test_stall_stacks_are_off_by_default(
-    app: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(PROBE_FILE_ENV, str(tmp_path / "probe.json"))
-    monkeypatch.delenv(STACKS_ENV, raising=False)
-    assert LoopProbe.from_environment(lambda: True)._stacks_path is None
-    monkeypatch.setenv(STACKS_ENV, "1")
-    probe = LoopProbe.from_environment(lambda: True)
-    assert probe._stacks_path == tmp_path / "probe.json.stacks"
