@@ -126,3 +126,38 @@ def test_cash_top_up_for_another_number_through_the_screens(
     assert not any(value.startswith("-") or "-¥" in value for value in printed.values())
     assert not emulator.accepting
     assert screen.print_panel.isVisible()  # 自助缴费凭据 offered (no printer here: calm text)
+
+
+@pytest.mark.timeout(120)
+def test_the_cash_button_is_disabled_with_the_reason_while_cash_is_off(
+    kiosk: Shell, qtbot: QtBot, live_backend: LiveBackend, emulator: BillValidatorEmulator
+) -> None:
+    """A jammed acceptor: 现金缴费 on the pay screen is disabled and says why (the desk's
+    blocker), QR amounts stay open; once staff clear it the button comes back by itself."""
+    me = live_backend.random_numbers()[0]
+    session = kiosk.ctx.backend.identify_password(me, DEMO_PASSWORD)
+    kiosk.ctx.sessions.identify(Customer(me, session.name_masked, session.brand, {Factor.PASSWORD}))
+    desk = kiosk.ctx.services.cash.get()  # type: ignore[union-attr]
+    assert desk.wait_for(lambda _v: desk.available, 20)
+    assert desk.poller.wait_polls(2, 10)  # past the first read (its counter is the baseline)
+    emulator.jam()
+    assert desk.wait_for(lambda _v: not desk.available, 20)
+    kiosk.navigator.go("pay")
+    pay = kiosk.navigator.current
+    assert isinstance(pay, PayScreen)
+    qtbot.waitUntil(lambda: not pay.cash_button.isEnabled(), timeout=10_000)
+    assert pay.cash_button.isVisible() and pay.cash_notice.isVisible()
+    assert pay.cash_notice.text() == "现金缴费暂停使用：卡币。扫码支付仍可正常使用。"
+    assert all(b.isEnabled() for b in pay.amount_buttons.values())  # QR still works
+    qtbot.mouseClick(pay.cash_button, Qt.MouseButton.LeftButton)
+    assert kiosk.navigator.current is pay  # no screen that could only say "unavailable"
+    kiosk.ctx.translator.set_locale("en")
+    pay.retranslate()
+    assert pay.cash_notice.text() == "Cash payment is paused: note jammed. QR payment still works."
+    kiosk.ctx.translator.set_locale("zh_CN")
+    pay.retranslate()
+    emulator.stacker_inserted()  # staff clear the jam while the screen is shown
+    qtbot.waitUntil(lambda: pay.cash_button.isEnabled(), timeout=20_000)
+    assert not pay.cash_notice.isVisible() and pay.cash_notice.text() == ""
+    qtbot.mouseClick(pay.cash_button, Qt.MouseButton.LeftButton)
+    assert isinstance(kiosk.navigator.current, CashPayScreen)
