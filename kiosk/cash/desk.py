@@ -285,6 +285,11 @@ class CashDesk:
         self.poller.stop()
         self._worker.join(10)
 
+    @property
+    def running(self) -> bool:
+        """False once stopped (a screen's late read must not touch the closed journal)."""
+        return not self._stop.is_set()
+
     def __enter__(self) -> CashDesk:
         self.start()
         return self

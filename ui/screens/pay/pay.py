@@ -174,9 +174,10 @@ class PayScreen(Screen):
     # Cash availability --------------------------------------------------------------------
     def check_cash(self) -> None:
         """Read the desk's blockers on a worker (its journal is on disk); one read at a time,
-        one more after it when the desk changed meanwhile."""
-        cash = self.ctx.services.cash
-        if cash is None:
+        one more after it when the desk changed meanwhile. Once the desk is known it is read
+        directly: ``services.cash.get()`` after the kiosk closed it would build a new one."""
+        cash, desk = self.ctx.services.cash, self._cash_desk
+        if cash is None or (desk is not None and not desk.running):
             return
         if self._cash_checking:
             self._cash_again = True
@@ -184,8 +185,8 @@ class PayScreen(Screen):
         self._cash_checking = True
 
         def read() -> tuple[CashDesk, tuple[CashBlocker, ...]]:
-            desk = cash.get()
-            return desk, desk.blockers()
+            known = desk if desk is not None else cash.get()
+            return known, known.blockers()
 
         self.ctx.runner.run(read, self._on_cash_read, self._on_cash_read_failed)
 
@@ -201,7 +202,8 @@ class PayScreen(Screen):
             self.check_cash()
 
     def _on_cash_read_failed(self, exc: Exception) -> None:
-        log.warning("cash state not read: %s", type(exc).__name__)
+        # Not a fault of its own (the desk may be stopping): the next entry reads again.
+        log.info("cash state not read: %s", type(exc).__name__)
         self._cash_checking = False
 
     def _on_cash_changed(self) -> None:
