@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WARMUP_DELAY_MS = 1500
+WARMUP_TIMER = "warmUp"
 
 
 @dataclass
@@ -145,6 +146,9 @@ def show(shell: Shell, *, fullscreen: bool, size: tuple[int, int] = (1920, 1080)
 def teardown(shell: Shell) -> None:
     """Stop timers and filters (tests, tour, exit)."""
     shell.stop()
+    warm = shell.findChild(QTimer, WARMUP_TIMER)
+    if warm is not None:
+        warm.stop()
     if shell.loop_probe is not None:
         shell.loop_probe.stop()
     if shell.started_up:
@@ -264,7 +268,13 @@ def start_shell(config: Config, options: ShellOptions | None = None) -> Shell:
         # After the first paint: a worker importing requests would compete for the GIL.
         job = warm_up(services)
         settled = _settle_again_when_due(shell, job)
-        QTimer.singleShot(WARMUP_DELAY_MS, lambda: shell.ctx.runner.run(job, settled, _log_warmup))
+        # A timer of the shell's that teardown stops: fired after stop_shell it would build
+        # the services again (a banknote acceptor polling a device that is gone).
+        warm = QTimer(shell)
+        warm.setObjectName(WARMUP_TIMER)
+        warm.setSingleShot(True)
+        warm.timeout.connect(lambda: shell.ctx.runner.run(job, settled, _log_warmup))
+        warm.start(WARMUP_DELAY_MS)
         # After the first paint too: its imports (socket, sdnotify, status) are not needed for
         # the first frame, and its first report waits a minute anyway.
         after_first_paint(shell.home_screen, lambda: _start_status_reporter(shell))

@@ -629,8 +629,9 @@ class CashOrderOut(BaseModel):
     total_fen: int
     notes: list[CashNoteOut]
     credited_fen: int | None
-    balance_after_fen: int | None
+    balance_after_fen: int | None  # the raw account sum: show ``money``, never this
     transaction_id: str | None
+    money: MoneyOut | None = None  # once closed: the line's figure now, the overview's own
 
 
 class CashCountOut(BaseModel):

@@ -27,6 +27,7 @@ from backend.clock import SHANGHAI
 from backend.db import tables as t
 from backend.masking import mask_name, mask_phone
 from backend.ops import errors as e
+from backend.ops.money import LineMoney, money_of_line
 from backend.ops.tx import record_transaction
 from backend.security import new_id
 
@@ -84,6 +85,9 @@ class CashOrder:
     credited_fen: int | None
     balance_after_fen: int | None
     transaction_id: str | None
+    # once closed: the line's figure now, as the overview and a paid payment order give it
+    # (``balance_after_fen`` is the raw account sum: a post-paid line's is negative when owed)
+    money: LineMoney | None = None
 
 
 def _local(value: dt.datetime | None) -> dt.datetime | None:
@@ -114,6 +118,7 @@ def order_view(conn: Connection, row: Any) -> CashOrder:
         credited_fen=row.credited_fen,
         balance_after_fen=row.balance_after_fen,
         transaction_id=row.transaction_id,
+        money=money_of_line(conn, row.line_id) if row.status == "closed" else None,
     )
 
 

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from kiosk.backend.parse import line_money
+from kiosk.money import LineMoney
+
 Json = dict[str, Any]
 
 
@@ -43,6 +46,9 @@ class CashOrder:
     balance_after_fen: int | None
     transaction_id: str | None
     closed_at: dt.datetime | None
+    # once closed: the line's figure (kiosk.money), the overview's own; ``balance_after_fen``
+    # is the raw account sum (negative for a post-paid line that owes): never shown
+    money: LineMoney | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,7 @@ def cash_order(d: Json) -> CashOrder:
         balance_after_fen=_opt_int(d.get("balance_after_fen")),
         transaction_id=None if d.get("transaction_id") is None else str(d["transaction_id"]),
         closed_at=_instant(d.get("closed_at")),
+        money=None if d.get("money") is None else line_money(d["money"]),
     )
 
 

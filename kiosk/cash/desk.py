@@ -46,6 +46,7 @@ from kiosk.devices.cash.driver import BanknoteAcceptor, BillValue
 from kiosk.devices.cash.errors import CashAcceptorError, NoReply
 from kiosk.devices.cash.events import BillStatus, EventCounter, EventKind, EventRead
 from kiosk.devices.cash.poller import AcceptorPoller, LinkEvent, LinkKind
+from kiosk.money import LineMoney
 from kiosk.status import (
     CASH_BOX_FULL,
     CASH_CLEARANCE,
@@ -184,6 +185,7 @@ class CashView:
     credited_fen: int | None = None
     balance_after_fen: int | None = None
     transaction_id: str | None = None
+    money: LineMoney | None = None  # once credited: the line's figure, as the overview's
     accepted_fen: tuple[int, ...] = ()  # the values the acceptor takes (shown first)
 
     @property
@@ -282,6 +284,11 @@ class CashDesk:
         self._wake.set()
         self.poller.stop()
         self._worker.join(10)
+
+    @property
+    def running(self) -> bool:
+        """False once stopped (a screen's late read must not touch the closed journal)."""
+        return not self._stop.is_set()
 
     def __enter__(self) -> CashDesk:
         self.start()
@@ -497,6 +504,7 @@ class CashDesk:
             credited_fen=result.credited_fen if result else None,
             balance_after_fen=result.balance_after_fen if result else None,
             transaction_id=result.transaction_id if result else None,
+            money=result.money if result else None,
             accepted_fen=tuple(sorted(self._accepted_values())),
         )
 

@@ -7,11 +7,15 @@ import sys
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import update
 
+from backend.db import tables as t
+from backend.db.engine import make_engine
 from kiosk.backend import errors as e
 from kiosk.backend.cash import CashOrderStatus
 from kiosk.backend.client import BackendClient
-from tests.fixtures.live_backend import LiveBackend
+from kiosk.money import MoneyKind
+from tests.fixtures.live_backend import DEMO_PASSWORD, LiveBackend
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +131,43 @@ def test_box_and_clearance_flag_a_difference(
         clearance.clearance_id,
     )
     assert rows == [(3,)]
+
+
+@pytest.mark.parametrize("prepaid", [False, True], ids=["postpaid", "prepaid"])
+def test_a_closed_order_carries_the_overviews_money(
+    own_backend: LiveBackend, cash_terminal: BackendClient, prepaid: bool
+) -> None:
+    """Issue 13 "one balance": the cash answer gives the line's figure, not the raw sum (a
+    post-paid line owing its bill has a negative sum; its customer must not see that)."""
+    phone = own_backend.query(
+        "SELECT number FROM lines WHERE id > 9 AND is_prepaid = ? ORDER BY id", prepaid
+    )[-1][0]
+    engine = make_engine(own_backend.db_url)
+    try:
+        with engine.begin() as conn:  # post-paid: ¥150 owed; pre-paid: ¥3.50 left
+            conn.execute(
+                update(t.lines)
+                .where(t.lines.c.number == phone)
+                .values(balance_fen=350 if prepaid else -15000)
+            )
+    finally:
+        engine.dispose()
+    key = f"cash-money-{prepaid}"
+    order = cash_terminal.create_cash_order(phone, key)
+    assert order.money is None  # open: nothing credited yet
+    cash_terminal.report_cash_note(order.order_id, 1, 5000, 1, f"{key}:n1")
+    closed = cash_terminal.close_cash_order(order.order_id, 1, 5000, f"{key}:close")
+    with own_backend.client() as client:
+        client.identify_password(phone, DEMO_PASSWORD)
+        overview = client.overview()
+    assert closed.money is not None and closed.money == overview.money
+    assert cash_terminal.cash_order(order.order_id).money == overview.money  # read again
+    if prepaid:
+        assert closed.balance_after_fen == 5350
+        assert (closed.money.kind, closed.money.available_fen) == (MoneyKind.PREPAID, 5350)
+    else:
+        assert closed.balance_after_fen == -10000  # the raw sum: never shown
+        rows = own_backend.query("SELECT credit_fen FROM lines WHERE number = ?", phone)
+        credit = int(rows[0][0])
+        assert (closed.money.kind, closed.money.due_fen) == (MoneyKind.POSTPAID, 10000)
+        assert closed.money.available_fen == max(0, credit - 10000) >= 0

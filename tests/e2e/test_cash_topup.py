@@ -98,6 +98,8 @@ def test_notes_show_at_once_and_the_sum_is_credited_once(rig: Rig) -> None:
     assert view.credited_fen == 14000
     assert rig.balance(phone) == before + 14000
     assert view.balance_after_fen == before + 14000
+    # The view carries the closed order's money (the overview's figure) for the screen.
+    assert view.money is not None and view.money.due_fen == max(0, -(before + 14000))
     assert not rig.emulator.accepting  # the acceptor is closed again
     rows = rig.backend.query(
         "SELECT sequence, value_fen FROM cash_notes WHERE order_id = ? ORDER BY sequence",

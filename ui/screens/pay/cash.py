@@ -9,6 +9,7 @@ The desk's listener runs on its own threads; a queued signal brings each view he
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 from common.hall_time import hall_now
 from common.money import format_fen
 from kiosk.idle import ScreenKind
+from kiosk.money import headline, money_lines
 from printer.document import Document
 from printer.receipts.payment import CASH, PaymentReceipt, build_payment_receipt
 from printer.statement import Customer
@@ -25,6 +27,7 @@ from ui.screen import Screen
 from ui.shared.customer import doc_terminal
 from ui.widgets.card import card
 from ui.widgets.keypad import Keypad
+from ui.widgets.money import MoneyView, money_text
 from ui.widgets.print_panel import PrintPanel
 
 if TYPE_CHECKING:
@@ -98,6 +101,11 @@ class CashPayScreen(Screen):
         self.layout_.addWidget(self.notice)
         self.layout_.addLayout(buttons)
         self.layout_.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Once credited: the line's money as the backend gives it, in the overview's widget
+        # (never the raw account sum: a post-paid line's is negative while a bill is owed).
+        self.money_view = MoneyView(ctx.translator)
+        self.money_view.hide()
+        self.layout_.addWidget(self.money_view)
         self.print_panel = PrintPanel(ctx)
         self.layout_.addWidget(self.print_panel)
         self.layout_.addStretch(1)
@@ -170,8 +178,10 @@ class CashPayScreen(Screen):
             self.finish_button,
             self.keypad,
             self.print_panel,
+            self.money_view,
         ):
             widget.hide()
+        self.money_view.show_money(None)
         self.start_button.show()
         self.other_button.show()
         self.start_button.setEnabled(False)  # until the desk says cash can be taken
@@ -266,18 +276,20 @@ class CashPayScreen(Screen):
             self.finish_button.hide()
             self.cancel_button.hide()
             credited = view.credited_fen
-            balance = view.balance_after_fen
             if credited == 0:
                 self.text.setText(self.tr("cash.nothing"))
                 return
-            self.text.setText(
-                self.tr(
-                    "cash.done",
-                    amount=format_fen(credited),
-                    capitals=self.ctx.translator.amount_in_words(credited),
-                    balance=format_fen(balance) if balance is not None else "-",
+            amount = format_fen(credited)
+            capitals = self.ctx.translator.amount_in_words(credited)
+            if view.money is not None:
+                said = money_text(self.ctx.translator, headline(view.money))
+                self.text.setText(
+                    self.tr("cash.done", amount=amount, capitals=capitals, money=said)
                 )
-            )
+            else:  # an order closed before the backend gave its figure: say only the credit
+                self.text.setText(self.tr("cash.done_plain", amount=amount, capitals=capitals))
+            self.money_view.show_money(view.money)
+            self.money_view.setVisible(view.money is not None)
             if self.print_panel.isHidden():
                 self._offer_receipt(view)
             self.finish()
@@ -286,25 +298,34 @@ class CashPayScreen(Screen):
             self.text.setText(self.tr("cash.pending", total=total))
             self.finish()
 
+    def receipt(self, view: CashView, time: dt.datetime) -> PaymentReceipt:
+        """The 自助缴费凭据 of a credited ``view``: the notes per value, the amount (in 大写 by
+        the builder) and the line's money lines as the screen shows them (kiosk.money)."""
+        order_id = view.order_id or ""
+        zh = self.ctx.translator.catalogue("zh_CN")  # receipts are printed in Chinese
+        money = (
+            tuple((zh[line.label.key], line.fen) for line in money_lines(view.money))
+            if view.money is not None
+            else ()
+        )
+        return PaymentReceipt(
+            terminal=doc_terminal(self.ctx),
+            customer=Customer(name=self._masked_name, phone=self._phone),
+            terminal_serial=order_id[-6:],
+            transaction_no=view.transaction_id or order_id,
+            time=time,
+            amount_fen=view.credited_fen or 0,
+            method=CASH,
+            notes=view.notes,
+            money=money,
+        )
+
     def _offer_receipt(self, view: CashView) -> None:
-        """自助缴费凭据 with the notes per value and the amount in 大写 (kept for staff)."""
-        terminal = doc_terminal(self.ctx)
-        customer = Customer(name=self._masked_name, phone=self._phone)
-        credited, notes = view.credited_fen or 0, view.notes
-        order_id, transaction = view.order_id or "", view.transaction_id or ""
+        """Offer the receipt (kept for staff when it cannot be printed)."""
+        now = hall_now()
+        receipt = self.receipt(view, now)  # built here: the screen's state changes later
 
         def build() -> Document:
-            now = hall_now()
-            receipt = PaymentReceipt(
-                terminal=terminal,
-                customer=customer,
-                terminal_serial=order_id[-6:],
-                transaction_no=transaction or order_id,
-                time=now,
-                amount_fen=credited,
-                method=CASH,
-                notes=notes,
-            )
             return build_payment_receipt(receipt, now)
 
         self.print_panel.show()

@@ -9,9 +9,10 @@ worker pool (where print preparation would wait behind them).
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from common.hall_time import hall_now, to_hall
@@ -24,6 +25,7 @@ from kiosk.voice.prompts import Prompt
 from printer.document import Document
 from printer.escpos.status import PrinterStatus
 from printer.receipts.payment import PaymentReceipt, build_payment_receipt
+from ui.cash_status import cash_off, cash_off_text
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.shared.customer import doc_customer, doc_terminal
@@ -33,8 +35,19 @@ from ui.widgets.print_panel import PrintPanel
 from ui.widgets.qr_code import QrCode
 from ui.widgets.waiting_dots import WaitingDots
 
+if TYPE_CHECKING:
+    from kiosk.cash.desk import CashBlocker, CashDesk
+
+log = logging.getLogger(__name__)
+
 AMOUNTS_FEN = (2000, 3000, 5000, 10000, 20000, 30000)
 POLL_MS = 2000
+
+
+class _CashChanged(QObject):
+    """Carries "the desk's view changed" (from its threads) to the GUI thread."""
+
+    changed = Signal()
 
 
 class PayScreen(Screen):
@@ -65,6 +78,16 @@ class PayScreen(Screen):
         self.cash_button.clicked.connect(lambda: self.open("pay_cash"))
         self.cash_button.setVisible(ctx.services.cash is not None)
         self.layout_.addWidget(self.cash_button)
+        # While cash is off (jammed, box full, ...) the button is disabled and says why here:
+        # the customer is not sent to a screen that can only say so (ui/cash_status.py).
+        self.cash_notice = self.label("cashOff", role="notice")
+        self.cash_notice.hide()
+        self.layout_.addWidget(self.cash_notice)
+        self.cash_blockers: tuple[CashBlocker, ...] = ()
+        self._cash_desk: CashDesk | None = None
+        self._cash_checking = self._cash_again = False
+        self._cash_changed = _CashChanged(self)
+        self._cash_changed.changed.connect(self._on_cash_changed)
         self.qr = QrCode(360)
         self.order_text = self.label(role="value")
         self.order_hint = self.label(role="caption")
@@ -106,6 +129,7 @@ class PayScreen(Screen):
     def enter(self, params: Any) -> None:
         self.retranslate()
         self._show_amounts()
+        self.check_cash()
 
     def leave(self) -> None:
         self._poll.stop()
@@ -125,6 +149,7 @@ class PayScreen(Screen):
         self._show_hint()
         self.again_button.setText(self.tr("pay.again"))
         self.cash_button.setText(self.tr("pay.cash"))
+        self.cash_notice.setText(cash_off_text(self.ctx.translator, self.cash_blockers))
         self.print_panel.retranslate()
         if self.order is not None:
             self._show_order(self.order)
@@ -146,6 +171,52 @@ class PayScreen(Screen):
     def _on_printer_status_changed(self, status: PrinterStatus) -> None:
         self._show_hint(status)  # (emitted before the adapter's last_status is updated)
 
+    # Cash availability --------------------------------------------------------------------
+    def check_cash(self) -> None:
+        """Read the desk's blockers on a worker (its journal is on disk); one read at a time,
+        one more after it when the desk changed meanwhile. Once the desk is known it is read
+        directly: ``services.cash.get()`` after the kiosk closed it would build a new one."""
+        cash, desk = self.ctx.services.cash, self._cash_desk
+        if cash is None or (desk is not None and not desk.running):
+            return
+        if self._cash_checking:
+            self._cash_again = True
+            return
+        self._cash_checking = True
+
+        def read() -> tuple[CashDesk, tuple[CashBlocker, ...]]:
+            known = desk if desk is not None else cash.get()
+            return known, known.blockers()
+
+        self.ctx.runner.run(read, self._on_cash_read, self._on_cash_read_failed)
+
+    def _on_cash_read(self, result: tuple[CashDesk, tuple[CashBlocker, ...]]) -> None:
+        desk, blockers = result
+        self._cash_checking = False
+        if self._cash_desk is None:
+            self._cash_desk = desk
+            desk.add_listener(lambda _view: self._cash_changed.changed.emit())
+        self._show_cash(blockers)
+        if self._cash_again:
+            self._cash_again = False
+            self.check_cash()
+
+    def _on_cash_read_failed(self, exc: Exception) -> None:
+        # Not a fault of its own (the desk may be stopping): the next entry reads again.
+        log.info("cash state not read: %s", type(exc).__name__)
+        self._cash_checking = False
+
+    def _on_cash_changed(self) -> None:
+        if self.isVisible():  # read again when shown (enter) otherwise
+            self.check_cash()
+
+    def _show_cash(self, blockers: tuple[CashBlocker, ...]) -> None:
+        self.cash_blockers = cash_off(blockers)
+        off = bool(self.cash_blockers)
+        self.cash_button.setEnabled(not off)
+        self.cash_notice.setText(cash_off_text(self.ctx.translator, self.cash_blockers))
+        self.cash_notice.setVisible(off and not self.cash_button.isHidden())
+
     # Steps --------------------------------------------------------------------------------
     def _show_amounts(self) -> None:
         self._poll.stop()
@@ -154,6 +225,7 @@ class PayScreen(Screen):
         self.clear_messages()
         self.amounts.show()
         self.cash_button.setVisible(self.ctx.services.cash is not None)
+        self.cash_notice.setVisible(bool(self.cash_blockers) and not self.cash_button.isHidden())
         self.order_card.hide()
         self.money_view.hide()
         self.print_panel.hide()
@@ -184,6 +256,7 @@ class PayScreen(Screen):
         self.order = order
         self.amounts.hide()
         self.cash_button.hide()
+        self.cash_notice.hide()
         self.order_card.show()
         amount = format_fen(order.amount_fen)
         self.waiting.stop()
