@@ -346,13 +346,13 @@ def test_a_list_not_yet_painted_watches_only_its_viewport(app: QApplication, qtb
 
 
 def test_the_pointer_arriving_arms_the_list_at_once(app: QApplication, qtbot: QtBot) -> None:
-    """Qt sends Enter to the viewport before a press inside it: a press before the first
+    """Qt sends Enter to the area before a press inside it: a press before the first
     paint's timer has run still starts a drag."""
     area, scroller, clicks = _unshown_area()
     qtbot.addWidget(area)
     area.show()  # shown, but no event processed yet: not painted
     assert not scroller.armed
-    QApplication.sendEvent(area.viewport(), QEvent(QEvent.Type.Enter))
+    QApplication.sendEvent(area, QEvent(QEvent.Type.Enter))
     assert scroller.armed
     qtbot.waitExposed(area)
     _drag(qtbot, area, area.widget().findChildren(QPushButton)[3], -150)

@@ -25,10 +25,11 @@ shared press-delay state lost taps for good after a list had moved under the fin
 
 It watches the viewport and every widget inside it, including rows added later. Watching
 every widget puts each of their events through Python, which made every screen's construction
-and the first frame slow (issue 12: start-up); so a list not yet on screen watches only its
-viewport and is *armed* (watches everything inside) on the event-loop turn after the viewport's
-first paint, or at once when the pointer reaches it (Qt sends Enter to the viewport before any
-press inside it), whichever comes first. A finger cannot touch a list before it is painted.
+and the first frame slow (issue 12: start-up); so a list not yet on screen watches only the
+scroll area itself and is *armed* (watches the viewport and everything inside) on the
+event-loop turn after the area's first paint, or at once when the pointer reaches it (Qt sends
+Enter to the area before any press inside it), whichever comes first. A finger cannot touch a list
+before it is painted.
 """
 
 from __future__ import annotations
@@ -102,11 +103,13 @@ class DragScroll(QObject):
             # current, which the dispute screen takes as the charge to dispute, unseen.
             area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._armed = False
-        viewport = area.viewport()
-        if viewport.isVisible():
+        if area.isVisible():
             self.arm()  # already on screen (a list made after its page was shown)
         else:
-            viewport.installEventFilter(self)  # only the viewport until it is painted
+            # Only the area itself until it is painted; not even ``viewport()``: wrapping the
+            # first widget Qt made in C++ makes PySide resolve its type against every QWidget
+            # class, creating their enums (~9 ms, once per process) before the first frame.
+            area.installEventFilter(self)
 
     @property
     def armed(self) -> bool:
@@ -118,6 +121,7 @@ class DragScroll(QObject):
         if self._armed:
             return
         self._armed = True
+        self._area.removeEventFilter(self)
         self._watch(self._area.viewport())
 
     @property
@@ -185,15 +189,12 @@ class DragScroll(QObject):
     # Events -------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if not self._armed:
+        if not self._armed:  # only the area itself is watched (see the module docstring)
             if kind == QEvent.Type.Paint:
                 QTimer.singleShot(0, self, self.arm)
             elif kind == QEvent.Type.Enter or kind in _MOUSE:
                 self.arm()  # the pointer is here before the first paint's timer ran
-                if kind not in _MOUSE:
-                    return False
-            else:
-                return False
+            return False
         if kind == QEvent.Type.ChildAdded:
             child = event.child()  # type: ignore[attr-defined]
             if isinstance(child, QWidget):
