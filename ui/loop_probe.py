@@ -37,7 +37,6 @@ soak read that file.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -244,6 +243,8 @@ class _ReportWriter:
                 return
 
     def _write(self, stalls: LoopStalls) -> None:
+        import json  # here, not at the top: ~3 ms on the way to the first frame (issue 12)
+
         tmp = self._path.with_name(self._path.name + ".tmp")
         try:
             tmp.write_text(json.dumps(asdict(stalls)), encoding="utf-8")

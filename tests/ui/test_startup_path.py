@@ -69,7 +69,7 @@ from PySide6.QtCore import QTimer
 
 LATER = (
     "kiosk.voice.guide", "kiosk.voice.player", "subprocess", "ui.status_reporter", "socket",
-    "kiosk.backend.models",
+    "kiosk.backend.models", "json",
 )
 shell = start_shell(Config())
 seen = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QPoint, QSize, Qt
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -308,3 +308,53 @@ def test_focus_never_makes_a_row_current(app: QApplication, qtbot: QtBot) -> Non
     window.focusNextChild()
     QApplication.processEvents()
     assert view.currentRow() == -1
+
+
+def _unshown_area() -> tuple[QScrollArea, DragScroll, list[str]]:
+    """A list wired up before it is shown, as every screen's body is (ui/screen.py)."""
+    clicks: list[str] = []
+    content = QWidget()
+    rows = QVBoxLayout(content)
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(content)
+    area.resize(600, 500)
+    scroller = enable_touch_scroll(area, FrozenClock())
+    for index in range(30):  # built after the wiring, like a screen's rows
+        button = QPushButton(f"row {index}")
+        button.setMinimumHeight(90)
+        button.clicked.connect(lambda _=False, i=index: clicks.append(f"row {i}"))
+        rows.addWidget(button)
+    return area, scroller, clicks
+
+
+def test_a_list_not_yet_painted_watches_only_its_viewport(app: QApplication, qtbot: QtBot) -> None:
+    """Issue 12 (start-up): building a screen must not put every child's events through Python;
+    the list is armed on the turn after its first paint, and then drags as any other."""
+    area, scroller, clicks = _unshown_area()
+    qtbot.addWidget(area)
+    assert not scroller.armed
+    area.show()
+    qtbot.waitExposed(area)
+    qtbot.waitUntil(lambda: scroller.armed, timeout=2000)
+    button = area.widget().findChildren(QPushButton)[3]
+    _drag(qtbot, area, button, -200)
+    assert area.verticalScrollBar().value() == 200
+    assert clicks == []
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert clicks == ["row 3"]
+
+
+def test_the_pointer_arriving_arms_the_list_at_once(app: QApplication, qtbot: QtBot) -> None:
+    """Qt sends Enter to the area before a press inside it: a press before the first
+    paint's timer has run still starts a drag."""
+    area, scroller, clicks = _unshown_area()
+    qtbot.addWidget(area)
+    area.show()  # shown, but no event processed yet: not painted
+    assert not scroller.armed
+    QApplication.sendEvent(area, QEvent(QEvent.Type.Enter))
+    assert scroller.armed
+    qtbot.waitExposed(area)
+    _drag(qtbot, area, area.widget().findChildren(QPushButton)[3], -150)
+    assert area.verticalScrollBar().value() == 150
+    assert clicks == []

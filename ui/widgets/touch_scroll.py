@@ -23,7 +23,13 @@ shared press-delay state lost taps for good after a list had moved under the fin
   gesture, one list moving). A move past the threshold is a drag even where nothing can
   scroll: it never taps.
 
-It watches the viewport and every widget inside it, including rows added later.
+It watches the viewport and every widget inside it, including rows added later. Watching
+every widget puts each of their events through Python, which made every screen's construction
+and the first frame slow (issue 12: start-up); so a list not yet on screen watches only the
+scroll area itself and is *armed* (watches the viewport and everything inside) on the
+event-loop turn after the area's first paint, or at once when the pointer reaches it (Qt sends
+Enter to the area before any press inside it), whichever comes first. A finger cannot touch a list
+before it is painted.
 """
 
 from __future__ import annotations
@@ -96,7 +102,27 @@ class DragScroll(QObject):
             # (focus coming back after an overlay, the focus chain) makes its first row
             # current, which the dispute screen takes as the charge to dispute, unseen.
             area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self._watch(area.viewport())
+        self._armed = False
+        if area.isVisible():
+            self.arm()  # already on screen (a list made after its page was shown)
+        else:
+            # Only the area itself until it is painted; not even ``viewport()``: wrapping the
+            # first widget Qt made in C++ makes PySide resolve its type against every QWidget
+            # class, creating their enums (~9 ms, once per process) before the first frame.
+            area.installEventFilter(self)
+
+    @property
+    def armed(self) -> bool:
+        """True once every widget inside the list is watched (see the module docstring)."""
+        return self._armed
+
+    def arm(self) -> None:
+        """Watch the viewport and every widget inside it from now on (idempotent)."""
+        if self._armed:
+            return
+        self._armed = True
+        self._area.removeEventFilter(self)
+        self._watch(self._area.viewport())
 
     @property
     def area(self) -> QAbstractScrollArea:
@@ -163,6 +189,12 @@ class DragScroll(QObject):
     # Events -------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
+        if not self._armed:  # only the area itself is watched (see the module docstring)
+            if kind == QEvent.Type.Paint:
+                QTimer.singleShot(0, self, self.arm)
+            elif kind == QEvent.Type.Enter or kind in _MOUSE:
+                self.arm()  # the pointer is here before the first paint's timer ran
+            return False
         if kind == QEvent.Type.ChildAdded:
             child = event.child()  # type: ignore[attr-defined]
             if isinstance(child, QWidget):
