@@ -93,6 +93,7 @@ def test_cash_top_up_for_another_number_through_the_screens(
     qtbot.waitUntil(lambda: screen.confirm_button.isVisible(), timeout=10_000)
     assert parent[-4:] in screen.text.text() and "机主" in screen.text.text()
     assert not emulator.accepting  # no note can go in before the name is confirmed
+    assert screen.notice.isHidden()  # no empty banner before there is something to say
     qtbot.mouseClick(screen.confirm_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: emulator.accepting, timeout=10_000)
     emulator.insert(20)
@@ -100,6 +101,7 @@ def test_cash_top_up_for_another_number_through_the_screens(
     emulator.fake()
     qtbot.waitUntil(lambda: "× 2 张" in screen.lines.text(), timeout=10_000)
     qtbot.waitUntil(lambda: "无法识别" in screen.notice.text(), timeout=10_000)
+    assert screen.notice.isVisible()
     assert "¥40.00" in screen.text.text()
     qtbot.mouseClick(screen.finish_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "已到账" in screen.text.text(), timeout=20_000)

@@ -188,6 +188,7 @@ class CashPayScreen(Screen):
         self.other_button.setEnabled(False)
         self.lines.setText("")
         self.notice.setText("")
+        self.notice.hide()
         self.text.setText(self.tr("cash.ready"))
 
     def _on_start_clicked(self) -> None:
@@ -263,6 +264,7 @@ class CashPayScreen(Screen):
         )
         self.lines.setText(lines)
         self.notice.setText(self.tr(f"cash.notice.{view.notice.value}") if view.notice else "")
+        self.notice.setVisible(view.notice is not None)  # no empty banner
         total = format_fen(view.total_fen)
         if view.state is CashState.ACCEPTING:
             self.cancel_button.hide()
