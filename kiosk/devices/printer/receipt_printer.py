@@ -8,13 +8,13 @@ Plain blocking Python. Jobs (print, reprint, status) run on the printer's own th
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 from collections import deque
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
+from common.hall_time import hall_now
 from kiosk.devices.printer.driver import JobResult, SerialPrinter
 from kiosk.devices.printer.slips import PreparedSlip, PrintedCopy, slip_length_mm
 from kiosk.devices.serial_link import PortFactory, open_with_pyserial
@@ -126,10 +126,10 @@ class SerialReceiptPrinter:
                 # A transaction receipt the customer did not get whole stays for staff to
                 # reprint once the paper or the cable is fixed (the customer is told so).
                 if slip.keep_copy:
-                    self._keep(PrintedCopy(slip.title, dt.datetime.now(), data, complete=False))
+                    self._keep(PrintedCopy(slip.title, hall_now(), data, complete=False))
                 raise
         if slip.keep_copy:
-            self._keep(PrintedCopy(slip.title, dt.datetime.now(), data))
+            self._keep(PrintedCopy(slip.title, hall_now(), data))
         log.info("printed %s (%.0f mm)", slip.title, slip.length_mm)
         return result
 

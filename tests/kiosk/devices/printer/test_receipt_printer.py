@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
+from common.hall_time import HALL_TZ
 from kiosk.devices.printer import PrinterWorker, SerialReceiptPrinter
 from printer.document import Cut, Document, Text
 
@@ -63,6 +64,8 @@ def test_history_never_waits_for_a_job_on_the_wire() -> None:
         port.release.set()
         job.result(timeout=5)
         assert [copy.title for copy in printer.history()] == ["凭条二", "凭条一"]
+        # Kept in hall time (the staff list and the slips say hall time, whatever the host's zone).
+        assert all(c.printed_at.utcoffset() == HALL_TZ.utcoffset(None) for c in printer.history())
     finally:
         port.release.set()
         worker.stop()
