@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 
 WARMUP_DELAY_MS = 1500
 WARMUP_TIMER = "warmUp"
+SETTLE_TIMER = "settleAgain"
 
 
 @dataclass
@@ -146,9 +147,9 @@ def show(shell: Shell, *, fullscreen: bool, size: tuple[int, int] = (1920, 1080)
 def teardown(shell: Shell) -> None:
     """Stop timers and filters (tests, tour, exit)."""
     shell.stop()
-    warm = shell.findChild(QTimer, WARMUP_TIMER)
-    if warm is not None:
-        warm.stop()
+    for name in (WARMUP_TIMER, SETTLE_TIMER):  # fired after this they would rebuild services
+        for timer in shell.findChildren(QTimer, name):
+            timer.stop()
     if shell.loop_probe is not None:
         shell.loop_probe.stop()
     if shell.started_up:
@@ -333,8 +334,13 @@ def _settle_again_when_due(shell: Shell, job: Callable[[], object]) -> Callable[
         if not isinstance(due, dt.datetime):
             return
         wait_ms = max(0, int((due - dt.datetime.now(dt.UTC)).total_seconds() * 1000)) + 1000
-        # With the shell as context: the timer dies with it.
-        QTimer.singleShot(wait_ms, shell, lambda: shell.ctx.runner.run(job, on_result, _log_warmup))
+        # The shell's own timer, stopped by teardown (the shell outlives stop_shell in tests).
+        timer = QTimer(shell)
+        timer.setObjectName(SETTLE_TIMER)
+        timer.setSingleShot(True)
+        timer.timeout.connect(lambda: shell.ctx.runner.run(job, on_result, _log_warmup))
+        timer.timeout.connect(timer.deleteLater)
+        timer.start(wait_ms)
 
     return on_result
 

@@ -53,3 +53,26 @@ def test_the_rerun_dies_with_the_shell(app: QApplication, qtbot: QtBot) -> None:
     shell.deleteLater()
     qtbot.wait(1_500)
     assert runs == [1]
+
+
+def test_the_rerun_stops_with_teardowns_timers(app: QApplication, qtbot: QtBot) -> None:
+    """stop_shell leaves the shell object alive (tests, the tour): its pending re-run must not
+    fire later and build services again (a cash desk polling a port that is gone)."""
+    from PySide6.QtCore import QTimer
+
+    from ui.app import SETTLE_TIMER
+
+    shell = _Shell()
+    runs: list[int] = []
+
+    def job() -> Reconciliation:
+        runs.append(1)
+        return Reconciliation(waiting=1, next_due=dt.datetime.now(dt.UTC))
+
+    on_result = _settle_again_when_due(shell, job)  # type: ignore[arg-type]
+    on_result(job())
+    timers = shell.findChildren(QTimer, SETTLE_TIMER)
+    assert len(timers) == 1 and timers[0].isActive()
+    timers[0].stop()  # what teardown does
+    qtbot.wait(1_500)
+    assert runs == [1]
