@@ -66,6 +66,12 @@ def test_a_note_going_in_restarts_the_idle_clock(shell: Shell) -> None:
         assert "¥10.00 × 1 张" in screen.lines.text()
         assert "¥10.00" in screen.text.text()
         assert screen.finish_button.isVisibleTo(screen)
+        # The acceptor is open: no countdown may end the session (kiosk/idle.py rule 3).
+        assert screen.transaction_in_progress()
+        screen._on_view(CashView(CashState.CLOSING, notes=((1000, 1),), total_fen=1000))
+        assert screen.transaction_in_progress()
+        screen._on_view(CashView(CashState.DONE, notes=((1000, 1),), total_fen=1000))
+        assert not screen.transaction_in_progress()
     finally:
         screen.deleteLater()
 

@@ -242,6 +242,15 @@ class CashPayScreen(Screen):
             desk.finish()  # never leave the acceptor open behind the customer's back
 
     # Views from the desk ------------------------------------------------------------------
+    def transaction_in_progress(self) -> bool:
+        """Notes may be going in, or the order is being closed: no countdown cuts the session
+        then (kiosk/idle.py rule 3), whatever the session maximum says."""
+        from kiosk.cash.desk import CashState
+
+        busy = (CashState.ORDERING, CashState.ACCEPTING, CashState.CLOSING, CashState.RECOVERING)
+        view = self.view
+        return (view is not None and view.state in busy) or super().transaction_in_progress()
+
     def _on_view(self, view: CashView) -> None:
         previous, self.view = self.view, view
         if previous is not None and view.note_count > previous.note_count:
