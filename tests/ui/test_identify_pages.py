@@ -77,6 +77,11 @@ def _to_sms_page(shell: Shell, qtbot: QtBot) -> IdentifyScreen:
     return screen
 
 
+def _settle() -> None:
+    for _ in range(3):
+        QApplication.processEvents()
+
+
 def _where(widget: QWidget) -> QPoint:
     QApplication.processEvents()
     return widget.mapTo(widget.window(), QPoint(0, 0))
@@ -137,10 +142,13 @@ def test_the_keypad_sits_in_one_place_and_banners_do_not_push_it(
     ):
         screen._show_page(page)
         page.clear()
+        _settle()  # the page brings its keypad into view (large text scrolls the body)
         quiet = _where(page.keypad)
         page.show_error(shell.ctx.tr("error.locked", time="15:30"))  # a two-line banner
+        _settle()
         assert _where(page.keypad) == quiet, name
         page.set_busy(shell.ctx.tr("identify.checking"))
+        _settle()
         assert _where(page.keypad) == quiet, name
         places[name] = quiet
     assert len(set(places.values())) == 1, places
@@ -324,3 +332,23 @@ def test_the_resend_button_beside_the_keypad_is_not_clipped(
         page.retranslate()
         QApplication.processEvents()
         assert page.resend.sizeHint().width() <= page.resend.width(), page.resend.text()
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_after_a_wrong_entry_the_keypads_ok_key_is_in_view(
+    shell: Shell, qtbot: QtBot, locale: str
+) -> None:
+    """Large text with a banner makes the page taller than the screen: the page scrolls so
+    that the key the customer needs next (OK) is whole on screen, not below the fold."""
+    shell.ctx.translator.set_locale(locale)
+    screen = _to_sms_page(shell, qtbot)
+    for page in (screen.sms_page, screen.password_page, screen.phone_page):
+        screen._show_page(page)
+        page.show_error(shell.ctx.tr("error.wrong_password", n=2))
+        QApplication.processEvents()
+        QApplication.processEvents()
+        ok = page.keypad.submit_button()
+        viewport = screen.body_scroll.viewport()
+        top_left = ok.mapTo(viewport, QPoint(0, 0))
+        assert top_left.y() >= 0, (page, top_left)
+        assert top_left.y() + ok.height() <= viewport.height(), (page, top_left, viewport.height())

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from common.masking import mask_phone
 from kiosk.backend.models import CardNumber, Factor
@@ -59,10 +66,12 @@ class Page(QWidget):
         self.box.addWidget(self.prompt)
         self.box.addWidget(self.messages)
         self._phone = ""  # the number being identified (raw), for the masked prompt
+        self._keypad: QWidget | None = None
         self._reserve_lines()
 
     def add_keypad(self, keypad: QWidget, side: QWidget | None = None) -> None:
         """The keypad centred between two equal columns; ``side`` goes in the right one."""
+        self._keypad = keypad
         row = QHBoxLayout()
         row.setSpacing(32)
         row.addStretch(1)
@@ -91,6 +100,7 @@ class Page(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         self._reserve_lines()
         super().showEvent(event)
+        QTimer.singleShot(0, self, self._keypad_into_view)
 
     def _reserve_lines(self) -> None:
         self.prompt.ensurePolished()
@@ -117,6 +127,24 @@ class Page(QWidget):
         self.error.setText(text)
         self.error.show()
         self.setEnabled(True)
+        # A long message in large text can make the page taller than the screen: the keypad
+        # (its OK key) must stay in view, not below the fold (the screen's body scrolls).
+        QTimer.singleShot(0, self, self._keypad_into_view)
+
+    def _keypad_into_view(self) -> None:
+        keypad = self._keypad
+        if keypad is None or not self.isVisible():
+            return
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is None:
+            return
+        inner = area.widget()
+        layout = inner.layout() if inner is not None else None
+        if layout is not None:
+            layout.activate()  # the banner's new height first
+        area.ensureWidgetVisible(keypad, 0, 0)
 
     def set_busy(self, text: str) -> None:
         self.error.hide()
