@@ -105,6 +105,21 @@ Check = Callable[[Connection, Line], "str | e.DomainError | None"]
 WRONG = ""  # a wrong factor with the standard message
 
 
+def _throttle_identify(st: AppState, terminal_id: str) -> None:
+    """Count one identification call against the terminal's and the overall limits (its own
+    short write, before any number's turn)."""
+    limits = st.config.limits
+    with writing(st.engine) as conn:
+        throttle(
+            conn,
+            "identify",
+            terminal_id,
+            limits.identify_per_terminal,
+            limits.identify_overall,
+            st.clock.now(),
+        )
+
+
 def _attempt(
     st: AppState,
     terminal_id: str,
@@ -123,17 +138,7 @@ def _attempt(
     ``prepare`` runs between the throttle and the serialised step, outside any transaction:
     costly work (a password hash) there holds neither the number's turn nor SQLite's writer.
     """
-    now = st.clock.now()
-    limits = st.config.limits
-    with writing(st.engine) as conn:
-        throttle(
-            conn,
-            "identify",
-            terminal_id,
-            limits.identify_per_terminal,
-            limits.identify_overall,
-            now,
-        )
+    _throttle_identify(st, terminal_id)
     if prepare is not None:
         prepare()
     with writing(st.engine) as conn:
@@ -259,17 +264,7 @@ def id_card_numbers(body: IdCardRead, st: State, terminal_id: TerminalId) -> Car
     """Card first: the numbers registered to the card's holder, masked, to pick one by its
     index (``pick`` in POST /v1/sessions/id-card). The card must be the registered, valid
     card of that holder; throttled like every identification call. Opens no session."""
-    now = st.clock.now()
-    limits = st.config.limits
-    with writing(st.engine) as conn:
-        throttle(
-            conn,
-            "identify",
-            terminal_id,
-            limits.identify_per_terminal,
-            limits.identify_overall,
-            now,
-        )
+    _throttle_identify(st, terminal_id)
     with st.engine.connect() as conn:
         lines = lines_of_card(conn, body.id_number)
     if not lines:
