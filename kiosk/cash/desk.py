@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from kiosk.backend.cash import CashClearance, CashOrder, CashOrderStatus
-from kiosk.backend.errors import BackendError, BackendTimeout, BackendUnavailable, Conflict
+from kiosk.backend.errors import BackendError, Conflict, outcome_unknown
 from kiosk.backend.models import TransactionState
 from kiosk.cash.ledger import CashJournalError, CashLedger, CashOrderState, LedgerOrder
 from kiosk.devices.cash.driver import BanknoteAcceptor, BillValue
@@ -382,15 +382,14 @@ class CashDesk:
             self._set(CashState.ORDERING, order=_Order(key, None), notes=[], notice=None)
         try:
             order = self._backend.create_cash_order(phone, key)
-        except (BackendUnavailable, BackendTimeout):
+        except BackendError as exc:
+            unknown = outcome_unknown(exc)
+            if not unknown:  # refused: nothing is open on the backend
+                self._ledger.set_order(key, CashOrderState.ABANDONED)
             with self._lock:
                 self._set(CashState.IDLE, order=None)
-            self._wake.set()  # the recovery pass settles the key once the backend answers
-            raise
-        except BackendError:
-            self._ledger.set_order(key, CashOrderState.ABANDONED)
-            with self._lock:
-                self._set(CashState.IDLE, order=None)
+            if unknown:
+                self._wake.set()  # the recovery pass settles the key once the backend answers
             raise
         self._ledger.set_order(key, CashOrderState.OPEN, order_id=order.order_id)
         with self._lock:
@@ -762,10 +761,9 @@ class CashDesk:
                     note.event_counter,
                     f"{order.order_key}:n{note.sequence}",
                 )
-            except (BackendUnavailable, BackendTimeout):
-                return False
             except BackendError as exc:
-                log.warning("cash note %d not accepted: %s", note.sequence, exc.code)
+                if not outcome_unknown(exc):
+                    log.warning("cash note %d not accepted: %s", note.sequence, exc.code)
                 return False
             self._ledger.mark_reported(order.order_key, note.sequence)
             self._on_stage("note_reported")
@@ -858,10 +856,9 @@ class CashDesk:
         except Conflict:
             self._resync(order)
             return None
-        except (BackendUnavailable, BackendTimeout):
-            return None
         except BackendError as exc:
-            log.warning("cash order close refused: %s", exc.code)
+            if not outcome_unknown(exc):
+                log.warning("cash order close refused: %s", exc.code)
             return None
         self._on_stage("close_answered")  # credited on the backend, not yet in the journal
         state = CashOrderState.CLOSED if notes else CashOrderState.ABANDONED
