@@ -48,6 +48,9 @@ class Session:
         self.generation = generation
         self.started_at = started_at
         self.customer: Customer | None = None
+        # The backend's own word on how long its session lasts (None: not told, the kiosk's
+        # timeouts.session_max applies); the countdown the customer sees follows it.
+        self.expires_in_s: int | None = None
         self.cache: dict[str, Any] = {}
         self.detail_slip_printed = False
         self.show_full_numbers = False
@@ -99,10 +102,12 @@ class SessionManager:
         generation = self._generation
         return lambda: self.is_current(generation)
 
-    def identify(self, customer: Customer) -> Session:
-        """Attach an identified customer to the current session (starting its clock)."""
+    def identify(self, customer: Customer, expires_in_s: int | None = None) -> Session:
+        """Attach an identified customer to the current session (starting its clock);
+        ``expires_in_s`` is the backend session's lifetime from its answer, when known."""
         if self._current.customer is None:
             self._current.started_at = self._clock()
+            self._current.expires_in_s = expires_in_s
         self._current.customer = customer
         log.info("customer identified with %d factor(s)", len(customer.factors))
         for hook in list(self._identify_hooks):

@@ -215,7 +215,7 @@ class Shell(QObject):
         if customer is not None:
             self.window.header.set_customer(customer.masked_phone)
             if not self.watcher.identified:  # a further factor does not restart the clock
-                self.watcher.session_started()
+                self.watcher.session_started(self.ctx.sessions.current.expires_in_s)
         self._update_nav()
 
     def set_large_text(self, on: bool) -> None:

@@ -221,3 +221,24 @@ def test_an_unknown_outcome_outlives_the_maximum_but_not_a_walk_away(
     assert not shell.window.idle_overlay.isVisible()
     clock.advance(81)  # then walks away: stillness still ends the session
     qtbot.waitUntil(lambda: not shell.ctx.sessions.current.identified, timeout=2000)
+
+
+def test_the_countdown_follows_the_backends_session_not_the_kiosks_setting(
+    shell: Shell, qtbot: QtBot, clock: ManualClock, backend: _CappedBackend
+) -> None:
+    """The backend's session answer says 300 s (its own [timeouts] session_max); the kiosk's
+    config says 600. The customer is warned before the backend's end, and the kiosk ends the
+    session when the backend's does, not five minutes after it stopped answering."""
+    ended: list[EndReason] = []
+    shell.session_ended.connect(ended.append)
+    backend.started, backend.expires = clock.now, clock.now + 300
+    customer = Customer(PHONE, "张*峰", "全球通", {m.Factor.PASSWORD})
+    shell.ctx.sessions.identify(customer, expires_in_s=300)
+    shell.navigator.go("order")
+    overlay = shell.window.idle_overlay
+    _keep_touching(shell, qtbot, clock, 285)  # within the 20 s warning of the backend's 300
+    qtbot.waitUntil(overlay.isVisible, timeout=2000)
+    assert overlay.at_max
+    _keep_touching(shell, qtbot, clock, 20)
+    qtbot.waitUntil(lambda: bool(ended), timeout=2000)
+    assert ended == [EndReason.MAX_LENGTH]

@@ -187,7 +187,7 @@ class IdentifyScreen(Screen):
         assert phone is not None
         self._card = None
         customer = Customer(phone, session.name_masked, session.brand, set(factors))
-        self.ctx.sessions.identify(customer)
+        self.ctx.sessions.identify(customer, session.expires_in_s)
         self.state = self.state.holding(factors)
         self._advance()
 
