@@ -36,7 +36,14 @@ from kiosk.catalogues import (
     read_catalogue,
 )
 
-__all__ = ["CATALOGUE_DIR", "DEFAULT_LOCALE", "Translator", "load_catalogue", "placeholders"]
+__all__ = [
+    "CATALOGUE_DIR",
+    "DEFAULT_LOCALE",
+    "Translator",
+    "join_sentences",
+    "load_catalogue",
+    "placeholders",
+]
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +66,19 @@ _FULL_WIDTH = {"（": " (", "）": ")", "，": ", ", "；": "; ", "、": ", "}
 def _latin_punctuation(separator: str) -> str:
     """A compound word's separator for a Latin-script language (（，）→ (, ))."""
     return "".join(_FULL_WIDTH.get(c, c) for c in separator)
+
+
+def join_sentences(*parts: str) -> str:
+    """Messages said one after another: a space after Latin text, none after Chinese, which
+    runs on (缺纸。您的凭条已保留 / Paper out. Your slip is kept). Empty parts drop out."""
+    text = ""
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if text and text[-1].isascii():
+            text += " "
+        text += part
+    return text
 
 
 def placeholders(text: str) -> set[str]:
@@ -239,4 +259,3 @@ class Translator:
 
     def catalogue(self, locale: str) -> dict[str, str]:
         return dict(self._load(locale))
-

@@ -171,7 +171,7 @@ def test_paper_out_mid_slip_keeps_the_receipt_and_tells_the_customer(
         qtbot.waitUntil(lambda: panel.state == "waiting_for_paper", timeout=20_000)
         tr = shell.ctx.translator.tr
         assert panel.message.text() == (
-            tr("print.error_paper_ran_out") + " " + tr("print.waiting_for_paper")
+            tr("print.error_paper_ran_out") + tr("print.waiting_for_paper")
         )
         panel.reset()  # the customer closes the panel: the copy stays for staff
         adapter = shell.ctx.services.printer

@@ -154,3 +154,13 @@ def test_only_the_reference_and_the_starting_language_are_read_before_use(
     with pytest.raises(CatalogueError):
         translator.set_locale("en")
     assert translator.locale == "zh_CN"
+
+
+def test_sentences_join_without_a_gap_after_a_full_width_end_and_with_a_space_after_latin() -> None:
+    from kiosk.i18n import join_sentences
+
+    assert join_sentences("打印机缺纸。", "您的凭条已保留。") == "打印机缺纸。您的凭条已保留。"
+    assert join_sentences("Paper out.", "Your slip is kept.") == "Paper out. Your slip is kept."
+    assert join_sentences("", " 您的凭条已保留。", "") == "您的凭条已保留。"
+    assert join_sentences("网络不稳定，", "请稍后再试。") == "网络不稳定，请稍后再试。"
+    assert join_sentences("金额 ¥50.00", "已到账。") == "金额 ¥50.00 已到账。"

@@ -256,7 +256,7 @@ def test_paper_out_is_a_calm_message_and_the_slip_can_be_retried(
         assert panel.state == "waiting_for_paper"  # the slip is kept (issue 13 major 5)
         tr = bills_shell.ctx.tr
         assert panel.message.text() == (
-            tr("print.error_paper_out") + " " + tr("print.waiting_for_paper")
+            tr("print.error_paper_out") + tr("print.waiting_for_paper")
         )
         printer_emulator.set_paper("ok")
         qtbot.waitUntil(lambda: panel.state == "done", timeout=20_000)  # printed by itself

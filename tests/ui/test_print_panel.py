@@ -78,9 +78,9 @@ def test_paper_out_keeps_the_slip_and_prints_it_when_paper_is_back(
     _offer_and_confirm(qtbot, panel)
     qtbot.waitUntil(lambda: panel.state is PrintState.WAITING_FOR_PAPER, timeout=10_000)
     tr = shell.ctx.translator.tr
-    assert panel.message.text() == (
-        tr("print.error_paper_out") + " " + tr("print.waiting_for_paper")
-    )
+    # two Chinese sentences, no gap between them (纸卷。您的凭条…)
+    assert panel.message.text() == tr("print.error_paper_out") + tr("print.waiting_for_paper")
+    assert "。 " not in panel.message.text()
     assert panel.confirm_button.text() == "重新打印" and panel.confirm_button.isEnabled()
     assert emulator.receipts() == []
     emulator.set_paper("ok")  # staff load a roll: nobody taps anything

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushBu
 
 from kiosk.devices.printer.driver import JobResult
 from kiosk.devices.printer.slips import PreparedSlip, PrintState
+from kiosk.i18n import join_sentences
 from printer import errors as pe
 from printer.document import Document
 from printer.escpos.status import PaperState, PrinterStatus
@@ -201,7 +202,8 @@ class PrintPanel(QFrame):
                 self._keep(PrintState.RETRY, text)
                 return
             if self.slip.keep_copy:
-                text += " " + self.tr("print.kept_for_staff")  # the printer kept the copy
+                # the printer kept the copy
+                text = join_sentences(text, self.tr("print.kept_for_staff"))
         self._finish(PrintState.FAILED, text)
 
     def _keep(self, state: PrintState, error_text: str) -> None:
@@ -209,7 +211,7 @@ class PrintPanel(QFrame):
         is out watch the printer so that it prints by itself when paper is back."""
         self.printing = False
         self._error_text = error_text
-        self._set_state(state, error_text + " " + self.tr(state.text_key or ""))
+        self._set_state(state, join_sentences(error_text, self.tr(state.text_key or "")))
         self.progress.hide()
         self.confirm_button.setText(self.tr("print.again"))
         self.confirm_button.setEnabled(True)
