@@ -239,6 +239,29 @@ def test_pdf_statement_is_saved_with_the_month(bills_shell: Shell, tmp_path: Pat
     assert screen.saved.path.name in screen.status.text()
 
 
+@pytest.mark.parametrize("target", ["bills", "details"])
+def test_pdf_notice_follows_the_language_and_is_gone_on_the_next_visit(
+    bills_shell: Shell, target: str
+) -> None:
+    """Seen on the X-event walk: "PDF账单已保存：…" stayed Chinese after the switch to English
+    and was still there when the customer came back to the screen later."""
+    bills_shell.navigator.go(target, DetailsParams(BEFORE_LAST) if target == "details" else None)
+    screen = _current(bills_shell)
+    assert isinstance(screen, (BillsScreen, DetailsScreen))
+    screen.pdf_button.click()
+    assert screen.saved is not None and not screen.status.isHidden()
+    name = screen.saved.path.name
+    try:
+        bills_shell.ctx.translator.set_locale("en")
+        assert screen.status.text() == screen.tr("bills.pdf_saved", name=name)
+        assert "已保存" not in screen.status.text() and name in screen.status.text()
+    finally:
+        bills_shell.ctx.translator.set_locale("zh_CN")
+    bills_shell.navigator.go("home")
+    bills_shell.navigator.go(target, DetailsParams(BEFORE_LAST) if target == "details" else None)
+    assert screen.status.isHidden() and screen.saved is None
+
+
 @pytest.mark.allow_log_warnings
 def test_paper_out_is_a_calm_message_and_the_slip_can_be_retried(
     bills_shell: Shell, qtbot: QtBot, printer_emulator: PrinterEmulator

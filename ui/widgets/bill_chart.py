@@ -36,6 +36,10 @@ SELECTED = QColor("#FFD866")
 TEXT_PAD = 14
 MEDIAN_SAMPLE = 60  # the dashed sample before the median's label
 LABEL_GAP = 8  # clear space either side of a bar total that the median line keeps
+# Height of the bars' area beside the chart's text rows (legend, totals, months): the chart
+# asks for BARS_HINT and is given what the screen has left, never under BARS_MIN.
+BARS_HINT = 170
+BARS_MIN = 110
 
 
 def line_segments(
@@ -65,7 +69,6 @@ class BillChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("billChart")
-        self.setMinimumHeight(300)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.bars: list[ChartBar] = []
         self.median_fen = 0
@@ -79,7 +82,21 @@ class BillChart(QWidget):
         self.median_y = 0.0  # its height as last painted
 
     def sizeHint(self) -> QSize:
-        return QSize(1200, 420)
+        return QSize(1200, self._text_height() + BARS_HINT)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(600, self._text_height() + BARS_MIN)
+
+    def _legend_height(self) -> int:
+        """The legend's band: one line of text, two when the median's label took a second."""
+        row = self.text_row()
+        _, median_box = self.legend_boxes()
+        return row + 8 + (row if median_box.top() > row else 0)
+
+    def _text_height(self) -> int:
+        """Everything but the bars: legend, the totals over the bars, the months under them."""
+        row = self.text_row()
+        return self._legend_height() + row + 8 + (row + 4) + 8
 
     def set_data(
         self,
@@ -93,6 +110,7 @@ class BillChart(QWidget):
         self.median_fen = median_fen
         self.legend = legend
         self.median_label = median_label
+        self.updateGeometry()  # the legend may take one line more or less
         self.update()
 
     def clear(self) -> None:
@@ -123,15 +141,14 @@ class BillChart(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(self.font())
         row = self.text_row()
-        legend_h, month_h, total_h = row + 8, row + 4, row
+        month_h, total_h = row + 4, row
         self._hits = []
         if not self.bars:
             painter.end()
             return
         legend, median_box = self.legend_boxes()
         self._paint_legend(painter, legend)
-        if median_box.top() > row:  # the median's label took a second legend line
-            legend_h += row
+        legend_h = self._legend_height()
         top = legend_h + total_h + 8
         bottom = self.height() - month_h - 8
         positive = max((sum(v for _, v in b.stacks if v > 0) for b in self.bars), default=1)

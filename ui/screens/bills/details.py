@@ -32,7 +32,7 @@ from ui.models.records_model import RecordsModel
 from ui.screen import Screen
 from ui.screens.bills.output import StatementOutput
 from ui.screens.bills.params import DetailsParams
-from ui.screens.bills.statement_job import SavedStatement, statement_job
+from ui.screens.bills.statement_job import SavedStatement, show_saved, statement_job
 from ui.shared.customer import (
     doc_customer,
     doc_terminal,
@@ -150,6 +150,8 @@ class DetailsScreen(Screen):
             self.tab = params.tab or self.tab
         self.print_panel.reset()
         self.full_numbers_confirm.close_question()
+        self.saved = None  # an old visit's "PDF saved" is not news on this one
+        self.clear_messages()
         self.retranslate()
         with_bills(self, self._got_bills)
 
@@ -182,6 +184,8 @@ class DetailsScreen(Screen):
         self.model.retranslate()
         self.print_panel.retranslate()
         self._show_totals()
+        if self.saved is not None:
+            show_saved(self, self.saved)
 
     # State --------------------------------------------------------------------------------
     def query(self) -> RecordQuery:
@@ -353,9 +357,7 @@ class DetailsScreen(Screen):
 
     def _saved(self, saved: SavedStatement) -> None:
         self.saved = saved
-        key = "bills.pdf_printed" if saved.sent_to_printer else "bills.pdf_saved"
-        self.status.setText(self.tr(key, name=saved.path.name))
-        self.status.show()
+        show_saved(self, saved)
 
     def _on_dispute_button_clicked(self) -> None:
         rows = self.table.selectionModel().selectedRows()

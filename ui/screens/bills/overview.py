@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from common.money import format_fen
 from kiosk import bills as kb
@@ -16,7 +16,7 @@ from ui.context import AppContext
 from ui.screen import Screen
 from ui.screens.bills.output import StatementOutput
 from ui.screens.bills.params import DetailsParams, MonthParams
-from ui.screens.bills.statement_job import SavedStatement, statement_job
+from ui.screens.bills.statement_job import SavedStatement, show_saved, statement_job
 from ui.shared.customer import with_bills
 from ui.widgets.bill_chart import BillChart
 from ui.widgets.card import card
@@ -66,29 +66,40 @@ class BillsScreen(Screen):
         self.change = self.label(role="caption")
         self.chart = BillChart()
         self.chart.month_tapped.connect(self._on_chart_month_tapped)
-        self.layout_.addWidget(card(self.summary, self.change, self.chart))
-        self.month_row = QHBoxLayout()
-        self.month_row.setSpacing(16)
-        months = QWidget()
-        months.setLayout(self.month_row)
-        self.layout_.addWidget(months)
-        self.month_buttons: dict[str, QPushButton] = {}
-        actions = QHBoxLayout()
         self.details_button = QPushButton()
         self.details_button.setObjectName("detailsButton")
         self.details_button.clicked.connect(self._on_details_button_clicked)
         self.pdf_button = QPushButton()
         self.pdf_button.setObjectName("pdfButton")
         self.pdf_button.clicked.connect(self._on_pdf_button_clicked)
-        actions.addWidget(self.details_button)
-        actions.addWidget(self.pdf_button)
-        actions.addStretch(1)
-        self.layout_.addLayout(actions)
-        self.layout_.addStretch(1)
+        # The actions sit beside the summary, so that the whole screen fits without scrolling
+        # (the chart takes the height that is left).
+        heading = QWidget()
+        heading_row = QHBoxLayout(heading)
+        heading_row.setContentsMargins(0, 0, 0, 0)
+        heading_row.setSpacing(16)
+        words = QWidget()
+        words_column = QVBoxLayout(words)
+        words_column.setContentsMargins(0, 0, 0, 0)
+        words_column.setSpacing(8)
+        words_column.addWidget(self.summary)
+        words_column.addWidget(self.change)
+        heading_row.addWidget(words, 1)
+        heading_row.addWidget(self.details_button)
+        heading_row.addWidget(self.pdf_button)
+        self.layout_.addWidget(card(heading, self.chart), 1)
+        self.month_row = QHBoxLayout()
+        self.month_row.setSpacing(16)
+        months = QWidget()
+        months.setLayout(self.month_row)
+        self.layout_.addWidget(months)
+        self.month_buttons: dict[str, QPushButton] = {}
         self.bills: list[m.MonthBill] = []
         self.saved: SavedStatement | None = None
 
     def enter(self, params: Any) -> None:
+        self.saved = None  # an old visit's "PDF saved" is not news on this one
+        self.clear_messages()
         self.retranslate()
         with_bills(self, self._show)
 
@@ -107,6 +118,7 @@ class BillsScreen(Screen):
         self.pdf_button.setText(self.tr("bills.save_pdf"))
         if self.bills:
             self._show(self.bills)
+        show_saved(self, self.saved)
 
     # Rendering -----------------------------------------------------------------------------
     def _show(self, bills: list[m.MonthBill]) -> None:
@@ -162,6 +174,4 @@ class BillsScreen(Screen):
 
     def _saved(self, saved: SavedStatement) -> None:
         self.saved = saved
-        key = "bills.pdf_printed" if saved.sent_to_printer else "bills.pdf_saved"
-        self.status.setText(self.tr(key, name=saved.path.name))
-        self.status.show()
+        show_saved(self, saved)

@@ -17,6 +17,7 @@ from kiosk.bills import to_detail_record, to_statement_month
 from kiosk.records import client_fetch, fetch_month
 from printer import statement as st
 from ui.context import AppContext
+from ui.screen import Screen
 from ui.screens.bills.output import StatementOutput
 from ui.shared.customer import doc_customer, doc_terminal
 
@@ -28,6 +29,17 @@ class SavedStatement:
     path: Path
     records: int
     sent_to_printer: bool
+
+
+def show_saved(screen: Screen, saved: SavedStatement | None) -> None:
+    """The screen's notice for a written statement, in the current language (a language
+    switch re-renders it; ``None`` hides it: a fresh visit starts without an old notice)."""
+    if saved is None:
+        screen.status.hide()
+        return
+    key = "bills.pdf_printed" if saved.sent_to_printer else "bills.pdf_saved"
+    screen.status.setText(screen.tr(key, name=saved.path.name))
+    screen.status.show()
 
 
 def statement_job(

@@ -1,0 +1,26 @@
+"""The five-month bills screen fits the kiosk's window without scrolling, in both languages and
+both text sizes: the month buttons and the actions (itemised details, PDF) are on screen as it
+opens. Seen on the X-event walk: the actions were half below the fold in standard text (44 px
+of scrolling) and the month buttons too in large text (190 px)."""
+
+from __future__ import annotations
+
+from tests.ui.test_walk_fit import _go, _identified, shell  # noqa: F401  (the walk's fixture)
+from tests.ui.walk_audit import audit, settle
+from ui.screens.bills.overview import BillsScreen
+from ui.shell import Shell
+
+
+def test_bills_screen_fits_without_scrolling(shell: Shell) -> None:  # noqa: F811
+    _identified(shell)
+    _go(shell, "bills")
+    settle()
+    screen = shell.navigator.current
+    assert isinstance(screen, BillsScreen) and screen.month_buttons
+    assert screen.body_scroll.verticalScrollBar().maximum() == 0
+    viewport = screen.body_scroll.viewport()
+    for widget in (*screen.month_buttons.values(), screen.details_button, screen.pdf_button):
+        bottom = widget.mapTo(viewport, widget.rect().bottomLeft()).y()
+        assert 0 <= bottom <= viewport.height(), widget.text()
+    assert screen.chart.height() >= screen.chart.minimumSizeHint().height()
+    assert audit(shell.window, shell.large_text) == []
