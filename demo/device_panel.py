@@ -35,6 +35,8 @@ ASSETS = Path(__file__).resolve().parents[1] / "assets"
 CARDHOLDERS = ASSETS / "demo" / "cardholders.json"
 STYLE = ASSETS / "styles" / "device_panel.qss"
 CASH_NOTES = (1, 5, 10, 20, 50, 100)
+COLUMNS = 3  # buttons per row in the cash group: six in a row were cut off at 640 px
+PANEL_SIZE = (640, 760)
 CASH_ACTIONS: tuple[tuple[str, dict[str, object]], ...] = (
     ("假币 fake note", {"cmd": "fake"}),
     ("拉回 pull back", {"cmd": "pull_back"}),
@@ -69,6 +71,11 @@ def _send(endpoint: Endpoint | None, message: dict[str, object]) -> str:
     except (OSError, ValueError) as exc:
         return f"error: {exc}"
     return "ok" if answer.get("ok") else f"refused: {answer.get('error')}"
+
+
+def sms_line(message: SmsMessage) -> str:
+    """ "15:36:18  您的验证码…": the time as a wall clock shows it (no date, no microseconds)."""
+    return f"{message.sent_at:%H:%M:%S}  {message.text}"
 
 
 def paper_text(state: dict[str, Any] | None) -> str:
@@ -136,11 +143,12 @@ class DevicePanel(QWidget):
             button.clicked.connect(
                 lambda _=False, v=value: self._cash({"cmd": "insert", "value": v})
             )
-            cash_box.addWidget(button, 0, index)
+            cash_box.addWidget(button, index // COLUMNS, index % COLUMNS)
+        first = -(-len(CASH_NOTES) // COLUMNS)  # the actions start on the row after the notes
         for index, (label, message) in enumerate(CASH_ACTIONS):
             button = QPushButton(label)
             button.clicked.connect(lambda _=False, m=message: self._cash(m))
-            cash_box.addWidget(button, 1 + index // 3, index % 3)
+            cash_box.addWidget(button, first + index // COLUMNS, index % COLUMNS)
         sms = QGroupBox("短信 (demo SMS outbox of the current customer)")
         self.sms = QPlainTextEdit()
         self.sms.setReadOnly(True)
@@ -222,7 +230,7 @@ class DevicePanel(QWidget):
         self._phone = phone
 
         def show(messages: list[SmsMessage]) -> None:
-            lines = [f"{m.sent_at}: {m.text}" for m in messages]
+            lines = [sms_line(m) for m in messages]
             self.sms.setPlainText("\n".join(lines[-8:]))
 
         self._shell.ctx.runner.run(lambda: ctx.backend.demo_read_sms(phone), show, lambda _e: None)
@@ -230,7 +238,7 @@ class DevicePanel(QWidget):
 
 def open_device_panel(shell: Shell, endpoints: DemoEndpoints) -> None:
     panel = DevicePanel(shell, endpoints)
-    panel.resize(640, 760)
+    panel.resize(*PANEL_SIZE)
     panel.move(shell.window.x() + shell.window.width() + 10, shell.window.y())
     panel.show()
     shell.window.setProperty("devicePanel", panel)  # keeps it alive with the window

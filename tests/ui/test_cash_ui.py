@@ -8,9 +8,10 @@ from pathlib import Path
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from demo.device_panel import DevicePanel
+from demo.device_panel import PANEL_SIZE, DevicePanel, sms_line
 from demo.stack import DemoEndpoints, Endpoint
 from emulators.cash import BillValidatorEmulator
+from kiosk.backend.models import SmsMessage
 from emulators.control import ControlServer
 from ui.shell import Shell
 
@@ -48,6 +49,30 @@ def test_cash_buttons_reach_the_emulator(shell: Shell, tmp_path: Path) -> None:
         finally:
             panel.close()
             panel.deleteLater()
+
+
+def test_panel_buttons_are_not_cut_off_and_sms_times_are_a_clock(
+    shell: Shell, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """Seen on the X-event walk: six note buttons in one row cut to "入 ¥" at the panel's size,
+    and SMS times showed microseconds (15:36:18.554353+08:00)."""
+    endpoints = DemoEndpoints(
+        "http://127.0.0.1:9", None, None, tmp_path, tmp_path, dt.date(2026, 11, 25)
+    )
+    panel = DevicePanel(shell, endpoints)
+    try:
+        panel.resize(*PANEL_SIZE)
+        panel.show()
+        qtbot.waitExposed(panel)
+        for button in panel.findChildren(QPushButton):
+            assert button.width() >= button.sizeHint().width(), button.text()
+    finally:
+        panel.close()
+        panel.deleteLater()
+    hall = dt.timezone(dt.timedelta(hours=8))
+    sent = dt.datetime(2026, 11, 25, 15, 36, 18, 554353, tzinfo=hall)
+    message = SmsMessage("您的验证码 123456", sent, "login")
+    assert sms_line(message) == "15:36:18  您的验证码 123456"
 
 
 def test_a_note_going_in_restarts_the_idle_clock(shell: Shell) -> None:
