@@ -87,12 +87,13 @@ class Navigator(QObject):
         return widget if isinstance(widget, Screen) else None
 
     def go(self, screen_id: str, params: Any = None) -> None:
-        """Show a screen, remembering the current one for "back"."""
+        """Show a screen, remembering the current one for "back" (a screen opening itself
+        with new parameters, as services does for the order step-up, is not a step back)."""
         if not self.knows(screen_id):
             log.error("no screen %s", screen_id)
             return
         current = self.current
-        if current is not None:
+        if current is not None and current.screen_id != screen_id:
             self._history.append(current.screen_id)
         self._show(screen_id, params)
 

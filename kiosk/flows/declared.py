@@ -59,6 +59,40 @@ class PasswordAttempt:
     password: str = field(compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class ReminderChoice:
+    """The balance reminder threshold chosen (None: no reminder). A dataclass, not the bare
+    ``int | None``: "no reminder" must not read as "no choice" in the flow."""
+
+    threshold_fen: int | None
+
+
+@dataclass(frozen=True)
+class ServiceCancel:
+    """The service whose subscription is cancelled (退订)."""
+
+    service_code: str
+
+
+@dataclass(frozen=True)
+class ServiceQuoteChoice:
+    """The service ordered and the agreement text the customer accepted for it (the quote,
+    the order's first step, sends its version; the receipt names it)."""
+
+    service_code: str
+    agreement: m.Agreement
+
+
+@dataclass(frozen=True)
+class ServiceOrderChoice:
+    """The SMS code typed for a quote, the order's second step: one key per (quote, code),
+    so the same code after a lost answer is applied once and a different code is a new
+    request (the backend would refuse a reused key for it). The code is never in a repr."""
+
+    quote: m.OrderQuote
+    sms_code: str = field(repr=False)
+
+
 PLAN_CHANGE: Transaction[PlanChoice, m.PlanChange] = Transaction(
     TransactionKind.PLAN_CHANGE,
     lambda backend, c, key: backend.change_plan(
@@ -107,6 +141,50 @@ RESUME: Transaction[LineAction, m.TransactionResult] = Transaction(
     TransactionKind.RESUME,
     lambda backend, _action, key: backend.resume(idempotency_key=key),
     lambda result: result.transaction_id,
+)
+
+# One key per amount: a retry of the same amount after a lost answer cannot open a second order.
+PAYMENT: Transaction[int, m.PaymentOrder] = Transaction(
+    TransactionKind.PAYMENT,
+    lambda backend, fen, key: backend.create_payment(fen, idempotency_key=key),
+    lambda order: order.order_id,
+    amount_fen=lambda fen: fen,
+    busy_key="pay.creating",
+)
+
+# The journal's amount of a reminder is the threshold set (None: the reminder is switched off).
+REMINDER: Transaction[ReminderChoice, m.ReminderSetting] = Transaction(
+    TransactionKind.REMINDER,
+    lambda backend, c, key: backend.set_reminder_threshold(c.threshold_fen, idempotency_key=key),
+    lambda setting: setting.transaction_id,
+    amount_fen=lambda c: c.threshold_fen,
+)
+
+SERVICE_CANCEL: Transaction[ServiceCancel, m.ServiceChange] = Transaction(
+    TransactionKind.SERVICE_CANCEL,
+    lambda backend, c, key: backend.cancel_service(c.service_code, idempotency_key=key),
+    lambda change: change.transaction_id,
+    busy_key="services.unsubscribing",
+)
+
+# The journal keeps the quote's id: the SMS code is sent with it.
+SERVICE_QUOTE: Transaction[ServiceQuoteChoice, m.OrderQuote] = Transaction(
+    TransactionKind.SERVICE_QUOTE,
+    lambda backend, c, key: backend.order_service(
+        c.service_code, c.agreement.version, idempotency_key=key
+    ),
+    lambda quote: quote.quote_id,
+    busy_key="services.sending",
+)
+
+SERVICE_ORDER: Transaction[ServiceOrderChoice, m.ServiceChange] = Transaction(
+    TransactionKind.SERVICE_ORDER,
+    lambda backend, c, key: backend.confirm_order(
+        c.quote.quote_id, c.sms_code, idempotency_key=key
+    ),
+    lambda change: change.transaction_id,
+    amount_fen=lambda c: c.quote.price_fen,
+    busy_key="services.ordering",
 )
 
 LINE_ACTIONS = {LineAction.SUSPEND: SUSPEND, LineAction.RESUME: RESUME}

@@ -3,6 +3,8 @@ definite one, one request at a time."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import itertools
 from typing import Any
 
@@ -101,6 +103,34 @@ class _Calls(StubBackend):
         self.calls.append(("reset_password", (new_password,), idempotency_key))
         raise be.Conflict("recorded")
 
+    def create_payment(self, amount_fen: int, idempotency_key: str | None = None) -> m.PaymentOrder:
+        self.calls.append(("create_payment", (amount_fen,), idempotency_key))
+        raise be.Conflict("recorded")
+
+    def set_reminder_threshold(
+        self, threshold_fen: int | None, idempotency_key: str | None = None
+    ) -> m.ReminderSetting:
+        self.calls.append(("set_reminder_threshold", (threshold_fen,), idempotency_key))
+        raise be.Conflict("recorded")
+
+    def cancel_service(
+        self, service_code: str, idempotency_key: str | None = None
+    ) -> m.ServiceChange:
+        self.calls.append(("cancel_service", (service_code,), idempotency_key))
+        raise be.Conflict("recorded")
+
+    def order_service(
+        self, service_code: str, agreement_version: str, idempotency_key: str | None = None
+    ) -> m.OrderQuote:
+        self.calls.append(("order_service", (service_code, agreement_version), idempotency_key))
+        raise be.Conflict("recorded")
+
+    def confirm_order(
+        self, quote_id: str, sms_code: str, idempotency_key: str | None = None
+    ) -> m.ServiceChange:
+        self.calls.append(("confirm_order", (quote_id, sms_code), idempotency_key))
+        raise be.Conflict("recorded")
+
 
 def _called(tx: Transaction[Any, Any], choice: Any) -> tuple[str, tuple[object, ...], str | None]:
     backend = _Calls()
@@ -128,6 +158,73 @@ def test_declared_transactions_send_their_choice() -> None:
     assert d.PLAN_CHANGE.amount_fen(d.PlanChoice("P58", terms)) is None
     assert d.LINE_ACTIONS[LineAction.SUSPEND].kind is TransactionKind.SUSPEND
     assert d.LINE_ACTIONS[LineAction.RESUME].kind is TransactionKind.RESUME
+
+
+NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
+RING = m.Service("CL", "彩铃", m.ServiceKind.VAS, "中国移动", "10086", 500, "个性彩铃")
+QUOTE = m.OrderQuote("Q-7", RING, "回复验证码确认订购", 500, "monthly", dt.date(2026, 12, 1), NOW)
+
+
+def test_payment_and_reminder_send_their_choice_with_the_amount() -> None:
+    assert _called(d.PAYMENT, 5000) == ("create_payment", (5000,), "k1")
+    assert (d.PAYMENT.kind, d.PAYMENT.amount_fen(5000)) == (TransactionKind.PAYMENT, 5000)
+    order = m.PaymentOrder(
+        "PO-9", 5000, "pay://PO-9", m.PaymentStatus.PENDING, NOW, NOW, None, None
+    )
+    assert d.PAYMENT.reference(order) == "PO-9"
+    assert d.PAYMENT.busy_key == "pay.creating"
+    on, off = d.ReminderChoice(2000), d.ReminderChoice(None)
+    assert _called(d.REMINDER, on) == ("set_reminder_threshold", (2000,), "k1")
+    assert _called(d.REMINDER, off) == ("set_reminder_threshold", (None,), "k1")
+    # The journal's amount is the threshold set, as it was before the declaration.
+    assert (d.REMINDER.amount_fen(on), d.REMINDER.amount_fen(off)) == (2000, None)
+    assert d.REMINDER.reference(m.ReminderSetting(2000, "TX-3")) == "TX-3"
+    assert d.REMINDER.kind is TransactionKind.REMINDER
+
+
+def test_the_service_transactions_send_their_choice() -> None:
+    terms = m.Agreement("service_order", "v4", "入网协议", "……")
+    assert _called(d.SERVICE_CANCEL, d.ServiceCancel("SJB")) == ("cancel_service", ("SJB",), "k1")
+    assert _called(d.SERVICE_QUOTE, d.ServiceQuoteChoice("CL", terms)) == (
+        "order_service",
+        ("CL", "v4"),
+        "k1",
+    )
+    order = d.ServiceOrderChoice(QUOTE, "246810")
+    assert _called(d.SERVICE_ORDER, order) == ("confirm_order", ("Q-7", "246810"), "k1")
+    assert "246810" not in repr(order)  # the SMS code is never in a log line
+    sub = m.Subscription(RING, dt.date(2026, 11, 25), None)
+    change = m.ServiceChange("TX-8", sub)
+    assert d.SERVICE_CANCEL.reference(change) == d.SERVICE_ORDER.reference(change) == "TX-8"
+    assert d.SERVICE_QUOTE.reference(QUOTE) == "Q-7"  # the quote's id, the code goes with it
+    assert d.SERVICE_ORDER.amount_fen(order) == 500  # the quote's price is what is charged
+    assert d.SERVICE_QUOTE.amount_fen(d.ServiceQuoteChoice("CL", terms)) is None
+    assert d.SERVICE_CANCEL.amount_fen(d.ServiceCancel("SJB")) is None
+    assert [t.kind for t in (d.SERVICE_CANCEL, d.SERVICE_QUOTE, d.SERVICE_ORDER)] == [
+        TransactionKind.SERVICE_CANCEL,
+        TransactionKind.SERVICE_QUOTE,
+        TransactionKind.SERVICE_ORDER,
+    ]
+    assert [t.busy_key for t in (d.SERVICE_CANCEL, d.SERVICE_QUOTE, d.SERVICE_ORDER)] == [
+        "services.unsubscribing",
+        "services.sending",
+        "services.ordering",
+    ]
+
+
+def test_a_service_order_is_keyed_by_its_quote_and_code() -> None:
+    flow = _flow()
+    key = flow.send(d.ServiceOrderChoice(QUOTE, "246810"))
+    flow.failed(be.BackendTimeout())
+    assert flow.send(d.ServiceOrderChoice(QUOTE, "246810")) == key  # the same code again
+    flow.failed(be.BackendTimeout())
+    other = flow.send(d.ServiceOrderChoice(QUOTE, "135790"))  # another code: a new request
+    assert other != key
+    flow.failed(be.AuthFailed("验证码不正确"))
+    assert flow.send(d.ServiceOrderChoice(QUOTE, "135790")) not in (key, other)  # key spent
+    flow.failed(be.BackendTimeout())
+    renewed = d.ServiceOrderChoice(dataclasses.replace(QUOTE, quote_id="Q-8"), "135790")
+    assert flow.send(renewed) not in (key, other)  # another quote: a new request
 
 
 def test_a_password_attempt_is_keyed_by_its_token_only() -> None:

@@ -173,6 +173,15 @@ def test_services_and_the_order_question_in_english(english: Shell) -> None:
     QApplication.processEvents()
     assert screen.confirm.isVisible() and screen.confirm.agreement_title.text()
     assert not chinese(english)
+    screen.confirm.cancel_button.click()
+    # The 退订 question names the service in English too (it said "Unsubscribe from 音乐随身听?").
+    assert screen.cancel_buttons
+    for code in list(screen.cancel_buttons):
+        screen.cancel_buttons[code].click()
+        QApplication.processEvents()
+        assert screen.confirm.isVisible() and screen.confirm.title.text()
+        assert not chinese(english), code
+        screen.confirm.cancel_button.click()  # nothing is sent
 
 
 def test_the_check_sees_chinese_in_chinese_mode(

@@ -98,3 +98,14 @@ def test_identification_hands_the_destination_back_unchanged(shell: Shell) -> No
     assert shell.ctx.sessions.current.cache == cache_before  # no side channel
     shell.navigator.back()  # identification replaced itself: back skips it
     assert shell.navigator.current is shell.home_screen
+
+
+def test_a_screen_opening_itself_is_not_a_step_back(shell: Shell) -> None:
+    first, second = _Params(1), _Params(2)
+    shell.home_screen.open("target", first, Access.SUMMARY)
+    target = shell.navigator.current
+    assert isinstance(target, _Target)
+    target.open("target", second, Access.SUMMARY)  # e.g. 订购 on services, the level held
+    assert shell.navigator.current is target and target.entered == [first, second]
+    shell.navigator.back()
+    assert shell.navigator.current is shell.home_screen

@@ -320,3 +320,29 @@ def test_without_bills_plans_are_compared_by_fee(
     compare = _compare(plan_shell, "QQT58")
     assert compare.difference.text() == "这个套餐的月费比现在少¥70.00。"
     assert compare.cells[-1][1].text() == "无法估算"
+
+
+def test_the_plan_estimates_and_the_bill_screens_share_one_fetch_of_the_bills(
+    plan_shell: Shell, fake: FakeBackend
+) -> None:
+    from ui.shared.customer import with_bills
+
+    fetched: list[int] = []
+    real = fake.bills
+
+    def counted() -> list[m.MonthBill]:
+        fetched.append(1)
+        return real()
+
+    fake.bills = counted  # type: ignore[method-assign]
+    screen = _plans(plan_shell)
+    _plans(plan_shell)  # again: from the session's cache
+    got: list[list[m.MonthBill]] = []
+    with_bills(screen, got.append)  # what the bill, invoice and dispute screens call
+    assert len(fetched) == 1 and [b.month for b in got[0]] == CLOSED[:5]
+    plan_shell.end_session(EndReason.CUSTOMER)
+    factors = {Factor.ID_CARD, Factor.SMS}
+    plan_shell.ctx.sessions.identify(Customer(PHONE, "张*峰", "全球通", factors))
+    with_bills(screen, got.append)  # a new session fetches its own
+    _plans(plan_shell)
+    assert len(fetched) == 2

@@ -87,6 +87,15 @@ class _Line(Screen):
             on_cancelled=self._on_cancelled,
         )
         self.direct = TransactionView(self, SUSPEND, None, lambda c, a: None, on_lost=self._on_lost)
+        self.prepared: list[int] = []  # how many requests the backend had when prepare ran
+        self.prepared_view = TransactionView(
+            self, SUSPEND, None, lambda c, a: None, prepare=self._prepare
+        )
+
+    def _prepare(self) -> None:
+        backend = self.ctx.backend
+        assert isinstance(backend, _Backend)
+        self.prepared.append(len(backend.keys))
 
     def _on_cancelled(self) -> None:
         self.cancelled += 1
@@ -197,6 +206,15 @@ def test_without_a_question_a_lost_answer_hands_the_trigger_back(
     assert screen.error.text() == screen.tr("error.outcome_unknown")
     screen.direct.send(LineAction.SUSPEND)
     assert backend.keys[0] == backend.keys[1] and screen.direct.answer is not None
+
+
+def test_prepare_runs_before_each_request_leaves(shell: Shell, backend: _Backend) -> None:
+    screen = _screen(shell)
+    backend.script = [be.BackendTimeout()]
+    screen.prepared_view.send(LineAction.SUSPEND)
+    screen.prepared_view.send(LineAction.SUSPEND)  # the retry after the lost answer too
+    assert screen.prepared == [0, 1] and len(backend.keys) == 2
+    assert screen.prepared_view.answer is not None
 
 
 def test_asking_again_keeps_the_consent(shell: Shell) -> None:

@@ -13,17 +13,28 @@ from ui.screen import Screen
 BILLS_CACHE = "bills:list"  # list[MonthBill], newest first (session cache: wiped at the end)
 
 
+def cached_bills(ctx: AppContext) -> list[m.MonthBill] | None:
+    """The session's closed bills if they were fetched already (None: not yet)."""
+    bills: list[m.MonthBill] | None = ctx.sessions.current.cache.get(BILLS_CACHE)
+    return bills
+
+
+def keep_bills(ctx: AppContext, bills: list[m.MonthBill]) -> None:
+    """Keep the bills just fetched for the rest of the session (the one write of the cache:
+    bills, invoice, dispute and the plan estimates all read it)."""
+    ctx.sessions.current.cache[BILLS_CACHE] = bills
+
+
 def with_bills(screen: Screen, on_done: Callable[[list[m.MonthBill]], None]) -> None:
     """The five closed bills, from the session cache or fetched once on a worker."""
-    session = screen.ctx.sessions.current
-    cached = session.cache.get(BILLS_CACHE)
+    ctx = screen.ctx
+    cached = cached_bills(ctx)
     if cached is not None:
         on_done(cached)
         return
-    ctx = screen.ctx
 
     def store(bills: list[m.MonthBill]) -> None:
-        ctx.sessions.current.cache[BILLS_CACHE] = bills
+        keep_bills(ctx, bills)
         on_done(bills)
 
     screen.fetch(lambda: ctx.backend.bills(), store)

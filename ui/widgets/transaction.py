@@ -42,7 +42,10 @@ class TransactionView(Generic[C, R]):
         on_refused: Callable[[Exception], None] | None = None,
         on_lost: Callable[[], None] | None = None,
         on_cancelled: Callable[[], None] | None = None,
+        prepare: Callable[[], None] | None = None,
     ) -> None:
+        """``prepare`` runs on the worker before each request leaves: work the answer's
+        widgets need that would stall the GUI thread (pay loads its QR encoder there)."""
         self.screen = screen
         self.tx = tx
         self.confirm = confirm
@@ -50,6 +53,7 @@ class TransactionView(Generic[C, R]):
         self._on_refused = on_refused
         self._on_lost = on_lost
         self._on_cancelled = on_cancelled
+        self._prepare = prepare
         if confirm is not None:
             confirm.confirmed.connect(self._on_confirm_confirmed)
             confirm.cancelled.connect(self._on_confirm_cancelled)
@@ -115,11 +119,17 @@ class TransactionView(Generic[C, R]):
     def send(self, choice: C) -> None:
         """Send ``choice`` now (screens without a confirmation; the panel's 确认办理 calls it
         for the others)."""
-        tx, ctx = self.tx, self.screen.ctx
+        tx, ctx, prepare = self.tx, self.screen.ctx, self._prepare
+
+        def call(key: str) -> R:  # on the worker
+            if prepare is not None:
+                prepare()
+            return tx.call(ctx.backend, choice, key)
+
         self.screen.transact(
             tx.kind,
             choice,
-            lambda key: tx.call(ctx.backend, choice, key),
+            call,
             tx.reference,
             lambda answer: self._done(choice, answer),
             amount_fen=tx.amount_fen(choice),

@@ -15,13 +15,14 @@ from PySide6.QtWidgets import (
 
 from common.money import format_fen
 from kiosk.backend import models as m
+from kiosk.flows.declared import REMINDER, ReminderChoice
 from kiosk.idle import ScreenKind
 from kiosk.plans import format_mb
-from kiosk.transactions import TransactionKind
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.widgets.card import card
 from ui.widgets.money import MoneyView
+from ui.widgets.transaction import TransactionView
 
 REMINDER_CHOICES_FEN = (500, 1000, 2000, 3000, 5000)
 LOW_DAYS = 7
@@ -87,6 +88,9 @@ class OverviewScreen(Screen):
         actions.addStretch(1)
         self.layout_.addLayout(actions)
         self.overview: m.AccountOverview | None = None
+        # The threshold is set at once (no second question: nothing is charged); a lost
+        # answer leaves the buttons, and the same threshold again reuses its key.
+        self.reminder = TransactionView(self, REMINDER, None, self._on_reminder_saved)
 
     def enter(self, params: Any) -> None:
         self.retranslate()
@@ -222,14 +226,14 @@ class OverviewScreen(Screen):
                 button.setVisible(False)
 
     def _on_reminder_clicked(self, fen: int | None) -> None:
-        ctx = self.ctx
-        if ctx.sessions.current.customer is None:
+        if self.ctx.sessions.current.customer is None:
             return
+        self.reminder.send(ReminderChoice(fen))
 
-        def saved(setting: m.ReminderSetting) -> None:
-            self.fetch(ctx.backend.overview, lambda overview: shown(setting, overview))
+    def _on_reminder_saved(self, _choice: ReminderChoice, setting: m.ReminderSetting) -> None:
+        ctx = self.ctx
 
-        def shown(setting: m.ReminderSetting, overview: m.AccountOverview) -> None:
+        def shown(overview: m.AccountOverview) -> None:
             self._show(overview)
             self.status.setText(
                 self.tr("overview.reminder_saved", current=format_fen(setting.threshold_fen))
@@ -238,11 +242,4 @@ class OverviewScreen(Screen):
             )
             self.status.show()
 
-        self.transact(
-            TransactionKind.REMINDER,
-            fen,
-            lambda k: ctx.backend.set_reminder_threshold(fen, idempotency_key=k),
-            lambda setting: setting.transaction_id,
-            saved,
-            amount_fen=fen,
-        )
+        self.fetch(ctx.backend.overview, shown)

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout
 from common.hall_time import hall_now, to_hall
 from common.money import format_fen
 from kiosk.backend import models as m
+from kiosk.flows.declared import PAYMENT
 from kiosk.idle import ScreenKind
 from kiosk.money import headline, money_lines
-from kiosk.transactions import TransactionKind
 from kiosk.voice.prompts import Prompt
 from printer.document import Document
 from printer.escpos.status import PrinterStatus
@@ -32,7 +32,8 @@ from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.card import card
 from ui.widgets.money import MoneyView, money_text
 from ui.widgets.print_panel import PrintPanel
-from ui.widgets.qr_code import QrCode
+from ui.widgets.qr_code import QrCode, load_encoder
+from ui.widgets.transaction import TransactionView
 from ui.widgets.waiting_dots import WaitingDots
 
 if TYPE_CHECKING:
@@ -123,6 +124,12 @@ class PayScreen(Screen):
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._on_poll_timeout)
         self.polls_in_flight = 0
+        # The order is the declared PAYMENT (no second question: the customer still has to
+        # pay it); a retry of the same amount after a lost answer reuses its key: one order,
+        # not two. The QR encoder is loaded on the worker, before the order's code is drawn.
+        self.payment = TransactionView(
+            self, PAYMENT, None, self._on_order_created, prepare=load_encoder
+        )
         self._show_amounts()
 
     # Screen API ---------------------------------------------------------------------------
@@ -233,24 +240,10 @@ class PayScreen(Screen):
     def _on_amount_clicked(self, fen: int) -> None:
         if self.ctx.sessions.current.customer is None:
             return
-        ctx = self.ctx
+        self.payment.send(fen)
 
-        # A retry of the same amount after a lost answer reuses its key: one order, not two.
-        def create(key: str) -> m.PaymentOrder:
-            from ui.widgets.qr_code import load_encoder
-
-            load_encoder()  # on this worker, before the order's QR code is drawn
-            return ctx.backend.create_payment(fen, idempotency_key=key)
-
-        self.transact(
-            TransactionKind.PAYMENT,
-            fen,
-            create,
-            lambda order: order.order_id,
-            self._show_order,
-            amount_fen=fen,
-            busy_key="pay.creating",
-        )
+    def _on_order_created(self, _fen: int, order: m.PaymentOrder) -> None:
+        self._show_order(order)
 
     def _show_order(self, order: m.PaymentOrder) -> None:
         self.order = order

@@ -9,7 +9,7 @@ from common.money import format_fen
 from kiosk import plans as kp
 from kiosk.backend import models as m
 from ui.screen import Screen
-from ui.shared.customer import BILLS_CACHE
+from ui.shared.customer import cached_bills, keep_bills
 
 COMPARE = "plan_compare"  # the comparison screen's id
 
@@ -25,7 +25,7 @@ class CompareParams:
 def load_options(screen: Screen, on_done: Callable[[kp.PlanOptions], None]) -> None:
     """Overview, the brand's plans and the closed bills (cached for the session) on a worker."""
     ctx = screen.ctx
-    cached: list[m.MonthBill] | None = ctx.sessions.current.cache.get(BILLS_CACHE)
+    cached = cached_bills(ctx)
 
     def job() -> tuple[kp.PlanOptions, list[m.MonthBill]]:
         backend = ctx.backend
@@ -37,7 +37,7 @@ def load_options(screen: Screen, on_done: Callable[[kp.PlanOptions], None]) -> N
     def done(result: tuple[kp.PlanOptions, list[m.MonthBill]]) -> None:
         options, bills = result
         if cached is None:
-            ctx.sessions.current.cache[BILLS_CACHE] = bills
+            keep_bills(ctx, bills)
         on_done(options)
 
     screen.fetch(job, done)

@@ -2,8 +2,11 @@
 second confirmation (二次确认: one tap on 退订 used to cancel a service at once).
 
 Listing and unsubscribing need the summary level (password or SMS code), as on the backend.
-Ordering is sensitive (ID card + SMS code): a customer without it is sent to identification
-and comes back to the question about the service they chose. An order has two steps on the
+Ordering is sensitive (ID card + SMS code): 订购 opens this screen again with the service and
+that level (``Screen.open``, the one step-up rule: the shell sends a customer without it to
+identification first), and the question about the service they chose is asked. The three
+transactions are the declared SERVICE_CANCEL, SERVICE_QUOTE and SERVICE_ORDER
+(kiosk/flows/declared.py), each run by a TransactionView. An order has two steps on the
 backend: the quote (price, billing period, confirmation text; an SMS code is sent) and its
 confirmation with that code. The customer first confirms the price and period on the
 ConfirmPanel (nothing is sent before), then reads the backend's text and types the code.
@@ -26,11 +29,17 @@ from kiosk import services as ks
 from kiosk.backend import errors as be
 from kiosk.backend import models as m
 from kiosk.backend.factors import Access
+from kiosk.flows.declared import (
+    SERVICE_CANCEL,
+    SERVICE_ORDER,
+    SERVICE_QUOTE,
+    ServiceCancel,
+    ServiceOrderChoice,
+    ServiceQuoteChoice,
+)
 from kiosk.idle import ScreenKind
-from kiosk.transactions import TransactionKind
 from ui.context import AppContext
 from ui.errors import describe
-from ui.navigation import level_enough
 from ui.screen import Screen
 from ui.screens.services.code_page import CodePage
 from ui.screens.services.rows import ServiceColumn, service_row
@@ -39,6 +48,7 @@ from ui.shared.customer import doc_customer, doc_terminal
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.print_panel import PrintPanel
 from ui.widgets.result_card import offer_receipt
+from ui.widgets.transaction import TransactionView
 
 SCREEN_ID = "services"
 
@@ -87,8 +97,28 @@ class ServicesScreen(Screen):
         self.lists.setLayout(columns)
         self.layout_.addWidget(self.lists, 1)
         self.confirm = ConfirmPanel(ctx.translator)
-        self.confirm.confirmed.connect(self._on_confirm_confirmed)
-        self.confirm.cancelled.connect(self._on_confirm_cancelled)
+        # One panel asks both questions; the view whose flow is asking answers it. A lost
+        # answer keeps the question open and 确认 resends it with the same key; a lost answer
+        # to the SMS code keeps the keypad, and the same code again reuses its key.
+        self.unsubscribe_view = TransactionView(
+            self,
+            SERVICE_CANCEL,
+            self.confirm,
+            lambda _choice, change: self._finished(change, None),
+            on_refused=self._on_unsubscribe_refused,
+            on_cancelled=self._on_confirm_cancelled,
+        )
+        self.quote_view = TransactionView(
+            self,
+            SERVICE_QUOTE,
+            self.confirm,
+            self._quoted,
+            on_refused=self._on_quote_failed,
+            on_cancelled=self._on_confirm_cancelled,
+        )
+        self.order_view = TransactionView(
+            self, SERVICE_ORDER, None, self._ordered, on_refused=self._on_order_failed
+        )
         # The question sits at the top with the free space below it (not spread around it).
         question = QVBoxLayout()
         question.setContentsMargins(0, 0, 0, 0)
@@ -108,10 +138,16 @@ class ServicesScreen(Screen):
 
     # Screen API ---------------------------------------------------------------------------
     def enter(self, params: object) -> None:
+        order = params.order if isinstance(params, ServicesParams) else None
+        if order is not None and self.state.services is not None:
+            # 订购 with the level it needs (at once, or back from identification): the list
+            # is this session's (wiped at its end), so the question is asked straight away.
+            self.retranslate()
+            self._ask_order(order)
+            return
         self._clear()
         self.retranslate()
-        if isinstance(params, ServicesParams) and params.order is not None:
-            self.state.open_order = params.order
+        self.state.open_order = order
         self._load()
 
     def reset(self) -> None:
@@ -125,17 +161,16 @@ class ServicesScreen(Screen):
         self.code_page.retranslate()
         self._render()
         self._show_result()
-        if not self.confirm.isHidden() and self.state.unsubscribing is not None:
+        # A new language: the same question (the view keeps the consent given).
+        if self.unsubscribe_view.asking is not None and self.state.unsubscribing is not None:
             self._ask_unsubscribe(self.state.unsubscribing)
-        elif not self.confirm.isHidden() and self.state.ordering is not None:
-            agreed = self.confirm.consented
+        elif self.quote_view.asking is not None and self.state.ordering is not None:
             self._ask(self.state.ordering)
-            self.confirm.consent_button.setChecked(agreed)  # a new language, same answer
 
     # State ----------------------------------------------------------------------------------
     def _clear(self) -> None:
         self.state = ServicesState()  # whole: nothing of the last customer or question stays
-        self.confirm.close_question()
+        self._close_questions()
         self.code_page.clear()
         self.print_panel.reset()
         self.result_bar.hide()
@@ -143,8 +178,13 @@ class ServicesScreen(Screen):
         self._render()
         self._show_lists()
 
+    def _close_questions(self) -> None:
+        """No question open (a lost answer's key stays for its choice until the session end)."""
+        self.unsubscribe_view.close()
+        self.quote_view.close()
+
     def _show_lists(self) -> None:
-        self.confirm.close_question()
+        self._close_questions()
         self.question.hide()
         self.code_page.clear()
         self.hint.show()
@@ -165,9 +205,8 @@ class ServicesScreen(Screen):
         self.state.services = services
         self._render()
         code, self.state.open_order = self.state.open_order, None
-        service = next((s for s in ks.orderable(services) if s.code == code), None)
-        if service is not None:
-            self._ask_with_agreement(service)
+        if code is not None:
+            self._ask_order(code)
 
     # Rendering ------------------------------------------------------------------------------
     def _customer_phone(self) -> str:
@@ -273,8 +312,9 @@ class ServicesScreen(Screen):
         self.clear_messages()
         self._hide_lists()
         self.question.show()
-        self.confirm.ask(
-            self.tr("services.unsubscribe_title", name=service.name),
+        self.unsubscribe_view.ask(
+            ServiceCancel(service.code),
+            self.tr("services.unsubscribe_title", name=self.term(service.name)),
             [
                 (self.tr("services.row_provider"), self._provider(service)),
                 (self.tr("services.row_price"), self._fee(service)),
@@ -284,39 +324,29 @@ class ServicesScreen(Screen):
             confirm_key="services.unsubscribe_confirm",
         )
 
-    def _unsubscribe(self, sub: m.Subscription) -> None:
-        code = sub.service.code
-        self.print_panel.reset()
-        ctx = self.ctx
-
-        def failed(_exc: Exception) -> None:
-            self.state.unsubscribing = None
-            message = self.error.text()
-            self._show_lists()
-            self._render()
-            if message:
-                self.show_error(message)
-
-        self.transact(
-            TransactionKind.SERVICE_CANCEL,
-            ("cancel", code),
-            lambda k: ctx.backend.cancel_service(code, idempotency_key=k),
-            lambda change: change.transaction_id,
-            lambda change: self._finished(change, None),
-            busy_key="services.unsubscribing",
-            on_error=failed,
-            confirm=self.confirm,  # a lost answer: the question stays, 确认退订 resends it
-        )
+    def _on_unsubscribe_refused(self, _exc: Exception) -> None:
+        self.state.unsubscribing = None
+        message = self.error.text()
+        self._show_lists()
+        self._render()
+        if message:
+            self.show_error(message)
 
     # Order: question -> quote (SMS sent) -> code -> done ---------------------------------------
     def _on_order_clicked(self, service: m.Service) -> None:
         if self.loading:
             return
-        if not level_enough(self.ctx.sessions.current.customer, Access.SENSITIVE):
-            # Identification adds the ID card and SMS code, then comes back to this question.
-            self.open(SCREEN_ID, ServicesParams(order=service.code), Access.SENSITIVE)
-            return
-        self._ask_with_agreement(service)
+        # The step-up rule of every screen (the shell's route): with ID card + SMS code this
+        # screen is entered again with the service; without, identification comes first and
+        # hands the same parameters back.
+        self.open(SCREEN_ID, ServicesParams(order=service.code), Access.SENSITIVE)
+
+    def _ask_order(self, code: str) -> None:
+        services = self.state.services
+        orderable = ks.orderable(services) if services is not None else ()
+        service = next((s for s in orderable if s.code == code), None)
+        if service is not None:
+            self._ask_with_agreement(service)
 
     def _ask_with_agreement(self, service: m.Service, notice: str = "") -> None:
         """Fetch the order agreement in force, then ask (``notice`` says why we ask again)."""
@@ -340,12 +370,16 @@ class ServicesScreen(Screen):
         )
 
     def _ask(self, service: m.Service) -> None:
+        agreement = self.state.agreement
+        if agreement is None:
+            return  # (only asked once the agreement in force is in)
         self.state.ordering = service
         self.restore_kind()
         self.clear_messages()
         self._hide_lists()
         self.question.show()
-        self.confirm.ask(
+        self.quote_view.ask(
+            ServiceQuoteChoice(service.code, agreement),
             self.tr(
                 "services.confirm_title",
                 name=self.term(service.name),
@@ -359,7 +393,7 @@ class ServicesScreen(Screen):
                 (self.tr("services.row_about"), self.term(service.description)),
             ],
             self.tr("services.confirm_note", phone=mask_phone(self._customer_phone())),
-            agreement=self.state.agreement,
+            agreement=agreement,
         )
 
     def _on_confirm_cancelled(self) -> None:
@@ -367,39 +401,16 @@ class ServicesScreen(Screen):
         self.state.unsubscribing = None
         self._show_lists()
 
-    def _on_confirm_confirmed(self) -> None:
-        if self.state.unsubscribing is not None:
-            self._unsubscribe(self.state.unsubscribing)
-            return
-        service, agreement = self.state.ordering, self.state.agreement
-        if service is None or agreement is None or not self.confirm.consented:
-            return
-        ctx, code, version = self.ctx, service.code, agreement.version
-        self.state.consented = agreement
-        self.transact(
-            TransactionKind.SERVICE_QUOTE,
-            ("quote", code, version),
-            lambda k: ctx.backend.order_service(code, version, idempotency_key=k),
-            lambda quote: quote.quote_id,
-            self._quoted,
-            busy_key="services.sending",
-            on_error=self._on_quote_failed,
-            confirm=self.confirm,
-        )
-
     def _on_quote_failed(self, exc: Exception) -> None:
-        self.state.consented = None
         if isinstance(exc, be.AgreementOutdated) and self.state.ordering is not None:
             # The operator updated the text meanwhile: read the new one and agree again.
-            self.confirm.close_question()
             self._ask_with_agreement(self.state.ordering, notice=self.tr("agreement.updated"))
             return
         self.state.ordering = None
         self._show_lists()
 
-    def _quoted(self, quote: m.OrderQuote) -> None:
+    def _quoted(self, _choice: ServiceQuoteChoice, quote: m.OrderQuote) -> None:
         self.state.quote = quote
-        self.confirm.close_question()
         self.question.hide()
         self.code_page.start(quote, self._customer_phone())
         self._set_kind(ScreenKind.ENTRY)  # the shorter timeout of code entry
@@ -418,28 +429,20 @@ class ServicesScreen(Screen):
         if ks.quote_expired(quote, hall_now()):
             self._expired()
             return
-        ctx, quote_id = self.ctx, quote.quote_id
         # One key per (quote, code): the same code after a lost answer is applied once; a
         # different code is a new request (the backend would refuse a reused key for it).
-        self.transact(
-            TransactionKind.SERVICE_ORDER,
-            (quote_id, code),
-            lambda k: ctx.backend.confirm_order(quote_id, code, idempotency_key=k),
-            lambda change: change.transaction_id,
-            lambda change: self._finished(change, quote),
-            amount_fen=quote.price_fen,
-            busy_key="services.ordering",
-            on_error=self._on_order_failed,
-        )
+        self.order_view.send(ServiceOrderChoice(quote, code))
+
+    def _ordered(self, choice: ServiceOrderChoice, change: m.ServiceChange) -> None:
+        self._finished(change, choice.quote)
 
     def _on_order_failed(self, exc: Exception) -> None:
+        # (A lost answer never comes here: the keypad stays and the same code reuses its key.)
         if isinstance(exc, be.AuthFailed):
             # A calm line with the attempts left; the code is typed again.
             self.show_error(describe(exc, self.ctx.translator, context="sms"))
             self.code_page.keypad.reset()
             return
-        if self.flow(TransactionKind.SERVICE_ORDER).retry_reuses_key:
-            return  # the same code may be typed again: it reuses its key
         # Locked, expired or already answered: this order is over; show the truth again.
         message = self.error.text()
         if isinstance(exc, be.Conflict | be.NotFound):
@@ -466,7 +469,11 @@ class ServicesScreen(Screen):
         if self.state.services is not None:
             self.state.services = ks.with_change(self.state.services, change)
         self.state.done = (change, quote)
-        self.state.done_agreement = self.state.consented if quote is not None else None
+        # The agreement accepted with the quote of this order goes on its receipt.
+        consented = self.quote_view.answered_choice
+        self.state.done_agreement = (
+            consented.agreement if quote is not None and consented is not None else None
+        )
         self.state.quote = None
         self.state.ordering = None
         self.state.unsubscribing = None

@@ -21,7 +21,6 @@ class ServicesState:
     unsubscribing: m.Subscription | None = None  # the subscription of the 退订 question
     quote: m.OrderQuote | None = None  # the order's first step (an SMS code was sent)
     agreement: m.Agreement | None = None  # the order terms asked about (fetched per question)
-    consented: m.Agreement | None = None  # accepted with the order in flight
     done_agreement: m.Agreement | None = None  # accepted with the order in ``done``
     # The last transaction done here, for the result line and its receipt.
     done: tuple[m.ServiceChange, m.OrderQuote | None] | None = None
