@@ -13,8 +13,9 @@ from collections.abc import Iterator
 
 import pytest
 
-# Shared fixtures: ``live_backend`` (a real reference backend on loopback).
-pytest_plugins = ["tests.fixtures.live_backend", "tests.fixtures.qt"]
+# Shared fixtures: ``live_backend`` (a real reference backend on loopback), ``id_card`` (the
+# one ID card, tests/fixtures/idcard.py).
+pytest_plugins = ["tests.fixtures.live_backend", "tests.fixtures.qt", "tests.fixtures.idcard"]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TZ", "Asia/Shanghai")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import array
-import datetime as dt
 import gc
 import io
 import itertools
@@ -22,7 +21,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.backend.models import Access, CardNumber, Factor
 from kiosk.config import Config, TimeoutsConfig
-from kiosk.devices.idcard.card import CardType, IdCard, Sex
+from kiosk.devices.idcard.card import IdCard
 from kiosk.session import Customer
 from kiosk.voice.guide import VoiceGuide
 from kiosk.voice.library import PromptLibrary, prompt_file
@@ -38,18 +37,6 @@ from ui.screens.identify.screen import IdentifyScreen
 from ui.shell import Shell
 
 PROMPTS = list(Prompt)
-CARD = IdCard(
-    card_type=CardType.RESIDENT,
-    name="张晓峰",
-    sex=Sex.MALE,
-    nation="汉",
-    birth_date=dt.date(1968, 3, 12),
-    address="北京市朝阳区建国路88号",
-    id_number="110105196803120314",
-    authority="北京市公安局朝阳分局",
-    valid_from=dt.date(2016, 5, 12),
-    valid_to=dt.date(2036, 5, 12),
-)
 
 
 def _wav(value: int) -> bytes:
@@ -171,11 +158,11 @@ def test_home_welcomes_and_identification_speaks_each_step(
 
 @pytest.mark.parametrize("backend", [_CardNumbers])
 def test_card_first_pick_a_number_step_is_spoken(
-    voice_shell: Shell, qtbot: QtBot, ears: Ears
+    voice_shell: Shell, qtbot: QtBot, ears: Ears, id_card: IdCard
 ) -> None:
     """A card read with no number known lists the card's numbers: that step speaks too."""
     _heard(qtbot, ears, Prompt.WELCOME)
-    voice_shell.card_read(CARD)
+    voice_shell.card_read(id_card)
     screen = voice_shell.navigator.current
     assert isinstance(screen, IdentifyScreen)
     assert screen.pages.currentWidget() is screen.number_page
