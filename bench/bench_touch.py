@@ -124,7 +124,10 @@ def _flick_to_the_end() -> dict[str, Any]:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QScrollArea, QTableView
 
-    from ui.screens.bills.details import ROW_HEIGHT
+    from ui import theme
+
+    # the kiosk's 详单 rows: the theme's tap target (kiosk.qss sets the table's row height)
+    ROW_HEIGHT = theme.size("target", False)  # noqa: N806
     from ui.widgets.touch_scroll import DragScroll, enable_touch_scroll
 
     Index = QModelIndex | QPersistentModelIndex  # noqa: N806

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Iterator
 
 import pytest
 
-# Shared fixtures: ``live_backend`` (a real reference backend on loopback).
-pytest_plugins = ["tests.fixtures.live_backend", "tests.fixtures.qt"]
+# Shared fixtures: ``live_backend`` (a real reference backend on loopback), ``id_card`` (the
+# one ID card, tests/fixtures/idcard.py).
+pytest_plugins = ["tests.fixtures.live_backend", "tests.fixtures.qt", "tests.fixtures.idcard"]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TZ", "Asia/Shanghai")
@@ -49,3 +51,15 @@ def _fail_on_unexpected_warning_logs(request: pytest.FixtureRequest) -> Iterator
     if collector.records:
         lines = "\n".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in collector.records)
         pytest.fail(f"unexpected WARNING logs:\n{lines}", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _stop_loop_probes() -> Iterator[None]:
+    """A test that left an event-loop probe ticking (a shell never torn down) has it stopped
+    here: ticking on, it logged into the run's closed stream at the end ("Logging error ...
+    I/O operation on closed file"; ui/loop_probe.py). Qt-free tests never import the probe."""
+    yield
+    probe_module = sys.modules.get("ui.loop_probe")
+    if probe_module is not None:
+        for probe in probe_module.running_probes():
+            probe.stop()

@@ -28,6 +28,12 @@ The probe samples no stacks: reading a running GUI thread's stack from another t
 (``sys._current_frames`` from a Python thread, or ``faulthandler.dump_traceback_later``)
 crashed the kiosk with SIGSEGV in the soak and in the fault suite.
 
+A stopped probe stays stopped: its start is queued for the turn after the first paint
+(``ui.first_paint``), which can come after the shell was torn down (a test's teardown, the
+tour); a probe started then ticked on, unowned, and logged into the closed stream of a test
+run that had ended ("Logging error ... I/O operation on closed file"). Every probe still
+ticking is in :func:`running_probes` (tests/conftest.py stops those a test left behind).
+
 The figures go to the log at exit and, when ``KIOSK_LOOP_PROBE`` names a file, to that file as
 JSON each time the maximum grows (so a kiosk killed with SIGKILL still leaves its figure) and
 at stop. The file is written by a thread of the probe's own, never by the GUI thread: on a busy
@@ -41,6 +47,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -55,6 +62,13 @@ _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 STALL_LOG_S = 0.05  # a stall a customer feels is worth a log line
 # Handed to the writer again only when the maximum grew by at least this much.
 _REWRITE_STEP_MS = 1.0
+# Probes started and not yet stopped (weak: a probe deleted with its shell leaves the set).
+_RUNNING: weakref.WeakSet[LoopProbe] = weakref.WeakSet()
+
+
+def running_probes() -> list[LoopProbe]:
+    """Every probe that is ticking now."""
+    return list(_RUNNING)
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,7 @@ class LoopProbe(QObject):
         self._clock = clock
         self._last = 0.0
         self._running = False
+        self._stopped = False  # once stopped, never started again
         self._max_s = 0.0
         self._max_self_s = 0.0
         self._max_cpu_s = 0.0
@@ -111,7 +126,10 @@ class LoopProbe(QObject):
         return cls(ready, report_path=Path(path) if path else None, parent=parent)
 
     def start(self) -> None:
-        """Start ticking (after the first paint: the ``Qt`` namespace is not loaded before)."""
+        """Start ticking (after the first paint: the ``Qt`` namespace is not loaded before);
+        nothing once stopped (the first paint's turn may come after the teardown)."""
+        if self._stopped or self._running:
+            return
         from PySide6.QtCore import Qt
 
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -119,7 +137,12 @@ class LoopProbe(QObject):
         self._last = self._clock()
         self._cpu = time.thread_time()
         self._running = True
+        _RUNNING.add(self)
         self._timer.start()
+
+    @property
+    def running(self) -> bool:
+        return self._running
 
     def pause(self) -> None:
         """Stop measuring for a while: work a test harness does on the GUI thread (the soak's
@@ -134,10 +157,12 @@ class LoopProbe(QObject):
             self._timer.start()
 
     def stop(self) -> None:
-        """Stop ticking; log the figures and write the file a last time."""
+        """Stop ticking for good; log the figures and write the file a last time."""
+        self._stopped = True
         if not self._running:
             return
         self._running = False
+        _RUNNING.discard(self)
         self._timer.stop()
         self._runqueue.close()
         stalls = self.stalls()

@@ -26,7 +26,7 @@ SCALES: dict[str, dict[str, int]] = {
         "tile": 170,
         "header": 104,
         "header_button": 80,  # the standard target minimum (it was 72)
-        "records_min": 144,  # 详单's table: two rows at the least
+        "records_min": 460,  # 详单's table: its header and 4.5 rows of `target` at the least
         "banner_pad": 16,  # above and below the words of an error or notice
     },
     "large": {
@@ -45,7 +45,8 @@ SCALES: dict[str, dict[str, int]] = {
         "tile": 170,  # titles only in large-text mode (ui/screens/home.py)
         "header": 126,  # header_button + 2 x 8 px
         "header_button": 110,
-        "records_min": 420,  # 详单's table: five rows, the page scrolls for the rest (issue 13)
+        # 详单's table: its header and 4.5 rows of `target`; the page scrolls for the rest
+        "records_min": 580,
         "banner_pad": 10,  # the words are bigger: less room around them keeps keypads in view
     },
 }

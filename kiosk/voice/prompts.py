@@ -18,6 +18,7 @@ class Prompt(enum.Enum):
     ENTER_PHONE = "enter_phone"
     CHOOSE_METHOD = "choose_method"
     PLACE_CARD = "place_card"
+    PICK_NUMBER = "pick_number"  # card first: the card's numbers to pick from
     ENTER_PASSWORD = "enter_password"
     ENTER_CODE = "enter_code"
     PAYMENT_DONE = "payment_done"
@@ -33,6 +34,7 @@ MESSAGES: Mapping[Prompt, tuple[str, ...]] = {
     Prompt.ENTER_PHONE: ("identify.phone_prompt",),
     Prompt.CHOOSE_METHOD: ("identify.choose_prompt",),
     Prompt.PLACE_CARD: ("voice.place_card",),
+    Prompt.PICK_NUMBER: ("voice.pick_number",),
     Prompt.ENTER_PASSWORD: ("voice.enter_password",),
     Prompt.ENTER_CODE: ("voice.enter_code",),
     Prompt.PAYMENT_DONE: ("voice.payment_done",),

@@ -19,7 +19,7 @@ from kiosk.config import ConfigError, config_from_dict
 from kiosk.i18n import load_catalogue, placeholders
 from kiosk.voice.generate import ESPEAK_VOICES, generate
 from kiosk.voice.guide import VoiceGuide
-from kiosk.voice.library import PromptLibrary, prompt_file
+from kiosk.voice.library import GENERATED_DIR, PromptLibrary, prompt_file
 from kiosk.voice.player import AplayPlayer, PlayerUnavailableError
 from kiosk.voice.prompts import MESSAGES, Prompt, prompt_text
 from kiosk.voice.wav import scale_volume
@@ -82,6 +82,22 @@ def test_generate_makes_audio_for_every_prompt_and_locale(tmp_path: Path) -> Non
             samples = array.array("h", frames)
             assert max(abs(s) for s in samples) > 1000  # speech, not silence
     assert not list(tmp_path.rglob("*.part"))
+
+
+@pytest.mark.skipif(
+    not (GENERATED_DIR / ".generated").exists(), reason="setup has not generated assets/voice"
+)
+def test_setup_generated_audio_for_every_prompt_and_locale() -> None:
+    """What `make setup` left in assets/voice (its stamp is there): a file for every prompt
+    in every locale, so no step is silent on a set-up kiosk (a new prompt regenerates: the
+    Makefile's voice stamp depends on prompts.py and the catalogues)."""
+    missing = [
+        (locale, prompt.value)
+        for locale in LOCALES
+        for prompt in Prompt
+        if not prompt_file(GENERATED_DIR, locale, prompt).is_file()
+    ]
+    assert not missing
 
 
 @needs_espeak

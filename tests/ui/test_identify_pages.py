@@ -15,9 +15,10 @@ from pytestqt.qtbot import QtBot
 from kiosk.backend import errors as be
 from kiosk.backend import models as m
 from kiosk.config import Config, UiConfig
-from kiosk.devices.idcard import CardType, IdCard, Sex
+from kiosk.devices.idcard import IdCard
 from kiosk.session import Customer
 from tests.fixtures.backend_stub import StubBackend
+from tests.fixtures.idcard import CARD
 from tests.fixtures.qt import show_painted
 from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
@@ -156,19 +157,6 @@ def test_the_keypad_sits_in_one_place_and_banners_do_not_push_it(
 
 # -- card first, routed by the shell from any screen ------------------------------------------
 
-CARD = IdCard(
-    card_type=CardType.RESIDENT,
-    name="张晓峰",
-    sex=Sex.MALE,
-    nation="汉",
-    birth_date=dt.date(1968, 3, 12),
-    address="北京市朝阳区建国路88号",
-    id_number="110105196803120314",
-    authority="北京市公安局朝阳分局",
-    valid_from=dt.date(2016, 5, 12),
-    valid_to=dt.date(2036, 5, 12),
-)
-
 
 class _CardBackend(_Backend):
     """The card's holder has two numbers; a card login answers the factors it was given."""
@@ -217,11 +205,11 @@ def card_shell(app: QApplication) -> Iterator[tuple[Shell, _CardBackend]]:
 
 
 def test_a_card_on_the_home_screen_lists_its_numbers_and_a_pick_asks_the_code(
-    card_shell: tuple[Shell, _CardBackend], qtbot: QtBot
+    card_shell: tuple[Shell, _CardBackend], qtbot: QtBot, id_card: IdCard
 ) -> None:
     shell, backend = card_shell
     assert shell.navigator.current is shell.home_screen
-    shell.card_read(CARD)
+    shell.card_read(id_card)
     screen = shell.navigator.current
     assert isinstance(screen, IdentifyScreen)
     page = screen.number_page
@@ -239,11 +227,11 @@ def test_a_card_on_the_home_screen_lists_its_numbers_and_a_pick_asks_the_code(
 
 
 def test_a_locked_number_of_the_card_takes_no_more_taps_the_other_still_does(
-    card_shell: tuple[Shell, _CardBackend], qtbot: QtBot
+    card_shell: tuple[Shell, _CardBackend], qtbot: QtBot, id_card: IdCard
 ) -> None:
     shell, backend = card_shell
     backend.second_locked = True
-    shell.card_read(CARD)
+    shell.card_read(id_card)
     screen = shell.navigator.current
     assert isinstance(screen, IdentifyScreen)
     first, second = screen.number_page.buttons
@@ -261,11 +249,11 @@ def test_a_locked_number_of_the_card_takes_no_more_taps_the_other_still_does(
     [(be.AuthFailed("x"), "实名登记的信息不一致"), (be.NotFound("x"), "没有登记本网手机号码")],
 )
 def test_a_card_that_lists_nothing_is_told_calmly_on_the_number_page(
-    card_shell: tuple[Shell, _CardBackend], error: be.BackendError, words: str
+    card_shell: tuple[Shell, _CardBackend], error: be.BackendError, words: str, id_card: IdCard
 ) -> None:
     shell, backend = card_shell
     backend.numbers_error = error
-    shell.card_read(CARD)
+    shell.card_read(id_card)
     screen = shell.navigator.current
     assert isinstance(screen, IdentifyScreen)
     assert screen.pages.currentWidget() is screen.phone_page  # typing a number still works
@@ -274,14 +262,14 @@ def test_a_card_that_lists_nothing_is_told_calmly_on_the_number_page(
 
 
 def test_a_card_on_the_code_page_adds_its_factor_to_the_typed_number(
-    card_shell: tuple[Shell, _CardBackend], qtbot: QtBot
+    card_shell: tuple[Shell, _CardBackend], qtbot: QtBot, id_card: IdCard
 ) -> None:
     shell, backend = card_shell
     screen = _to_sms_page(shell, qtbot)
     sends = backend.sms_sends
     for digit in "12":
         qtbot.mouseClick(screen.sms_page.keypad.digit_button(digit), Qt.MouseButton.LeftButton)
-    shell.card_read(CARD)
+    shell.card_read(id_card)
     assert backend.card_logins == [(PHONE, None)]
     assert shell.ctx.sessions.current.has(m.Factor.ID_CARD)
     # The code already sent still completes it: no second code, nothing typed is lost.
@@ -291,12 +279,12 @@ def test_a_card_on_the_code_page_adds_its_factor_to_the_typed_number(
 
 
 def test_a_card_mid_session_raises_the_identification_in_place(
-    card_shell: tuple[Shell, _CardBackend],
+    card_shell: tuple[Shell, _CardBackend], id_card: IdCard
 ) -> None:
     shell, backend = card_shell
     shell.ctx.sessions.identify(Customer(PHONE, "张*峰", "全球通", {m.Factor.PASSWORD}))
     shell.navigator.home()
-    shell.card_read(CARD)
+    shell.card_read(id_card)
     assert backend.card_logins == [(PHONE, None)]
     assert shell.navigator.current is shell.home_screen  # nothing interrupted
     assert shell.ctx.sessions.current.has(m.Factor.ID_CARD)

@@ -147,3 +147,37 @@ def test_the_gui_threads_own_work_is_never_discounted(app: QApplication) -> None
     assert stalls.max_cpu_stall_ms >= 70
     assert stalls.max_self_stall_ms >= stalls.max_cpu_stall_ms
     probe.stop()
+
+
+def test_a_probe_stopped_at_teardown_never_ticks_again(app: QApplication) -> None:
+    """The probe's start is queued for the turn after the first paint (ui.first_paint), which
+    may come after the shell was torn down; a probe started then ticked on, unowned, and logged
+    into the closed stream of a finished test run ("Logging error ... closed file")."""
+    from ui.loop_probe import running_probes
+
+    shell = build_shell(Config(), app)
+    probe = shell.loop_probe
+    assert probe is not None
+    teardown(shell)  # before the first paint's turn
+    probe.start()  # the queued first-paint callback, late
+    _run_until(lambda: True)
+    loop = QEventLoop()
+    QTimer.singleShot(100, loop.quit)
+    loop.exec()
+    assert not probe.running and probe.stalls().ticks == 0
+    assert probe not in running_probes()
+    QApplication.processEvents()
+
+
+def test_running_probes_are_listed_until_stopped(app: QApplication) -> None:
+    from ui.loop_probe import running_probes
+
+    probe = LoopProbe(lambda: True, interval_ms=10)
+    assert probe not in running_probes()
+    probe.start()
+    assert probe in running_probes() and probe.running
+    _run_ticks(probe, 2)
+    probe.stop()
+    assert probe not in running_probes() and not probe.running
+    probe.start()
+    assert not probe.running  # stopped for good

@@ -87,6 +87,30 @@ def _identify(shell: Shell, backend: _CappedBackend, clock: ManualClock) -> None
     shell.ctx.sessions.current.cache["bills"] = ["secret"]
 
 
+@pytest.fixture
+def identified(shell: Shell, backend: _CappedBackend, clock: ManualClock) -> Shell:
+    """The shell with a customer identified now (the backend's session: 600 s, cap 1200 s)."""
+    _identify(shell, backend, clock)
+    return shell
+
+
+@pytest.fixture
+def order(identified: Shell) -> _Order:
+    """An identified customer on an ordinary screen (one that may hold a transaction)."""
+    identified.navigator.go("order")
+    screen = identified.navigator.current
+    assert isinstance(screen, _Order)
+    return screen
+
+
+@pytest.fixture
+def ended(shell: Shell) -> list[EndReason]:
+    """Why each session ended, in order."""
+    reasons: list[EndReason] = []
+    shell.session_ended.connect(reasons.append)
+    return reasons
+
+
 def _keep_touching(shell: Shell, qtbot: QtBot, clock: ManualClock, seconds: int) -> None:
     for _ in range(seconds // 5):
         clock.advance(5)
@@ -95,9 +119,9 @@ def _keep_touching(shell: Shell, qtbot: QtBot, clock: ManualClock, seconds: int)
 
 
 def test_home_times_out_while_a_customer_is_identified(
-    shell: Shell, qtbot: QtBot, clock: ManualClock, backend: _CappedBackend
+    identified: Shell, qtbot: QtBot, clock: ManualClock
 ) -> None:
-    _identify(shell, backend, clock)
+    shell = identified
     shell.navigator.home()
     assert shell.window.header.customer_badge.text() == "138****8000"
     clock.advance(61)
@@ -110,12 +134,13 @@ def test_home_times_out_while_a_customer_is_identified(
 
 
 def test_more_time_at_the_maximum_is_a_real_extension_up_to_the_hard_cap(
-    shell: Shell, qtbot: QtBot, clock: ManualClock, backend: _CappedBackend
+    shell: Shell,
+    order: _Order,
+    ended: list[EndReason],
+    qtbot: QtBot,
+    clock: ManualClock,
+    backend: _CappedBackend,
 ) -> None:
-    ended: list[EndReason] = []
-    shell.session_ended.connect(ended.append)
-    _identify(shell, backend, clock)
-    shell.navigator.go("order")
     overlay = shell.window.idle_overlay
     _keep_touching(shell, qtbot, clock, 585)  # touching all along: only the maximum warns
     qtbot.waitUntil(overlay.isVisible, timeout=2000)
@@ -142,12 +167,9 @@ def test_more_time_at_the_maximum_is_a_real_extension_up_to_the_hard_cap(
 
 
 def test_a_transaction_in_progress_is_never_cut(
-    shell: Shell, qtbot: QtBot, clock: ManualClock, backend: _CappedBackend
+    shell: Shell, order: _Order, qtbot: QtBot, clock: ManualClock
 ) -> None:
-    _identify(shell, backend, clock)
-    shell.navigator.go("order")
-    screen = shell.navigator.current
-    assert isinstance(screen, _Order)
+    screen = order
     flow = screen.flow(TransactionKind.PAYMENT)
     flow.send(100)  # the request is out
     clock.advance(700)  # past the idle limit and the session maximum
@@ -181,15 +203,12 @@ def test_the_next_customer_gets_the_default_language_and_text_size(
 
 
 def test_a_receipt_printing_is_never_cut(
-    shell: Shell, qtbot: QtBot, clock: ManualClock, backend: _CappedBackend
+    shell: Shell, order: _Order, qtbot: QtBot, clock: ManualClock
 ) -> None:
     from kiosk.devices.printer.slips import PrintState
     from ui.widgets.print_panel import PrintPanel
 
-    _identify(shell, backend, clock)
-    shell.navigator.go("order")
-    screen = shell.navigator.current
-    assert isinstance(screen, _Order)
+    screen = order
     panel = PrintPanel(shell.ctx)
     screen.layout_.addWidget(panel)
     panel.state = PrintState.PRINTING  # the slip is on its way to the printer
@@ -203,16 +222,12 @@ def test_a_receipt_printing_is_never_cut(
 
 
 def test_an_unknown_outcome_outlives_the_maximum_but_not_a_walk_away(
-    shell: Shell, qtbot: QtBot, clock: ManualClock, backend: _CappedBackend
+    shell: Shell, order: _Order, qtbot: QtBot, clock: ManualClock
 ) -> None:
     from kiosk.backend.errors import BackendTimeout
     from kiosk.flows.transaction import Phase
 
-    _identify(shell, backend, clock)
-    shell.navigator.go("order")
-    screen = shell.navigator.current
-    assert isinstance(screen, _Order)
-    flow = screen.flow(TransactionKind.PAYMENT)
+    flow = order.flow(TransactionKind.PAYMENT)
     flow.send(100)
     flow.failed(BackendTimeout("lost"))  # no answer: it may have happened
     assert flow.phase is Phase.OUTCOME_UNKNOWN
@@ -224,13 +239,15 @@ def test_an_unknown_outcome_outlives_the_maximum_but_not_a_walk_away(
 
 
 def test_the_countdown_follows_the_backends_session_not_the_kiosks_setting(
-    shell: Shell, qtbot: QtBot, clock: ManualClock, backend: _CappedBackend
+    shell: Shell,
+    ended: list[EndReason],
+    qtbot: QtBot,
+    clock: ManualClock,
+    backend: _CappedBackend,
 ) -> None:
     """The backend's session answer says 300 s (its own [timeouts] session_max); the kiosk's
     config says 600. The customer is warned before the backend's end, and the kiosk ends the
     session when the backend's does, not five minutes after it stopped answering."""
-    ended: list[EndReason] = []
-    shell.session_ended.connect(ended.append)
     backend.started, backend.expires = clock.now, clock.now + 300
     customer = Customer(PHONE, "张*峰", "全球通", {m.Factor.PASSWORD})
     shell.ctx.sessions.identify(customer, expires_in_s=300)

@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 import wave
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,12 +19,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from kiosk.backend.models import Access, Factor
+from kiosk.backend.models import Access, CardNumber, Factor
 from kiosk.config import Config, TimeoutsConfig
+from kiosk.devices.idcard.card import IdCard
 from kiosk.session import Customer
 from kiosk.voice.guide import VoiceGuide
 from kiosk.voice.library import PromptLibrary, prompt_file
 from kiosk.voice.prompts import Prompt
+from tests.fixtures.backend_stub import StubBackend
 from tests.fixtures.qt import ManualClock, show_painted
 from ui.app import ShellOptions, build_shell, teardown
 from ui.background import SyncRunner
@@ -93,9 +95,22 @@ def ears() -> Ears:
     return Ears()
 
 
+class _CardNumbers(StubBackend):
+    """Card first: the card on the reader is registered to two numbers."""
+
+    def id_card_numbers(self, **card: str) -> list[CardNumber]:
+        return [CardNumber(0, "138****8000", "全球通"), CardNumber(1, "139****1234", "神州行")]
+
+
+@pytest.fixture
+def backend() -> Callable[[], object]:
+    """What the shell's backend handle builds (a test parametrizes it to give answers)."""
+    return _never
+
+
 @pytest.fixture
 def voice_shell(
-    app: QApplication, clock: ManualClock, tmp_path: Path, ears: Ears
+    app: QApplication, clock: ManualClock, tmp_path: Path, ears: Ears, backend: Callable[[], object]
 ) -> Iterator[Shell]:
     for index, prompt in enumerate(PROMPTS):
         for base, locale in ((1000, "zh_CN"), (2000, "en")):
@@ -103,7 +118,7 @@ def voice_shell(
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(_wav(base + index))
     guide = VoiceGuide(PromptLibrary(None, tmp_path), ears, volume=100)
-    services = Services(backend=BackendHandle(_never), voice=guide)  # type: ignore[arg-type]
+    services = Services(backend=BackendHandle(backend), voice=guide)  # type: ignore[arg-type]
     config = Config(timeouts=TimeoutsConfig(idle=60, warning=20, entry=30, reading=120))
     built = build_shell(
         config, app, ShellOptions(runner=SyncRunner(), clock=clock, services=services)
@@ -139,6 +154,30 @@ def test_home_welcomes_and_identification_speaks_each_step(
     ]
     assert ears.threads == {"voice"}  # never the GUI thread
     assert {locale for _, locale in ears.heard} == {"zh_CN"}
+
+
+@pytest.mark.parametrize("backend", [_CardNumbers])
+def test_card_first_pick_a_number_step_is_spoken(
+    voice_shell: Shell, qtbot: QtBot, ears: Ears, id_card: IdCard
+) -> None:
+    """A card read with no number known lists the card's numbers: that step speaks too."""
+    _heard(qtbot, ears, Prompt.WELCOME)
+    voice_shell.card_read(id_card)
+    screen = voice_shell.navigator.current
+    assert isinstance(screen, IdentifyScreen)
+    assert screen.pages.currentWidget() is screen.number_page
+    _heard(qtbot, ears, Prompt.PICK_NUMBER)
+    assert ears.prompts()[-1] is Prompt.PICK_NUMBER
+    assert ears.heard[-1] == (Prompt.PICK_NUMBER, "zh_CN")
+
+
+def test_every_identification_page_has_its_prompt() -> None:
+    """Each step with a page of its own speaks as it appears; the SMS step speaks when the
+    code was really sent (IdentifyScreen._send_code), DONE has no page."""
+    from kiosk.flows.identify import Step
+    from ui.screens.identify.screen import STEP_PROMPTS
+
+    assert set(STEP_PROMPTS) == set(Step) - {Step.SMS, Step.DONE}
 
 
 def test_prompts_follow_the_screen_language(voice_shell: Shell, qtbot: QtBot, ears: Ears) -> None:

@@ -205,7 +205,7 @@ def test_large_text_is_large(app: QApplication) -> None:
 def test_details_table_shows_about_five_rows(shell: Shell) -> None:
     """Issue 13: the records table keeps room for rows in large text (the page scrolls for the
     buttons below it rather than the table shrinking to three rows)."""
-    from ui.screens.bills.details import ROW_HEIGHT, DetailsScreen
+    from ui.screens.bills.details import DetailsScreen
     from ui.screens.bills.params import DetailsParams
 
     _identified(shell)
@@ -213,5 +213,80 @@ def test_details_table_shows_about_five_rows(shell: Shell) -> None:
     settle()
     screen = shell.navigator.current
     assert isinstance(screen, DetailsScreen)
-    assert screen.table.viewport().height() / ROW_HEIGHT >= 4.5
+    row = screen.table.rowHeight(0)
+    assert row >= theme.MINIMUMS["large" if shell.large_text else "standard"]["target"]
+    assert screen.table.viewport().height() / row >= 4.5
     assert screen.table.verticalScrollBar().width() >= 48  # a finger's width, not 24 px
+
+
+def test_the_audit_holds_every_tapped_view_to_the_target(app: QApplication) -> None:
+    """The audit's rule (walk_audit.tapped): a view whose rows a tap selects is held to the
+    target minimum whatever its class (详单 is a QTableView); a view that only shows rows
+    (NoSelection) is not."""
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+
+    window = QWidget()
+    window.resize(1200, 600)
+    layout = QVBoxLayout(window)
+    views: list[QTableView] = []
+    for mode in (
+        QAbstractItemView.SelectionMode.SingleSelection,
+        QAbstractItemView.SelectionMode.NoSelection,
+    ):
+        model = QStandardItemModel(3, 1, window)
+        for row in range(3):
+            model.setItem(row, 0, QStandardItem(f"10-0{row + 1} 08:00:00"))
+        view = QTableView()
+        view.setObjectName(f"view{len(views)}")
+        view.setModel(model)
+        view.setSelectionMode(mode)
+        view.setStyleSheet("font-size: 26px;")
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        view.verticalHeader().setDefaultSectionSize(72)
+        layout.addWidget(view)
+        views.append(view)
+    window.show()
+    QApplication.processEvents()
+    try:
+        rows = [p for p in audit(window, False) if "px high" in p]
+        assert rows and all(p.startswith("QWidget/view0: row ") for p in rows), rows
+        assert "row 0 72 px high < 80 px" in rows[0]
+        views[0].verticalHeader().setDefaultSectionSize(theme.MINIMUMS["standard"]["target"])
+        assert not [p for p in audit(window, False) if "px high" in p]
+    finally:
+        window.close()
+        window.deleteLater()
+        QApplication.processEvents()
+
+
+def test_details_rows_follow_the_large_text_switch(shell: Shell) -> None:
+    """The row height is the theme's target token (kiosk.qss), so switching text size at run
+    time resizes the rows already loaded; every row the same height."""
+    from ui.screens.bills.details import DetailsScreen
+    from ui.screens.bills.params import DetailsParams
+
+    _identified(shell)
+    _go(shell, "details", DetailsParams(MONTHS[0]))
+    screen = shell.navigator.current
+    assert isinstance(screen, DetailsScreen)
+    for large in (not shell.large_text, shell.large_text):
+        shell.set_large_text(large)
+        settle()
+        rows = {screen.table.rowHeight(r) for r in range(screen.model.rowCount())}
+        assert rows == {theme.size("target", large)}, (large, rows)
+    failures: list[str] = []
+    _check(shell, "details-after-switch", failures)
+    assert not failures, failures
+
+
+def test_admin_receipt_rows_are_targets(shell: Shell) -> None:
+    """The admin screen's receipts are picked by a tap (preview, reprint): target-high rows."""
+    _go(shell, "admin")
+    screen = shell.navigator.current
+    receipts = getattr(screen, "receipts", None)
+    assert receipts is not None
+    receipts.addItems([f"12-0{i} 10:00:00  Receipt" for i in range(1, 4)])
+    failures: list[str] = []
+    _check(shell, "admin-receipts", failures)
+    assert not [f for f in failures if "px high" in f], failures

@@ -10,8 +10,15 @@ current screen, the navigation bar) and names each problem in one line:
   a list or table cell whose (wrapped) text does not fit its cell;
 - a widget cut off horizontally by anything around it (a parent, a scroll viewport, the
   window); vertically only by parents that do not scroll (a scrolled page is fine);
-- a tap target (button, list row of a list that is tapped) under the target minimum;
+- a tap target (a button, a row of a view whose rows are tapped) under the target minimum;
 - the bill chart's painted words not at the theme's size, overlapping, or outside the chart.
+
+Which views' rows are tap targets: every item view (list, table) whose selection mode is not
+``NoSelection``. A row that a tap can select is something the customer taps (a charge to
+dispute on 详单 and the dispute screen, a receipt on the admin screen), so it is held to the
+target minimum whatever the view's class; a view that only shows rows says so with
+``NoSelection`` (then a tap highlights nothing either). One rule, read off the view itself:
+a tapped view added later is audited without being listed here.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QListWidget,
+    QTableView,
     QWidget,
 )
 
@@ -36,8 +44,11 @@ from ui.widgets.bill_chart import BillChart
 # a run of letters/digits that a line may not break inside (Latin words, numbers, amounts)
 _WORD = re.compile(r"[^\s\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]+")
 ELLIPSIS = "…"
-# Lists whose rows are tapped (the customer picks a row); other views only show rows.
-TAPPED_LISTS = (QListWidget,)
+
+
+def tapped(view: QAbstractItemView) -> bool:
+    """True when the customer taps ``view``'s rows (see the module docstring)."""
+    return view.selectionMode() != QAbstractItemView.SelectionMode.NoSelection
 
 
 def _name(widget: QWidget) -> str:
@@ -167,10 +178,16 @@ def _view_problems(view: QAbstractItemView, large: bool) -> list[str]:
     target = theme.MINIMUMS["large" if large else "standard"]["target"]
     margin = view.style().pixelMetric(view.style().PixelMetric.PM_FocusFrameHMargin, None, view)
     columns = 1 if isinstance(view, QListWidget) else model.columnCount(QModelIndex())
+    rows_tapped = tapped(view)
     for row in range(model.rowCount(QModelIndex())):
         first = view.visualRect(model.index(row, 0, QModelIndex()))
         if first.top() > port.bottom():
             break  # rows below the viewport are seen when scrolled to
+        # what a tap hits: a table's row is its section, the grid line included (visualRect
+        # leaves the line out); a list's row is its item's rectangle
+        high = view.rowHeight(row) if isinstance(view, QTableView) else first.height()
+        if rows_tapped and first.intersects(port) and 0 < high < target:
+            problems.append(f"row {row} {high} px high < {target} px")
         for column in range(columns):
             index = model.index(row, column, QModelIndex())
             rect = view.visualRect(index)
@@ -179,10 +196,8 @@ def _view_problems(view: QAbstractItemView, large: bool) -> list[str]:
             text = index.data(Qt.ItemDataRole.DisplayRole)
             if not isinstance(text, str) or not text:
                 continue
-            if isinstance(view, TAPPED_LISTS) and rect.height() < target:
-                problems.append(f"row {row} {rect.height()} px high < {target} px")
             room = rect.width() - 2 * (margin + 1)
-            if isinstance(view, TAPPED_LISTS):
+            if isinstance(view, QListWidget):
                 room -= 32  # the list's item padding (kiosk.qss: 16 px each side)
             flags = int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap)
             if not getattr(view, "wordWrap", lambda: True)():

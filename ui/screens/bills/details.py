@@ -2,7 +2,10 @@
 third-party), with filters, totals per filter, printing once per session, PDF and disputes.
 
 Rows come from :class:`ui.models.records_model.RecordsModel`, which pages from the backend as
-the customer scrolls. Rows are tall (72 px) and the table scrolls kinetically by touch.
+the customer scrolls. A tap on a row selects the charge to dispute, so every row is a tap
+target: as high as the theme's ``target`` (kiosk.qss sets the vertical header's default section
+size from the token, so it follows the large-text switch), all rows the same height (no per-row
+sizing over 10,000 rows), and the table scrolls kinetically by touch.
 """
 
 from __future__ import annotations
@@ -44,7 +47,6 @@ from ui.widgets.flow import FlowLayout
 from ui.widgets.print_panel import PrintPanel
 from ui.widgets.touch_scroll import enable_touch_scroll
 
-ROW_HEIGHT = 72
 TAB_KEYS = {
     DetailTab.CALLS: "details.tab_calls",
     DetailTab.MESSAGES: "details.tab_messages",
@@ -104,6 +106,8 @@ class DetailsScreen(Screen):
         self.model.failed.connect(self._on_model_failed)
         self.table = QTableView()
         self.table.setObjectName("recordsTable")
+        # named before the model is set (setModel polishes the header): kiosk.qss sizes its rows
+        self.table.verticalHeader().setObjectName("recordsRows")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -113,11 +117,11 @@ class DetailsScreen(Screen):
         self.table.setAlternatingRowColors(True)
         vertical = self.table.verticalHeader()
         vertical.hide()
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(ROW_HEIGHT)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # uniform rows
+        # the row height (defaultSectionSize) comes from kiosk.qss: the theme's tap target
         fit_columns(self.table.horizontalHeader())
         enable_touch_scroll(self.table)
-        self.table.setMinimumHeight(2 * ROW_HEIGHT)
+        # the table's minimum height is kiosk.qss's records_min
         self.layout_.addWidget(self.table, 1)
         self.print_panel = PrintPanel(ctx)
         self.layout_.addWidget(self.print_panel)

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 # Spoken as each step's page appears; the SMS step speaks once the code has really been sent.
 STEP_PROMPTS = {
     Step.PHONE: Prompt.ENTER_PHONE,
+    Step.PICK_NUMBER: Prompt.PICK_NUMBER,
     Step.CHOOSE: Prompt.CHOOSE_METHOD,
     Step.PASSWORD: Prompt.ENTER_PASSWORD,
     Step.ID_CARD: Prompt.PLACE_CARD,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import threading
 import time
@@ -15,28 +14,15 @@ from kiosk.devices.idcard import (
     CardEventKind,
     CardPoller,
     CardReaderError,
-    CardType,
     IdCard,
     NoAnswer,
     ReaderDisconnected,
     ReaderUnavailable,
     ReadFailed,
-    Sex,
 )
+from tests.fixtures.idcard import CARD
 
 K = CardEventKind
-CARD = IdCard(
-    card_type=CardType.RESIDENT,
-    name="张晓峰",
-    sex=Sex.MALE,
-    nation="汉",
-    birth_date=dt.date(1968, 3, 12),
-    address="北京市朝阳区建国路88号",
-    id_number="110105196803120314",
-    authority="北京市公安局朝阳分局",
-    valid_from=dt.date(2016, 5, 12),
-    valid_to=dt.date(2036, 5, 12),
-)
 
 
 class FakeReader:
@@ -152,14 +138,14 @@ def run_poller(events: Events) -> Iterator[Callable[..., CardPoller]]:
 
 
 def test_place_read_stay_remove_place_again(
-    events: Events, run_poller: Callable[..., CardPoller]
+    events: Events, run_poller: Callable[..., CardPoller], id_card: IdCard
 ) -> None:
     reader = FakeReader()
     run_poller(lambda: reader)
     events.wait_for(K.READER_READY)
     reader.place()
     read = events.wait_for(K.CARD_READ)
-    assert read.card == CARD
+    assert read.card == id_card
     # The card stays: several polls later there is still exactly one read and no removal.
     reader.wait_polls(len(reader.find_times) + 3)
     assert reader.reads == 1 and K.CARD_REMOVED not in events.kinds
@@ -178,7 +164,7 @@ def test_place_read_stay_remove_place_again(
 
 
 def test_reread_reads_a_card_still_lying_there_again(
-    events: Events, run_poller: Callable[..., CardPoller]
+    events: Events, run_poller: Callable[..., CardPoller], id_card: IdCard
 ) -> None:
     reader = FakeReader()
     poller = run_poller(lambda: reader)
@@ -189,7 +175,7 @@ def test_reread_reads_a_card_still_lying_there_again(
     assert reader.reads == 1
     poller.reread()
     again = events.wait_for(K.CARD_READ, 2)
-    assert again.card == CARD and reader.reads == 2 and reader.rearms == 1
+    assert again.card == id_card and reader.reads == 2 and reader.rearms == 1
     assert K.CARD_REMOVED not in events.kinds
 
 
@@ -232,7 +218,9 @@ def test_interval_below_vendor_minimum_is_refused(events: Events) -> None:
         CardPoller(FakeReader, events, interval=0.1)
 
 
-def test_read_failure_needs_a_lift(events: Events, run_poller: Callable[..., CardPoller]) -> None:
+def test_read_failure_needs_a_lift(
+    events: Events, run_poller: Callable[..., CardPoller], id_card: IdCard
+) -> None:
     reader = FakeReader()
     reader.read_errors.append(ReadFailed(0x41, "read card"))
     reader.place()
@@ -242,7 +230,7 @@ def test_read_failure_needs_a_lift(events: Events, run_poller: Callable[..., Car
     reader.remove()
     events.wait_for(K.CARD_REMOVED)
     reader.place()
-    assert events.wait_for(K.CARD_READ).card == CARD
+    assert events.wait_for(K.CARD_READ).card == id_card
 
 
 def test_without_select_probe_removal_is_reported_after_the_read(
