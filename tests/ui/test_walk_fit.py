@@ -215,3 +215,28 @@ def test_details_table_shows_about_five_rows(shell: Shell) -> None:
     assert isinstance(screen, DetailsScreen)
     assert screen.table.viewport().height() / ROW_HEIGHT >= 4.5
     assert screen.table.verticalScrollBar().width() >= 48  # a finger's width, not 24 px
+
+
+def _home_problems(shell: Shell) -> list[str]:
+    settle()
+    home = shell.home_screen
+    assert shell.navigator.current is home
+    scrolled = home.body_scroll.verticalScrollBar().maximum()
+    problems = [f"home scrolls {scrolled} px"] if scrolled else []
+    return problems + audit(shell.window, shell.large_text)
+
+
+def test_identified_home_fits_without_scrolling(shell: Shell) -> None:
+    """Issue 13: with a customer identified the large header (126 px) and the navigation bar
+    left the home screen 14 px taller than its window in large text: it scrolled."""
+    _identified(shell)
+    assert _home_problems(shell) == []
+
+
+def test_home_fits_after_switching_text_size(shell: Shell) -> None:
+    """The header's 大字模式 button switches at run time: the home screen fits either way."""
+    _identified(shell)
+    shell.set_large_text(not shell.large_text)
+    assert _home_problems(shell) == []
+    shell.set_large_text(not shell.large_text)
+    assert _home_problems(shell) == []
