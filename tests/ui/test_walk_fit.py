@@ -290,3 +290,28 @@ def test_admin_receipt_rows_are_targets(shell: Shell) -> None:
     failures: list[str] = []
     _check(shell, "admin-receipts", failures)
     assert not [f for f in failures if "px high" in f], failures
+
+
+def _home_problems(shell: Shell) -> list[str]:
+    settle()
+    home = shell.home_screen
+    assert shell.navigator.current is home
+    scrolled = home.body_scroll.verticalScrollBar().maximum()
+    problems = [f"home scrolls {scrolled} px"] if scrolled else []
+    return problems + audit(shell.window, shell.large_text)
+
+
+def test_identified_home_fits_without_scrolling(shell: Shell) -> None:
+    """Issue 13: with a customer identified the large header (126 px) and the navigation bar
+    left the home screen 14 px taller than its window in large text: it scrolled."""
+    _identified(shell)
+    assert _home_problems(shell) == []
+
+
+def test_home_fits_after_switching_text_size(shell: Shell) -> None:
+    """The header's 大字模式 button switches at run time: the home screen fits either way."""
+    _identified(shell)
+    shell.set_large_text(not shell.large_text)
+    assert _home_problems(shell) == []
+    shell.set_large_text(not shell.large_text)
+    assert _home_problems(shell) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QSizePolicy, QSpacerItem, QWidget
 
 from kiosk.idle import ScreenKind
 from kiosk.voice.prompts import Prompt
@@ -15,6 +15,12 @@ from ui.screen import Screen
 from ui.widgets.tile import Tile
 
 COLUMNS = 4
+# Room around the tiles (standard, large text). The large header is 22 px taller than the
+# standard one: with a customer identified (the navigation bar shown) the large home screen
+# was 14 px taller than its window and scrolled (issue 13), so large text packs tighter.
+GAP_ABOVE_TILES = {False: 12, True: 0}
+TILE_SPACING = {False: 20, True: 14}
+_FIXED = QSizePolicy.Policy.Fixed
 
 
 class HomeScreen(Screen):
@@ -33,9 +39,10 @@ class HomeScreen(Screen):
         self._sub = self.label("welcomeSub")
         self.layout_.addWidget(self._welcome)
         self.layout_.addWidget(self._sub)
-        self.layout_.addSpacing(12)
+        self._gap_above_tiles = QSpacerItem(0, GAP_ABOVE_TILES[False], _FIXED, _FIXED)
+        self.layout_.addItem(self._gap_above_tiles)
         grid = QGridLayout()
-        grid.setSpacing(20)
+        self._grid = grid
         self.tiles: dict[str, Tile] = {}
         for index, feature in enumerate(registry.all()):
             tile = Tile(feature.icon)
@@ -69,9 +76,12 @@ class HomeScreen(Screen):
 
     def set_large_text(self, on: bool) -> None:
         """Large-text mode shows the tiles' titles only: bigger words, less to read, and
-        three rows of tiles still fit one 1080p screen."""
+        three rows of tiles still fit one 1080p screen, with less room between them."""
         for tile in self.tiles.values():
             tile.subtitle.setVisible(not on)
+        self._grid.setSpacing(TILE_SPACING[on])
+        self._gap_above_tiles.changeSize(0, GAP_ABOVE_TILES[on], _FIXED, _FIXED)
+        self.layout_.invalidate()
 
     def set_printing_available(self, available: bool) -> None:
         """Paper out (or cover open, printer silent): say so, and disable only the functions
