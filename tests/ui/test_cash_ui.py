@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 from demo.device_panel import PANEL_SIZE, DevicePanel, sms_line
 from demo.stack import DemoEndpoints, Endpoint
 from emulators.cash import BillValidatorEmulator
-from kiosk.backend.models import SmsMessage
 from emulators.control import ControlServer
+from kiosk.backend.models import SmsMessage
 from ui.shell import Shell
 
 
