@@ -100,7 +100,19 @@ class DetailsScreen(Screen):
             filters.addWidget(widget)
         self.layout_.addLayout(tabs)
         self.totals = self.label(role="totals")
-        self.layout_.addWidget(self.totals)
+        # The actions sit beside the totals, above the table: below it they were half under the
+        # bottom bar in standard text (the rows are tap-target high).
+        totals_row = QHBoxLayout()
+        totals_row.addWidget(self.totals, 1)
+        self.print_button = _button("printDetailsButton")
+        self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.pdf_button = _button("detailsPdfButton")
+        self.pdf_button.clicked.connect(self._on_pdf_button_clicked)
+        self.dispute_button = _button("disputeRecordButton")
+        self.dispute_button.clicked.connect(self._on_dispute_button_clicked)
+        for widget in (self.print_button, self.pdf_button, self.dispute_button):
+            totals_row.addWidget(widget)
+        self.layout_.addLayout(totals_row)
         self.model = RecordsModel(ctx)
         self.model.page_loaded.connect(self._on_model_page_loaded)
         self.model.failed.connect(self._on_model_failed)
@@ -131,17 +143,6 @@ class DetailsScreen(Screen):
         self.full_numbers_confirm.confirmed.connect(self._on_full_numbers_confirm_confirmed)
         self.full_numbers_confirm.cancelled.connect(self._on_full_numbers_confirm_cancelled)
         self.layout_.addWidget(self.full_numbers_confirm)
-        actions = QHBoxLayout()
-        self.print_button = _button("printDetailsButton")
-        self.print_button.clicked.connect(self._on_print_button_clicked)
-        self.pdf_button = _button("detailsPdfButton")
-        self.pdf_button.clicked.connect(self._on_pdf_button_clicked)
-        self.dispute_button = _button("disputeRecordButton")
-        self.dispute_button.clicked.connect(self._on_dispute_button_clicked)
-        for widget in (self.print_button, self.pdf_button, self.dispute_button):
-            actions.addWidget(widget)
-        actions.addStretch(1)
-        self.layout_.addLayout(actions)
         self.bills: list[m.MonthBill] = []
         self.month = ""
         self.tab = DetailTab.CALLS
