@@ -38,6 +38,22 @@ class _WarningCollector(logging.Handler):
 
 
 @pytest.fixture(autouse=True)
+def _restore_root_logging() -> Iterator[None]:
+    """A test that runs the CLI in-process (kiosk.cli.main -> configure_logging) leaves a
+    StreamHandler on the root logger bound to that test's captured stderr. pytest closes that
+    stream after the test, and every later log line, from any test or thread, printed "Logging
+    error ... I/O operation on closed file" (seen in CI from the printer emulator's saver and
+    the loop probe). The root logger's handlers and level are put back after each test."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
 def _fail_on_unexpected_warning_logs(request: pytest.FixtureRequest) -> Iterator[None]:
     collector = _WarningCollector()
     root = logging.getLogger()
