@@ -118,7 +118,8 @@ class BillsScreen(Screen):
         self.pdf_button.setText(self.tr("bills.save_pdf"))
         if self.bills:
             self._show(self.bills)
-        show_saved(self, self.saved)
+        if self.saved is not None:  # else the status may be a fetch's busy text: left alone
+            show_saved(self, self.saved)
 
     # Rendering -----------------------------------------------------------------------------
     def _show(self, bills: list[m.MonthBill]) -> None:

@@ -31,12 +31,9 @@ class SavedStatement:
     sent_to_printer: bool
 
 
-def show_saved(screen: Screen, saved: SavedStatement | None) -> None:
+def show_saved(screen: Screen, saved: SavedStatement) -> None:
     """The screen's notice for a written statement, in the current language (a language
-    switch re-renders it; ``None`` hides it: a fresh visit starts without an old notice)."""
-    if saved is None:
-        screen.status.hide()
-        return
+    switch calls it again to re-render it)."""
     key = "bills.pdf_printed" if saved.sent_to_printer else "bills.pdf_saved"
     screen.status.setText(screen.tr(key, name=saved.path.name))
     screen.status.show()
