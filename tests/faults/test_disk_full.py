@@ -20,8 +20,10 @@ from kiosk.i18n import Translator
 from kiosk.status import JOURNAL_UNWRITABLE
 from tests.faults.harness.ledger import baseline, write_section
 from tests.faults.harness.proxy import FaultProxy
+from tests.faults.harness.runs import FULL
 from tests.faults.harness.stack import Terminal
 from tests.fixtures.live_backend import LiveBackend, start_backend
+from tests.fixtures.stalls import assert_responsive
 
 PHONE = "13912345678"
 RESULTS: dict[str, dict[str, object]] = {}
@@ -125,6 +127,9 @@ def test_a_full_journal_disk_refuses_the_transaction_before_sending(
             "max_cpu_stall_ms": bye["stalls"]["max_cpu_stall_ms"],
             "startup_max_stall_ms": bye["stalls"]["startup_max_stall_ms"],
         }
-        assert bye["stalls"]["max_self_stall_ms"] <= 50
+        stalls = bye["stalls"]
+        assert_responsive(
+            self_ms=stalls["max_self_stall_ms"], cpu_ms=stalls["max_cpu_stall_ms"], full=FULL
+        )
     finally:
         counter.close()
