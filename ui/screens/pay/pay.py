@@ -61,6 +61,12 @@ class PayScreen(Screen):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        # The line's money as the backend gives it (kiosk.money, the overview's widget): before
+        # an amount is picked, what is due or left now; after payment, what it is then.
+        self.money_view = MoneyView(ctx.translator)
+        self.money_view.hide()
+        self.layout_.addWidget(self.money_view)
+        self.money_reads = 0  # a read answered after a newer one (or after payment) is dropped
         self.amount_buttons: dict[int, QPushButton] = {}
         grid = QGridLayout()
         grid.setSpacing(20)
@@ -109,10 +115,6 @@ class PayScreen(Screen):
         holder.setLayout(row)
         self.order_card = card(holder)
         self.layout_.addWidget(self.order_card)
-        # After payment: the line's money as the backend now gives it, in the overview's widget.
-        self.money_view = MoneyView(ctx.translator)
-        self.money_view.hide()
-        self.layout_.addWidget(self.money_view)
         self.print_panel = PrintPanel(ctx)
         if ctx.services.printer is not None:
             ctx.services.printer.status_changed.connect(self._on_printer_status_changed)
@@ -137,6 +139,7 @@ class PayScreen(Screen):
         self.retranslate()
         self._show_amounts()
         self.check_cash()
+        self.read_money()
 
     def leave(self) -> None:
         self._poll.stop()
@@ -157,6 +160,7 @@ class PayScreen(Screen):
         self.again_button.setText(self.tr("pay.again"))
         self.cash_button.setText(self.tr("pay.cash"))
         self.cash_notice.setText(cash_off_text(self.ctx.translator, self.cash_blockers))
+        self.money_view.retranslate()
         self.print_panel.retranslate()
         if self.order is not None:
             self._show_order(self.order)
@@ -177,6 +181,26 @@ class PayScreen(Screen):
 
     def _on_printer_status_changed(self, status: PrinterStatus) -> None:
         self._show_hint(status)  # (emitted before the adapter's last_status is updated)
+
+    # The money before paying ---------------------------------------------------------------
+    def read_money(self) -> None:
+        """Read the line's money now (the overview's figure) on a worker, quietly: the amounts
+        stay usable while it is out, and a failed read only leaves the figure off."""
+        self.money_reads += 1
+        ticket, ctx = self.money_reads, self.ctx
+
+        def read() -> m.AccountOverview:
+            return ctx.backend.overview()
+
+        def shown(overview: m.AccountOverview) -> None:
+            if ticket == self.money_reads and self.order is None:
+                self.money_view.show_money(overview.money)
+                self.money_view.show()
+
+        def failed(exc: Exception) -> None:
+            log.info("money before paying not read: %s", type(exc).__name__)
+
+        ctx.runner.run(read, shown, failed, ctx.sessions.guard())
 
     # Cash availability --------------------------------------------------------------------
     def check_cash(self) -> None:
@@ -234,7 +258,7 @@ class PayScreen(Screen):
         self.cash_button.setVisible(self.ctx.services.cash is not None)
         self.cash_notice.setVisible(bool(self.cash_blockers) and not self.cash_button.isHidden())
         self.order_card.hide()
-        self.money_view.hide()
+        self.money_view.setVisible(self.money_view.money is not None)  # (read again on entry)
         self.print_panel.hide()
 
     def _on_amount_clicked(self, fen: int) -> None:
@@ -247,6 +271,7 @@ class PayScreen(Screen):
 
     def _show_order(self, order: m.PaymentOrder) -> None:
         self.order = order
+        self.money_reads += 1  # the figure before paying is not shown beside an order
         self.amounts.hide()
         self.cash_button.hide()
         self.cash_notice.hide()
