@@ -88,15 +88,21 @@ class Screen(QFrame):
         self.layout_ = QVBoxLayout(self.body)
         self.layout_.setContentsMargins(56, 20, 56, 16)
         self.layout_.setSpacing(14)
-        self.title = QLabel()
+        # parented even when unused: an orphan label is a hidden top-level window that outlives
+        # its screen
+        self.title = QLabel(self.body)
         self.title.setObjectName("screenTitle")
-        self.hint = QLabel()
+        self.hint = QLabel(self.body)
         self.hint.setObjectName("screenHint")
         self.hint.setWordWrap(True)
         if self.title_key:
             self.layout_.addWidget(self.title)
+        else:
+            self.title.hide()
         if self.hint_key:
             self.layout_.addWidget(self.hint)
+        else:
+            self.hint.hide()
         self.status = self.label(role="notice")
         self.status.hide()
         self.error = self.label(role="error")
