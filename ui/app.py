@@ -35,7 +35,6 @@ from ui.first_paint import after_first_paint
 from ui.fonts import find_cjk_family
 from ui.idle_watcher import IdleWatcher
 from ui.lockdown import Lockdown
-from ui.loop_probe import LoopProbe
 from ui.main_window import MainWindow
 from ui.shell import Shell
 from ui.widgets.header import Header
@@ -118,15 +117,25 @@ def build_shell(config: Config, app: QApplication, options: ShellOptions | None 
     shell = Shell(ctx, app, window, registry, watcher, lockdown)
     if isinstance(ctx.runner, BackgroundRunner):
         ctx.runner.on_result = watcher.activity  # network answers count as activity
-    # The probe measures the event loop's stalls apart before and after start-up is over.
-    probe = LoopProbe.from_environment(lambda: shell.started_up, parent=shell)
-    shell.loop_probe = probe
-    after_first_paint(shell.home_screen, probe.start)
+    # The probe measures the event loop's stalls apart before and after start-up is over; it
+    # is made on the turn after the first paint (nothing of it is needed for the first frame).
+    after_first_paint(shell.home_screen, lambda: start_loop_probe(shell))
     if opts.watch_input_after_first_paint:
         after_first_paint(shell.home_screen, shell.watch_input)
     else:
         shell.watch_input()
     return shell
+
+
+def start_loop_probe(shell: Shell) -> None:
+    """The shell's event-loop probe, started once; never for a shell already stopped (the
+    first paint's turn may come after a test's teardown)."""
+    from ui.loop_probe import LoopProbe
+
+    if shell.stopped or shell.loop_probe is not None:
+        return
+    shell.loop_probe = LoopProbe.from_environment(lambda: shell.started_up, parent=shell)
+    shell.loop_probe.start()
 
 
 def _remember_holder(card: IdCard) -> None:
@@ -255,7 +264,6 @@ def build_voice(config: Config) -> VoiceGuide | None:
     return VoiceGuide(
         PromptLibrary(operator), default_player(config.voice.device), volume=config.voice.volume
     )
-
 
 
 def start_shell(config: Config, options: ShellOptions | None = None) -> Shell:

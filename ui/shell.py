@@ -81,7 +81,8 @@ class Shell(QObject):
         self.large_text = ctx.config.ui.large_text
         self._watching_input = False
         self.status_reporter: StatusReporter | None = None  # set by ui.app.start_shell
-        self.loop_probe: LoopProbe | None = None  # set by ui.app.build_shell
+        self.loop_probe: LoopProbe | None = None  # ui.app.start_loop_probe, after the first paint
+        self.stopped = False  # stop(): exit or a test's teardown
         self.started_up = False  # every screen built, the start-up heap frozen
         self.navigator = Navigator(window.stack)
         self.navigator.route = self._route
@@ -316,6 +317,7 @@ class Shell(QObject):
 
     def stop(self) -> None:
         """Stop the shell's own timers (exit, tests)."""
+        self.stopped = True
         self._prebuild.stop()
         self.watcher.stop()
         if self._watching_input:

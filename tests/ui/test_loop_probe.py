@@ -155,17 +155,28 @@ def test_a_probe_stopped_at_teardown_never_ticks_again(app: QApplication) -> Non
     into the closed stream of a finished test run ("Logging error ... closed file")."""
     from ui.loop_probe import running_probes
 
-    shell = build_shell(Config(), app)
-    probe = shell.loop_probe
-    assert probe is not None
-    teardown(shell)  # before the first paint's turn
+    probe = LoopProbe(lambda: True, interval_ms=10)
+    probe.stop()  # torn down first
     probe.start()  # the queued first-paint callback, late
-    _run_until(lambda: True)
     loop = QEventLoop()
     QTimer.singleShot(100, loop.quit)
     loop.exec()
     assert not probe.running and probe.stalls().ticks == 0
     assert probe not in running_probes()
+    QApplication.processEvents()
+
+
+def test_a_shell_torn_down_before_its_first_paint_gets_no_probe(app: QApplication) -> None:
+    """The composition root makes the probe on the turn after the first paint; when that turn
+    comes after the teardown, no probe is made at all."""
+    from ui.app import start_loop_probe
+    from ui.loop_probe import running_probes
+
+    shell = build_shell(Config(), app)
+    assert shell.loop_probe is None  # nothing of it before the first frame
+    teardown(shell)
+    start_loop_probe(shell)  # the queued first-paint callback, late
+    assert shell.loop_probe is None and not running_probes()
     QApplication.processEvents()
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, QTimer, Signal
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from common.hall_time import hall_now
@@ -107,6 +106,8 @@ class Header(QFrame):
         self._show_voice()
 
     def _show_voice(self) -> None:
+        from PySide6.QtGui import QIcon  # the button is hidden in the first frame
+
         key = "header.voice_on" if self._voice_on else "header.voice_off"
         self.voice_button.setText(self._tr.tr(key))
         icon = "voice_on.svg" if self._voice_on else "voice_off.svg"
@@ -120,7 +121,8 @@ class Header(QFrame):
         self._hall.setText(self._config.terminal.hall_name_in(self._tr.locale))
         self.language_button.setText(self._tr.tr("header.language"))
         self.large_text_button.setText(self._tr.tr("header.large_text"))
-        self._show_voice()
+        if not self.voice_button.isHidden():  # set_voice words it when the guide comes
+            self._show_voice()
         self._on_timer_timeout()
 
     def mousePressEvent(self, event: object) -> None:
