@@ -172,7 +172,10 @@ def _flick_to_the_end() -> dict[str, Any]:
     enable_touch_scroll(page)
     scroller: DragScroll = enable_touch_scroll(view)
     page.show()
-    _spin_until(view.isVisible)
+    # A finger cannot touch a list before it is on screen: the list arms its filters on the
+    # turn after its first paint (ui/widgets/touch_scroll.py). Waiting only for isVisible let
+    # the first synthetic press reach an unarmed table on a loaded machine and select its row.
+    _spin_until(lambda: scroller.armed)
     NO_KEYS = Qt.KeyboardModifier.NoModifier  # noqa: N806
     glass, bar = view.viewport(), view.verticalScrollBar()
     target = ROWS * ROW_HEIGHT
