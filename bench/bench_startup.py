@@ -13,9 +13,12 @@ from pathlib import Path
 
 from bench import Result
 
-# Interleaved pairs. This 2-core VM's speed drifts by a third within a minute (bare: 140-215 ms);
-# 9 pairs gave ratios from 1.35 to 1.64 in three runs of the same tree, 21 keep them within ~0.05.
-RUNS = 21
+# Interleaved pairs. This 2-core VM runs a process at one of two speeds a third apart (bare:
+# ~145 or ~200 ms), switching from one run to the next. A median of such a sample sits in either
+# mode or between them: four runs of 21 pairs of one tree gave 1.43 to 1.62. The geometric mean
+# of every run (= the geometric mean of the pairs' ratios) weighs both modes as they came, and
+# four runs of 31 pairs of one tree gave 1.45-1.50.
+RUNS = 31
 
 
 def _time_to_paint(args: list[str]) -> float:
@@ -49,10 +52,10 @@ def run() -> list[Result]:
     for _ in range(RUNS):  # interleaved so both see the same machine load
         bare.append(_time_to_paint(["--bare"]))
         kiosk.append(_time_to_paint([]))
-    k, b = statistics.median(kiosk), statistics.median(bare)
+    k, b = statistics.geometric_mean(kiosk), statistics.geometric_mean(bare)
     return [
         Result(
-            f"startup: kiosk to first painted home screen (median of {RUNS})",
+            f"startup: kiosk to first painted home screen (geometric mean of {RUNS})",
             k,
             "ms",
             b,

@@ -34,7 +34,7 @@ from kiosk.catalogues import (
     Catalogue,
     available_locales,
     load_catalogue,
-    read_catalogue,
+    read_catalogue_cached,
 )
 
 __all__ = [
@@ -121,7 +121,8 @@ class Translator:
     def _load(self, locale: str) -> dict[str, str]:
         flat = self._flat.get(locale)
         if flat is None:
-            parsed = self._parsed[locale] = read_catalogue(self._directory / f"{locale}.po")
+            path = self._directory / f"{locale}.po"
+            parsed = self._parsed[locale] = read_catalogue_cached(path)
             flat = self._flat[locale] = parsed.flat()
         return flat
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -20,6 +21,9 @@ pytest_plugins = ["tests.fixtures.live_backend", "tests.fixtures.qt", "tests.fix
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TZ", "Asia/Shanghai")
+# Parsed catalogues (kiosk.catalogues.read_catalogue_cached) go to a cache of this run's own,
+# never the user's; kiosks the tests start as processes share it.
+os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="kiosk-tests-cache-"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -33,6 +32,7 @@ from ui.context import AppContext, BackendHandle, Lazy, Services
 from ui.features import FeatureInstaller, FeatureRegistry, discover
 from ui.first_paint import after_first_paint
 from ui.fonts import find_cjk_family
+from ui.heap import pause_collection, resume_collection
 from ui.idle_watcher import IdleWatcher
 from ui.lockdown import Lockdown
 from ui.main_window import MainWindow
@@ -268,11 +268,18 @@ def build_voice(config: Config) -> VoiceGuide | None:
 
 def start_shell(config: Config, options: ShellOptions | None = None) -> Shell:
     """Application, services and shell; the backend client is warmed up in the background."""
-    app = create_application()
-    services = build_services(config)
-    opts = options or ShellOptions(installers=discover())
-    opts.services = services
-    shell = build_shell(config, app, opts)
+    pause_collection()  # none on the way to the first frame (ui/heap.py)
+    try:
+        app = create_application()
+        services = build_services(config)
+        opts = options or ShellOptions(installers=discover())
+        opts.services = services
+        shell = build_shell(config, app, opts)
+    except BaseException:
+        resume_collection()
+        raise
+    after_first_paint(shell.home_screen, resume_collection)
+    shell.add_stop_hook(resume_collection)  # stopped before its first paint (a test's teardown)
     if services.backend is not None:
         # After the first paint: a worker importing requests would compete for the GIL.
         job = warm_up(services)
@@ -378,6 +385,8 @@ def stop_shell(shell: Shell) -> None:
 
 def run_interactive(config: Config, extra: Callable[[Shell], None] | None = None) -> int:
     """Show the kiosk and run the event loop until the admin exits it."""
+    import signal
+
     from ui.service_monitor import ServiceMonitor
     from ui.watchdog import start_watchdog
 

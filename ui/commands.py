@@ -25,10 +25,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"kiosk: configuration error: {exc}")
         return 2
+    from ui.heap import pause_collection, resume_collection
+
+    pause_collection()  # from here to the first frame (ui/heap.py)
     from ui.app import run_interactive
     from ui.fonts import MissingCjkFontError
+
     try:
         return run_interactive(config)
     except MissingCjkFontError as exc:
         print(f"kiosk: {exc}")
         return 3
+    finally:
+        resume_collection()

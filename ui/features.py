@@ -10,7 +10,7 @@ backend (``needs_backend``, the default) is left out when the kiosk has none: no
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -92,14 +92,28 @@ def discover() -> list[FeatureInstaller]:
     import ui.screens
 
     found: list[FeatureInstaller] = []
-    for info in sorted(pkgutil.iter_modules(ui.screens.__path__), key=lambda i: i.name):
-        if not info.ispkg:
-            continue
+    for name in _packages(ui.screens.__path__):
         try:
-            module = importlib.import_module(f"ui.screens.{info.name}.install")
+            module = importlib.import_module(f"ui.screens.{name}.install")
         except ModuleNotFoundError as exc:
-            if exc.name != f"ui.screens.{info.name}.install":
+            if exc.name != f"ui.screens.{name}.install":
                 raise
             continue  # a package without tiles (e.g. identification)
         found.append(module.features)
     return found
+
+
+def _packages(paths: Iterable[str]) -> list[str]:
+    """The packages directly under ``paths``, by name: what ``pkgutil.iter_modules`` lists
+    with ``ispkg``, without importing pkgutil (~1 ms) before the first frame."""
+    names = {
+        entry.name
+        for path in paths
+        for entry in os.scandir(path)
+        if entry.is_dir() and entry.name.isidentifier() and _has_init(entry.path)
+    }
+    return sorted(names)
+
+
+def _has_init(directory: str) -> bool:
+    return any(os.path.exists(os.path.join(directory, f"__init__{ext}")) for ext in (".py", ".pyc"))

@@ -10,8 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtGui import QPixmap
 
 ICONS = Path(__file__).resolve().parents[1] / "assets" / "icons"
 TILE_ICON_SIZE = 72
@@ -23,6 +22,9 @@ def prerendered_path(name: str, size: int) -> Path:
 
 def render_svg(name: str, size: int) -> QPixmap:
     """The icon ``name``.svg drawn into a transparent square pixmap."""
+    # Imported here: the first frame loads PNGs only, and QPainter's first use costs ~1.5 ms.
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
     renderer = QSvgRenderer(str(ICONS / name))

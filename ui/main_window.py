@@ -85,24 +85,38 @@ class ScreenStack(QStackedWidget):
 
 
 class MainWindow(QMainWindow):
-    """Refuses to close unless the lock-down lets it (admin PIN)."""
+    """Refuses to close unless the lock-down lets it (admin PIN).
+
+    The navigation bar and the idle cover are hidden in the first frame (home, nobody
+    identified, nobody idle yet), so each is built on first use (:attr:`nav`,
+    :attr:`idle_overlay`): ten widgets fewer to make and polish before the home screen is on
+    screen (bench_startup). The window's own signals stand for theirs, so the shell connects
+    once, whether or not they exist yet.
+    """
+
+    back = Signal()  # the navigation bar's 返回
+    home = Signal()  # its 首页
+    end_session = Signal()  # its 结束服务
+    more_time_requested = Signal()  # the idle cover's 我需要更多时间
 
     def __init__(self, translator: Translator, header: Header, lockdown: Lockdown) -> None:
         super().__init__()
         self.setWindowTitle(translator.tr("header.operator"))
+        self._tr = translator
         self._lockdown = lockdown
         self.header = header
         self.stack = ScreenStack()
         self.stack.setObjectName("screenStack")
-        self.nav = NavBar(translator)
-        central = QWidget()
-        layout = QVBoxLayout(central)
+        self._nav: NavBar | None = None
+        self._idle_overlay: IdleOverlay | None = None
+        self._central = QWidget()
+        layout = QVBoxLayout(self._central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(header)
         layout.addWidget(self.stack, 1)
-        layout.addWidget(self.nav)
-        self.setCentralWidget(central)
+        self._layout = layout
+        self.setCentralWidget(self._central)
         # The screen sets the window's size, never its content: without this, Qt raises the
         # window's minimum to fit whatever is showing, even for a moment (a panel shown before
         # another is hidden), and a windowed kiosk grows past 1080 px for good. Screens that
@@ -110,7 +124,43 @@ class MainWindow(QMainWindow):
         main_layout = self.layout()
         if main_layout is not None:
             main_layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
-        self.idle_overlay = IdleOverlay(translator, central)
+
+    @property
+    def nav(self) -> NavBar:
+        """The navigation bar under the screens, built (hidden) on first use."""
+        if self._nav is None:
+            nav = NavBar(self._tr)
+            nav.setVisible(False)
+            nav.back.connect(self.back)
+            nav.home.connect(self.home)
+            nav.end_session.connect(self.end_session)
+            self._layout.addWidget(nav)
+            self._nav = nav
+        return self._nav
+
+    @property
+    def nav_built(self) -> bool:
+        return self._nav is not None
+
+    @property
+    def idle_overlay(self) -> IdleOverlay:
+        """The idle cover over header, screens and bar, built (hidden) on first use."""
+        if self._idle_overlay is None:
+            overlay = IdleOverlay(self._tr, self._central)
+            overlay.more_time_requested.connect(self.more_time_requested)
+            self._idle_overlay = overlay
+        return self._idle_overlay
+
+    def hide_idle_overlay(self) -> None:
+        if self._idle_overlay is not None:
+            self._idle_overlay.hide()
+
+    def retranslate(self) -> None:
+        """The bar and the cover, where built (the header and screens retranslate apart)."""
+        if self._nav is not None:
+            self._nav.retranslate()
+        if self._idle_overlay is not None:
+            self._idle_overlay.retranslate()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._lockdown.exit_allowed:
@@ -121,6 +171,6 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        central = self.centralWidget()
-        if self.idle_overlay.isVisible() and central is not None:
-            self.idle_overlay.setGeometry(central.rect())
+        overlay = self._idle_overlay
+        if overlay is not None and overlay.isVisible():
+            overlay.setGeometry(self._central.rect())

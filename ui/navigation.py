@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from kiosk.authz import satisfies
 from kiosk.backend.factors import Access
 from kiosk.session import Customer
+from ui.screen_ids import IDENTIFY
 
-IDENTIFY = "identify"
+__all__ = ["IDENTIFY", "Destination", "level_enough", "route"]
 
 
 @dataclass(frozen=True)

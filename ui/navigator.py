@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QStackedWidget
 
-from ui.navigation import Destination
 from ui.screen import Screen
+from ui.screen_ids import HOME
+
+if TYPE_CHECKING:
+    from ui.navigation import Destination
+
+__all__ = ["HOME", "Navigator", "ScreenFactory"]
 
 log = logging.getLogger(__name__)
-
-HOME = "home"
 
 ScreenFactory = Callable[[], Screen]
 
@@ -99,6 +102,8 @@ class Navigator(QObject):
 
     def open(self, destination: object) -> None:
         """Go where a screen asked (:meth:`Screen.open`), through the shell's ``route``."""
+        from ui.navigation import Destination  # on the first tap, not before the first frame
+
         assert isinstance(destination, Destination)
         self.go(*self.route(destination))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -18,9 +19,9 @@ from ui.features import FeatureRegistry
 from ui.idle_watcher import IdleWatcher
 from ui.lockdown import Lockdown
 from ui.main_window import MainWindow
-from ui.navigation import IDENTIFY, Destination, route
-from ui.navigator import HOME, Navigator
+from ui.navigator import Navigator
 from ui.screen import Screen
+from ui.screen_ids import HOME, IDENTIFY
 from ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from kiosk.backend import models as m
     from kiosk.voice.guide import VoiceGuide
     from ui.loop_probe import LoopProbe
+    from ui.navigation import Destination
     from ui.screens.admin import AdminPinScreen, AdminScreen
     from ui.status_reporter import StatusReporter
     from ui.voice import VoiceHooks
@@ -83,6 +85,7 @@ class Shell(QObject):
         self.status_reporter: StatusReporter | None = None  # set by ui.app.start_shell
         self.loop_probe: LoopProbe | None = None  # ui.app.start_loop_probe, after the first paint
         self.stopped = False  # stop(): exit or a test's teardown
+        self._stop_hooks: list[Callable[[], None]] = []
         self.started_up = False  # every screen built, the start-up heap frozen
         self.navigator = Navigator(window.stack)
         self.navigator.route = self._route
@@ -160,10 +163,14 @@ class Shell(QObject):
 
     def open_feature(self, key: str) -> None:
         """Open a function's tile: the same way as any step-up (ui/navigation.py)."""
+        from ui.navigation import Destination  # the routing rule comes with the first tap
+
         feature = self.registry.get(key)
         self.navigator.open(Destination(feature.entry_screen, None, feature.level))
 
     def _route(self, destination: Destination) -> tuple[str, object]:
+        from ui.navigation import route
+
         return route(destination, self.ctx.sessions.current.customer)
 
     def attach_voice(self, guide: VoiceGuide, *, say_shown: bool = True) -> None:
@@ -198,7 +205,7 @@ class Shell(QObject):
         for screen in self.navigator.screens():
             screen.wipe()
         self.window.header.set_customer("")
-        self.window.idle_overlay.hide()
+        self.window.hide_idle_overlay()
         self.watcher.session_ended()
         if self.voice is not None:
             self.voice.session_ended()
@@ -298,26 +305,33 @@ class Shell(QObject):
         self.navigator.built.connect(self._on_navigator_built)
         self.navigator.current_kind_changed.connect(self.watcher.screen_changed)
         self.home_screen.feature_chosen.connect(self.open_feature)
-        w.nav.back.connect(self.navigator.back)
-        w.nav.home.connect(self.navigator.home)
-        w.nav.end_session.connect(lambda: self.end_session(EndReason.CUSTOMER))
+        w.back.connect(self.navigator.back)
+        w.home.connect(self.navigator.home)
+        w.end_session.connect(lambda: self.end_session(EndReason.CUSTOMER))
         w.header.language_toggled.connect(self._on_header_language_toggled)
         w.header.large_text_toggled.connect(lambda: self.set_large_text(not self.large_text))
         w.header.corner_tapped.connect(self.lockdown.corner_tapped)
         self.lockdown.admin_gesture.connect(lambda: self.navigator.go("admin_pin"))
         self.watcher.warning.connect(self._on_watcher_warning)
-        self.watcher.active.connect(w.idle_overlay.hide)
+        self.watcher.active.connect(w.hide_idle_overlay)
         self.watcher.expired.connect(self._on_watcher_expired)
         self.watcher.tick.connect(self._on_watcher_tick)
-        w.idle_overlay.more_time_requested.connect(self._on_overlay_more_time)
+        w.more_time_requested.connect(self._on_overlay_more_time)
 
     def _on_navigator_built(self, screen: Any) -> None:
         if screen.screen_id == "admin":
             screen.exit_requested.connect(self._on_admin_exit_requested)
 
+    def add_stop_hook(self, hook: Callable[[], None]) -> None:
+        """Call ``hook`` when the shell stops (what start-up began and must not outlive it)."""
+        self._stop_hooks.append(hook)
+
     def stop(self) -> None:
         """Stop the shell's own timers (exit, tests)."""
         self.stopped = True
+        for hook in self._stop_hooks:
+            hook()
+        self._stop_hooks.clear()
         self._prebuild.stop()
         self.watcher.stop()
         if self._watching_input:
@@ -351,10 +365,12 @@ class Shell(QObject):
         current = self.navigator.current
         on_home = current is None or current.screen_id == HOME
         identified = self.ctx.sessions.current.identified
-        nav = self.window.nav
         # Home with a customer still identified: only "结束服务" (one-stop: more transactions
         # may follow, but the customer must always be able to leave with the session wiped).
         self.home_screen.set_customer_present(identified)
+        if on_home and not identified and not self.window.nav_built:
+            return  # nothing to show: the bar is built when there is (ui/main_window.py)
+        nav = self.window.nav
         nav.back_button.setVisible(not on_home)
         nav.home_button.setVisible(not on_home)
         nav.end_button.setVisible(identified)
@@ -366,8 +382,7 @@ class Shell(QObject):
     def _on_translator_locale_changed(self, locale: str) -> None:
         log.info("language switched to %s", locale)
         self.window.header.retranslate()
-        self.window.nav.retranslate()
-        self.window.idle_overlay.retranslate()
+        self.window.retranslate()
         for screen in self.navigator.screens():
             screen.retranslate()
 

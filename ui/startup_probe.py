@@ -28,6 +28,9 @@ def main(argv: list[str]) -> int:
         label.resize(1920, 1080)
         label.show()
         return int(app.exec())
+    from ui.heap import pause_collection
+
+    pause_collection()  # as ``kiosk run`` does before it imports the kiosk (ui/commands.py)
     from kiosk.config import Config
     from ui.app import show, start_shell, stop_shell
 

@@ -7,8 +7,11 @@ import gc
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
-from ui.heap import freeze_startup_heap, thaw
+from kiosk.config import Config
+from ui.app import ShellOptions, start_shell, stop_shell
+from ui.heap import freeze_startup_heap, pause_collection, resume_collection, thaw
 
 
 class _StartupObject:
@@ -45,3 +48,31 @@ def test_the_freeze_keeps_start_up_objects_out_of_collections_without_a_full_one
     assert id(session) in {id(o) for o in gc.get_objects()}  # new objects stay collectable
     thaw()
     assert gc.get_freeze_count() == 0
+
+
+def test_collection_paused_for_start_up_resumes_once() -> None:
+    assert gc.isenabled()
+    pause_collection()
+    pause_collection()  # the entry point, then the composition root
+    assert not gc.isenabled()
+    resume_collection()
+    assert gc.isenabled()
+    resume_collection()
+    assert gc.isenabled()
+
+
+def test_a_caller_that_turned_collection_off_keeps_it_off() -> None:
+    gc.disable()
+    try:
+        pause_collection()
+        resume_collection()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_shell_stopped_before_its_first_paint_gives_collection_back(app: QApplication) -> None:
+    shell = start_shell(Config(), ShellOptions(installers=[]))
+    assert not gc.isenabled()  # never shown, never painted
+    stop_shell(shell)
+    assert gc.isenabled()

@@ -10,8 +10,10 @@ from kiosk.backend.models import Factor
 from kiosk.idle import ScreenKind
 from kiosk.session import Customer
 from tests.fixtures.qt import ManualClock
+from ui.main_window import NavBar
 from ui.screen import Screen
 from ui.shell import Shell
+from ui.widgets.idle_overlay import IdleOverlay
 
 
 class _Reading(Screen):
@@ -185,3 +187,29 @@ def test_home_with_a_customer_offers_only_end_session(shell: Shell) -> None:
     nav.end_button.click()
     assert not shell.ctx.sessions.current.identified
     assert not nav.isVisible()
+
+
+def test_the_bar_and_the_idle_cover_are_built_when_first_needed(
+    shell: Shell, qtbot: QtBot, clock: ManualClock
+) -> None:
+    window = shell.window
+    # Home, nobody identified, nobody idle: neither exists in the first frame.
+    assert window.findChildren(NavBar) == [] and window.findChildren(IdleOverlay) == []
+    shell.add_screen(_Reading(shell.ctx))
+    _identify(shell)
+    shell.navigator.go("reading")
+    (nav,) = window.findChildren(NavBar)
+    qtbot.waitUntil(nav.isVisible, timeout=2000)
+    assert nav.geometry().top() >= window.stack.geometry().bottom()  # under the screens
+    assert window.findChildren(IdleOverlay) == []
+    clock.advance(121)  # the idle warning: the cover comes over header, screen and bar
+    qtbot.waitUntil(lambda: len(window.findChildren(IdleOverlay)) == 1, timeout=2000)
+    (overlay,) = window.findChildren(IdleOverlay)
+    assert overlay.isVisible()
+    central = window.centralWidget()
+    assert central is not None and overlay.geometry() == central.rect()
+    on_bar = central.childAt(nav.geometry().center())
+    assert on_bar is overlay or overlay.isAncestorOf(on_bar)
+    shell.ctx.translator.set_locale("en")  # both retranslate, built late as they were
+    assert nav.home_button.text() == "Home"
+    assert overlay.more_time.text() == shell.ctx.translator.tr("idle.more_time")

@@ -98,3 +98,43 @@ def test_voice_and_the_status_reporter_come_after_the_first_frame() -> None:
     assert _last_line(LATER_SCRIPT) == (
         "{'at_first_frame': [], 'attached': (True, True, True, True, False)}"
     )
+
+
+GC_SCRIPT = (
+    """
+import gc
+from ui.heap import pause_collection
+
+pause_collection()  # as ``kiosk run`` does (ui/commands.py)
+collections = []
+
+def count(phase, info):
+    if phase == "start":
+        collections.append(info["generation"])
+
+gc.callbacks.append(count)
+from kiosk.config import Config
+from ui.app import show, start_shell, stop_shell
+from ui.first_paint import after_first_paint
+from PySide6.QtCore import QTimer
+
+shell = start_shell(Config())
+seen = []
+
+def first_frame():  # queued before the composition root's resume (the later filter runs first)
+    seen.append((len(collections), gc.isenabled()))
+    QTimer.singleShot(0, after)
+
+def after():
+    seen.append(gc.isenabled())
+    shell.lockdown.allow_exit()
+    shell.app.quit()
+"""
+    + RUN
+)
+
+
+@pytest.mark.timeout(60)
+def test_nothing_is_collected_before_the_first_frame_and_collection_resumes_after_it() -> None:
+    # The import of the kiosk alone used to run ~8 collections, the build and paint ~25 more.
+    assert _last_line(GC_SCRIPT) == "[(0, False), True]"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QSizePolicy, QSpacerItem, QWidget
+from PySide6.QtWidgets import QGridLayout, QWidget
 
 from kiosk.idle import ScreenKind
 from kiosk.voice.prompts import Prompt
@@ -20,7 +20,6 @@ COLUMNS = 4
 # was 14 px taller than its window and scrolled (issue 13), so large text packs tighter.
 GAP_ABOVE_TILES = {False: 12, True: 0}
 TILE_SPACING = {False: 20, True: 14}
-_FIXED = QSizePolicy.Policy.Fixed
 
 
 class HomeScreen(Screen):
@@ -39,8 +38,8 @@ class HomeScreen(Screen):
         self._sub = self.label("welcomeSub")
         self.layout_.addWidget(self._welcome)
         self.layout_.addWidget(self._sub)
-        self._gap_above_tiles = QSpacerItem(0, GAP_ABOVE_TILES[False], _FIXED, _FIXED)
-        self.layout_.addItem(self._gap_above_tiles)
+        # The gap above the tiles is the grid's top margin, not a spacer item: a QSpacerItem
+        # needs QSizePolicy, whose first use costs ~1 ms before the first frame.
         grid = QGridLayout()
         self._grid = grid
         self.tiles: dict[str, Tile] = {}
@@ -80,7 +79,7 @@ class HomeScreen(Screen):
         for tile in self.tiles.values():
             tile.subtitle.setVisible(not on)
         self._grid.setSpacing(TILE_SPACING[on])
-        self._gap_above_tiles.changeSize(0, GAP_ABOVE_TILES[on], _FIXED, _FIXED)
+        self._grid.setContentsMargins(0, GAP_ABOVE_TILES[on], 0, 0)
         self.layout_.invalidate()
 
     def set_printing_available(self, available: bool) -> None:

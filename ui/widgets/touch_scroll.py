@@ -43,7 +43,6 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QTimer
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractItemView,
     QAbstractScrollArea,
     QApplication,
     QWidget,
@@ -95,7 +94,11 @@ class DragScroll(QObject):
         # made on the first flick: every screen's body has one of these, and the first frame
         # must not need the ``Qt`` namespace (tests/ui/test_startup_path.py)
         self._timer: QTimer | None = None
-        if isinstance(area, QAbstractItemView):
+        # An item view (the records list) rather than a plain scroll area. Asked of Qt's
+        # meta-object: the first use of the QAbstractItemView class makes PySide create its
+        # nine enums (~2 ms), before the first frame, for a kind of list the home screen lacks.
+        self._item_view = area.inherits("QAbstractItemView")
+        if self._item_view:
             from PySide6.QtCore import Qt
 
             # No keyboard on the kiosk: a list that took focus by any other way than a press
@@ -258,7 +261,7 @@ class DragScroll(QObject):
         if self._stopping:
             self._button = None
             return True
-        if isinstance(self._area, QAbstractItemView) and watched is self._area.viewport():
+        if self._item_view and watched is self._area.viewport():
             self._held = event.clone()
             return True
         return False

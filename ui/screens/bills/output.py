@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.config import Config
 
 
-@dataclass
 class StatementOutput:
-    """The statement folder (changeable at run time, e.g. by the tour)."""
+    """The statement folder (changeable at run time, e.g. by the tour). A plain holder, not a
+    dataclass: it is made on the way to the first frame, where a dataclass costs ~0.5 ms to
+    define (bench_startup)."""
 
-    folder: Path
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __repr__(self) -> str:
+        return f"StatementOutput({self.folder!r})"
 
 
 def default_output(config: Config) -> StatementOutput:
