@@ -93,11 +93,21 @@ def read_catalogue(path: Path) -> Catalogue:
     paint, and Babel's reader takes ~90 ms a file (this one ~5 ms). Babel writes the files
     (:func:`write_catalogue`) and a test checks both read them alike.
     """
+    return _catalogue(_decode(_read(path), path), path)
+
+
+def _read(path: Path) -> bytes:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        return path.read_bytes()
+    except OSError as exc:
         raise CatalogueError(f"{path.name}: {exc}") from exc
-    return _catalogue(text, path)
+
+
+def _decode(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CatalogueError(f"{path.name}: {exc}") from exc
 
 
 def _catalogue(text: str, path: Path) -> Catalogue:
@@ -234,10 +244,7 @@ def read_catalogue_cached(path: Path, cache_dir: Path | None = None) -> Catalogu
     cache that cannot be read or written (read-only home, a damaged entry) only costs the
     parse: the PO file is always the truth.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CatalogueError(f"{path.name}: {exc}") from exc
+    data = _read(path)
     entry = (cache_dir or default_cache_dir()) / (
         f"{path.stem}-{len(data)}-{zlib.crc32(data):08x}.v{CACHE_FORMAT}"
     )
@@ -245,11 +252,7 @@ def read_catalogue_cached(path: Path, cache_dir: Path | None = None) -> Catalogu
     if cached is not None:
         plural_forms, messages = cached
         return Catalogue(path.stem, messages, plural_forms, _compile(plural_forms))
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CatalogueError(f"{path.name}: {exc}") from exc
-    catalogue = _catalogue(text, path)
+    catalogue = _catalogue(_decode(data, path), path)
     _store_cached(entry, catalogue)
     return catalogue
 
