@@ -7,8 +7,10 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -23,7 +25,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TZ", "Asia/Shanghai")
 # Parsed catalogues (kiosk.catalogues.read_catalogue_cached) go to a cache of this run's own,
 # never the user's; kiosks the tests start as processes share it.
-os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="kiosk-tests-cache-"))
+if "XDG_CACHE_HOME" not in os.environ:
+    _CACHE = tempfile.mkdtemp(prefix="kiosk-tests-cache-")
+    os.environ["XDG_CACHE_HOME"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)  # one run's, not kept
 
 
 def pytest_configure(config: pytest.Config) -> None:
